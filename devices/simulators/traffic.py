@@ -1,0 +1,166 @@
+"""Simulated order traffic from every origin: kiosks, a counter and the order gateways.
+
+Run: python -m devices.simulators.traffic --mqtt-url mqtt://127.0.0.1:1883 --store demo --rate 0.5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import paho.mqtt.client as mqtt
+
+from hub.contracts import topics
+from hub.contracts.catalog import CatalogFile
+from hub.contracts.envelope import envelope
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_S = 5.0  # no reply by then: send the same order again (same order_id), as real senders must
+SENDERS = {
+    "kiosk-1": "kiosk",
+    "kiosk-2": "kiosk",
+    "counter-1": "counter",
+    "gateway-app": "app",
+    "gateway-web": "web",
+    "gateway-phone": "phone",
+    "gateway-marketplace": "marketplace",
+}
+FULFILMENT = {
+    "kiosk": ["dine_in", "takeaway"],
+    "counter": ["dine_in", "takeaway"],
+    "app": ["pickup"],
+    "web": ["pickup", "ship"],
+    "phone": ["pickup", "delivery"],
+    "marketplace": ["delivery"],
+}
+
+
+class SimulatedSender:
+    """One device that announces itself and sends orders, retrying until each is answered."""
+
+    def __init__(self, device_id: str, origin: str, url: str, store: str) -> None:
+        self.device_id = device_id
+        self.origin = origin
+        self.store = store
+        self._pending: dict[str, dict] = {}
+        self._lock = threading.Lock()
+        parts = urlsplit(url)
+        self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"sim-{device_id}", protocol=mqtt.MQTTv311)
+        if parts.username:
+            self._client.username_pw_set(parts.username, parts.password)
+        offline = envelope("device.status", {"state": "offline", "kind": "simulator"})
+        self._client.will_set(topics.device_status(store, device_id), json.dumps(offline), qos=1, retain=True)
+        self._client.on_connect = self._on_connect
+        self._client.on_message = self._on_message
+        self._client.connect_async(parts.hostname or "127.0.0.1", parts.port or 1883)
+        self._client.loop_start()
+
+    def _on_connect(self, client, _u, _f, reason_code, _p) -> None:
+        if reason_code.is_failure:
+            logger.error("%s: broker refused login: %s", self.device_id, reason_code)
+            return
+        client.subscribe(topics.device_in(self.store, self.device_id, "reply"), qos=1)
+        online = envelope("device.status", {"state": "online", "kind": "simulator", "health": {"origin": self.origin}})
+        client.publish(topics.device_status(self.store, self.device_id), json.dumps(online), qos=1, retain=True)
+
+    def _on_message(self, _client, _u, message) -> None:
+        reply = json.loads(message.payload)
+        with self._lock:
+            for order_id, request in list(self._pending.items()):
+                if reply.get("re") == request["id"] or reply.get("data", {}).get("order_id") == order_id:
+                    del self._pending[order_id]
+                    if reply["type"] == "order.accepted":
+                        logger.info("%s: order %s accepted", self.device_id, reply["data"]["number"])
+                    else:
+                        logger.warning("%s: order refused: %s", self.device_id, reply["data"]["message"])
+
+    def send(self, data: dict) -> None:
+        """Send a new order."""
+        request = envelope("order.submit", data)
+        with self._lock:
+            self._pending[data["order_id"]] = request | {"sent": time.monotonic()}
+        self._publish(request)
+
+    def resend_overdue(self) -> None:
+        """Send again every order that has waited too long for a reply."""
+        now = time.monotonic()
+        with self._lock:
+            overdue = [r for r in self._pending.values() if now - r["sent"] > RETRY_AFTER_S]
+            for request in overdue:
+                request["sent"] = now
+        for request in overdue:
+            self._publish({k: v for k, v in request.items() if k != "sent"})
+
+    def _publish(self, request: dict) -> None:
+        self._client.publish(topics.device_out(self.store, self.device_id, "order"), json.dumps(request), qos=1)
+
+    def close(self) -> None:
+        """Say offline and disconnect."""
+        offline = envelope("device.status", {"state": "offline", "kind": "simulator"})
+        self._client.publish(topics.device_status(self.store, self.device_id), json.dumps(offline), qos=1, retain=True).wait_for_publish(2)
+        self._client.disconnect()
+        self._client.loop_stop()
+
+
+def random_order(origin: str, menu: CatalogFile, rng: random.Random) -> dict:
+    """Build a plausible order for an origin from the menu."""
+    lines = []
+    for item in rng.sample(menu.items, k=rng.randint(1, min(3, len(menu.items)))):
+        modifiers = [m.code for m in item.modifiers if rng.random() < 0.3][:2]
+        lines.append({"sku": item.sku, "qty": rng.choice([1, 1, 1, 2]), "modifiers": modifiers})
+    promised = None
+    if origin in ("app", "web", "phone", "marketplace"):
+        promised = (datetime.now(timezone.utc) + timedelta(minutes=rng.randint(10, 40))).isoformat()
+    return {
+        "order_id": str(uuid.uuid4()),
+        "origin": origin,
+        "fulfilment": rng.choice(FULFILMENT[origin]),
+        "lines": lines,
+        "promised_at": promised,
+        "rush": rng.random() < 0.05,
+    }
+
+
+def run(url: str, store: str, rate: float, menu_path: Path, stop: threading.Event | None = None) -> None:
+    """Send orders at `rate` per second from every origin until stopped."""
+    menu = CatalogFile.model_validate_json(menu_path.read_text())
+    rng = random.Random()
+    senders = [SimulatedSender(device_id, origin, url, store) for device_id, origin in SENDERS.items()]
+    stop = stop or threading.Event()
+    try:
+        while not stop.wait(1 / rate if rate > 0 else 1):
+            sender = rng.choice(senders)
+            sender.send(random_order(sender.origin, menu, rng))
+            for s in senders:
+                s.resend_overdue()
+    finally:
+        for sender in senders:
+            sender.close()
+
+
+def main() -> None:
+    """Run simulated traffic from the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mqtt-url", default="mqtt://127.0.0.1:1883")
+    parser.add_argument("--store", default="demo")
+    parser.add_argument("--rate", type=float, default=0.5, help="orders per second (default 0.5)")
+    parser.add_argument("--menu", type=Path, required=True, help="a catalog JSON file to pick items from")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s traffic %(message)s")
+    try:
+        run(args.mqtt_url, args.store, args.rate, args.menu)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Passline store hub."""

@@ -1,0 +1,34 @@
+"""Run Alembic migrations: the only way Passline's schema is created or changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(database_url: str) -> Config:
+    """Return an Alembic config pointing at Passline's migrations and a database."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    """Bring the database schema up to a revision (the newest by default)."""
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def schema_state(engine: Engine, database_url: str) -> tuple[str | None, str]:
+    """Return (the database's revision, the newest revision)."""
+    head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, head

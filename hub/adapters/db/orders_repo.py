@@ -1,0 +1,203 @@
+"""Orders in SQL: the domain's Order written and read with SQLAlchemy Core."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from hub.adapters.db import schema
+from hub.domain.money import Money
+from hub.domain.orders import Order, OrderLine, OrderStatus, Ticket, TicketStatus
+from hub.domain.queueing import queue_key
+from hub.services.ports import OrderRepository
+
+OPEN_STATUSES = (OrderStatus.ACCEPTED.value, OrderStatus.IN_PROGRESS.value)
+
+
+class SqlOrderRepository(OrderRepository):
+    """Orders stored in the `orders`, `order_lines` and `tickets` tables."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+        self._seen: dict[str, Order] = {}
+        self._numbers: dict[date, int] = {}
+
+    def seen(self) -> list[Order]:
+        """Return the orders added or loaded through this repository."""
+        return list(self._seen.values())
+
+    def add(self, order: Order) -> None:
+        """Store a new order with its lines and tickets."""
+        deadline_in_queue, _ = queue_key(order.deadline, order.rush, 0)
+        self._db.execute(
+            insert(schema.orders).values(
+                order_id=order.order_id,
+                number=order.number,
+                business_day=order.business_day,
+                origin=order.origin,
+                fulfilment=order.fulfilment,
+                status=order.status.value,
+                total_amount=order.total.amount,
+                tax_amount=order.tax.amount,
+                currency=order.total.currency,
+                loyalty_id=order.loyalty_id,
+                promised_at=order.promised_at,
+                rush=order.rush,
+                received_at=order.received_at,
+                deadline=order.deadline,
+                queue_at=deadline_in_queue,
+                fingerprint=order.fingerprint,
+                source=order.source,
+            )
+        )
+        self._db.execute(
+            insert(schema.order_lines),
+            [
+                {
+                    "order_id": order.order_id,
+                    "line_no": line_no,
+                    "sku": line.sku,
+                    "name": line.name,
+                    "qty": line.qty,
+                    "modifiers": list(line.modifiers),
+                    "note": line.note,
+                    "unit_amount": line.unit_price.amount,
+                    "tax_rate_bp": line.tax_rate_bp,
+                    "station": line.station,
+                    "prep_seconds": line.prep_seconds,
+                }
+                for line_no, line in enumerate(order.lines)
+            ],
+        )
+        self._db.execute(
+            insert(schema.tickets),
+            [
+                {
+                    "ticket_id": ticket.ticket_id,
+                    "order_id": order.order_id,
+                    "position": position,
+                    "station": ticket.station,
+                    "status": ticket.status.value,
+                }
+                for position, ticket in enumerate(order.tickets)
+            ],
+        )
+        self._seen[order.order_id] = order
+
+    def get(self, order_id: str) -> Order | None:
+        """Return an order by id, or None."""
+        if order_id in self._seen:
+            return self._seen[order_id]
+        row = self._db.execute(select(schema.orders).where(schema.orders.c.order_id == order_id)).mappings().first()
+        if row is None:
+            return None
+        order = self._load([row])[0]
+        self._seen[order_id] = order
+        return order
+
+    def save(self, order: Order) -> None:
+        """Store the changed status of an order and its tickets."""
+        self._db.execute(
+            update(schema.orders).where(schema.orders.c.order_id == order.order_id).values(status=order.status.value)
+        )
+        for ticket in order.tickets:
+            self._db.execute(
+                update(schema.tickets)
+                .where(schema.tickets.c.ticket_id == ticket.ticket_id)
+                .values(status=ticket.status.value)
+            )
+
+    def next_number(self, business_day: date) -> int:
+        """Return the next order sequence of a business day, starting at 1."""
+        key = business_day.isoformat()
+        last = self._numbers.get(business_day)
+        if last is None:
+            last = self._db.execute(
+                select(schema.order_numbers.c.last_sequence).where(schema.order_numbers.c.business_day == key)
+            ).scalar()
+            if last is None:
+                self._db.execute(insert(schema.order_numbers).values(business_day=key, last_sequence=0))
+                last = 0
+        self._numbers[business_day] = last + 1
+        self._db.execute(
+            update(schema.order_numbers)
+            .where(schema.order_numbers.c.business_day == key)
+            .values(last_sequence=last + 1)
+        )
+        return last + 1
+
+    def open_orders(self, limit: int = 500) -> list[Order]:
+        """Return accepted and in-progress orders in queue order."""
+        rows = (
+            self._db.execute(
+                select(schema.orders)
+                .where(schema.orders.c.status.in_(OPEN_STATUSES))
+                .order_by(schema.orders.c.queue_at, schema.orders.c.seq)
+                .limit(limit)
+            )
+            .mappings()
+            .all()
+        )
+        return self._load(rows)
+
+    def count_for_day(self, business_day: date) -> int:
+        """Return how many orders a business day has."""
+        return self._db.execute(
+            select(func.count()).select_from(schema.orders).where(schema.orders.c.business_day == business_day.isoformat())
+        ).scalar_one()
+
+    def _load(self, rows) -> list[Order]:
+        ids = [row["order_id"] for row in rows]
+        if not ids:
+            return []
+        currencies = {row["order_id"]: row["currency"] for row in rows}
+        lines: dict[str, list[OrderLine]] = {order_id: [] for order_id in ids}
+        for line in self._db.execute(
+            select(schema.order_lines)
+            .where(schema.order_lines.c.order_id.in_(ids))
+            .order_by(schema.order_lines.c.order_id, schema.order_lines.c.line_no)
+        ).mappings():
+            currency = currencies[line["order_id"]]
+            lines[line["order_id"]].append(
+                OrderLine(
+                    sku=line["sku"],
+                    name=line["name"],
+                    qty=line["qty"],
+                    modifiers=tuple(line["modifiers"]),
+                    note=line["note"],
+                    unit_price=Money(line["unit_amount"], currency),
+                    tax_rate_bp=line["tax_rate_bp"],
+                    station=line["station"],
+                    prep_seconds=line["prep_seconds"],
+                )
+            )
+        tickets: dict[str, list[Ticket]] = {order_id: [] for order_id in ids}
+        for ticket in self._db.execute(
+            select(schema.tickets)
+            .where(schema.tickets.c.order_id.in_(ids))
+            .order_by(schema.tickets.c.order_id, schema.tickets.c.position)
+        ).mappings():
+            tickets[ticket["order_id"]].append(
+                Ticket(ticket_id=ticket["ticket_id"], station=ticket["station"], status=TicketStatus(ticket["status"]))
+            )
+        return [
+            Order(
+                order_id=row["order_id"],
+                number=row["number"],
+                business_day=row["business_day"],
+                origin=row["origin"],
+                fulfilment=row["fulfilment"],
+                lines=lines[row["order_id"]],
+                tickets=tickets[row["order_id"]],
+                received_at=row["received_at"],
+                deadline=row["deadline"],
+                fingerprint=row["fingerprint"],
+                loyalty_id=row["loyalty_id"],
+                promised_at=row["promised_at"],
+                rush=row["rush"],
+                status=OrderStatus(row["status"]),
+                source=row["source"],
+            )
+            for row in rows
+        ]

@@ -1,0 +1,139 @@
+"""The database tables. Alembic migrations create them; nothing else does."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator):
+    """Store aware datetimes as UTC and give them back aware, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: every time in Passline carries its offset")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True, comment="arrival order"),
+    Column("order_id", String(36), nullable=False, unique=True),
+    Column("number", String(8), nullable=False),
+    Column("business_day", String(10), nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("fulfilment", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("total_amount", Integer, nullable=False),
+    Column("tax_amount", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("loyalty_id", String(64)),
+    Column("promised_at", UtcDateTime()),
+    Column("rush", Boolean, nullable=False, default=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("deadline", UtcDateTime(), nullable=False),
+    Column("queue_at", UtcDateTime(), nullable=False, comment="deadline pulled forward by rush"),
+    Column("fingerprint", String(64), nullable=False),
+    Column("source", String(64), nullable=False),
+    Index("ix_orders_business_day_number", "business_day", "number", unique=True),
+    Index("ix_orders_status_queue", "status", "queue_at", "seq"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("order_id", String(36), ForeignKey("orders.order_id", ondelete="CASCADE"), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("sku", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("qty", Integer, nullable=False),
+    Column("modifiers", JSON, nullable=False),
+    Column("note", Text),
+    Column("unit_amount", Integer, nullable=False),
+    Column("tax_rate_bp", Integer, nullable=False),
+    Column("station", String(64), nullable=False),
+    Column("prep_seconds", Integer, nullable=False),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("ticket_id", String(36), primary_key=True),
+    Column("order_id", String(36), ForeignKey("orders.order_id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("station", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+)
+
+order_numbers = Table(
+    "order_numbers",
+    metadata,
+    Column("business_day", String(10), primary_key=True),
+    Column("last_sequence", Integer, nullable=False),
+)
+
+catalog_items = Table(
+    "catalog_items",
+    metadata,
+    Column("sku", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("price_amount", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("tax_rate_bp", Integer, nullable=False),
+    Column("station", String(64), nullable=False),
+    Column("prep_seconds", Integer, nullable=False),
+    Column("available", Boolean, nullable=False, default=True),
+)
+
+catalog_modifiers = Table(
+    "catalog_modifiers",
+    metadata,
+    Column("sku", String(64), ForeignKey("catalog_items.sku", ondelete="CASCADE"), primary_key=True),
+    Column("code", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("price_delta", Integer, nullable=False),
+)
+
+settings_kv = Table(
+    "hub_state",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+)

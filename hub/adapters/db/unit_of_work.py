@@ -1,0 +1,53 @@
+"""The SQL unit of work: one connection, one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine
+
+from hub.adapters.db.catalog_store import CatalogCache
+from hub.adapters.db.orders_repo import SqlOrderRepository
+from hub.domain.catalog import Catalog
+from hub.domain.orders import Order
+from hub.services.ports import UnitOfWork
+
+
+class SqlUnitOfWork(UnitOfWork):
+    """Run work in one database transaction; nothing is kept unless commit() is called."""
+
+    def __init__(self, engine: Engine, catalog_cache: CatalogCache) -> None:
+        self._engine = engine
+        self._catalog_cache = catalog_cache
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self._connection = self._engine.connect()
+        self._connection.begin()
+        self.orders = SqlOrderRepository(self._connection)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        assert self._connection is not None
+        try:
+            self.rollback()
+        finally:
+            self._connection.close()
+            self._connection = None
+
+    def catalog(self) -> Catalog:
+        """Return the current catalog."""
+        assert self._connection is not None
+        return self._catalog_cache.current(self._connection)
+
+    def commit(self) -> None:
+        """Make everything done in this unit durable."""
+        assert self._connection is not None
+        self._connection.commit()
+
+    def rollback(self) -> None:
+        """Forget everything not committed."""
+        if self._connection is not None and self._connection.in_transaction():
+            self._connection.rollback()
+
+    def seen(self) -> list[Order]:
+        """Return the orders added or loaded in this unit."""
+        return self.orders.seen()

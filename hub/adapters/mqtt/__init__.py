@@ -1,0 +1,1 @@
+"""MQTT: the hub's broker connection, and the embedded broker used when none is configured."""

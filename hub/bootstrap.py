@@ -1,0 +1,141 @@
+"""Wire the hub: real adapters for production, replaceable pieces for tests."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version as package_version
+from typing import Any
+
+from sqlalchemy import Engine
+
+from hub.adapters.db.catalog_store import CatalogCache
+from hub.adapters.db.engine import make_engine
+from hub.adapters.db.unit_of_work import SqlUnitOfWork
+from hub.config import Settings
+from hub.domain.presence import Presence
+from hub.services import handlers
+from hub.services.handlers import StoreDay
+from hub.services.messagebus import MessageBus
+from hub.services.ports import Clock, UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+
+def hub_version() -> str:
+    """Return the installed Passline version."""
+    try:
+        return package_version("passline")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def utc_now() -> datetime:
+    """Return the current time, aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Notifier:
+    """Forward events to live screens once the web layer has plugged in a sender."""
+
+    def __init__(self) -> None:
+        self.send: Callable[[str, dict[str, Any]], None] | None = None
+
+    def __call__(self, event: str, data: dict[str, Any]) -> None:
+        if self.send is not None:
+            self.send(event, data)
+
+
+@dataclass
+class Hub:
+    """The running hub: its database, bus, broker connection and device presence."""
+
+    settings: Settings
+    engine: Engine
+    bus: MessageBus
+    uow_factory: Callable[[], UnitOfWork]
+    presence: Presence
+    notifier: Notifier
+    version: str
+    broker: Any = None
+    connection: Any = None
+    consumer: Any = None
+    started_at: datetime = field(default_factory=utc_now)
+
+    def start_messaging(self) -> None:
+        """Start the embedded broker if none is configured, then connect and consume."""
+        from hub.adapters.mqtt.connection import HubConnection
+        from hub.entrypoints.mqtt_consumer import MqttConsumer
+
+        if self.settings.embedded_broker:
+            from hub.adapters.mqtt.embedded_broker import EmbeddedBroker
+
+            self.broker = EmbeddedBroker(host=self.settings.broker_host, port=self.settings.broker_port)
+            try:
+                self.broker.start()
+            except OSError as exc:
+                raise OSError(
+                    f"cannot start the embedded MQTT broker on port {self.settings.broker_port}: {exc}. "
+                    "Another broker may be running: set PASSLINE_MQTT_URL=mqtt://user:pass@host:port to use it, "
+                    "or PASSLINE_BROKER_PORT to pick another port."
+                ) from exc
+            logger.info("embedded MQTT broker listening on %s:%s", self.settings.broker_host, self.broker.port)
+        target = self.mqtt_target()
+        self.consumer = MqttConsumer(self.bus, self.presence, self.settings.store)
+        self.connection = HubConnection(
+            target, store=self.settings.store, version=self.version, on_message=self.consumer.receive
+        )
+        self.consumer.start(self.connection)
+        self.connection.start()
+
+    def mqtt_target(self):
+        """Return where the hub's MQTT connection goes (the embedded broker's real port if any)."""
+        target = self.settings.mqtt
+        if self.broker is not None:
+            from dataclasses import replace
+
+            target = replace(target, port=self.broker.port)
+        return target
+
+    def stop(self) -> None:
+        """Stop consuming, say offline, stop the embedded broker, close the database."""
+        if self.connection is not None:
+            self.connection.stop()
+        if self.consumer is not None:
+            self.consumer.stop()
+        if self.broker is not None:
+            self.broker.stop()
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | None = None) -> Hub:
+    """Build the hub from settings; nothing connects until start_messaging()."""
+    engine = engine or make_engine(settings.database_url)
+    cache = CatalogCache()
+    presence = Presence()
+    notifier = Notifier()
+
+    def uow_factory() -> UnitOfWork:
+        return SqlUnitOfWork(engine, cache)
+
+    bus = MessageBus(
+        uow_factory,
+        handlers.COMMAND_HANDLERS,
+        handlers.EVENT_HANDLERS,
+        {
+            "clock": clock,
+            "notify": notifier,
+            "store_day": StoreDay(settings.zone, settings.day_starts_at_hour),
+        },
+    )
+    return Hub(
+        settings=settings,
+        engine=engine,
+        bus=bus,
+        uow_factory=uow_factory,
+        presence=presence,
+        notifier=notifier,
+        version=hub_version(),
+    )

@@ -1,0 +1,101 @@
+"""Order submission and its replies: `order.submit`, `order.accepted`."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+MAX_QTY = 99
+MAX_LINES = 200
+
+
+class Origin(str, enum.Enum):
+    """Where an order came from."""
+
+    KIOSK = "kiosk"
+    COUNTER = "counter"
+    APP = "app"
+    WEB = "web"
+    PHONE = "phone"
+    MARKETPLACE = "marketplace"
+
+
+class Fulfilment(str, enum.Enum):
+    """How the customer gets the order."""
+
+    DINE_IN = "dine_in"
+    TAKEAWAY = "takeaway"
+    PICKUP = "pickup"
+    DELIVERY = "delivery"
+    SHIP = "ship"
+
+
+def _qty_in_range(qty: int) -> int:
+    if not 1 <= qty <= MAX_QTY:
+        raise ValueError(f"must be between 1 and {MAX_QTY}")
+    return qty
+
+
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+
+
+class OrderLineIn(BaseModel):
+    """One line of a submitted order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sku: Code = Field(description="Catalog SKU, e.g. `LATTE-M`.")
+    qty: Annotated[StrictInt, AfterValidator(_qty_in_range)] = Field(
+        description=f"Quantity, an integer from 1 to {MAX_QTY}."
+    )
+    modifiers: list[Code] = Field(default_factory=list, max_length=20, description="Modifier codes allowed for the SKU, e.g. `OAT`.")
+    note: str | None = Field(default=None, max_length=200, description="Free text for the kitchen.")
+
+
+class CustomerIn(BaseModel):
+    """The customer, when known."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    loyalty_id: str | None = Field(default=None, max_length=64, description="Loyalty member id.")
+
+
+class OrderSubmit(BaseModel):
+    """`data` of `order.submit`, and the body of `POST /api/v1/orders`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    order_id: uuid.UUID = Field(description="Chosen by the sender; the same id sent again is the same order.")
+    origin: Origin
+    fulfilment: Fulfilment
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
+    customer: CustomerIn | None = None
+    promised_at: AwareDatetime | None = Field(default=None, description="When the customer expects it; null means as soon as possible.")
+    rush: StrictBool = Field(default=False, description="Pull the order forward in the queue.")
+
+
+class Money(BaseModel):
+    """An amount in minor units (cents) with its ISO 4217 currency."""
+
+    amount: int
+    currency: str = Field(min_length=3, max_length=3)
+
+
+class TicketRef(BaseModel):
+    """A station's ticket for an order."""
+
+    station: str
+    ticket_id: uuid.UUID
+
+
+class OrderAccepted(BaseModel):
+    """`data` of `order.accepted`: the reply to an order that the hub holds."""
+
+    order_id: uuid.UUID
+    number: str = Field(description="Short number shown to the customer, unique per business day, e.g. `A012`.")
+    status: str = Field(description="Current status: received, accepted, in_progress, ready, completed or cancelled.")
+    total: Money
+    tickets: list[TicketRef]

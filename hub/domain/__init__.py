@@ -1,0 +1,1 @@
+"""The store's rules in plain Python: no I/O, no frameworks."""

@@ -1,0 +1,60 @@
+"""Why the domain refuses something.
+
+    PasslineError
+     ├── OrderRefused            an order cannot be taken; carries a wire code and the field
+     │    ├── UnknownSku
+     │    ├── UnknownModifier
+     │    ├── Unavailable
+     │    └── OrderConflict
+     └── InvalidTransition       a status change the lifecycle does not allow
+"""
+
+from __future__ import annotations
+
+
+class PasslineError(Exception):
+    """Base of every error the domain raises."""
+
+
+class OrderRefused(PasslineError):
+    """An order the hub will not take, with the code sent back to its sender."""
+
+    code = "invalid_payload"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class UnknownSku(OrderRefused):
+    """A line names a SKU the catalog does not have."""
+
+    code = "unknown_sku"
+
+
+class UnknownModifier(OrderRefused):
+    """A line names a modifier its item does not allow."""
+
+    code = "unknown_modifier"
+
+
+class Unavailable(OrderRefused):
+    """A line names an item that is sold out."""
+
+    code = "unavailable"
+
+
+class OrderConflict(OrderRefused):
+    """The order id is already used by an order with other content."""
+
+    code = "conflict"
+
+
+class InvalidTransition(PasslineError):
+    """A status change the lifecycle does not allow."""
+
+    def __init__(self, what: str, current: str, target: str) -> None:
+        super().__init__(f"{what} cannot go from {current} to {target}")
+        self.current = current
+        self.target = target

@@ -1,0 +1,23 @@
+"""Short order numbers, counted per business day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+NUMBERS_PER_LETTER = 999  # A001 … A999, then B001: three digits stay easy to call out
+
+
+def business_day(now: datetime, tz: ZoneInfo, day_starts_at_hour: int) -> date:
+    """Return the store's business day for a moment: before the start hour counts as the day before."""
+    local = now.astimezone(tz)
+    return (local - timedelta(hours=day_starts_at_hour)).date()
+
+
+def format_number(sequence: int) -> str:
+    """Turn the day's n-th order (from 1) into the number shown to the customer."""
+    if sequence < 1:
+        raise ValueError("order numbers start at 1")
+    block, within = divmod(sequence - 1, NUMBERS_PER_LETTER)
+    letter = chr(ord("A") + block % 26)
+    return f"{letter}{within + 1:03d}"

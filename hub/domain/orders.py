@@ -1,0 +1,190 @@
+"""Orders, their lines and tickets, and the lifecycle of DESIGN.md §4."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from hub.domain import events
+from hub.domain.catalog import Catalog
+from hub.domain.commands import SubmitOrder
+from hub.domain.errors import InvalidTransition
+from hub.domain.money import Money, tax_included
+
+
+class OrderStatus(str, enum.Enum):
+    """Where an order is in its life."""
+
+    RECEIVED = "received"  # stored, not yet checked against the kitchen
+    ACCEPTED = "accepted"  # the store will make it; tickets are queued
+    IN_PROGRESS = "in_progress"  # a station has started on it
+    READY = "ready"  # every ticket is done; waiting for the customer or courier
+    COMPLETED = "completed"  # handed over
+    CANCELLED = "cancelled"  # will not be made
+
+
+ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.RECEIVED: frozenset({OrderStatus.ACCEPTED, OrderStatus.CANCELLED}),
+    OrderStatus.ACCEPTED: frozenset({OrderStatus.IN_PROGRESS, OrderStatus.READY, OrderStatus.CANCELLED}),
+    OrderStatus.IN_PROGRESS: frozenset({OrderStatus.READY, OrderStatus.CANCELLED}),
+    OrderStatus.READY: frozenset({OrderStatus.COMPLETED, OrderStatus.IN_PROGRESS}),
+    OrderStatus.COMPLETED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
+
+
+class TicketStatus(str, enum.Enum):
+    """Where a station's ticket is."""
+
+    QUEUED = "queued"  # waiting to be fired to the station
+    FIRED = "fired"  # on the station's screen
+    STARTED = "started"  # a cook is on it
+    DONE = "done"  # bumped
+    CANCELLED = "cancelled"  # its order was cancelled
+
+
+TICKET_TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
+    TicketStatus.QUEUED: frozenset({TicketStatus.FIRED, TicketStatus.CANCELLED}),
+    TicketStatus.FIRED: frozenset({TicketStatus.STARTED, TicketStatus.DONE, TicketStatus.CANCELLED}),
+    TicketStatus.STARTED: frozenset({TicketStatus.DONE, TicketStatus.CANCELLED}),
+    TicketStatus.DONE: frozenset({TicketStatus.STARTED}),  # a recall puts it back on the screen
+    TicketStatus.CANCELLED: frozenset(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    """One priced line of an order."""
+
+    sku: str
+    name: str
+    qty: int
+    modifiers: tuple[str, ...]
+    note: str | None
+    unit_price: Money
+    tax_rate_bp: int
+    station: str
+    prep_seconds: int
+
+    @property
+    def total(self) -> Money:
+        """Return the line's price: unit price (with modifiers) times quantity."""
+        return self.unit_price.times(self.qty)
+
+
+@dataclass(slots=True)
+class Ticket:
+    """The part of an order one station must act on."""
+
+    ticket_id: str
+    station: str
+    status: TicketStatus = TicketStatus.QUEUED
+
+    def move_to(self, target: TicketStatus) -> None:
+        """Change status, or refuse a change the lifecycle does not allow."""
+        if target not in TICKET_TRANSITIONS[self.status]:
+            raise InvalidTransition(f"ticket {self.ticket_id}", self.status.value, target.value)
+        self.status = target
+
+
+@dataclass(slots=True)
+class Order:
+    """An order from any origin, with its lines, tickets and status."""
+
+    order_id: str
+    number: str
+    business_day: str
+    origin: str
+    fulfilment: str
+    lines: list[OrderLine]
+    tickets: list[Ticket]
+    received_at: datetime
+    deadline: datetime
+    fingerprint: str
+    loyalty_id: str | None = None
+    promised_at: datetime | None = None
+    rush: bool = False
+    status: OrderStatus = OrderStatus.RECEIVED
+    source: str = "http"  # the device id that sent it over MQTT, or "http"
+    events: list[object] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def total(self) -> Money:
+        """Return the sum of the lines."""
+        total = Money.zero(self.lines[0].unit_price.currency)
+        for line in self.lines:
+            total = total + line.total
+        return total
+
+    @property
+    def tax(self) -> Money:
+        """Return the tax included in the total, rounded per line."""
+        tax = Money.zero(self.total.currency)
+        for line in self.lines:
+            tax = tax + tax_included(line.total, line.tax_rate_bp)
+        return tax
+
+    def move_to(self, target: OrderStatus) -> None:
+        """Change status, or refuse a change the lifecycle does not allow."""
+        if target not in ORDER_TRANSITIONS[self.status]:
+            raise InvalidTransition(f"order {self.number}", self.status.value, target.value)
+        previous, self.status = self.status, target
+        if target is OrderStatus.CANCELLED:
+            for ticket in self.tickets:
+                if ticket.status is not TicketStatus.DONE:
+                    ticket.move_to(TicketStatus.CANCELLED)
+        self.events.append(events.OrderStatusChanged(self.order_id, previous.value, target.value))
+
+    def accept(self) -> None:
+        """Take the order on: its tickets wait in the queue."""
+        self.move_to(OrderStatus.ACCEPTED)
+        self.events.append(events.OrderAccepted(self.order_id, self.number))
+
+    def ticket_moved(self) -> None:
+        """Follow the tickets: in progress once one starts, ready when all are done."""
+        live = [t for t in self.tickets if t.status is not TicketStatus.CANCELLED]
+        if live and all(t.status is TicketStatus.DONE for t in live):
+            if self.status in (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS):
+                self.move_to(OrderStatus.READY)
+        elif any(t.status in (TicketStatus.STARTED, TicketStatus.DONE) for t in live):
+            if self.status in (OrderStatus.ACCEPTED, OrderStatus.READY):
+                self.move_to(OrderStatus.IN_PROGRESS)
+
+
+def price_lines(command: SubmitOrder, catalog: Catalog) -> list[OrderLine]:
+    """Check every line against the catalog and price it; refuse naming the first bad field."""
+    lines = []
+    currency = None
+    for index, requested in enumerate(command.lines):
+        where = f"lines[{index}]"
+        item = catalog.item(requested.sku, f"{where}.sku")
+        unit = item.price.amount
+        for m_index, code in enumerate(requested.modifiers):
+            unit += item.modifier(code, f"{where}.modifiers[{m_index}]").price_delta
+        if currency is None:
+            currency = item.price.currency
+        elif item.price.currency != currency:
+            raise ValueError(f"catalog mixes currencies: {item.sku} is in {item.price.currency}, not {currency}")
+        lines.append(
+            OrderLine(
+                sku=item.sku,
+                name=item.name,
+                qty=requested.qty,
+                modifiers=tuple(requested.modifiers),
+                note=requested.note,
+                unit_price=Money(unit, item.price.currency),
+                tax_rate_bp=item.tax_rate_bp,
+                station=item.station,
+                prep_seconds=item.prep_seconds,
+            )
+        )
+    return lines
+
+
+def tickets_for(lines: list[OrderLine], new_id: Callable[[], str] = lambda: str(uuid.uuid4())) -> list[Ticket]:
+    """Return one ticket per station that must act, in the order stations first appear."""
+    stations = list(dict.fromkeys(line.station for line in lines))
+    return [Ticket(ticket_id=new_id(), station=station) for station in stations]

@@ -1,0 +1,140 @@
+"""The `passline` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from hub.config import ConfigError, Settings, load_settings
+
+logger = logging.getLogger("passline")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `passline` command line."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"passline: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if getattr(args, "host", None):
+        settings = _replace(settings, http_host=args.host)
+    if getattr(args, "port", None) is not None:
+        settings = _replace(settings, http_port=args.port)
+    return args.run(settings, args)
+
+
+def _replace(settings: Settings, **changes) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, **changes)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="passline", description="Passline store hub.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the hub (gunicorn, one worker, Flask-SocketIO)")
+    _http_options(serve)
+    serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser("demo", help="create the database, load the demo catalog and run the hub")
+    _http_options(demo)
+    demo.add_argument("--traffic", type=float, default=0.0, metavar="RATE",
+                      help="also send simulated orders from every origin, RATE orders per second (default: off)")
+    demo.set_defaults(run=_demo)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(required=True, metavar="ACTION")
+    db.add_parser("upgrade", help="apply Alembic migrations up to the newest").set_defaults(run=_db_upgrade)
+
+    catalog = commands.add_parser("catalog", help="the store's catalog").add_subparsers(required=True, metavar="ACTION")
+    catalog_import = catalog.add_parser("import", help="replace the catalog with a JSON file, all or nothing")
+    catalog_import.add_argument("file", type=Path)
+    catalog_import.set_defaults(run=_catalog_import)
+
+    doctor = commands.add_parser("doctor", help="check broker, database, disk and clock; say what to fix")
+    doctor.set_defaults(run=_doctor)
+
+    docs = commands.add_parser("docs", help="generated documentation").add_subparsers(required=True, metavar="DOC")
+    protocol = docs.add_parser("protocol", help="write docs/protocol.md from the contracts")
+    protocol.add_argument("--output", type=Path, default=Path("docs/protocol.md"))
+    protocol.add_argument("--check", action="store_true", help="fail if the file is not up to date")
+    protocol.set_defaults(run=_docs_protocol)
+    return parser
+
+
+def _http_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--host", help="address to listen on (PASSLINE_HTTP_HOST, default 0.0.0.0)")
+    command.add_argument("--port", type=int, help="HTTP port (PASSLINE_HTTP_PORT, default 8000)")
+
+
+def _serve(settings: Settings, _args) -> int:
+    from hub.entrypoints.server import serve
+
+    serve(settings)
+    return 0
+
+
+def _db_upgrade(settings: Settings, _args) -> int:
+    from hub.adapters.db.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print(f"database is up to date ({_shown_url(settings)})")
+    return 0
+
+
+def _catalog_import(settings: Settings, args) -> int:
+    from hub.adapters.catalog_file import CatalogFileError
+    from hub.entrypoints.catalog_import import import_catalog
+
+    try:
+        count, version = import_catalog(settings, args.file)
+    except CatalogFileError as exc:
+        print(f"passline: catalog not imported: {exc}", file=sys.stderr)
+        return 1
+    print(f"imported {count} items from {args.file} (catalog version {version})")
+    return 0
+
+
+def _doctor(settings: Settings, _args) -> int:
+    from hub.entrypoints.doctor import run_doctor
+
+    return run_doctor(settings)
+
+
+def _docs_protocol(_settings: Settings, args) -> int:
+    from hub.entrypoints.protocol_doc import render_protocol
+
+    text = render_protocol()
+    if args.check:
+        current = args.output.read_text() if args.output.exists() else ""
+        if current != text:
+            print(f"{args.output} is stale: run `passline docs protocol`", file=sys.stderr)
+            return 1
+        print(f"{args.output} is up to date")
+        return 0
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _demo(settings: Settings, args) -> int:
+    from hub.entrypoints.demo import run_demo
+
+    return run_demo(settings, traffic=args.traffic)
+
+
+def _shown_url(settings: Settings) -> str:
+    from hub.config import hide_password
+
+    return hide_password(settings.database_url)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

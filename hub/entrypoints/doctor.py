@@ -1,0 +1,185 @@
+"""`passline doctor`: check what a store needs at 7 am and say what to do about each problem."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import paho.mqtt.client as mqtt
+from sqlalchemy import func, select, text
+
+from hub.adapters.db import schema
+from hub.adapters.db.engine import make_engine
+from hub.adapters.db.migrate import schema_state
+from hub.config import MqttTarget, Settings, hide_password
+
+CONNECT_TIMEOUT_S = 5
+LOW_DISK_BYTES = 1 << 30  # warn below 1 GiB
+CRITICAL_DISK_BYTES = 200 << 20  # fail below 200 MiB: SQLite needs room to commit
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One check's verdict."""
+
+    level: str  # OK, WARN or FAIL
+    part: str
+    detail: str
+    fix: str | None = None
+
+
+def run_doctor(settings: Settings, *, out=print) -> int:
+    """Print a plain report; return 1 if anything failed."""
+    findings = [check_database(settings), check_broker(settings), check_hub(settings), check_disk(settings), check_clock(settings)]
+    out(f"Passline doctor — store {settings.store}, data in {settings.data_dir}")
+    for f in findings:
+        out(f"  {f.level:<5} {f.part:<9} {f.detail}")
+        if f.fix:
+            out(f"  {'':<5} {'':<9} → {f.fix}")
+    failed = [f for f in findings if f.level == "FAIL"]
+    out("All good." if not failed else f"{len(failed)} problem(s) need fixing before the store can sell.")
+    return 1 if failed else 0
+
+
+def check_database(settings: Settings) -> Finding:
+    """Connect and compare the schema with the newest migration."""
+    shown = hide_password(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as db:
+            db.execute(text("SELECT 1"))
+        current, head = schema_state(engine, settings.database_url)
+    except Exception as exc:  # noqa: BLE001 - reported in words
+        return Finding("FAIL", "database", f"cannot open {shown}: {exc.__class__.__name__}: {exc}",
+                       "Check PASSLINE_DATABASE_URL and that the data directory is writable.")
+    finally:
+        engine.dispose()
+    if current is None:
+        return Finding("FAIL", "database", f"{shown} has no schema yet", "Run `passline db upgrade`.")
+    if current != head:
+        return Finding("FAIL", "database", f"{shown} is at schema {current}, newest is {head}", "Run `passline db upgrade`.")
+    return Finding("OK", "database", f"{shown}, schema {current} (newest)")
+
+
+def check_broker(settings: Settings) -> Finding:
+    """Log in to the configured broker, or check the embedded broker's port."""
+    target = settings.mqtt
+    if settings.embedded_broker:
+        if not _port_open(target.host, target.port):
+            return Finding("OK", "broker", f"embedded broker (starts with the hub) on port {target.port}; port is free")
+        verdict = _mqtt_login(target)
+        if verdict is None:
+            return Finding("OK", "broker", f"embedded broker answers at {target.address}")
+        return Finding("FAIL", "broker", f"something on port {target.port} is not Passline's broker: {verdict}",
+                       "Stop it, or set PASSLINE_BROKER_PORT, or point PASSLINE_MQTT_URL at it.")
+    verdict = _mqtt_login(target)
+    if verdict is None:
+        return Finding("OK", "broker", f"logged in to {target.address} as {target.username or 'anonymous'}")
+    return Finding("FAIL", "broker", f"cannot log in to {target.address}: {verdict}",
+                   "Start the broker (systemctl start mosquitto) and check the user and password in PASSLINE_MQTT_URL.")
+
+
+def check_hub(settings: Settings) -> Finding:
+    """Ask a running hub for its health."""
+    host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::") else settings.http_host
+    url = f"http://{host}:{settings.http_port}/api/v1/health"
+    try:
+        with urllib.request.urlopen(url, timeout=CONNECT_TIMEOUT_S) as response:
+            report = json.load(response)
+    except urllib.error.HTTPError as exc:
+        report = json.load(exc)
+    except OSError:
+        return Finding("WARN", "hub", f"not running at {url}", "Start it: `systemctl start passline-hub` or `passline serve`.")
+    problems = [f"{name}: {c['detail']}" for name, c in report.get("checks", {}).items() if not c.get("ok")]
+    if problems:
+        return Finding("FAIL", "hub", "running but unwell: " + "; ".join(problems), "Open /admin on the hub for details.")
+    return Finding("OK", "hub", f"running at {url}, version {report.get('version')}, {report.get('orders_today')} orders today")
+
+
+def check_disk(settings: Settings) -> Finding:
+    """Check free space where the database lives."""
+    where = settings.data_dir if settings.data_dir.exists() else settings.data_dir.parent
+    while not where.exists():
+        where = where.parent
+    free = shutil.disk_usage(where).free
+    detail = f"{free // (1 << 20)} MiB free in {where}"
+    if free < CRITICAL_DISK_BYTES:
+        return Finding("FAIL", "disk", detail, "Free disk space now: the hub cannot store orders on a full disk.")
+    if free < LOW_DISK_BYTES:
+        return Finding("WARN", "disk", detail, "Free some disk space soon.")
+    return Finding("OK", "disk", detail)
+
+
+def check_clock(settings: Settings) -> Finding:
+    """Check the clock is synchronised and has not gone back behind the newest order."""
+    now = datetime.now(timezone.utc)
+    newest = _newest_order_time(settings)
+    if newest is not None and newest > now:
+        return Finding("FAIL", "clock", f"the clock ({now:%Y-%m-%d %H:%M}) is behind the newest order ({newest:%Y-%m-%d %H:%M})",
+                       "Set the time (timedatectl set-ntp true); order numbers and queue times depend on it.")
+    synced = _ntp_synchronised()
+    if synced is False:
+        return Finding("WARN", "clock", f"{now:%Y-%m-%d %H:%M:%S} UTC, not synchronised with a time server",
+                       "Enable time sync: timedatectl set-ntp true.")
+    return Finding("OK", "clock", f"{now:%Y-%m-%d %H:%M:%S} UTC" + (", synchronised" if synced else ""))
+
+
+def _newest_order_time(settings: Settings) -> datetime | None:
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as db:
+            return db.execute(select(func.max(schema.orders.c.received_at))).scalar()
+    except Exception:  # noqa: BLE001 - no schema yet: nothing to compare
+        return None
+    finally:
+        engine.dispose()
+
+
+def _ntp_synchronised() -> bool | None:
+    if shutil.which("timedatectl") is None:
+        return None
+    try:
+        result = subprocess.run(["timedatectl", "show", "-p", "NTPSynchronized", "--value"],
+                                capture_output=True, text=True, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    value = result.stdout.strip()
+    return {"yes": True, "no": False}.get(value)
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S):
+            return True
+    except OSError:
+        return False
+
+
+def _mqtt_login(target: MqttTarget) -> str | None:
+    """Try an MQTT login; return None on success or the reason in words."""
+    done = threading.Event()
+    outcome: list[str | None] = ["no answer within 5 s"]
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="passline-doctor", protocol=mqtt.MQTTv311)
+    if target.username:
+        client.username_pw_set(target.username, target.password)
+
+    def on_connect(_c, _u, _flags, reason_code, _p):
+        outcome[0] = None if not reason_code.is_failure else str(reason_code)
+        done.set()
+
+    client.on_connect = on_connect
+    try:
+        client.connect(target.host, target.port, keepalive=10)
+    except OSError as exc:
+        return f"{exc.strerror or exc}"
+    client.loop_start()
+    done.wait(CONNECT_TIMEOUT_S)
+    client.disconnect()
+    client.loop_stop()
+    return outcome[0]

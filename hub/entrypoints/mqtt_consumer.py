@@ -1,0 +1,171 @@
+"""Consume device messages: orders in, replies out, acknowledged only after commit."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import queue
+import threading
+import time
+from datetime import datetime, timezone
+
+from pydantic import ValidationError
+
+from hub.adapters.mqtt.connection import HubConnection, ReceivedMessage
+from hub.contracts import topics
+from hub.contracts.envelope import Envelope, envelope
+from hub.contracts.errors import ErrorCode
+from hub.contracts.presence import DeviceStatus
+from hub.domain.errors import OrderRefused
+from hub.domain.presence import DeviceState, Presence
+from hub.entrypoints.intake import Refusal, order_accepted, parse_submission, refusal_from
+from hub.services.handlers import SubmitResult
+from hub.services.messagebus import MessageBus
+
+logger = logging.getLogger(__name__)
+
+MAX_BATCH = 128  # orders committed together; one fsync for many orders is what makes 500/s possible
+RETRY_DELAY_S = 1.0  # wait before retrying a batch the database refused; nothing is acked meanwhile
+
+
+class MqttConsumer:
+    """Run device messages through the bus on one thread, in the order they arrived."""
+
+    def __init__(self, bus: MessageBus, presence: Presence, store: str) -> None:
+        self._bus = bus
+        self._presence = presence
+        self._store = store
+        self._inbox: queue.Queue[ReceivedMessage | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self.connection: HubConnection | None = None
+        self.processed = 0
+
+    def receive(self, message: ReceivedMessage) -> None:
+        """Take a message from paho's thread; it is handled and acknowledged on ours."""
+        self._inbox.put(message)
+
+    def start(self, connection: HubConnection) -> None:
+        """Start the consuming thread."""
+        self.connection = connection
+        self._thread = threading.Thread(target=self._run, name="passline-mqtt-consumer", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Finish the message in hand and stop."""
+        self._stopping.set()
+        self._inbox.put(None)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            first = self._inbox.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < MAX_BATCH:
+                try:
+                    more = self._inbox.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._stopping.set()
+                    break
+                batch.append(more)
+            try:
+                self._handle(batch)
+            except Exception:  # noqa: BLE001 - no input may stop the hub
+                logger.exception("handling %d MQTT messages failed; they stay unacknowledged", len(batch))
+
+    def _handle(self, batch: list[ReceivedMessage]) -> None:
+        orders: list[tuple[ReceivedMessage, str, object]] = []
+        replies: dict[int, tuple[str, dict]] = {}
+        for index, message in enumerate(batch):
+            route = topics.parse_device_topic(self._store, message.topic)
+            if route is None:
+                continue
+            device_id, direction, kind = route
+            if direction == "status":
+                self._track(device_id, message)
+            elif direction == "out" and kind == "order":
+                parsed = parse_submission(message.payload, device_id)
+                if isinstance(parsed, Refusal):
+                    replies[index] = (device_id, self._refuse(message, device_id, parsed))
+                else:
+                    orders.append((message, device_id, parsed))
+                    replies[index] = (device_id, {})
+            else:
+                logger.debug("ignoring %s from %s (no handler yet)", kind, device_id)
+        if orders:
+            outcomes = self._commit([command for _, _, (command, _) in orders])
+            by_mid = {id(msg): (outcome, envelope_id) for (msg, _, (_, envelope_id)), outcome in zip(orders, outcomes)}
+            for index, message in enumerate(batch):
+                if id(message) in by_mid:
+                    outcome, envelope_id = by_mid[id(message)]
+                    device_id = replies[index][0]
+                    replies[index] = (device_id, self._answer(message, device_id, outcome, envelope_id))
+        connection = self.connection
+        for index, message in enumerate(batch):
+            if index in replies and connection is not None:
+                device_id, reply = replies[index]
+                connection.publish(topics.device_in(self._store, device_id, "reply"), reply)
+            if connection is not None:
+                connection.ack(message)
+            self.processed += 1
+
+    def _commit(self, commands: list) -> list:
+        """Commit the batch; while the database refuses every order, keep trying and ack nothing."""
+        while True:
+            outcomes = self._bus.handle_batch(commands)
+            if not all(isinstance(o, Exception) and not isinstance(o, OrderRefused) for o in outcomes):
+                return outcomes
+            if self._stopping.is_set():
+                raise RuntimeError("stopping with an uncommitted batch; the broker will redeliver it")
+            logger.error("the database refused %d orders; retrying in %.1f s", len(commands), RETRY_DELAY_S)
+            time.sleep(RETRY_DELAY_S)
+
+    def _answer(self, message: ReceivedMessage, device_id: str, outcome: object, envelope_id: str) -> dict:
+        if isinstance(outcome, SubmitResult):
+            if outcome.created:
+                logger.info("order %s (%s) accepted from %s", outcome.order.number, outcome.order.order_id, device_id)
+            return envelope("order.accepted", order_accepted(outcome.order), re=envelope_id)
+        if isinstance(outcome, OrderRefused):
+            return self._refuse(message, device_id, refusal_from(outcome, envelope_id))
+        logger.error("order from %s could not be stored: %s", device_id, outcome)
+        refusal = Refusal(ErrorCode.INTERNAL.value, "the hub could not store this order; send it again", None, envelope_id)
+        return self._refuse(message, device_id, refusal)
+
+    def _refuse(self, message: ReceivedMessage, device_id: str, refusal: Refusal) -> dict:
+        logger.warning("refused a message from %s on %s: %s (%s)", device_id, message.topic, refusal.code, refusal.message)
+        try:
+            payload: object = message.payload.decode()
+        except UnicodeDecodeError:
+            payload = {"base64": base64.b64encode(message.payload).decode()}
+        if self.connection is not None:
+            self.connection.publish(
+                topics.deadletter(self._store),
+                envelope("deadletter", {"topic": message.topic, "error": refusal.data(), "payload": payload}, re=refusal.re),
+            )
+        return envelope("error", refusal.data(), re=refusal.re)
+
+    def _track(self, device_id: str, message: ReceivedMessage) -> None:
+        if not message.payload:
+            self._presence.forget(device_id)
+            return
+        try:
+            status = DeviceStatus.model_validate(Envelope.model_validate_json(message.payload).data)
+        except (ValidationError, ValueError) as exc:
+            logger.warning("device %s sent a status the hub cannot read: %s", device_id, exc)
+            return
+        self._presence.update(
+            DeviceState(
+                device_id=device_id,
+                online=status.state == "online",
+                kind=status.kind,
+                health=dict(status.health),
+                error=status.error,
+                since=datetime.now(timezone.utc),
+            )
+        )

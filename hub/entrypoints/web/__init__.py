@@ -1,0 +1,1 @@
+"""The hub's web app: JSON API, health pages and Socket.IO."""

@@ -1,0 +1,42 @@
+"""The Flask app factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from hub.bootstrap import Hub, bootstrap
+from hub.config import Settings, load_settings
+
+logger = logging.getLogger(__name__)
+
+LIVE_NAMESPACE = "/hub"
+
+
+def create_app(settings: Settings | None = None, *, hub: Hub | None = None, start_messaging: bool = False) -> Flask:
+    """Build the web app around a hub; start its broker connection when asked."""
+    settings = settings or (hub.settings if hub else load_settings())
+    hub = hub or bootstrap(settings)
+    app = Flask(__name__)
+    app.config["PASSLINE_HUB"] = hub
+    app.json.sort_keys = False
+    # Threading mode with simple-websocket under gunicorn's gthread worker: the
+    # Flask-SocketIO maintainer's first recommendation, and no monkey-patching.
+    socketio = SocketIO(app, async_mode="threading", cors_allowed_origins=[])
+    app.extensions["passline_socketio"] = socketio
+    hub.notifier.send = lambda event, data: socketio.emit(event, data, namespace=LIVE_NAMESPACE)
+
+    from hub.entrypoints.web import api, pages
+
+    app.register_blueprint(api.blueprint)
+    app.register_blueprint(pages.blueprint)
+    if start_messaging:
+        hub.start_messaging()
+    return app
+
+
+def hub_of(app: Flask) -> Hub:
+    """Return the hub an app serves."""
+    return app.config["PASSLINE_HUB"]

@@ -1,0 +1,61 @@
+"""What the admin page and `/api/v1/health` show: is the store able to sell right now."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+from sqlalchemy import text
+
+from hub.adapters.db.migrate import schema_state
+from hub.bootstrap import Hub, utc_now
+from hub.domain.numbering import business_day
+
+LOW_DISK_BYTES = 1 << 30  # below 1 GiB free, warn: SQLite and the broker's queue need room
+
+
+def health(hub: Hub) -> dict[str, Any]:
+    """Return the state of every part, each with `ok` and what to do when it is not."""
+    checks: dict[str, dict[str, Any]] = {}
+    connection = hub.connection
+    broker_ok = bool(connection and connection.connected)
+    checks["broker"] = {
+        "ok": broker_ok,
+        "address": hub.mqtt_target().address,
+        "embedded": hub.settings.embedded_broker,
+        "detail": "connected" if broker_ok else (connection.last_error if connection else "messaging not started"),
+        "fix": None if broker_ok else "Check that the broker runs and PASSLINE_MQTT_URL is right; run `passline doctor`.",
+    }
+    try:
+        with hub.engine.connect() as db:
+            db.execute(text("SELECT 1"))
+        current, head = schema_state(hub.engine, hub.settings.database_url)
+        db_ok = current == head
+        detail = f"schema {current}" if db_ok else f"schema {current or 'missing'}, newest is {head}"
+        fix = None if db_ok else "Run `passline db upgrade`."
+    except Exception as exc:  # noqa: BLE001 - shown to the operator, never raised
+        db_ok, detail, fix = False, f"cannot reach the database: {exc.__class__.__name__}", "Run `passline doctor`."
+    checks["database"] = {"ok": db_ok, "detail": detail, "fix": fix}
+    usage = shutil.disk_usage(hub.settings.data_dir if hub.settings.data_dir.exists() else "/")
+    disk_ok = usage.free >= LOW_DISK_BYTES
+    checks["disk"] = {
+        "ok": disk_ok,
+        "detail": f"{usage.free // (1 << 20)} MiB free in {hub.settings.data_dir}",
+        "fix": None if disk_ok else "Free disk space: the hub stops taking orders when the disk is full.",
+    }
+    devices = hub.presence.devices()
+    orders_today = None
+    if db_ok:
+        with hub.uow_factory() as uow:
+            day = business_day(utc_now(), hub.settings.zone, hub.settings.day_starts_at_hour)
+            orders_today = uow.orders.count_for_day(day)
+    return {
+        "ok": all(check["ok"] for check in checks.values()),
+        "store": hub.settings.store,
+        "version": hub.version,
+        "started_at": hub.started_at.isoformat(),
+        "checks": checks,
+        "devices": {"online": sum(d.online for d in devices), "known": len(devices)},
+        "orders_today": orders_today,
+        "messages_processed": hub.consumer.processed if hub.consumer else 0,
+    }

@@ -1,0 +1,86 @@
+"""Handlers: one function per command or event, listed in the tables at the bottom."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from hub.domain import commands, events
+from hub.domain.errors import OrderConflict
+from hub.domain.numbering import business_day, format_number
+from hub.domain.orders import Order, price_lines, tickets_for
+from hub.domain.queueing import deadline_for
+from hub.services.ports import Clock, Notify, UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreDay:
+    """How the store counts its days: its time zone and the hour a new day begins."""
+
+    tz: ZoneInfo
+    starts_at_hour: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    """An order the hub holds, and whether this submission created it."""
+
+    order: Order
+    created: bool
+
+
+def submit_order(command: commands.SubmitOrder, uow: UnitOfWork, clock: Clock, store_day: StoreDay) -> SubmitResult:
+    """Take an order once: the same id again returns it, other content under that id is a conflict."""
+    existing = uow.orders.get(command.order_id)
+    if existing is not None:
+        if existing.fingerprint != command.fingerprint:
+            raise OrderConflict(
+                f"order_id {command.order_id} was already used for a different order ({existing.number})",
+                "order_id",
+            )
+        return SubmitResult(existing, created=False)
+    lines = price_lines(command, uow.catalog())
+    now = clock()
+    day = business_day(now, store_day.tz, store_day.starts_at_hour)
+    order = Order(
+        order_id=command.order_id,
+        number=format_number(uow.orders.next_number(day)),
+        business_day=day.isoformat(),
+        origin=command.origin,
+        fulfilment=command.fulfilment,
+        lines=lines,
+        tickets=tickets_for(lines),
+        received_at=now,
+        deadline=deadline_for(now, command.promised_at, (line.prep_seconds for line in lines)),
+        fingerprint=command.fingerprint,
+        loyalty_id=command.loyalty_id,
+        promised_at=command.promised_at,
+        rush=command.rush,
+        source=command.source,
+    )
+    order.accept()
+    uow.orders.add(order)
+    return SubmitResult(order, created=True)
+
+
+def announce_order(event: events.OrderAccepted, notify: Notify) -> None:
+    """Tell live screens that an order was accepted."""
+    notify("order.accepted", {"order_id": event.order_id, "number": event.number})
+
+
+def announce_status(event: events.OrderStatusChanged, notify: Notify) -> None:
+    """Tell live screens that an order changed status."""
+    notify("order.status", {"order_id": event.order_id, "previous": event.previous, "status": event.current})
+
+
+COMMAND_HANDLERS = {
+    commands.SubmitOrder: submit_order,
+}
+
+EVENT_HANDLERS = {
+    events.OrderAccepted: [announce_order],
+    events.OrderStatusChanged: [announce_status],
+}

@@ -1,0 +1,75 @@
+"""Shared fixtures: a throwaway database per test, the app, real brokers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hub.adapters.db.migrate import upgrade
+from hub.bootstrap import bootstrap
+from hub.config import Settings, load_settings
+from hub.demo import DEMO_CATALOG
+from hub.entrypoints.catalog_import import import_catalog
+from hub.entrypoints.web.app import create_app
+from tests.support.mosquitto import dev_broker, mosquitto_binary
+
+
+def make_settings(tmp_path: Path, **overrides: str) -> Settings:
+    """Return settings for a store with its own temp data dir and SQLite file."""
+    env = {"PASSLINE_STORE": "test", "PASSLINE_DATA_DIR": str(tmp_path / "data"), "PASSLINE_BROKER_PORT": "0"}
+    env.update({f"PASSLINE_{k.upper()}": v for k, v in overrides.items()})
+    return load_settings(env)
+
+
+def prepare_database(settings: Settings) -> None:
+    """Create the schema with Alembic and load the demo catalog."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    import_catalog(settings, DEMO_CATALOG)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings with a migrated temp database holding the demo catalog."""
+    settings = make_settings(tmp_path)
+    prepare_database(settings)
+    return settings
+
+
+@pytest.fixture
+def hub(settings: Settings):
+    """A hub with no messaging started."""
+    hub = bootstrap(settings)
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture
+def app(hub):
+    """The web app around the hub."""
+    app = create_app(hub=hub)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the web app."""
+    return app.test_client()
+
+
+def require_mosquitto() -> None:
+    """Fail (not skip) when Mosquitto is missing: the tests need the real broker."""
+    if mosquitto_binary() is None:
+        pytest.fail("mosquitto is not installed: run `bash .ci/run` or `apt-get install mosquitto`")
+
+
+@pytest.fixture
+def mosquitto(tmp_path: Path):
+    """A real Mosquitto on a free port, anonymous logins, production persistence tuning."""
+    require_mosquitto()
+    broker = dev_broker(tmp_path / "mosquitto")
+    broker.start()
+    yield broker
+    broker.stop()
