@@ -81,7 +81,6 @@ class Hub:
                     "Another broker may be running: set PASSLINE_MQTT_URL=mqtt://user:pass@host:port to use it, "
                     "or PASSLINE_BROKER_PORT to pick another port."
                 ) from exc
-            logger.info("embedded MQTT broker listening on %s:%s", self.settings.broker_host, self.broker.port)
         target = self.mqtt_target()
         self.consumer = MqttConsumer(self.bus, self.presence, self.settings.store)
         self.connection = HubConnection(
