@@ -33,6 +33,7 @@ class HubServer(BaseApplication):
             "errorlog": "-",
             "loglevel": "info",
             "worker_exit": _stop_hub,
+            "control_socket_disable": True,  # nothing uses it, and it writes into $HOME
         }
         for key, value in options.items():
             self.cfg.set(key, value)

@@ -1,0 +1,68 @@
+"""Settings from PASSLINE_* variables and the TOML file, with errors that name the setting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hub.config import ConfigError, load_settings
+
+
+def test_defaults_give_a_demo_store_with_sqlite_and_an_embedded_broker(tmp_path):
+    settings = load_settings({"HOME": str(tmp_path)})
+    assert settings.store == "demo"
+    assert settings.database_url == f"sqlite:///{tmp_path}/.local/share/passline/passline.db"
+    assert settings.embedded_broker
+    assert settings.mqtt.address == "mqtt://127.0.0.1:1883"
+    assert (settings.http_host, settings.http_port) == ("0.0.0.0", 8000)
+
+
+def test_environment_overrides_the_file(tmp_path):
+    config = tmp_path / "passline.toml"
+    config.write_text('store = "berlin-1"\nhttp_port = 9000\ntimezone = "Europe/Berlin"\n')
+    settings = load_settings({"PASSLINE_CONFIG": str(config), "PASSLINE_HTTP_PORT": "9100", "PASSLINE_DATA_DIR": str(tmp_path)})
+    assert (settings.store, settings.http_port, settings.timezone) == ("berlin-1", 9100, "Europe/Berlin")
+
+
+def test_mqtt_url_with_credentials_is_parsed_and_never_shown(tmp_path):
+    settings = load_settings({"PASSLINE_MQTT_URL": "mqtt://hub:s3cret%21@broker.local:8883", "PASSLINE_DATA_DIR": str(tmp_path)})
+    target = settings.mqtt
+    assert (target.host, target.port, target.username, target.password) == ("broker.local", 8883, "hub", "s3cret!")
+    assert not settings.embedded_broker
+    assert "s3cret" not in repr(settings) and "s3cret" not in repr(target)
+
+
+def test_database_password_is_hidden_in_repr(tmp_path):
+    settings = load_settings({"PASSLINE_DATABASE_URL": "postgresql://passline:hunter2@db/passline", "PASSLINE_DATA_DIR": str(tmp_path)})
+    assert "hunter2" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"PASSLINE_HTTP_PORT": "eighty"}, "PASSLINE_HTTP_PORT"),
+        ({"PASSLINE_HTTP_PORT": "70000"}, "PASSLINE_HTTP_PORT"),
+        ({"PASSLINE_MQTT_URL": "http://broker"}, "PASSLINE_MQTT_URL"),
+        ({"PASSLINE_MQTT_URL": "mqtt://broker:notaport"}, "PASSLINE_MQTT_URL"),
+        ({"PASSLINE_STORE": "a/b"}, "PASSLINE_STORE"),
+        ({"PASSLINE_TIMEZONE": "Mars/Olympus"}, "PASSLINE_TIMEZONE"),
+        ({"PASSLINE_DAY_STARTS_AT_HOUR": "25"}, "PASSLINE_DAY_STARTS_AT_HOUR"),
+    ],
+)
+def test_bad_values_name_the_setting(env, named, tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_settings({**env, "PASSLINE_DATA_DIR": str(tmp_path)})
+    assert named in str(error.value)
+
+
+def test_unknown_or_broken_config_file_is_named(tmp_path):
+    config = tmp_path / "passline.toml"
+    config.write_text('stor = "typo"\n')
+    with pytest.raises(ConfigError, match="unknown settings: stor"):
+        load_settings({"PASSLINE_CONFIG": str(config)})
+    config.write_text("store = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings({"PASSLINE_CONFIG": str(config)})
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings({"PASSLINE_CONFIG": str(Path(tmp_path, "missing.toml"))})
