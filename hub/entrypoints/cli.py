@@ -58,6 +58,16 @@ def _parser() -> argparse.ArgumentParser:
     catalog_import.add_argument("file", type=Path)
     catalog_import.set_defaults(run=_catalog_import)
 
+    broker = commands.add_parser("broker", help="Mosquitto for production").add_subparsers(required=True, metavar="ACTION")
+    broker_config = broker.add_parser("config", help="write mosquitto.conf, acl, the password file and the hub's login")
+    broker_config.add_argument("--out", type=Path, required=True, help="config folder, e.g. /etc/passline/mosquitto")
+    broker_config.add_argument("--port", type=int, default=1883)
+    broker_config.add_argument("--bind", default="0.0.0.0", help="address the broker listens on")
+    broker_config.add_argument("--data-dir", type=Path, default=Path("/var/lib/passline-mosquitto"),
+                               help="the broker's persistence folder")
+    broker_config.add_argument("--env-file", type=Path, help="where to write PASSLINE_MQTT_URL (default: OUT/hub.env)")
+    broker_config.set_defaults(run=_broker_config)
+
     doctor = commands.add_parser("doctor", help="check broker, database, disk and clock; say what to fix")
     doctor.set_defaults(run=_doctor)
 
@@ -99,6 +109,19 @@ def _catalog_import(settings: Settings, args) -> int:
         print(f"passline: catalog not imported: {exc}", file=sys.stderr)
         return 1
     print(f"imported {count} items from {args.file} (catalog version {version})")
+    return 0
+
+
+def _broker_config(settings: Settings, args) -> int:
+    from hub.entrypoints.broker_setup import write_broker_config
+
+    try:
+        for line in write_broker_config(settings.store, args.out, port=args.port, bind=args.bind,
+                                        data_dir=args.data_dir, env_file=args.env_file):
+            print(line)
+    except (ValueError, OSError) as exc:
+        print(f"passline: broker config not written: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
