@@ -16,7 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/passline demo $(DEMO_ARGS)
+	PASSLINE_DATA_DIR=$${PASSLINE_DATA_DIR:-$(CURDIR)/data} $(BIN)/passline demo $(DEMO_ARGS)
 
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
