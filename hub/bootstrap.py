@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version as package_version
 from typing import Any
@@ -93,8 +93,6 @@ class Hub:
         """Return where the hub's MQTT connection goes (the embedded broker's real port if any)."""
         target = self.settings.mqtt
         if self.broker is not None:
-            from dataclasses import replace
-
             target = replace(target, port=self.broker.port)
         return target
 

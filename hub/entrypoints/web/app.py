@@ -28,6 +28,10 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     app.extensions["passline_socketio"] = socketio
     hub.notifier.send = lambda event, data: socketio.emit(event, data, namespace=LIVE_NAMESPACE)
 
+    @socketio.on("connect", namespace=LIVE_NAMESPACE)
+    def _screen_connected(_auth=None) -> bool:
+        return True
+
     from hub.entrypoints.web import api, pages
 
     app.register_blueprint(api.blueprint)
