@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import signal
 import socket
-import stat
 import subprocess
 import time
 from pathlib import Path
@@ -16,9 +14,6 @@ from hub.adapters.mqtt.mosquitto_files import PASSWORD_FILE_NAME, render_broker_
 
 # Debian installs the broker outside a normal user's PATH.
 _FALLBACK_BINARY = "/usr/sbin/mosquitto"
-# Started as root, Mosquitto drops to this user before it reads the password
-# file or writes persistence, so everything it touches must belong to it.
-_BROKER_USER = "mosquitto"
 
 # The same durability and queue tuning as the production template, so hub
 # integration tests meet the broker behaviour a store gets.
@@ -159,7 +154,7 @@ def dev_broker(workdir: Path, port: int | None = None, *, persistence: bool = Tr
         _DEV_CONF.format(port=port, persistence=str(persistence).lower(), data_dir=data_dir),
         encoding="utf-8",
     )
-    _hand_to_broker_user(workdir)
+    _stay_root(conf_path)
     return MosquittoProcess(conf_path, port)
 
 
@@ -173,25 +168,17 @@ def production_broker(
         workdir, store=store, port=port, bind_address="127.0.0.1", data_dir=workdir / "data"
     )
     write_password_file(workdir / PASSWORD_FILE_NAME, logins)
-    _hand_to_broker_user(workdir)
+    _stay_root(conf_path)
     return MosquittoProcess(conf_path, port)
 
 
-def _hand_to_broker_user(workdir: Path) -> None:
-    if os.geteuid() != 0:
-        return
-    try:
-        account = pwd.getpwnam(_BROKER_USER)
-    except KeyError:
-        return
-    for path in [workdir, *workdir.rglob("*")]:
-        os.chown(path, account.pw_uid, account.pw_gid)
-    # pytest's temporary folders are 0700: let the broker user pass through
-    # them (search only, no listing); pytest resets them on its next run.
-    for parent in workdir.parents:
-        mode = parent.stat().st_mode
-        if not mode & stat.S_IXOTH:
-            os.chmod(parent, mode | stat.S_IXOTH)
+def _stay_root(conf_path: Path) -> None:
+    # Started as root, Mosquitto switches to the "mosquitto" user before it
+    # reads the password file or writes persistence, and that user cannot enter
+    # pytest's 0700 temporary folders. The setting is ignored when not root.
+    if os.geteuid() == 0:
+        with open(conf_path, "a", encoding="utf-8") as conf:
+            conf.write("\n# Added by tests/support/mosquitto.py: the tests run as root.\nuser root\n")
 
 
 def _accepts_connections(host: str, port: int) -> bool:
