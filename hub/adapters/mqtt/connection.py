@@ -32,6 +32,7 @@ class ReceivedMessage:
     mid: int
     qos: int
     retain: bool
+    generation: int = 0  # which connection it came on: packet ids are only meaningful there
 
 
 class HubConnection:
@@ -51,6 +52,7 @@ class HubConnection:
         self._version = version
         self._on_message = on_message
         self._connected = threading.Event()
+        self._generation = 0
         self._last_error: str | None = "not connected yet"
         self._client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2,
@@ -106,9 +108,19 @@ class HubConnection:
         self._client.publish(topic, json.dumps(message, separators=(",", ":")), qos=1, retain=retain)
 
     def ack(self, message: ReceivedMessage) -> None:
-        """Acknowledge a message whose effect is committed."""
-        if message.qos > 0:
-            self._client.ack(message.mid, message.qos)
+        """Acknowledge a message whose effect is committed, if it came on this connection.
+
+        After a reconnect the broker reuses packet ids, so acknowledging an id from an
+        earlier connection could confirm a different, uncommitted message. The broker
+        redelivers what the old connection left unacknowledged, and a repeated order is
+        the same order, so skipping is safe.
+        """
+        if message.qos == 0:
+            return
+        if message.generation != self._generation:
+            logger.debug("not acknowledging mid %s from an earlier connection; the broker redelivers it", message.mid)
+            return
+        self._client.ack(message.mid, message.qos)
 
     def _status_payload(self, state: str) -> str:
         data = {"state": state, "version": self._version, "store": self._store}
@@ -119,6 +131,7 @@ class HubConnection:
             self._last_error = f"the broker refused the hub's login: {reason_code}"
             logger.error("MQTT connection to %s refused: %s", self._target.address, reason_code)
             return
+        self._generation += 1
         base = f"passline/{self._store}/device/+"
         client.subscribe([(f"{base}/out/#", 1), (f"{base}/status", 1)])
         client.publish(topics.hub_status(self._store), self._status_payload("online"), qos=1, retain=True)
@@ -138,5 +151,6 @@ class HubConnection:
                 mid=message.mid,
                 qos=message.qos,
                 retain=bool(message.retain),
+                generation=self._generation,
             )
         )
