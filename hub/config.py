@@ -73,7 +73,8 @@ class Settings:
     def mqtt(self) -> MqttTarget:
         """Return the broker to connect to: the configured one, or the embedded one on loopback."""
         if not self.mqtt_url:
-            host = "127.0.0.1" if self.broker_host in ("0.0.0.0", "::") else self.broker_host
+            loopback = {"0.0.0.0": "127.0.0.1", "::": "::1"}  # asyncio binds "::" to IPv6 only
+            host = loopback.get(self.broker_host, self.broker_host)
             return MqttTarget(host=host, port=self.broker_port)
         return parse_mqtt_url(self.mqtt_url)
 

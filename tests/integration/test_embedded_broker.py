@@ -13,8 +13,10 @@ import pytest
 
 from hub.adapters.mqtt.broker_codec import decode, encode, encode_remaining_length
 from hub.adapters.mqtt.broker_packets import (
-    Connack, Connect, Disconnect, Message, Packet, Pingreq, Pingresp, Pubcomp, Publish, Pubrec, Pubrel,
+    Connack, Connect, Disconnect, Message, Packet, Pingreq, Pingresp, Puback, Pubcomp, Publish, Pubrec,
+    Pubrel, Suback, Subscribe,
 )
+from hub.adapters.mqtt.broker_sessions import INFLIGHT_WINDOW
 from hub.adapters.mqtt.embedded_broker import EmbeddedBroker
 
 HOST = "127.0.0.1"
@@ -89,9 +91,11 @@ class RawClient:
         self.sock = socket.create_connection((HOST, port), timeout=TIMEOUT)
 
     def send(self, data: bytes | Packet) -> None:
+        """Send raw bytes or an encoded packet."""
         self.sock.sendall(data if isinstance(data, bytes) else encode(data))
 
     def receive(self) -> Packet:
+        """Read and decode the next packet from the broker."""
         first, length, multiplier = self._exactly(1)[0], 0, 1
         while True:
             digit = self._exactly(1)[0]
@@ -101,6 +105,7 @@ class RawClient:
                 return decode(first, self._exactly(length))
 
     def closed_by_broker(self) -> bool:
+        """Tell whether the broker closed the socket (a hang fails the test by timeout)."""
         try:
             return self.sock.recv(1) == b""
         except ConnectionResetError:
@@ -117,6 +122,7 @@ class RawClient:
 
 @pytest.fixture
 def broker():
+    """Run an embedded broker on a free port for one test."""
     broker = EmbeddedBroker(port=0)
     broker.start()
     yield broker
@@ -153,6 +159,7 @@ def raw(broker):
 
 
 def wait_until(condition, timeout: float = TIMEOUT) -> None:
+    """Poll a condition about the broker that no client can observe directly."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
@@ -320,6 +327,24 @@ def test_more_messages_than_the_inflight_window_arrive_in_order(broker, connect)
 
     assert [int(printer.receive().payload) for _ in range(300)] == list(range(300))
     wait_until(lambda: broker.stats()["queued"] == 0)
+
+
+def test_at_most_a_window_of_messages_awaits_acknowledgement(connect, raw):
+    printer = raw()
+    printer.send(Connect("printer"))
+    assert printer.receive() == Connack(0, False)
+    printer.send(Subscribe(1, (("orders", 1),)))
+    assert printer.receive() == Suback(1, (1,))
+    kiosk = connect("kiosk")
+    for number in range(INFLIGHT_WINDOW + 50):
+        kiosk.paho.publish("orders", str(number).encode(), qos=1)
+    kiosk.publish("orders", b"last")  # every message is routed once this is acknowledged
+
+    window = [printer.receive() for _ in range(INFLIGHT_WINDOW)]
+    printer.send(Pingreq())
+    assert printer.receive() == Pingresp()  # nothing beyond the window was sent
+    printer.send(Puback(window[0].packet_id))
+    assert printer.receive().payload == str(INFLIGHT_WINDOW).encode()
 
 
 def test_unacknowledged_message_is_resent_with_dup_after_reconnect(connect):

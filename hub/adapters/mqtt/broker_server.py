@@ -15,10 +15,8 @@ from hub.adapters.mqtt.broker_packets import (
     Pingreq, Pingresp, ProtocolError, Puback, Pubcomp, Publish, Pubrec, Pubrel, Suback, Subscribe,
     Unsuback, Unsubscribe, UnsupportedProtocol,
 )
-from hub.adapters.mqtt.broker_sessions import Session
-from hub.adapters.mqtt.broker_topics import (
-    RetainedMessages, SubscriptionIndex, is_valid_topic_filter, is_valid_topic_name,
-)
+from hub.adapters.mqtt.broker_routing import Router
+from hub.adapters.mqtt.broker_topics import is_valid_topic_filter, is_valid_topic_name
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +31,8 @@ KEEPALIVE_GRACE = 1.5
 # at most: the hub needs at-least-once and deduplicates by order id.
 MAX_QOS = 1
 
-Authenticate = Callable[[str, "str | None", "bytes | None"], bool]
-Authorize = Callable[["str | None", str, str, str], bool]
+Authenticate = Callable[[str, str | None, bytes | None], bool]
+Authorize = Callable[[str | None, str, str, str], bool]
 
 _PINGRESP = encode(Pingresp())
 
@@ -51,13 +49,10 @@ class BrokerServer:
     ) -> None:
         self._authenticate = authenticate
         self._authorize = authorize
-        self._max_queued = max_queued_messages
-        self._sessions: dict[str, Session] = {}
+        self._router = Router(max_queued_messages=max_queued_messages)
         self._clients: dict[str, Connection] = {}
         self._connections: set[Connection] = set()
         self._tasks: set[asyncio.Task] = set()
-        self._subscriptions: SubscriptionIndex[Session] = SubscriptionIndex()
-        self._retained = RetainedMessages()
         self._server: asyncio.Server | None = None
         self._closing = False
         self._handlers: dict[type, Callable] = {
@@ -93,12 +88,7 @@ class BrokerServer:
 
     def stats(self) -> dict:
         """Count connected clients, sessions, messages waiting for delivery and retained messages."""
-        return {
-            "clients": len(self._clients),
-            "sessions": len(self._sessions),
-            "queued": sum(session.pending for session in self._sessions.values()),
-            "retained": len(self._retained),
-        }
+        return {"clients": len(self._clients), **self._router.stats()}
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -112,10 +102,8 @@ class BrokerServer:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if await self._handshake(conn):
                 reason = await self._read_loop(conn)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        except TimeoutError:
-            reason = "no CONNECT in time"
+        except (asyncio.IncompleteReadError, OSError):
+            pass  # the reason is "connection lost" unless the broker closed it itself
         except ProtocolError as exc:
             reason = f"protocol error: {exc}"
             logger.warning("Closing connection %s of client %s: %s", conn.peer, conn.client_id, exc)
@@ -127,7 +115,11 @@ class BrokerServer:
             self._tasks.discard(task)
 
     async def _handshake(self, conn: Connection) -> bool:
-        first, body = await asyncio.wait_for(read_packet(conn.reader, MAX_PACKET_SIZE), CONNECT_TIMEOUT)
+        try:
+            first, body = await asyncio.wait_for(read_packet(conn.reader, MAX_PACKET_SIZE), CONNECT_TIMEOUT)
+        except TimeoutError:
+            conn.close_reason = f"no CONNECT within {CONNECT_TIMEOUT}s"
+            return False
         if first >> 4 != CONNECT:
             raise ProtocolError("the first packet is not CONNECT")
         try:
@@ -193,7 +185,9 @@ class BrokerServer:
         try:
             return bool(self._authorize(conn.username, conn.client_id, action, topic))
         except Exception:
-            logger.exception("authorize failed for client %s; refusing %s on %s", conn.client_id, action, topic)
+            logger.exception(
+                "authorize failed for client %s; refusing %s on %s", conn.client_id, action, topic,
+            )
             return False
 
     def _open_session(self, conn: Connection, client_id: str, clean: bool) -> bool:
@@ -204,13 +198,7 @@ class BrokerServer:
             logger.info("Client %s connected again: closing its previous connection", client_id)
             self._release(previous, publish_will=True)
             previous.abort("taken over by a new connection")
-        session = self._sessions.get(client_id)
-        if session is not None and clean:
-            self._discard(session)
-            session = None
-        present = session is not None
-        if session is None:
-            session = self._sessions[client_id] = Session(client_id, clean=clean, max_queued=self._max_queued)
+        session, present = self._router.open_session(client_id, clean)
         conn.client_id, conn.session = client_id, session
         self._clients[client_id] = conn
         return present
@@ -225,20 +213,15 @@ class BrokerServer:
             return
         session.detach()
         if session.clean:
-            self._discard(session)
+            self._router.discard(session)
         if will is not None and publish_will:
             if self._allowed(conn, "publish", will.topic):
                 logger.info("Publishing the will of client %s to %s", conn.client_id, will.topic)
-                self._route(will)
+                self._router.route(will)
             else:
-                logger.warning("Dropped the will of client %s to %s: not authorized", conn.client_id, will.topic)
-
-    def _discard(self, session: Session) -> None:
-        for topic_filter in session.subscriptions:
-            self._subscriptions.remove(topic_filter, session)
-        session.subscriptions.clear()
-        if self._sessions.get(session.client_id) is session:
-            del self._sessions[session.client_id]
+                logger.warning(
+                    "Dropped the will of client %s to %s: not authorized", conn.client_id, will.topic,
+                )
 
     def _finish(self, conn: Connection, reason: str) -> None:
         self._connections.discard(conn)
@@ -248,12 +231,6 @@ class BrokerServer:
             logger.info("Client %s disconnected (username %s): %s", conn.client_id, conn.username, reason)
         else:
             logger.debug("Connection %s closed before a session began: %s", conn.peer, reason)
-
-    def _route(self, message: Message) -> None:
-        if message.retain:
-            self._retained.store(message)
-        for session, granted in self._subscriptions.match(message.topic).items():
-            session.deliver(message, min(granted, message.qos))
 
     def _on_publish(self, conn: Connection, packet: Publish) -> None:
         if not is_valid_topic_name(packet.topic):
@@ -266,9 +243,11 @@ class BrokerServer:
                 return
             released.add(packet_id)
         if self._allowed(conn, "publish", packet.topic):
-            self._route(Message(packet.topic, packet.payload, qos, packet.retain))
+            self._router.route(Message(packet.topic, packet.payload, qos, packet.retain))
         else:
-            logger.warning("Dropped a message from client %s to %s: not authorized", conn.client_id, packet.topic)
+            logger.warning(
+                "Dropped a message from client %s to %s: not authorized", conn.client_id, packet.topic,
+            )
         # Refused messages are acknowledged too, or the client would resend them forever.
         if qos == 1:
             conn.send(encode_id_packet(PUBACK, packet_id))
@@ -291,27 +270,25 @@ class BrokerServer:
         codes, granted = [], []
         for topic_filter, requested in packet.topics:
             if not is_valid_topic_filter(topic_filter):
-                logger.info("Refused subscription of client %s to invalid filter %r", conn.client_id, topic_filter)
+                logger.info("Refused subscription of client %s to invalid filter %r",
+                            conn.client_id, topic_filter)
                 codes.append(SUBSCRIPTION_FAILURE)
             elif not self._allowed(conn, "subscribe", topic_filter):
-                logger.warning("Refused subscription of client %s to %s: not authorized", conn.client_id, topic_filter)
+                logger.warning("Refused subscription of client %s to %s: not authorized",
+                               conn.client_id, topic_filter)
                 codes.append(SUBSCRIPTION_FAILURE)
             else:
                 qos = min(requested, MAX_QOS)
-                session.subscriptions[topic_filter] = qos
-                self._subscriptions.add(topic_filter, session, qos)
+                self._router.subscribe(session, topic_filter, qos)
                 codes.append(qos)
                 granted.append((topic_filter, qos))
         conn.send(encode(Suback(packet.packet_id, tuple(codes))))
         for topic_filter, qos in granted:
-            for message in self._retained.matching(topic_filter):
-                session.deliver(message, min(message.qos, qos), retain=True)
+            self._router.send_retained(session, topic_filter, qos)
 
     def _on_unsubscribe(self, conn: Connection, packet: Unsubscribe) -> None:
-        session = conn.session
         for topic_filter in packet.filters:
-            if session.subscriptions.pop(topic_filter, None) is not None:
-                self._subscriptions.remove(topic_filter, session)
+            self._router.unsubscribe(conn.session, topic_filter)
         conn.send(encode(Unsuback(packet.packet_id)))
 
     def _on_pingreq(self, conn: Connection, packet: Pingreq) -> None:

@@ -29,7 +29,7 @@ class Outbox(Protocol):
 
 
 class Session:
-    """Deliver messages to one client in the order the broker received them, at most a window unacknowledged."""
+    """Deliver messages to one client in the order received, with at most a window unacknowledged."""
 
     def __init__(self, client_id: str, *, clean: bool, max_queued: int) -> None:
         self.client_id = client_id

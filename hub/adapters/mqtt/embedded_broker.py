@@ -74,9 +74,8 @@ class EmbeddedBroker:
             self._thread.join(THREAD_TIMEOUT)
             self._stopped = True
             if isinstance(error, OSError):
-                raise OSError(
-                    error.errno, f"embedded MQTT broker cannot listen on {self._host}:{self._port}: {error.strerror}",
-                ) from error
+                message = f"embedded MQTT broker cannot listen on {self._host}:{self._port}: {error.strerror}"
+                raise OSError(error.errno, message) from error
             raise RuntimeError("the embedded MQTT broker failed to start") from error
         logger.info("Embedded MQTT broker listening on %s", self.url)
 
