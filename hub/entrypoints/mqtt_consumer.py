@@ -7,10 +7,10 @@ import json
 import logging
 import queue
 import threading
-import time
 from datetime import datetime, timezone
 
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from hub.adapters.mqtt.connection import HubConnection, ReceivedMessage
 from hub.contracts import topics
@@ -26,6 +26,7 @@ from hub.services.messagebus import MessageBus
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 128  # orders committed together; one fsync for many orders is what makes 500/s possible
+RETRYABLE = (DBAPIError, OSError)  # the database or disk said no; it will say yes later
 RETRY_DELAY_S = 1.0  # wait before retrying a batch the database refused; nothing is acked meanwhile
 
 
@@ -80,9 +81,10 @@ class MqttConsumer:
                 logger.exception("handling %d MQTT messages failed; they stay unacknowledged", len(batch))
 
     def _handle(self, batch: list[ReceivedMessage]) -> None:
-        orders: list[tuple[ReceivedMessage, str, object]] = []
+        """Answer every order in the batch, commit once, then reply and acknowledge in arrival order."""
         replies: dict[int, tuple[str, dict]] = {}
-        for index, message in enumerate(batch):
+        orders: list[tuple[int, str, object, str]] = []  # (position, device, command, envelope id)
+        for position, message in enumerate(batch):
             route = topics.parse_device_topic(self._store, message.topic)
             if route is None:
                 continue
@@ -92,39 +94,46 @@ class MqttConsumer:
             elif direction == "out" and kind == "order":
                 parsed = parse_submission(message.payload, device_id)
                 if isinstance(parsed, Refusal):
-                    replies[index] = (device_id, self._refuse(message, device_id, parsed))
+                    replies[position] = (device_id, self._refuse(message, device_id, parsed))
                 else:
-                    orders.append((message, device_id, parsed))
-                    replies[index] = (device_id, {})
+                    command, envelope_id = parsed
+                    orders.append((position, device_id, command, envelope_id))
             else:
                 logger.debug("ignoring %s from %s (no handler yet)", kind, device_id)
         if orders:
-            outcomes = self._commit([command for _, _, (command, _) in orders])
-            by_mid = {id(msg): (outcome, envelope_id) for (msg, _, (_, envelope_id)), outcome in zip(orders, outcomes)}
-            for index, message in enumerate(batch):
-                if id(message) in by_mid:
-                    outcome, envelope_id = by_mid[id(message)]
-                    device_id = replies[index][0]
-                    replies[index] = (device_id, self._answer(message, device_id, outcome, envelope_id))
+            outcomes = self._commit([command for _, _, command, _ in orders])
+            for (position, device_id, _, envelope_id), outcome in zip(orders, outcomes):
+                replies[position] = (device_id, self._answer(batch[position], device_id, outcome, envelope_id))
         connection = self.connection
-        for index, message in enumerate(batch):
-            if index in replies and connection is not None:
-                device_id, reply = replies[index]
-                connection.publish(topics.device_in(self._store, device_id, "reply"), reply)
+        for position, message in enumerate(batch):
             if connection is not None:
+                if position in replies:
+                    device_id, reply = replies[position]
+                    connection.publish(topics.device_in(self._store, device_id, "reply"), reply)
                 connection.ack(message)
             self.processed += 1
 
     def _commit(self, commands: list) -> list:
-        """Commit the batch; while the database refuses every order, keep trying and ack nothing."""
+        """Commit the batch; while the database refuses it, keep trying and acknowledge nothing.
+
+        Only database and I/O errors are retried: they pass (disk freed, lock released,
+        a racing writer done). Any other error is a bug for that one order; its sender gets
+        `internal` and a dead-letter copy, so one bad order cannot stall the store.
+        """
         while True:
-            outcomes = self._bus.handle_batch(commands)
-            if not all(isinstance(o, Exception) and not isinstance(o, OrderRefused) for o in outcomes):
+            try:
+                outcomes = self._bus.handle_batch(commands)
+            except RETRYABLE as exc:
+                outcomes = [exc] * len(commands)
+            except Exception as exc:  # noqa: BLE001 - answered as internal, never stops the hub
+                logger.exception("an order could not be handled")
+                return [exc] * len(commands)
+            if not all(isinstance(o, RETRYABLE) for o in outcomes):
                 return outcomes
             if self._stopping.is_set():
                 raise RuntimeError("stopping with an uncommitted batch; the broker will redeliver it")
-            logger.error("the database refused %d orders; retrying in %.1f s", len(commands), RETRY_DELAY_S)
-            time.sleep(RETRY_DELAY_S)
+            logger.error("the database refused %d orders (%s); retrying in %.1f s", len(commands), outcomes[0], RETRY_DELAY_S)
+            self._stopping.wait(RETRY_DELAY_S)
 
     def _answer(self, message: ReceivedMessage, device_id: str, outcome: object, envelope_id: str) -> dict:
         if isinstance(outcome, SubmitResult):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from flask import Blueprint, current_app, jsonify, request
@@ -14,6 +15,8 @@ from hub.domain.errors import OrderConflict, OrderRefused
 from hub.entrypoints.intake import order_view, to_command
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.health import health
+
+logger = logging.getLogger(__name__)
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -42,6 +45,17 @@ def submit_order():
     except OrderRefused as refusal:
         return _error(422, refusal.code, refusal.message, refusal.field)
     return jsonify(order_view(result.order)), 201 if result.created else 200
+
+
+@blueprint.errorhandler(Exception)
+def _unexpected(error: Exception):
+    """Answer in JSON when the hub itself fails; the order was not stored, so it may be sent again."""
+    from werkzeug.exceptions import HTTPException
+
+    if isinstance(error, HTTPException):
+        return _error(error.code or 500, "http_error", error.description or error.name)
+    logger.exception("request %s %s failed", request.method, request.path)
+    return _error(503, ErrorCode.INTERNAL.value, "the hub could not do this right now; nothing was stored, try again")
 
 
 @blueprint.get("/orders/<order_id>")
