@@ -11,6 +11,7 @@ from hub.domain.catalog import Catalog, CatalogItem, Modifier
 from hub.domain.money import Money
 
 VERSION_KEY = "catalog_version"
+_SELECT_VERSION = select(schema.settings_kv.c.value).where(schema.settings_kv.c.key == VERSION_KEY)
 
 
 class CatalogCache:
@@ -33,7 +34,7 @@ class CatalogCache:
 
 def catalog_version(connection: Connection) -> int:
     """Return the version counter bumped by every import."""
-    value = connection.execute(select(schema.settings_kv.c.value).where(schema.settings_kv.c.key == VERSION_KEY)).scalar()
+    value = connection.execute(_SELECT_VERSION).scalar()
     return int(value) if value is not None else 0
 
 

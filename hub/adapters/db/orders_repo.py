@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from hub.adapters.db import schema
 from hub.domain.money import Money
@@ -13,6 +13,21 @@ from hub.domain.queueing import queue_key
 from hub.services.ports import OrderRepository
 
 OPEN_STATUSES = (OrderStatus.ACCEPTED.value, OrderStatus.IN_PROGRESS.value)
+
+# Built once: compiling statements per order cost more CPU than the commit itself.
+_INSERT_ORDER = insert(schema.orders)
+_INSERT_LINES = insert(schema.order_lines)
+_INSERT_TICKETS = insert(schema.tickets)
+_SELECT_ORDER = select(schema.orders).where(schema.orders.c.order_id == bindparam("order_id"))
+_SELECT_LAST_NUMBER = select(schema.order_numbers.c.last_sequence).where(
+    schema.order_numbers.c.business_day == bindparam("day")
+)
+_INSERT_NUMBER = insert(schema.order_numbers)
+_UPDATE_NUMBER = (
+    update(schema.order_numbers)
+    .where(schema.order_numbers.c.business_day == bindparam("day"))
+    .values(last_sequence=bindparam("last"))
+)
 
 
 class SqlOrderRepository(OrderRepository):
@@ -30,29 +45,31 @@ class SqlOrderRepository(OrderRepository):
     def add(self, order: Order) -> None:
         """Store a new order with its lines and tickets."""
         deadline_in_queue, _ = queue_key(order.deadline, order.rush, 0)
+        total = order.total
         self._db.execute(
-            insert(schema.orders).values(
-                order_id=order.order_id,
-                number=order.number,
-                business_day=order.business_day,
-                origin=order.origin,
-                fulfilment=order.fulfilment,
-                status=order.status.value,
-                total_amount=order.total.amount,
-                tax_amount=order.tax.amount,
-                currency=order.total.currency,
-                loyalty_id=order.loyalty_id,
-                promised_at=order.promised_at,
-                rush=order.rush,
-                received_at=order.received_at,
-                deadline=order.deadline,
-                queue_at=deadline_in_queue,
-                fingerprint=order.fingerprint,
-                source=order.source,
-            )
+            _INSERT_ORDER,
+            {
+                "order_id": order.order_id,
+                "number": order.number,
+                "business_day": order.business_day,
+                "origin": order.origin,
+                "fulfilment": order.fulfilment,
+                "status": order.status.value,
+                "total_amount": total.amount,
+                "tax_amount": order.tax.amount,
+                "currency": total.currency,
+                "loyalty_id": order.loyalty_id,
+                "promised_at": order.promised_at,
+                "rush": order.rush,
+                "received_at": order.received_at,
+                "deadline": order.deadline,
+                "queue_at": deadline_in_queue,
+                "fingerprint": order.fingerprint,
+                "source": order.source,
+            },
         )
         self._db.execute(
-            insert(schema.order_lines),
+            _INSERT_LINES,
             [
                 {
                     "order_id": order.order_id,
@@ -71,7 +88,7 @@ class SqlOrderRepository(OrderRepository):
             ],
         )
         self._db.execute(
-            insert(schema.tickets),
+            _INSERT_TICKETS,
             [
                 {
                     "ticket_id": ticket.ticket_id,
@@ -89,7 +106,7 @@ class SqlOrderRepository(OrderRepository):
         """Return an order by id, or None."""
         if order_id in self._seen:
             return self._seen[order_id]
-        row = self._db.execute(select(schema.orders).where(schema.orders.c.order_id == order_id)).mappings().first()
+        row = self._db.execute(_SELECT_ORDER, {"order_id": order_id}).mappings().first()
         if row is None:
             return None
         order = self._load([row])[0]
@@ -113,18 +130,12 @@ class SqlOrderRepository(OrderRepository):
         key = business_day.isoformat()
         last = self._numbers.get(business_day)
         if last is None:
-            last = self._db.execute(
-                select(schema.order_numbers.c.last_sequence).where(schema.order_numbers.c.business_day == key)
-            ).scalar()
+            last = self._db.execute(_SELECT_LAST_NUMBER, {"day": key}).scalar()
             if last is None:
-                self._db.execute(insert(schema.order_numbers).values(business_day=key, last_sequence=0))
+                self._db.execute(_INSERT_NUMBER, {"business_day": key, "last_sequence": 0})
                 last = 0
         self._numbers[business_day] = last + 1
-        self._db.execute(
-            update(schema.order_numbers)
-            .where(schema.order_numbers.c.business_day == key)
-            .values(last_sequence=last + 1)
-        )
+        self._db.execute(_UPDATE_NUMBER, {"day": key, "last": last + 1})
         return last + 1
 
     def open_orders(self, limit: int = 500) -> list[Order]:

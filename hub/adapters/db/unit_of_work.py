@@ -18,11 +18,13 @@ class SqlUnitOfWork(UnitOfWork):
         self._engine = engine
         self._catalog_cache = catalog_cache
         self._connection: Connection | None = None
+        self._catalog: Catalog | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
         self._connection = self._engine.connect()
         self._connection.begin()
         self.orders = SqlOrderRepository(self._connection)
+        self._catalog = None
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -34,9 +36,11 @@ class SqlUnitOfWork(UnitOfWork):
             self._connection = None
 
     def catalog(self) -> Catalog:
-        """Return the current catalog."""
+        """Return the current catalog, read once per unit of work."""
         assert self._connection is not None
-        return self._catalog_cache.current(self._connection)
+        if self._catalog is None:
+            self._catalog = self._catalog_cache.current(self._connection)
+        return self._catalog
 
     def commit(self) -> None:
         """Make everything done in this unit durable."""
