@@ -19,5 +19,14 @@ def format_number(sequence: int) -> str:
     if sequence < 1:
         raise ValueError("order numbers start at 1")
     block, within = divmod(sequence - 1, NUMBERS_PER_LETTER)
-    letter = chr(ord("A") + block % 26)
-    return f"{letter}{within + 1:03d}"
+    return f"{_letters(block)}{within + 1:03d}"
+
+
+def _letters(block: int) -> str:
+    """Name blocks A … Z, then AA, AB …, so a day never hands out a number twice."""
+    name = ""
+    block += 1
+    while block:
+        block, rest = divmod(block - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name

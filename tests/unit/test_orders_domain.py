@@ -131,6 +131,12 @@ def test_numbers_are_short_and_roll_over_to_the_next_letter():
         format_number(0)
 
 
+def test_a_very_busy_day_never_repeats_a_number():
+    numbers = [format_number(n) for n in range(1, 30_000)]
+    assert len(set(numbers)) == len(numbers)
+    assert format_number(26 * 999 + 1) == "AA001"
+
+
 def test_business_day_starts_at_the_configured_hour_in_the_store_zone():
     berlin = ZoneInfo("Europe/Berlin")
     late = datetime(2026, 11, 22, 2, 30, tzinfo=timezone.utc)  # 03:30 in Berlin
