@@ -7,7 +7,6 @@ import logging
 import socket
 import subprocess
 import sys
-import time
 
 from hub.adapters.db.migrate import upgrade
 from hub.config import Settings
@@ -85,4 +84,3 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
     except subprocess.TimeoutExpired:
         process.kill()
-    time.sleep(0)
