@@ -102,7 +102,7 @@ def order_accepted(order: Order) -> dict[str, Any]:
 
 def order_view(order: Order) -> dict[str, Any]:
     """Return an order as the web API shows it: status, lines, totals and tickets."""
-    _total, tax = order.total, order.tax
+    tax = order.tax
     return {
         **order_accepted(order),
         "origin": order.origin,
