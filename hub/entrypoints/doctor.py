@@ -54,7 +54,7 @@ def check_database(settings: Settings) -> Finding:
     try:
         with engine.connect() as db:
             db.execute(text("SELECT 1"))
-        current, head = schema_state(engine, settings.database_url)
+        current, head = schema_state(engine)
     except Exception as exc:  # noqa: BLE001 - reported in words
         return Finding("FAIL", "database", f"cannot open {shown}: {exc.__class__.__name__}: {exc}",
                        "Check PASSLINE_DATABASE_URL and that the data directory is writable.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,9 @@ import urllib.request
 from pathlib import Path
 
 from hub.demo import DEMO_CATALOG
+from tests.support.mosquitto import free_port
 
 PASSLINE = str(Path(sys.executable).with_name("passline"))
-
-
-def free_port() -> int:
-    """Return a TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class HubProcess:

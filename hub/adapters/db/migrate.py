@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -26,9 +27,17 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
-def schema_state(engine: Engine, database_url: str) -> tuple[str | None, str]:
+@cache
+def newest_revision() -> str:
+    """Return the newest migration's revision (read from the scripts once per process)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def schema_state(engine: Engine) -> tuple[str | None, str]:
     """Return (the database's revision, the newest revision)."""
-    head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    head = newest_revision()
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     return current, head

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
 
 from sqlalchemy import text
@@ -10,8 +9,7 @@ from sqlalchemy import text
 from hub.adapters.db.migrate import schema_state
 from hub.bootstrap import Hub, utc_now
 from hub.domain.numbering import business_day
-
-LOW_DISK_BYTES = 1 << 30  # below 1 GiB free, warn: SQLite and the broker's queue need room
+from hub.entrypoints.doctor import check_disk
 
 
 def health(hub: Hub) -> dict[str, Any]:
@@ -29,20 +27,15 @@ def health(hub: Hub) -> dict[str, Any]:
     try:
         with hub.engine.connect() as db:
             db.execute(text("SELECT 1"))
-        current, head = schema_state(hub.engine, hub.settings.database_url)
+        current, head = schema_state(hub.engine)
         db_ok = current == head
         detail = f"schema {current}" if db_ok else f"schema {current or 'missing'}, newest is {head}"
         fix = None if db_ok else "Run `passline db upgrade`."
     except Exception as exc:  # noqa: BLE001 - shown to the operator, never raised
         db_ok, detail, fix = False, f"cannot reach the database: {exc.__class__.__name__}", "Run `passline doctor`."
     checks["database"] = {"ok": db_ok, "detail": detail, "fix": fix}
-    usage = shutil.disk_usage(hub.settings.data_dir if hub.settings.data_dir.exists() else "/")
-    disk_ok = usage.free >= LOW_DISK_BYTES
-    checks["disk"] = {
-        "ok": disk_ok,
-        "detail": f"{usage.free // (1 << 20)} MiB free in {hub.settings.data_dir}",
-        "fix": None if disk_ok else "Free disk space: the hub stops taking orders when the disk is full.",
-    }
+    disk = check_disk(hub.settings)
+    checks["disk"] = {"ok": disk.level == "OK", "detail": disk.detail, "fix": disk.fix}
     devices = hub.presence.devices()
     orders_today = None
     if db_ok:
