@@ -18,10 +18,13 @@ from hub.config import Settings
 from hub.domain.presence import Presence
 from hub.services import handlers
 from hub.services.handlers import StoreDay
-from hub.services.messagebus import MessageBus
+from hub.services.messagebus import HandlerTables, MessageBus
 from hub.services.ports import Clock, UnitOfWork
 
 logger = logging.getLogger(__name__)
+
+# Each service module lists its handlers in COMMAND_HANDLERS, WITHIN_TRANSACTION and EVENT_HANDLERS.
+SERVICE_MODULES = (handlers,)
 
 
 def hub_version() -> str:
@@ -119,8 +122,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
 
     bus = MessageBus(
         uow_factory,
-        handlers.COMMAND_HANDLERS,
-        handlers.EVENT_HANDLERS,
+        HandlerTables.from_modules(SERVICE_MODULES),
         {
             "clock": clock,
             "notify": notifier,

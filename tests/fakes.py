@@ -45,6 +45,7 @@ class FakeUnitOfWork(UnitOfWork):
     """A unit of work that keeps what is committed and drops the rest."""
 
     def __init__(self, catalog: Catalog, orders: FakeOrderRepository | None = None) -> None:
+        super().__init__()
         self.orders = orders or FakeOrderRepository()
         self._catalog = catalog
         self.committed = 0
@@ -52,6 +53,7 @@ class FakeUnitOfWork(UnitOfWork):
         self._snapshot = dict(self.orders.orders)
 
     def __enter__(self) -> FakeUnitOfWork:
+        super().__enter__()
         self._snapshot = dict(self.orders.orders)
         return self
 

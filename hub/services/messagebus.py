@@ -6,6 +6,8 @@ import inspect
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from hub.domain.errors import OrderRefused
@@ -14,19 +16,49 @@ from hub.services.ports import UnitOfWork
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class HandlerTables:
+    """Which handler serves which command, and which handlers react to each event.
+
+    `within` handlers run inside the command's unit of work, before the commit, so what
+    they write (a print job, a display change) is kept exactly when the order is; they
+    must not refuse. `after` handlers run once the commit succeeded (live screens, wakeups).
+    """
+
+    commands: dict[type, Callable] = field(default_factory=dict)
+    within: dict[type, list[Callable]] = field(default_factory=dict)
+    after: dict[type, list[Callable]] = field(default_factory=dict)
+
+    @classmethod
+    def from_modules(cls, modules: Sequence[ModuleType]) -> HandlerTables:
+        """Merge the COMMAND_HANDLERS, WITHIN_TRANSACTION and EVENT_HANDLERS tables of service modules."""
+        tables = cls()
+        for module in modules:
+            for command, handler in getattr(module, "COMMAND_HANDLERS", {}).items():
+                if command in tables.commands:
+                    raise ValueError(f"{command.__name__} has two handlers ({module.__name__})")
+                tables.commands[command] = handler
+            for source, target in (("WITHIN_TRANSACTION", tables.within), ("EVENT_HANDLERS", tables.after)):
+                for event, handlers in getattr(module, source, {}).items():
+                    target.setdefault(event, []).extend(handlers)
+        return tables
+
+
 class MessageBus:
     """Dispatch commands and events to handlers, injecting their dependencies by name."""
+
+    MAX_EVENT_ROUNDS = 20  # an event raising an event ... deeper than this is a loop, not a cascade
 
     def __init__(
         self,
         uow_factory: Callable[[], UnitOfWork],
-        command_handlers: dict[type, Callable],
-        event_handlers: dict[type, list[Callable]],
+        tables: HandlerTables,
         dependencies: dict[str, Any],
     ) -> None:
         self._uow_factory = uow_factory
-        self._command_handlers = command_handlers
-        self._event_handlers = event_handlers
+        self._command_handlers = tables.commands
+        self._within_handlers = tables.within
+        self._event_handlers = tables.after
         self._dependencies = dependencies
         # One writer at a time keeps "same id twice" decisions and day numbers race-free
         # in this process; the database's unique keys guard across processes.
@@ -51,8 +83,8 @@ class MessageBus:
                 uow = self._uow_factory()
                 with uow:
                     outcomes = [self._run(command, uow) for command in batch]
+                    pending = self._settle(uow)
                     uow.commit()
-                    pending = list(uow.collect_new_events())
         except Exception:
             if len(batch) == 1:
                 raise
@@ -74,6 +106,19 @@ class MessageBus:
             return self._call(handler, command, uow=uow)
         except OrderRefused as refusal:
             return refusal
+
+    def _settle(self, uow: UnitOfWork) -> list[object]:
+        """Run the in-transaction reactions to every new event, and theirs, before the commit."""
+        settled: list[object] = []
+        for _ in range(self.MAX_EVENT_ROUNDS):
+            fresh = list(uow.collect_new_events())
+            if not fresh:
+                return settled
+            for event in fresh:
+                for handler in self._within_handlers.get(type(event), []):
+                    self._call(handler, event, uow=uow)
+            settled.extend(fresh)
+        raise RuntimeError(f"events kept raising events after {self.MAX_EVENT_ROUNDS} rounds: {settled[-3:]}")
 
     def _publish(self, pending: list[object]) -> None:
         for event in pending:

@@ -47,7 +47,11 @@ class UnitOfWork(abc.ABC):
 
     orders: OrderRepository
 
+    def __init__(self) -> None:
+        self.raised: list[object] = []
+
     def __enter__(self) -> UnitOfWork:
+        self.raised = []
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -66,10 +70,16 @@ class UnitOfWork(abc.ABC):
         """Forget everything not committed."""
 
     def collect_new_events(self) -> Iterator[object]:
-        """Yield and forget the events raised by the orders this unit touched."""
+        """Yield and forget the events raised in this unit: by its orders, then by raise_event()."""
         for order in self.seen():
             while order.events:
                 yield order.events.pop(0)
+        while self.raised:
+            yield self.raised.pop(0)
+
+    def raise_event(self, event: object) -> None:
+        """Record an event that no order carries (a job finished, stock changed)."""
+        self.raised.append(event)
 
     @abc.abstractmethod
     def seen(self) -> list[Order]:

@@ -10,7 +10,7 @@ from hub.domain.commands import LineRequest, SubmitOrder
 from hub.domain.errors import OrderConflict, UnknownSku
 from hub.services import handlers
 from hub.services.handlers import StoreDay, SubmitResult
-from hub.services.messagebus import MessageBus
+from hub.services.messagebus import HandlerTables, MessageBus
 from tests.fakes import FakeUnitOfWork, FixedClock, cafe_catalog
 
 
@@ -32,8 +32,7 @@ def notices():
 def bus(uow, notices):
     return MessageBus(
         lambda: uow,
-        handlers.COMMAND_HANDLERS,
-        handlers.EVENT_HANDLERS,
+        HandlerTables.from_modules([handlers]),
         {"clock": FixedClock(), "store_day": StoreDay(ZoneInfo("UTC")), "notify": lambda e, d: notices.append((e, d))},
     )
 

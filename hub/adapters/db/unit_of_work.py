@@ -15,12 +15,14 @@ class SqlUnitOfWork(UnitOfWork):
     """Run work in one database transaction; nothing is kept unless commit() is called."""
 
     def __init__(self, engine: Engine, catalog_cache: CatalogCache) -> None:
+        super().__init__()
         self._engine = engine
         self._catalog_cache = catalog_cache
         self._connection: Connection | None = None
         self._catalog: Catalog | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
+        super().__enter__()
         self._connection = self._engine.connect()
         self._connection.begin()
         self.orders = SqlOrderRepository(self._connection)
