@@ -51,6 +51,37 @@ class Notifier:
             self.send(event, data)
 
 
+class Broadcaster:
+    """Publish to `passline/<store>/broadcast/<kind>` once the hub is connected to its broker.
+
+    Retained broadcasts (availability) are also kept here and published again on every
+    start, because the embedded broker forgets retained messages when the hub restarts.
+    """
+
+    def __init__(self, store: str) -> None:
+        self._store = store
+        self._retained: dict[str, dict[str, Any]] = {}
+        self.connection: Any = None
+
+    def __call__(self, kind: str, data: dict[str, Any], *, retain: bool = False) -> None:
+        from hub.contracts import topics
+        from hub.contracts.envelope import envelope
+
+        message = envelope(kind, data)
+        if retain:
+            self._retained[kind] = message
+        if self.connection is not None:
+            self.connection.publish(topics.broadcast(self._store, kind), message, retain=retain)
+
+    def attach(self, connection: Any) -> None:
+        """Publish through this connection from now on, starting with the retained messages."""
+        from hub.contracts import topics
+
+        self.connection = connection
+        for kind, message in self._retained.items():
+            connection.publish(topics.broadcast(self._store, kind), message, retain=True)
+
+
 @dataclass
 class Hub:
     """The running hub: its database, bus, broker connection and device presence."""
@@ -61,6 +92,7 @@ class Hub:
     uow_factory: Callable[[], UnitOfWork]
     presence: Presence
     notifier: Notifier
+    broadcaster: Broadcaster
     version: str
     broker: Any = None
     connection: Any = None
@@ -91,6 +123,7 @@ class Hub:
         )
         self.consumer.start(self.connection)
         self.connection.start()
+        self.broadcaster.attach(self.connection)
 
     def mqtt_target(self):
         """Return where the hub's MQTT connection goes (the embedded broker's real port if any)."""
@@ -116,6 +149,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
     cache = CatalogCache()
     presence = Presence()
     notifier = Notifier()
+    broadcaster = Broadcaster(settings.store)
 
     def uow_factory() -> UnitOfWork:
         return SqlUnitOfWork(engine, cache)
@@ -126,6 +160,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
         {
             "clock": clock,
             "notify": notifier,
+            "broadcast": broadcaster,
             "store_day": StoreDay(settings.zone, settings.day_starts_at_hour),
         },
     )
@@ -136,5 +171,6 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
         uow_factory=uow_factory,
         presence=presence,
         notifier=notifier,
+        broadcaster=broadcaster,
         version=hub_version(),
     )
