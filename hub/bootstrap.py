@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -16,7 +17,7 @@ from hub.adapters.db.engine import make_engine
 from hub.adapters.db.unit_of_work import SqlUnitOfWork
 from hub.config import Settings
 from hub.domain.presence import Presence
-from hub.services import handlers
+from hub.services import device_jobs, handlers
 from hub.services.handlers import StoreDay
 from hub.services.messagebus import HandlerTables, MessageBus
 from hub.services.ports import Clock, UnitOfWork
@@ -24,7 +25,7 @@ from hub.services.ports import Clock, UnitOfWork
 logger = logging.getLogger(__name__)
 
 # Each service module lists its handlers in COMMAND_HANDLERS, WITHIN_TRANSACTION and EVENT_HANDLERS.
-SERVICE_MODULES = (handlers,)
+SERVICE_MODULES = (handlers, device_jobs)
 
 
 def hub_version() -> str:
@@ -94,14 +95,17 @@ class Hub:
     notifier: Notifier
     broadcaster: Broadcaster
     version: str
+    relay_bell: threading.Event = field(default_factory=threading.Event)
     broker: Any = None
     connection: Any = None
     consumer: Any = None
+    relay: Any = None
     started_at: datetime = field(default_factory=utc_now)
 
     def start_messaging(self) -> None:
         """Start the embedded broker if none is configured, then connect and consume."""
         from hub.adapters.mqtt.connection import HubConnection
+        from hub.entrypoints.device_relay import DeviceRelay
         from hub.entrypoints.mqtt_consumer import MqttConsumer
 
         if self.settings.embedded_broker:
@@ -124,6 +128,8 @@ class Hub:
         self.consumer.start(self.connection)
         self.connection.start()
         self.broadcaster.attach(self.connection)
+        self.relay = DeviceRelay(self.bus, self.settings.store, self.connection.publish, self.relay_bell)
+        self.relay.start()
 
     def mqtt_target(self):
         """Return where the hub's MQTT connection goes (the embedded broker's real port if any)."""
@@ -134,6 +140,8 @@ class Hub:
 
     def stop(self) -> None:
         """Stop consuming, say offline, stop the embedded broker, close the database."""
+        if self.relay is not None:
+            self.relay.stop()
         if self.connection is not None:
             self.connection.stop()
         if self.consumer is not None:
@@ -150,6 +158,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
     presence = Presence()
     notifier = Notifier()
     broadcaster = Broadcaster(settings.store)
+    relay_bell = threading.Event()
 
     def uow_factory() -> UnitOfWork:
         return SqlUnitOfWork(engine, cache)
@@ -161,6 +170,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
             "clock": clock,
             "notify": notifier,
             "broadcast": broadcaster,
+            "wake_relay": relay_bell.set,
             "store_day": StoreDay(settings.zone, settings.day_starts_at_hour),
         },
     )
@@ -172,5 +182,6 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
         presence=presence,
         notifier=notifier,
         broadcaster=broadcaster,
+        relay_bell=relay_bell,
         version=hub_version(),
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, timezone
 
 from hub.domain.catalog import Catalog, CatalogItem, Modifier
 from hub.domain.money import Money
 from hub.domain.orders import Order, OrderStatus
 from hub.domain.queueing import queue_key
-from hub.services.ports import OrderRepository, UnitOfWork
+from hub.domain.device_jobs import DeviceJob
+from hub.services.ports import DeviceJobRepository, OrderRepository, UnitOfWork
 
 
 class FakeOrderRepository(OrderRepository):
@@ -41,12 +43,45 @@ class FakeOrderRepository(OrderRepository):
         return sum(1 for o in self.orders.values() if o.business_day == business_day.isoformat())
 
 
+class FakeDeviceJobRepository(DeviceJobRepository):
+    """Device jobs and taken event ids in dicts."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[str, DeviceJob] = {}
+        self.events: dict[str, str] = {}
+
+    def add(self, job: DeviceJob) -> None:
+        self.jobs[job.job_id] = copy.deepcopy(job)
+
+    def get(self, job_id: str) -> DeviceJob | None:
+        job = self.jobs.get(job_id)
+        return copy.deepcopy(job) if job else None
+
+    def save(self, job: DeviceJob) -> None:
+        self.jobs[job.job_id] = copy.deepcopy(job)
+
+    def unfinished(self, limit: int) -> list[DeviceJob]:
+        live = [copy.deepcopy(j) for j in self.jobs.values() if not j.finished]
+        return sorted(live, key=lambda j: j.created_at)[:limit]
+
+    def for_order(self, order_id: str) -> list[DeviceJob]:
+        return sorted((copy.deepcopy(j) for j in self.jobs.values() if j.order_id == order_id), key=lambda j: j.created_at)
+
+    def remember_event(self, event_id: str, device_id: str, type_: str, at: datetime) -> bool:
+        if event_id in self.events:
+            return False
+        self.events[event_id] = type_
+        return True
+
+
 class FakeUnitOfWork(UnitOfWork):
     """A unit of work that keeps what is committed and drops the rest."""
 
     def __init__(self, catalog: Catalog, orders: FakeOrderRepository | None = None) -> None:
         super().__init__()
         self.orders = orders or FakeOrderRepository()
+        self.device_jobs = FakeDeviceJobRepository()
+        self._jobs_snapshot = ({}, {})
         self._catalog = catalog
         self.committed = 0
         self.fail_commit = False
@@ -55,6 +90,7 @@ class FakeUnitOfWork(UnitOfWork):
     def __enter__(self) -> FakeUnitOfWork:
         super().__enter__()
         self._snapshot = dict(self.orders.orders)
+        self._jobs_snapshot = (copy.deepcopy(self.device_jobs.jobs), dict(self.device_jobs.events))
         return self
 
     def catalog(self) -> Catalog:
@@ -65,9 +101,12 @@ class FakeUnitOfWork(UnitOfWork):
             raise OSError("disk I/O error")
         self.committed += 1
         self._snapshot = dict(self.orders.orders)
+        self._jobs_snapshot = (copy.deepcopy(self.device_jobs.jobs), dict(self.device_jobs.events))
 
     def rollback(self) -> None:
         self.orders.orders = dict(self._snapshot)
+        self.device_jobs.jobs = copy.deepcopy(self._jobs_snapshot[0])
+        self.device_jobs.events = dict(self._jobs_snapshot[1])
 
     def seen(self) -> list[Order]:
         return list(self.orders.orders.values())

@@ -56,18 +56,25 @@ def to_command(submit: OrderSubmit, source: str) -> SubmitOrder:
     )
 
 
-def parse_submission(payload: bytes, source: str) -> tuple[SubmitOrder, str] | Refusal:
-    """Parse an MQTT `order.submit` payload into (command, envelope id), or say what is wrong."""
+def read_envelope(payload: bytes) -> Envelope | Refusal:
+    """Parse any MQTT payload into its envelope, or say what is wrong with it."""
     try:
         raw = json.loads(payload)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return Refusal(ErrorCode.INVALID_JSON.value, f"payload is not valid JSON: {exc}")
-    known_id = _envelope_id(raw)
     try:
-        message = Envelope.model_validate(raw)
+        return Envelope.model_validate(raw)
     except ValidationError as exc:
         field, text = first_error(exc)
-        return Refusal(ErrorCode.INVALID_PAYLOAD.value, text, field, known_id)
+        return Refusal(ErrorCode.INVALID_PAYLOAD.value, text, field, _envelope_id(raw))
+
+
+def parse_submission(payload: bytes, source: str) -> tuple[SubmitOrder, str] | Refusal:
+    """Parse an MQTT `order.submit` payload into (command, envelope id), or say what is wrong."""
+    message = read_envelope(payload)
+    if isinstance(message, Refusal):
+        return message
+    known_id = str(message.id)
     if message.type != SUBMIT_TYPE:
         return Refusal(
             ErrorCode.INVALID_PAYLOAD.value,

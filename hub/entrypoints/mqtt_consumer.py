@@ -18,6 +18,8 @@ from hub.contracts.errors import ErrorCode
 from hub.contracts.presence import DeviceStatus
 from hub.domain.errors import OrderRefused
 from hub.domain.presence import DeviceState, Presence
+from hub.contracts.jobs import ACK
+from hub.entrypoints.device_events import parse_device_event
 from hub.entrypoints.intake import Refusal, order_accepted, parse_submission, refusal_from
 from hub.services.handlers import SubmitResult
 from hub.services.messagebus import MessageBus
@@ -82,7 +84,7 @@ class MqttConsumer:
     def _handle(self, batch: list[ReceivedMessage]) -> None:
         """Answer every order in the batch, commit once, then reply and acknowledge in arrival order."""
         replies: dict[int, tuple[str, dict]] = {}
-        orders: list[tuple[int, str, object, str]] = []  # (position, device, command, envelope id)
+        orders: list[tuple[int, str, object, str]] = []  # (position, device, command, envelope id): orders and device events
         for position, message in enumerate(batch):
             route = topics.parse_device_topic(self._store, message.topic)
             if route is None:
@@ -97,6 +99,12 @@ class MqttConsumer:
                 else:
                     command, envelope_id = parsed
                     orders.append((position, device_id, command, envelope_id))
+            elif direction == "out" and kind == "event":
+                event = parse_device_event(message.payload, device_id)
+                if isinstance(event, Refusal):
+                    replies[position] = (device_id, self._refuse(message, device_id, event))
+                else:
+                    orders.append((position, device_id, event, event.event_id))
             else:
                 logger.debug("ignoring %s from %s (no handler yet)", kind, device_id)
         if orders:
@@ -135,14 +143,16 @@ class MqttConsumer:
             self._stopping.wait(RETRY_DELAY_S)
 
     def _answer(self, message: ReceivedMessage, device_id: str, outcome: object, envelope_id: str) -> dict:
+        if isinstance(outcome, bool):  # a device event, taken now (True) or before (False)
+            return envelope(ACK, {"event_id": envelope_id}, re=envelope_id)
         if isinstance(outcome, SubmitResult):
             if outcome.created:
                 logger.info("order %s (%s) accepted from %s", outcome.order.number, outcome.order.order_id, device_id)
             return envelope("order.accepted", order_accepted(outcome.order), re=envelope_id)
         if isinstance(outcome, OrderRefused):
             return self._refuse(message, device_id, refusal_from(outcome, envelope_id))
-        logger.error("order from %s could not be stored: %s", device_id, outcome)
-        refusal = Refusal(ErrorCode.INTERNAL.value, "the hub could not store this order; send it again", None, envelope_id)
+        logger.error("message from %s could not be handled: %s", device_id, outcome)
+        refusal = Refusal(ErrorCode.INTERNAL.value, "the hub could not store this message; send it again", None, envelope_id)
         return self._refuse(message, device_id, refusal)
 
     def _refuse(self, message: ReceivedMessage, device_id: str, refusal: Refusal) -> dict:

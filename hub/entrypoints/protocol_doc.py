@@ -10,6 +10,7 @@ from hub.contracts.catalog import CatalogFile
 from hub.contracts.envelope import Envelope
 from hub.contracts.errors import ErrorCode, ErrorReply
 from hub.contracts.orders import OrderAccepted, OrderSubmit
+from hub.contracts.jobs import JobOut, JobResult
 from hub.contracts.presence import DeviceStatus, HubStatus
 
 INTRO = """# Passline protocol
@@ -28,7 +29,9 @@ name is its device id. Every topic starts with `passline/<store>/`.
 | `passline/<store>/hub/deadletter` | hub | a copy of every refused message, with the error |
 | `passline/<store>/device/<id>/status` | device (retained, last will = offline) | `device.status` |
 | `passline/<store>/device/<id>/out/order` | device | `order.submit` |
-| `passline/<store>/device/<id>/in/reply` | hub | `order.accepted` or `error`, with `re` = the request's `id` |
+| `passline/<store>/device/<id>/in/reply` | hub | `order.accepted`, `ack` or `error`, with `re` = the request's `id` |
+| `passline/<store>/device/<id>/in/<kind>` | hub | `job` for the device's hardware (`print`, `pay`, `display`, ...) |
+| `passline/<store>/device/<id>/out/event` | device | `job.result`, and events such as `key.pressed`, `scan` |
 | `passline/<store>/broadcast/<type>` | hub | to every device |
 
 ## Delivery rules
@@ -45,6 +48,22 @@ name is its device id. Every topic starts with `passline/<store>/`.
   are named as they are (`id`, `type`); fields of an order are named relative to
   `data` (`lines[0].qty`), exactly as in the HTTP API. When the request
   could not be read far enough to know its `id`, `re` is null.
+
+## Device jobs and events
+
+- The hub sends work to a device agent as a `job` on `device/<id>/in/<kind>`. The job is
+  stored in the same transaction as its cause (an accepted order, a payment request) and
+  sent after the commit; until its `job.result` arrives the hub sends it again every few
+  seconds, with the same `job_id`. The agent keeps jobs in a durable spool and does a
+  repeated `job_id` once.
+- A job with `expires_at` must not be started after that time: the hub has given up on
+  it (and may have given the work to another device, such as a backup printer). The
+  agent reports it with `ok: false` and `error: "expired"`. A result that arrives after
+  the hub gave up changes nothing.
+- Every event a device sends on `device/<id>/out/event` (a `job.result`, a key press, a
+  scan) is answered, once its effect is committed, by an `ack` on `device/<id>/in/reply`
+  whose `re` is the event's `id`. The agent sends the event again, with the same `id`,
+  until the ack arrives; the hub takes each event `id` once.
 
 ## Example
 
@@ -90,6 +109,8 @@ MESSAGES: list[tuple[str, str, type[BaseModel]]] = [
     ("hub.status", "`data` of the hub's retained presence.", HubStatus),
     ("device.status", "`data` of a device's retained presence.", DeviceStatus),
     ("catalog file", "The JSON file `passline catalog import` reads.", CatalogFile),
+    ("job", "`data` of a job the hub sends to a device on `device/<id>/in/<kind>`.", JobOut),
+    ("job.result", "`data` of a device's event saying how a job ended.", JobResult),
 ]
 
 

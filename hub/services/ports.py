@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from hub.domain.catalog import Catalog
+from hub.domain.device_jobs import DeviceJob
 from hub.domain.orders import Order
 
 Clock = Callable[[], datetime]
@@ -42,10 +43,39 @@ class OrderRepository(abc.ABC):
         """Return how many orders a business day has."""
 
 
+class DeviceJobRepository(abc.ABC):
+    """Where jobs for devices, and the ids of device events already taken, are kept."""
+
+    @abc.abstractmethod
+    def add(self, job: DeviceJob) -> None:
+        """Store a new job."""
+
+    @abc.abstractmethod
+    def get(self, job_id: str) -> DeviceJob | None:
+        """Return a job by id, or None."""
+
+    @abc.abstractmethod
+    def save(self, job: DeviceJob) -> None:
+        """Store a job's changed delivery state and result."""
+
+    @abc.abstractmethod
+    def unfinished(self, limit: int) -> list[DeviceJob]:
+        """Return jobs without an outcome, oldest first."""
+
+    @abc.abstractmethod
+    def for_order(self, order_id: str) -> list[DeviceJob]:
+        """Return an order's jobs, oldest first."""
+
+    @abc.abstractmethod
+    def remember_event(self, event_id: str, device_id: str, type_: str, at: datetime) -> bool:
+        """Note a device event's id; return False when it was taken before."""
+
+
 class UnitOfWork(abc.ABC):
     """One atomic piece of work on the store's books."""
 
     orders: OrderRepository
+    device_jobs: DeviceJobRepository
 
     def __init__(self) -> None:
         self.raised: list[object] = []

@@ -138,8 +138,9 @@ def test_sold_out_item_is_refused_as_unavailable(store, kiosk, tmp_path):
 def test_garbage_never_stops_the_hub(kiosk):
     for payload in (b"", b"null", b"[]", b'{"v": 2}', b'{"v":1,"id":"x"}', b"\x00" * 1000, json.dumps({"deep": [[[[[]]]]]})):
         kiosk.send_raw(payload)
-    kiosk.send_raw(json.dumps({"v": 1}), kind="event")  # a topic the hub does not handle yet
-    for _ in range(7):
+    kiosk.send_raw(json.dumps({"v": 1}), kind="event")  # not an envelope, on the device-event topic
+    kiosk.send_raw(json.dumps({"v": 1}), kind="unknown")  # a topic the hub has no handler for: ignored
+    for _ in range(8):
         assert kiosk.reply()["type"] == "error"
     kiosk.submit(order_data())
     assert kiosk.reply()["type"] == "order.accepted"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine
 
 from hub.adapters.db.catalog_store import CatalogCache
+from hub.adapters.db.device_jobs_repo import SqlDeviceJobRepository
 from hub.adapters.db.orders_repo import SqlOrderRepository
 from hub.domain.catalog import Catalog
 from hub.domain.orders import Order
@@ -26,6 +27,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._connection = self._engine.connect()
         self._connection.begin()
         self.orders = SqlOrderRepository(self._connection)
+        self.device_jobs = SqlDeviceJobRepository(self._connection)
         self._catalog = None
         return self
 
