@@ -15,9 +15,12 @@ from sqlalchemy import Engine
 from hub.adapters.db.catalog_store import CatalogCache
 from hub.adapters.db.engine import make_engine
 from hub.adapters.db.unit_of_work import SqlUnitOfWork
+from hub.adapters.kitchen_config import load_kitchen_settings
 from hub.config import Settings
 from hub.domain.presence import Presence
-from hub.services import device_jobs, handlers
+from hub.services import commerce_actions, device_jobs, handlers, kitchen
+from hub.services import printing as printing_service
+from hub.services import payments as payments_service
 from hub.services.handlers import StoreDay
 from hub.services.messagebus import HandlerTables, MessageBus
 from hub.services.ports import Clock, UnitOfWork
@@ -25,7 +28,7 @@ from hub.services.ports import Clock, UnitOfWork
 logger = logging.getLogger(__name__)
 
 # Each service module lists its handlers in COMMAND_HANDLERS, WITHIN_TRANSACTION and EVENT_HANDLERS.
-SERVICE_MODULES = (handlers, device_jobs)
+SERVICE_MODULES = (handlers, device_jobs, kitchen, printing_service, commerce_actions, payments_service)
 
 
 def hub_version() -> str:
@@ -101,6 +104,8 @@ class Hub:
     consumer: Any = None
     relay: Any = None
     started_at: datetime = field(default_factory=utc_now)
+    display_feed: Notifier = field(default_factory=Notifier)  # numbered display changes, sent by the web layer
+    kitchen_settings: Any = None
 
     def start_messaging(self) -> None:
         """Start the embedded broker if none is configured, then connect and consume."""
@@ -128,8 +133,16 @@ class Hub:
         self.consumer.start(self.connection)
         self.connection.start()
         self.broadcaster.attach(self.connection)
+        self.publish_availability()
         self.relay = DeviceRelay(self.bus, self.settings.store, self.connection.publish, self.relay_bell)
         self.relay.start()
+
+    def publish_availability(self) -> None:
+        """Send what is sold out now, retained, so every device starts from the truth."""
+        from hub.services.commerce import availability_snapshot
+
+        with self.uow_factory() as uow:
+            self.broadcaster("availability", availability_snapshot(uow), retain=True)
 
     def mqtt_target(self):
         """Return where the hub's MQTT connection goes (the embedded broker's real port if any)."""
@@ -148,6 +161,7 @@ class Hub:
             self.consumer.stop()
         if self.broker is not None:
             self.broker.stop()
+        self.display_feed.send = None  # the displays' ticker sees this and ends
         self.engine.dispose()
 
 
@@ -159,6 +173,8 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
     notifier = Notifier()
     broadcaster = Broadcaster(settings.store)
     relay_bell = threading.Event()
+    display_feed = Notifier()
+    kitchen_settings = load_kitchen_settings(settings.data_dir / "displays.toml")
 
     def uow_factory() -> UnitOfWork:
         return SqlUnitOfWork(engine, cache)
@@ -171,6 +187,8 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
             "notify": notifier,
             "broadcast": broadcaster,
             "wake_relay": relay_bell.set,
+            "display_feed": display_feed,
+            "kitchen_settings": kitchen_settings,
             "store_day": StoreDay(settings.zone, settings.day_starts_at_hour),
         },
     )
@@ -184,4 +202,6 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
         broadcaster=broadcaster,
         relay_bell=relay_bell,
         version=hub_version(),
+        display_feed=display_feed,
+        kitchen_settings=kitchen_settings,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from datetime import date, datetime, timezone
 
 from hub.domain.catalog import Catalog, CatalogItem, Modifier
@@ -11,6 +12,10 @@ from hub.domain.orders import Order, OrderStatus
 from hub.domain.queueing import queue_key
 from hub.domain.device_jobs import DeviceJob
 from hub.services.ports import DeviceJobRepository, OrderRepository, UnitOfWork
+from hub.domain.loyalty import Member
+from hub.domain.stock import StockLevel
+from hub.domain.tenders import Tender
+from hub.services.commerce_ports import CommerceRepository
 
 
 class FakeOrderRepository(OrderRepository):
@@ -81,6 +86,7 @@ class FakeUnitOfWork(UnitOfWork):
         super().__init__()
         self.orders = orders or FakeOrderRepository()
         self.device_jobs = FakeDeviceJobRepository()
+        self.commerce = FakeCommerceRepository()
         self._jobs_snapshot = ({}, {})
         self._catalog = catalog
         self.committed = 0
@@ -132,3 +138,106 @@ class FixedClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+class FakeCommerceRepository(CommerceRepository):
+    """Promotions, stock, sold-out marks, members and tenders in dicts."""
+
+    def __init__(self) -> None:
+        self.promos: list = []
+        self.uses: dict[str, int] = {}
+        self.levels: dict[tuple[str, str], StockLevel] = {}
+        self.moves: list[dict] = []
+        self.serial_rows: dict[tuple[str, str], dict] = {}
+        self.out: set[str] = set()
+        self.settings: dict = {}
+        self.members: dict[str, Member] = {}
+        self.entries: list[tuple[str, str | None, str, int]] = []
+        self.tender_rows: list[Tender] = []
+        self.cards: dict[str, tuple[int, str]] = {}
+        self.refund_rows: list[tuple[str, dict[int, int]]] = []
+
+    def promotions(self):
+        return list(self.promos), dict(self.uses)
+
+    def set_promotion_active(self, promo_id, active):
+        found = [p for p in self.promos if p.promo_id == promo_id]
+        self.promos = [replace(p, active=active) if p.promo_id == promo_id else p for p in self.promos]
+        return bool(found)
+
+    def count_uses(self, promo_ids, delta):
+        for promo_id in promo_ids:
+            self.uses[promo_id] = self.uses.get(promo_id, 0) + delta
+
+    def stock(self, skus=None):
+        wanted = None if skus is None else set(skus)
+        return {k: replace(v) for k, v in self.levels.items() if wanted is None or k[0] in wanted}
+
+    def save_stock(self, level):
+        self.levels[(level.sku, level.location)] = replace(level)
+
+    def add_move(self, sku, location, kind, qty, order_id, serials, at):
+        self.moves.append({"sku": sku, "location": location, "kind": kind, "qty": qty, "order_id": order_id,
+                           "serials": serials})
+
+    def moves_for(self, order_id):
+        return [m for m in self.moves if m["order_id"] == order_id]
+
+    def serials(self, sku, location, status, limit=None, order_id=None):
+        found = sorted(s for (k, s), row in self.serial_rows.items() if k == sku and row["location"] == location
+                       and row["status"] == status and (order_id is None or row["order_id"] == order_id))
+        return found[:limit] if limit is not None else found
+
+    def set_serials(self, sku, serials, status, order_id):
+        for serial in serials:
+            self.serial_rows[(sku, serial)].update(status=status, order_id=order_id)
+
+    def sold_out(self):
+        return set(self.out)
+
+    def mark_sold_out(self, sku, sold_out, by, at):
+        (self.out.add if sold_out else self.out.discard)(sku)
+
+    def setting(self, key, default):
+        return self.settings.get(key, default)
+
+    def member(self, member_id):
+        member = self.members.get(member_id)
+        return replace(member) if member else None
+
+    def save_member(self, member, order_id, kind, points, at):
+        self.members[member.member_id] = replace(member)
+        self.entries.append((member.member_id, order_id, kind, points))
+
+    def points_entries(self, order_id):
+        return [(m, kind, p) for m, o, kind, p in self.entries if o == order_id]
+
+    def tenders(self, order_id):
+        return [replace(t) for t in self.tender_rows if t.order_id == order_id]
+
+    def save_tender(self, tender, at, new):
+        if new:
+            self.tender_rows.append(replace(tender))
+        else:
+            self.tender_rows = [replace(tender) if t.tender_id == tender.tender_id else t for t in self.tender_rows]
+
+    def gift_card(self, code):
+        return self.cards.get(code)
+
+    def save_gift_card(self, code, balance, currency):
+        self.cards[code] = (balance, currency)
+
+    def gift_card_reference(self, code):
+        return f"{code[-4:]}/{code}"
+
+    def credit_gift_card(self, reference, amount):
+        code = reference.split("/", 1)[1]
+        balance, currency = self.cards[code]
+        self.cards[code] = (balance + amount, currency)
+
+    def refunded_lines(self, order_id):
+        rows = [lines for o, lines in self.refund_rows if o == order_id]
+        return dict(rows[-1]) if rows else {}
+
+    def add_refund(self, refund_id, order_id, amount, currency, lines, at):
+        self.refund_rows.append((order_id, dict(lines)))

@@ -75,6 +75,8 @@ class OrderSubmit(BaseModel):
     customer: CustomerIn | None = None
     promised_at: AwareDatetime | None = Field(default=None, description="When the customer expects it; null means as soon as possible.")
     rush: StrictBool = Field(default=False, description="Pull the order forward in the queue.")
+    tax_exempt: StrictBool = Field(default=False, description="Sell without tax (a tax-exempt customer).")
+    redeem_points: StrictInt = Field(default=0, ge=0, description="Loyalty points the customer spends as a discount.")
 
 
 class Money(BaseModel):

@@ -29,3 +29,61 @@ class SubmitOrder:
     promised_at: datetime | None = None
     rush: bool = False
     source: str = "http"  # the device id for MQTT, "http" for the web API
+    tax_exempt: bool = False
+    redeem_points: int = 0  # loyalty points the customer spends as a discount
+
+
+@dataclass(frozen=True, slots=True)
+class MarkSoldOut:
+    """86 an item by hand (sold_out=True), or bring it back."""
+
+    sku: str
+    sold_out: bool
+    by: str = "staff"
+
+
+@dataclass(frozen=True, slots=True)
+class SetPromotionActive:
+    """Switch a promotion on or off, effective for the next basket."""
+
+    promo_id: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AddTender:
+    """Pay part or all of an order: cash, card, gift card or loyalty points."""
+
+    tender_id: str
+    order_id: str
+    kind: str
+    amount: int
+    code: str | None = None  # gift card code or member id; card payments come from the terminal
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundOrder:
+    """Give back some or all units of an order's lines, to the original tenders, restocking them."""
+
+    refund_id: str
+    order_id: str
+    lines: tuple[tuple[int, int], ...] = ()  # (line number, units); empty means everything left
+
+
+@dataclass(frozen=True, slots=True)
+class IssueGiftCard:
+    """Load a gift card with a balance."""
+
+    code: str
+    amount: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveStock:
+    """Units arrived at a location: in transit (as far as expected) becomes on hand."""
+
+    sku: str
+    qty: int
+    location: str | None = None  # the store itself

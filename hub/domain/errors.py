@@ -5,7 +5,9 @@
      │    ├── UnknownSku
      │    ├── UnknownModifier
      │    ├── Unavailable
+     │    ├── InvalidModifiers   modifier choices break a group's min/max or nesting
      │    └── OrderConflict
+     ├── CommerceRefused         stock, loyalty or tender work refused (code, message)
      └── InvalidTransition       a status change the lifecycle does not allow
 """
 
@@ -43,6 +45,21 @@ class Unavailable(OrderRefused):
     """A line names an item that is sold out."""
 
     code = "unavailable"
+
+
+class InvalidModifiers(OrderRefused):
+    """A line's modifiers break a group's minimum or maximum, or a nested choice lacks its parent."""
+
+    code = "invalid_payload"
+
+
+class CommerceRefused(PasslineError):
+    """Stock, loyalty or tender work the hub will not do, with a code and a message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 class OrderConflict(OrderRefused):

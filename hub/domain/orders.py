@@ -13,6 +13,7 @@ from hub.domain.catalog import Catalog
 from hub.domain.commands import SubmitOrder
 from hub.domain.errors import InvalidTransition
 from hub.domain.money import Money, tax_included
+from hub.domain.pricing import PricedBasket, PricingRequest, price_basket, split_by_weight
 
 
 class OrderStatus(str, enum.Enum):
@@ -68,6 +69,7 @@ class OrderLine:
     tax_rate_bp: int
     station: str
     prep_seconds: int
+    bundle: str | None = None  # the bundle SKU this line is a part of, priced with it
 
     @property
     def total(self) -> Money:
@@ -82,12 +84,23 @@ class Ticket:
     ticket_id: str
     station: str
     status: TicketStatus = TicketStatus.QUEUED
+    version: int = 0  # +1 on every change; a screen's action names the version it saw
+    held: bool = False  # a course kept back until expo or the counter fires it
+    fire_at: datetime | None = None  # when it goes to the station so the order's items finish together
+    accepted_at: datetime | None = None
+    fired_at: datetime | None = None
+    started_at: datetime | None = None
+    done_at: datetime | None = None
+    handed_over_at: datetime | None = None
+    bumped_lines: tuple[int, ...] = ()  # order line numbers bumped one by one
+    dismissed: bool = False  # a cancelled ticket the cook has acknowledged
 
     def move_to(self, target: TicketStatus) -> None:
         """Change status, or refuse a change the lifecycle does not allow."""
         if target not in TICKET_TRANSITIONS[self.status]:
             raise InvalidTransition(f"ticket {self.ticket_id}", self.status.value, target.value)
         self.status = target
+        self.version += 1
 
 
 @dataclass(slots=True)
@@ -109,11 +122,14 @@ class Order:
     rush: bool = False
     status: OrderStatus = OrderStatus.RECEIVED
     source: str = "http"  # the device id that sent it over MQTT, or "http"
+    pricing: dict | None = None  # the priced basket (hub.domain.pricing) it was accepted at
     events: list[object] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def total(self) -> Money:
-        """Return the sum of the lines."""
+        """Return what the customer pays: the priced basket's total, or the sum of the lines."""
+        if self.pricing is not None:
+            return Money(self.pricing["total"]["amount"], self.pricing["total"]["currency"])
         total = Money.zero(self.lines[0].unit_price.currency)
         for line in self.lines:
             total = total + line.total
@@ -121,7 +137,9 @@ class Order:
 
     @property
     def tax(self) -> Money:
-        """Return the tax included in the total, rounded per line."""
+        """Return the tax in the total: the priced basket's, or included per line."""
+        if self.pricing is not None:
+            return Money(self.pricing["tax"]["amount"], self.pricing["tax"]["currency"])
         tax = Money.zero(self.total.currency)
         for line in self.lines:
             tax = tax + tax_included(line.total, line.tax_rate_bp)
@@ -154,33 +172,32 @@ class Order:
                 self.move_to(OrderStatus.IN_PROGRESS)
 
 
-def price_lines(command: SubmitOrder, catalog: Catalog) -> list[OrderLine]:
-    """Check every line against the catalog and price it; refuse naming the first bad field."""
+def price_lines(command: SubmitOrder, catalog: Catalog, priced: PricedBasket | None = None) -> list[OrderLine]:
+    """Check and price every line with the pricing engine; a bundle becomes one line per part."""
+    if priced is None:
+        # No promotions, so the time does not matter: list prices for the order's channel.
+        priced = price_basket(catalog, command.lines, PricingRequest(command.origin, datetime.min))
     lines = []
-    currency = None
-    for index, requested in enumerate(command.lines):
-        where = f"lines[{index}]"
-        item = catalog.item(requested.sku, f"{where}.sku")
-        unit = item.price.amount
-        for m_index, code in enumerate(requested.modifiers):
-            unit += item.modifier(code, f"{where}.modifiers[{m_index}]").price_delta
-        if currency is None:
-            currency = item.price.currency
-        elif item.price.currency != currency:
-            raise ValueError(f"catalog mixes currencies: {item.sku} is in {item.price.currency}, not {currency}")
-        lines.append(
-            OrderLine(
-                sku=item.sku,
-                name=item.name,
-                qty=requested.qty,
-                modifiers=tuple(requested.modifiers),
-                note=requested.note,
-                unit_price=Money(unit, item.price.currency),
-                tax_rate_bp=item.tax_rate_bp,
-                station=item.station,
-                prep_seconds=item.prep_seconds,
-            )
-        )
+    for line in priced.lines:
+        item = line.item
+        if not item.is_bundle:
+            lines.append(OrderLine(item.sku, item.name, line.qty, line.modifiers, line.note,
+                                   Money(line.unit_amount, priced.currency), item.tax_rate_bp, item.station,
+                                   item.prep_seconds))
+            continue
+        parts = [(catalog.get(p.sku), p.qty) for p in item.parts]
+        shares = split_by_weight(line.unit_amount, [part.price.amount * qty for part, qty in parts])
+        # A part's unit price is its share of one bundle, so part lines add up to the bundle's price;
+        # cents a multi-unit part cannot carry evenly move to the first single-unit part.
+        spare = sum(share % qty for share, (_, qty) in zip(shares, parts))
+        shares = [share - share % qty for share, (_, qty) in zip(shares, parts)]
+        carrier = next((i for i, (_, qty) in enumerate(parts) if qty == 1), 0)
+        shares[carrier] += spare
+        for position, ((part, qty), share) in enumerate(zip(parts, shares)):
+            lines.append(OrderLine(part.sku, f"{item.name}: {part.name}", line.qty * qty,
+                                   line.modifiers if position == 0 else (), line.note if position == 0 else None,
+                                   Money(share // qty, priced.currency), part.tax_rate_bp, part.station,
+                                   part.prep_seconds, bundle=item.sku))
     return lines
 
 

@@ -54,9 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="apply Alembic migrations up to the newest").set_defaults(run=_db_upgrade)
 
     catalog = commands.add_parser("catalog", help="the store's catalog").add_subparsers(required=True, metavar="ACTION")
-    catalog_import = catalog.add_parser("import", help="replace the catalog with a JSON file, all or nothing")
+    catalog_import = catalog.add_parser("import", help="replace the catalog with a JSON or CSV file, all or nothing")
     catalog_import.add_argument("file", type=Path)
     catalog_import.set_defaults(run=_catalog_import)
+    catalog_export = catalog.add_parser("export", help="write the catalog to a JSON file (or CSV: items and stock)")
+    catalog_export.add_argument("file", type=Path)
+    catalog_export.set_defaults(run=_catalog_export)
 
     broker = commands.add_parser("broker", help="Mosquitto for production").add_subparsers(required=True, metavar="ACTION")
     broker_config = broker.add_parser("config", help="write mosquitto.conf, acl, the password file and the hub's login")
@@ -76,6 +79,37 @@ def _parser() -> argparse.ArgumentParser:
     protocol.add_argument("--output", type=Path, default=Path("docs/protocol.md"))
     protocol.add_argument("--check", action="store_true", help="fail if the file is not up to date")
     protocol.set_defaults(run=_docs_protocol)
+
+    agent = commands.add_parser("agent", help="run a device agent (printers, drawers, bump bars, scanners)")
+    agent.add_argument("--config", type=Path, required=True, help="agent TOML, see firmware_configs/agent/agent.toml.template")
+    agent.set_defaults(run=_agent)
+    printer_sim = commands.add_parser("printer-sim", help="run a simulated ESC/POS network printer")
+    printer_sim.add_argument("--port", type=int, default=9100)
+    printer_sim.add_argument("--bind", default="127.0.0.1")
+    printer_sim.add_argument("--name", default="printer")
+    printer_sim.add_argument("--state", default="online", help="online, paper_low, paper_out, cover_open or offline")
+    printer_sim.add_argument("--text", type=Path, help="append each printed document's text to this file")
+    printer_sim.set_defaults(run=_printer_sim)
+    terminal_sim = commands.add_parser("terminal-sim", help="run a simulated ZVT payment terminal (TCP or a pty)")
+    terminal_sim.add_argument("--tcp", type=int, metavar="PORT", help="listen on this TCP port (default 20007)")
+    terminal_sim.add_argument("--pty", action="store_true", help="open a pseudo-terminal and print its device path")
+    terminal_sim.add_argument("--bind", default="127.0.0.1")
+    terminal_sim.add_argument("--scenario", default="approve", help="approve, decline, cancel, timeout or drop_after_card")
+    terminal_sim.set_defaults(run=_terminal_sim)
+    printers = commands.add_parser("printers", help="print routes: which printer prints what").add_subparsers(
+        required=True, metavar="ACTION", dest="action")
+    printers.add_parser("list", help="show every route").set_defaults(run=_printers)
+    for action, text in (("set", "send a document kind for a station (* = all) to a printer"), ("remove", "delete a route")):
+        command = printers.add_parser(action, help=text)
+        command.add_argument("document", help="kitchen_ticket or receipt")
+        command.add_argument("station", help="station name (grill, bar, ...) or * for every station")
+        if action == "set":
+            command.add_argument("--printer", required=True, metavar="DEVICE[:HARDWARE]")
+            command.add_argument("--backup", metavar="DEVICE[:HARDWARE]")
+            command.add_argument("--language", choices=("en", "de"), default="en")
+            command.add_argument("--answer-within", type=float, default=20.0, metavar="SECONDS",
+                                 help="no result by then: print on the backup (default 20)")
+        command.set_defaults(run=_printers)
     return parser
 
 
@@ -96,6 +130,14 @@ def _db_upgrade(settings: Settings, _args) -> int:
 
     upgrade(settings.database_url)
     print(f"database is up to date ({_shown_url(settings)})")
+    return 0
+
+
+def _catalog_export(settings: Settings, args) -> int:
+    from hub.entrypoints.catalog_import import export_catalog
+
+    count = export_catalog(settings, args.file)
+    print(f"exported {count} items to {args.file}")
     return 0
 
 
@@ -152,6 +194,32 @@ def _demo(settings: Settings, args) -> int:
     from hub.entrypoints.demo import run_demo
 
     return run_demo(settings, traffic=args.traffic)
+
+
+def _agent(_settings: Settings, args) -> int:
+    from devices.agent.__main__ import run_agent  # the CLI is the one place the hub package starts device code
+
+    return run_agent(args.config)
+
+
+def _printers(settings: Settings, args) -> int:
+    from hub.entrypoints.printing_cli import run_printers
+
+    return run_printers(settings, args)
+
+
+def _printer_sim(_settings: Settings, args) -> int:
+    from devices.simulators.printer import main as printer_main
+
+    argv = ["--port", str(args.port), "--host", args.bind, "--name", args.name, "--state", args.state]
+    return printer_main(argv + (["--text", str(args.text)] if args.text else []))
+
+
+def _terminal_sim(_settings: Settings, args) -> int:
+    from devices.simulators.zvt_terminal import main as terminal_main
+
+    where = ["--pty"] if args.pty else ["--tcp", str(20007 if args.tcp is None else args.tcp)]
+    return terminal_main(where + ["--host", args.bind, "--scenario", args.scenario])
 
 
 def _shown_url(settings: Settings) -> str:

@@ -25,7 +25,11 @@ def run_demo(settings: Settings, *, traffic: float = 0.0) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)
     count, _ = import_catalog(settings, DEMO_CATALOG)
+    _route_demo_printers(settings)
+    _assign_demo_terminal(settings)
     print(banner(settings, count, traffic), flush=True)
+    _start_printers(settings)
+    _start_terminal(settings)
     if traffic > 0:
         _start_traffic(settings, traffic)
     serve(settings)
@@ -47,6 +51,8 @@ def banner(settings: Settings, items: int, traffic: float) -> str:
         f"  Place an order    POST {http}/api/v1/orders",
         f"  MQTT broker       {mqtt}" + (" (embedded, anonymous logins allowed)" if settings.embedded_broker else ""),
         f"  Simulated orders  {_traffic_line(traffic)}",
+        f"  Printed tickets   {settings.data_dir / 'printed.txt'} (simulated printers 'kitchen' and 'pass')",
+        f"  Card payments     POST {http}/api/v1/orders/<id>/payments {{\"device_id\": \"kiosk-1\"}} (simulated ZVT terminal)",
         "Press Ctrl+C to stop.",
         "",
     ]
@@ -76,6 +82,62 @@ def _start_traffic(settings: Settings, rate: float) -> None:
     process = subprocess.Popen(command)
     atexit.register(_stop, process)
     logger.info("simulated traffic started (pid %s)", process.pid)
+
+
+DEMO_PRINTERS = "demo-printers"  # the device id devices/simulators/demo_printers.py runs its agent as
+
+
+def _route_demo_printers(settings: Settings) -> None:
+    """Send every station's kitchen ticket to the simulated kitchen printer, the pass printer as backup."""
+    from hub.bootstrap import bootstrap
+    from hub.domain.printing import ANY_PLACE, KITCHEN_TICKET, PrinterRef, PrintRoute, SetPrintRoute
+
+    hub = bootstrap(settings)
+    try:
+        hub.bus.handle(SetPrintRoute(PrintRoute(KITCHEN_TICKET, ANY_PLACE, PrinterRef(DEMO_PRINTERS, "kitchen"),
+                                                PrinterRef(DEMO_PRINTERS, "pass"))))
+    finally:
+        hub.stop()
+
+
+def _start_printers(settings: Settings) -> None:
+    target = settings.mqtt
+    url = f"mqtt://{target.host}:{target.port}"
+    command = [sys.executable, "-c",
+               f"import time; time.sleep({TRAFFIC_START_DELAY_S}); from devices.simulators.demo_printers import main; main()",
+               "--mqtt-url", url, "--store", settings.store, "--out", str(settings.data_dir)]
+    process = subprocess.Popen(command)
+    atexit.register(_stop, process)
+    logger.info("simulated printers started (pid %s)", process.pid)
+
+
+DEMO_TERMINAL = "demo-terminal"  # the device id of the agent driving the simulated payment terminal
+DEMO_TILLS = ("kiosk-1", "kiosk-2", "counter-1")  # the simulated kiosks and counter pay at that terminal
+
+
+def _assign_demo_terminal(settings: Settings) -> None:
+    """Let every simulated kiosk and the counter take card payments on the simulated terminal."""
+    from hub.bootstrap import bootstrap
+    from hub.domain.payments import AssignTerminal, TerminalRef
+
+    hub = bootstrap(settings)
+    try:
+        for till in DEMO_TILLS:
+            hub.bus.handle(AssignTerminal(till, TerminalRef(DEMO_TERMINAL, "terminal")))
+    finally:
+        hub.stop()
+
+
+def _start_terminal(settings: Settings) -> None:
+    target = settings.mqtt
+    url = f"mqtt://{target.host}:{target.port}"
+    command = [sys.executable, "-c",
+               f"import time; time.sleep({TRAFFIC_START_DELAY_S}); from devices.simulators.zvt_terminal import main; main()",
+               "--tcp", "0", "--agent-mqtt-url", url, "--agent-store", settings.store, "--agent-device-id", DEMO_TERMINAL,
+               "--agent-spool", str(settings.data_dir / "terminal-agent-spool")]
+    process = subprocess.Popen(command)
+    atexit.register(_stop, process)
+    logger.info("simulated payment terminal started (pid %s)", process.pid)
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -53,6 +53,8 @@ def to_command(submit: OrderSubmit, source: str) -> SubmitOrder:
         promised_at=submit.promised_at,
         rush=submit.rush,
         source=source,
+        tax_exempt=submit.tax_exempt,
+        redeem_points=submit.redeem_points,
     )
 
 
@@ -135,6 +137,7 @@ def order_view(order: Order) -> dict[str, Any]:
         "received_at": _time(order.received_at),
         "deadline": _time(order.deadline),
         "source": order.source,
+        "pricing": order.pricing,
     }
 
 

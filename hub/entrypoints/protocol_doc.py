@@ -123,7 +123,85 @@ def render_protocol() -> str:
     for title, what, model in MESSAGES:
         schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
         parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+    parts.append(_commerce_section())
+    parts.append(_displays_section())
+    parts.append(_devices_section())
+    parts.append(_payments_section())
     return "\n\n".join(parts) + "\n"
+
+
+def _payments_section() -> str:
+    """Return the `pay` job, its result detail and the payment API bodies (hub/contracts/payments.py)."""
+    from hub.contracts import payments
+
+    parts = ["## Card payments\n\nThe hub sends a `pay` job to the agent driving the terminal of a kiosk or counter; "
+             "the `job.result`'s `detail` says what the terminal did. No card number crosses: at most a masked "
+             "number showing the last four digits. See docs/payments.md."]
+    for title, what, model in (
+        ("pay", "`payload` of a `pay` job.", payments.PayJob),
+        ("pay result", "`detail` of the `job.result` of a `pay` job.", payments.PayDetail),
+        ("payment request", "Body of `POST /api/v1/orders/<order_id>/payments`.", payments.PaymentRequest),
+        ("refund request", "Body of `POST /api/v1/payments/<payment_id>/refund`.", payments.RefundRequest),
+        ("terminal assignment", "Body of `PUT /api/v1/payment-terminals/<device_id>`.", payments.TerminalAssignment),
+    ):
+        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
+        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+    return "\n\n".join(parts)
+
+
+def _commerce_section() -> str:
+    """Return basket pricing and the availability broadcast (hub/contracts/pricing.py); see docs/pricing.md."""
+    from hub.contracts import pricing
+
+    parts = ["## Pricing and availability\n\n`POST /api/v1/baskets/price` prices a basket exactly as order intake "
+             "will; an accepted order keeps the same object as `pricing`. `passline/<store>/broadcast/availability` "
+             "is retained and sent again on every stock or sold-out change. See docs/pricing.md."]
+    for title, what, model in (
+        ("basket", "Body of `POST /api/v1/baskets/price`.", pricing.BasketIn),
+        ("priced basket", "Reply of `POST /api/v1/baskets/price`, and `pricing` of an order.", pricing.PricedBasketOut),
+        ("availability", "`data` of the retained `availability` broadcast and of `GET /api/v1/availability`.",
+         pricing.Availability),
+    ):
+        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
+        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+    return "\n\n".join(parts)
+
+
+def _displays_section() -> str:
+    """Return the live display protocol: its rules, then its messages (hub/contracts/displays.py)."""
+    from hub.contracts import displays
+
+    parts = [displays.PROTOCOL.strip()]
+    for title, what, model in (
+        ("display join", "Emitted by a display after every connect; acknowledged with a snapshot.", displays.DisplayJoin),
+        ("display snapshot", "The acknowledgement of `join`.", displays.DisplaySnapshot),
+        ("display change", "Emitted by the hub to every display on the view.", displays.DisplayChange),
+        ("display tick", "Emitted by the hub every 2 s to every display on the view.", displays.DisplayTick),
+        ("display action", "Emitted by a display; acknowledged with `display ack`.", displays.DisplayAction),
+        ("display ack", "The acknowledgement of `action` (and of a refused `join`).", displays.DisplayAck),
+    ):
+        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
+        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+    return "\n\n".join(parts)
+
+
+def _devices_section() -> str:
+    """Return the payloads of print, drawer and display jobs and of peripheral events (hub/contracts/printing.py, device_events.py)."""
+    from hub.contracts import device_events, printing
+
+    parts = ["## Device jobs and events\n\nA `job`'s `payload` by its `kind`, and the `data` of the events agents send "
+             "besides `job.result` (each acknowledged with `ack`, re-sent until then). See docs/devices.md."]
+    for title, what, model in (
+        ("print", "`payload` of a `print` job: a kitchen ticket or a receipt, laid out by the agent.", printing.PrintPayload),
+        ("drawer", "`payload` of a `drawer` job: open the cash drawer behind a receipt printer.", printing.DrawerKick),
+        ("display", "`payload` of a `display` job for a customer pole display.", device_events.PoleDisplayShow),
+        ("key.pressed", "`data` of a bump bar or button press.", device_events.KeyPressed),
+        ("scan", "`data` of a barcode scan.", device_events.Scanned),
+        ("drawer.opened / drawer.closed", "`data` of a drawer switch change.", device_events.DrawerEvent),
+    ):
+        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
+        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+    return "\n\n".join(parts)
 
 
 def _field_table(model: type[BaseModel]) -> str:

@@ -11,6 +11,7 @@ from hub.domain.errors import OrderConflict
 from hub.domain.numbering import business_day, format_number
 from hub.domain.orders import Order, price_lines, tickets_for
 from hub.domain.queueing import deadline_for
+from hub.services.commerce import commit_sale, prepare_sale
 from hub.services.ports import Clock, Notify, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -42,8 +43,11 @@ def submit_order(command: commands.SubmitOrder, uow: UnitOfWork, clock: Clock, s
                 "order_id",
             )
         return SubmitResult(existing, created=False)
-    lines = price_lines(command, uow.catalog())
     now = clock()
+    # The same engine as POST /api/v1/baskets/price; stock is checked before anything is written.
+    sale = prepare_sale(uow, command.lines, command.origin, now, store_day.tz, command.loyalty_id,
+                        command.tax_exempt, command.redeem_points)
+    lines = price_lines(command, sale.catalog, sale.priced)
     day = business_day(now, store_day.tz, store_day.starts_at_hour)
     order = Order(
         order_id=command.order_id,
@@ -60,8 +64,10 @@ def submit_order(command: commands.SubmitOrder, uow: UnitOfWork, clock: Clock, s
         promised_at=command.promised_at,
         rush=command.rush,
         source=command.source,
+        pricing=sale.priced.to_dict(),
     )
     order.accept()
+    commit_sale(uow, sale, order.order_id, now)
     uow.orders.add(order)
     return SubmitResult(order, created=True)
 

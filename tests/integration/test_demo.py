@@ -46,7 +46,7 @@ def test_demo_prints_where_to_look_and_takes_simulated_orders_from_every_origin(
         assert {d["device_id"] for d in devices} >= {"kiosk-1", "counter-1", "gateway-marketplace"}
         assert f"Admin and health  http://127.0.0.1:{http_port}/admin" in output
         assert f"MQTT broker       mqtt://127.0.0.1:{broker_port}" in output
-        assert "17 catalog items" in output
+        assert "24 catalog items" in output
     finally:
         os.killpg(demo.pid, signal.SIGTERM)
         demo.wait(20)

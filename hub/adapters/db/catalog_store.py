@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from hub.adapters.catalog_file import CatalogImport, build_import, promotion_from
+from hub.adapters.db import commerce_tables as ct
 from hub.adapters.db import schema
-from hub.domain.catalog import Catalog, CatalogItem, Modifier
-from hub.domain.money import Money
+from hub.contracts.catalog import CatalogFile
+from hub.domain.catalog import Catalog, CatalogItem
+from hub.domain.promotions import Promotion
 
 VERSION_KEY = "catalog_version"
+PROMOTIONS_KEY = "promotions_version"
 _SELECT_VERSION = select(schema.settings_kv.c.value).where(schema.settings_kv.c.key == VERSION_KEY)
+_BASE = ("sku", "name", "price", "tax_rate_bp", "station", "prep_seconds", "available")
 
 
 class CatalogCache:
-    """Hold the current catalog; one cheap version read per unit of work keeps it fresh."""
+    """Hold the current catalog and promotions; one cheap version read per unit of work keeps them fresh."""
 
     def __init__(self) -> None:
         self._catalog = Catalog()
         self._version: int | None = None
+        self._promotions: list[Promotion] = []
+        self._promotions_version: int | None = None
         self._lock = threading.Lock()
 
     def current(self, connection: Connection) -> Catalog:
@@ -31,6 +39,35 @@ class CatalogCache:
                 self._version = version
             return self._catalog
 
+    def promotions(self, connection: Connection) -> list[Promotion]:
+        """Return every promotion, reloaded when one was imported or switched."""
+        version = read_counter(connection, PROMOTIONS_KEY)
+        with self._lock:
+            if version != self._promotions_version:
+                rows = connection.execute(select(ct.promotions).order_by(ct.promotions.c.position)).mappings()
+                self._promotions = [promotion_from({**row["definition"], "active": row["active"]}) for row in rows]
+                self._promotions_version = version
+            return self._promotions
+
+
+_SELECT_COUNTER = select(schema.settings_kv.c.value).where(schema.settings_kv.c.key == bindparam("key"))
+
+
+def read_counter(connection: Connection, key: str) -> int:
+    """Return a version counter kept in hub_state (0 when never set)."""
+    value = connection.execute(_SELECT_COUNTER, {"key": key}).scalar()
+    return int(value) if value is not None else 0
+
+
+def bump_counter(connection: Connection, key: str) -> int:
+    """Add one to a version counter and return it."""
+    version = read_counter(connection, key) + 1
+    if version == 1:
+        connection.execute(insert(schema.settings_kv).values(key=key, value=str(version)))
+    else:
+        connection.execute(update(schema.settings_kv).where(schema.settings_kv.c.key == key).values(value=str(version)))
+    return version
+
 
 def catalog_version(connection: Connection) -> int:
     """Return the version counter bumped by every import."""
@@ -38,60 +75,124 @@ def catalog_version(connection: Connection) -> int:
     return int(value) if value is not None else 0
 
 
+def get_setting(connection: Connection, key: str, default: Any) -> Any:
+    """Return a commerce setting."""
+    value = connection.execute(select(ct.commerce_settings.c.value).where(ct.commerce_settings.c.key == key)).scalar()
+    return default if value is None else value
+
+
+def put_setting(connection: Connection, key: str, value: Any) -> None:
+    """Store a commerce setting."""
+    connection.execute(delete(ct.commerce_settings).where(ct.commerce_settings.c.key == key))
+    connection.execute(insert(ct.commerce_settings).values(key=key, value=value))
+
+
+def item_document(item: CatalogItem) -> dict[str, Any]:
+    """Return an item as the catalog file writes it."""
+    doc: dict[str, Any] = {
+        "sku": item.sku, "name": item.name, "price": item.price.amount, "tax_rate_bp": item.tax_rate_bp,
+        "tax_category": item.tax_category, "station": item.station, "prep_seconds": item.prep_seconds,
+        "category": item.category,
+        "modifiers": [{"code": m.code, "name": m.name, "price_delta": m.price_delta, "group": m.group, "parent": m.parent}
+                      for m in item.modifiers.values()],
+        "modifier_groups": [{"code": g.code, "name": g.name, "min": g.min_choices, "max": g.max_choices,
+                             "default": g.default} for g in item.groups.values()],
+        "prices": [{"amount": p.amount, "location": p.location, "channel": p.channel} for p in item.prices],
+        "parts": [{"sku": p.sku, "qty": p.qty} for p in item.parts],
+        "variant_of": item.variant_of, "variant": dict(item.variant), "allergens": list(item.allergens),
+        "dietary": list(item.dietary), "image": item.image, "gtin": item.gtin,
+        "serial_tracked": item.serial_tracked, "available": item.available,
+    }
+    return doc
+
+
 def load_catalog(connection: Connection, version: int = 0) -> Catalog:
-    """Read every item with its modifiers."""
-    modifiers: dict[str, dict[str, Modifier]] = {}
+    """Read every item with its details, the tax policy and the store's location."""
+    rows = list(connection.execute(select(schema.catalog_items)).mappings())
+    if not rows:
+        return Catalog(version=version)
+    modifiers: dict[str, list[dict]] = {}
     for row in connection.execute(select(schema.catalog_modifiers)).mappings():
-        modifiers.setdefault(row["sku"], {})[row["code"]] = Modifier(row["code"], row["name"], row["price_delta"])
-    items = [
-        CatalogItem(
-            sku=row["sku"],
-            name=row["name"],
-            price=Money(row["price_amount"], row["currency"]),
-            tax_rate_bp=row["tax_rate_bp"],
-            station=row["station"],
-            prep_seconds=row["prep_seconds"],
-            modifiers=modifiers.get(row["sku"], {}),
-            available=row["available"],
-        )
-        for row in connection.execute(select(schema.catalog_items)).mappings()
-    ]
-    return Catalog(items, version)
+        modifiers.setdefault(row["sku"], []).append({"code": row["code"], "name": row["name"], "price_delta": row["price_delta"]})
+    document = get_setting(connection, "document", {})
+    items = []
+    for row in rows:
+        details = dict(row["details"] or {})
+        extra = details.pop("modifier_links", {})
+        mods = [{**m, **extra.get(m["code"], {})} for m in modifiers.get(row["sku"], [])]
+        items.append({"sku": row["sku"], "name": row["name"], "price": row["price_amount"], "tax_rate_bp": row["tax_rate_bp"],
+                      "station": row["station"], "prep_seconds": row["prep_seconds"], "available": row["available"],
+                      "modifiers": mods, **details})
+    known = {row["sku"] for row in rows}
+    # Stock rows of items a later import dropped stay as history; they do not make an item tracked.
+    tracked = [{"sku": sku, "on_hand": 0} for sku in connection.execute(select(ct.stock_levels.c.sku).distinct()).scalars()
+               if sku in known]
+    parsed = CatalogFile.model_validate({"currency": rows[0]["currency"], "taxes": document.get("taxes", {}),
+                                         "items": items, "stock": tracked})
+    built = build_import(parsed, get_setting(connection, "location", None))
+    built.catalog.version = version
+    return built.catalog
 
 
-def replace_catalog(connection: Connection, catalog: Catalog) -> int:
-    """Replace the whole catalog in the caller's transaction and return the new version."""
+def replace_catalog(connection: Connection, catalog: Catalog | CatalogImport) -> int:
+    """Replace the catalog (and, from a full import, taxes, promotions, stock, loyalty) in the caller's transaction."""
+    imported = catalog if isinstance(catalog, CatalogImport) else CatalogImport(catalog, {"taxes": {}})
+    items = list(imported.catalog)
     connection.execute(delete(schema.catalog_modifiers))
     connection.execute(delete(schema.catalog_items))
-    items = list(catalog)
-    connection.execute(
-        insert(schema.catalog_items),
-        [
-            {
-                "sku": item.sku,
-                "name": item.name,
-                "price_amount": item.price.amount,
-                "currency": item.price.currency,
-                "tax_rate_bp": item.tax_rate_bp,
-                "station": item.station,
-                "prep_seconds": item.prep_seconds,
-                "available": item.available,
-            }
-            for item in items
-        ],
-    )
-    rows = [
-        {"sku": item.sku, "code": m.code, "name": m.name, "price_delta": m.price_delta}
-        for item in items
-        for m in item.modifiers.values()
-    ]
-    if rows:
-        connection.execute(insert(schema.catalog_modifiers), rows)
-    version = catalog_version(connection) + 1
-    if version == 1:
-        connection.execute(insert(schema.settings_kv).values(key=VERSION_KEY, value=str(version)))
-    else:
-        connection.execute(
-            update(schema.settings_kv).where(schema.settings_kv.c.key == VERSION_KEY).values(value=str(version))
-        )
-    return version
+    rows = []
+    for item in items:
+        doc = item_document(item)
+        details = {k: v for k, v in doc.items() if k not in _BASE and k != "modifiers"}
+        details["modifier_links"] = {m["code"]: {"group": m["group"], "parent": m["parent"]} for m in doc["modifiers"]}
+        rows.append({"sku": item.sku, "name": item.name, "price_amount": item.price.amount,
+                     "currency": item.price.currency, "tax_rate_bp": item.tax_rate_bp, "station": item.station,
+                     "prep_seconds": item.prep_seconds, "available": item.available, "details": details})
+    connection.execute(insert(schema.catalog_items), rows)
+    modifier_rows = [{"sku": item.sku, "code": m.code, "name": m.name, "price_delta": m.price_delta}
+                     for item in items for m in item.modifiers.values()]
+    if modifier_rows:
+        connection.execute(insert(schema.catalog_modifiers), modifier_rows)
+    _store_commerce(connection, imported)
+    return bump_counter(connection, VERSION_KEY)
+
+
+def _store_commerce(connection: Connection, imported: CatalogImport) -> None:
+    doc = imported.document
+    put_setting(connection, "document", {"taxes": doc.get("taxes", {})})
+    put_setting(connection, "location", imported.catalog.location)
+    put_setting(connection, "safety_stock", doc.get("safety_stock", {}))
+    loyalty = doc.get("loyalty", {})
+    put_setting(connection, "loyalty", {k: v for k, v in loyalty.items() if k != "members"})
+    uses = dict(connection.execute(select(ct.promotions.c.promo_id, ct.promotions.c.uses)).all())
+    connection.execute(delete(ct.promotions))
+    promos = [{"promo_id": p["id"], "position": i, "active": p["active"], "definition": p, "uses": uses.get(p["id"], 0)}
+              for i, p in enumerate(doc.get("promotions", []))]
+    if promos:
+        connection.execute(insert(ct.promotions), promos)
+    bump_counter(connection, PROMOTIONS_KEY)
+    for member in loyalty.get("members", []):
+        exists = connection.execute(select(ct.loyalty_members.c.member_id)
+                                    .where(ct.loyalty_members.c.member_id == member["member_id"])).first()
+        if exists is None:
+            connection.execute(insert(ct.loyalty_members).values(**member))
+        else:
+            connection.execute(update(ct.loyalty_members).where(ct.loyalty_members.c.member_id == member["member_id"])
+                               .values(name=member["name"], tier=member["tier"]))
+    for entry in imported.stock:
+        key = (ct.stock_levels.c.sku == entry["sku"]) & (ct.stock_levels.c.location == entry["location"])
+        if connection.execute(select(ct.stock_levels.c.sku).where(key)).first() is None:
+            connection.execute(insert(ct.stock_levels).values(sku=entry["sku"], location=entry["location"],
+                                                              on_hand=entry["on_hand"], reserved=0,
+                                                              in_transit=entry["in_transit"]))
+        else:
+            # A stock count from the file sets what is on the shelf; reservations of open orders stay.
+            connection.execute(update(ct.stock_levels).where(key).values(on_hand=entry["on_hand"],
+                                                                          in_transit=entry["in_transit"]))
+        if entry["serials"]:
+            connection.execute(delete(ct.stock_serials).where(
+                (ct.stock_serials.c.sku == entry["sku"]) & (ct.stock_serials.c.status == "in_stock")))
+            connection.execute(insert(ct.stock_serials), [
+                {"sku": entry["sku"], "serial": s, "location": entry["location"], "status": "in_stock", "order_id": None}
+                for s in entry["serials"]])
+

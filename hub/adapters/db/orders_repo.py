@@ -66,6 +66,7 @@ class SqlOrderRepository(OrderRepository):
                 "queue_at": deadline_in_queue,
                 "fingerprint": order.fingerprint,
                 "source": order.source,
+                "pricing": order.pricing,
             },
         )
         self._db.execute(
@@ -96,6 +97,7 @@ class SqlOrderRepository(OrderRepository):
                     "position": position,
                     "station": ticket.station,
                     "status": ticket.status.value,
+                    **_ticket_state(ticket),
                 }
                 for position, ticket in enumerate(order.tickets)
             ],
@@ -115,15 +117,14 @@ class SqlOrderRepository(OrderRepository):
 
     def save(self, order: Order) -> None:
         """Store the changed status of an order and its tickets."""
+        queue_at, _ = queue_key(order.deadline, order.rush, 0)
         self._db.execute(
-            update(schema.orders).where(schema.orders.c.order_id == order.order_id).values(status=order.status.value)
+            _UPDATE_ORDER, {"oid": order.order_id, "status": order.status.value, "rush": order.rush, "queue_at": queue_at}
         )
-        for ticket in order.tickets:
-            self._db.execute(
-                update(schema.tickets)
-                .where(schema.tickets.c.ticket_id == ticket.ticket_id)
-                .values(status=ticket.status.value)
-            )
+        self._db.execute(
+            _UPDATE_TICKET,
+            [{"tid": t.ticket_id, "status": t.status.value, **_ticket_state(t)} for t in order.tickets],
+        )
 
     def next_number(self, business_day: date) -> int:
         """Return the next order sequence of a business day, starting at 1."""
@@ -151,6 +152,29 @@ class SqlOrderRepository(OrderRepository):
             .all()
         )
         return self._load(rows)
+
+    def display_orders(self) -> list[Order]:
+        """Return the orders displays show: open, ready, and cancelled ones not yet acknowledged."""
+        waiting = (
+            select(schema.tickets.c.order_id)
+            .where(schema.tickets.c.status == TicketStatus.CANCELLED.value, schema.tickets.c.dismissed.is_(False))
+        )
+        rows = (
+            self._db.execute(
+                select(schema.orders)
+                .where(
+                    schema.orders.c.status.in_((*OPEN_STATUSES, OrderStatus.READY.value))
+                    | schema.orders.c.order_id.in_(waiting)
+                )
+                .order_by(schema.orders.c.queue_at, schema.orders.c.seq)
+            )
+            .mappings()
+            .all()
+        )
+        orders = self._load(rows)
+        for order in orders:
+            self._seen.setdefault(order.order_id, order)
+        return [self._seen[order.order_id] for order in orders]
 
     def count_for_day(self, business_day: date) -> int:
         """Return how many orders a business day has."""
@@ -190,7 +214,13 @@ class SqlOrderRepository(OrderRepository):
             .order_by(schema.tickets.c.order_id, schema.tickets.c.position)
         ).mappings():
             tickets[ticket["order_id"]].append(
-                Ticket(ticket_id=ticket["ticket_id"], station=ticket["station"], status=TicketStatus(ticket["status"]))
+                Ticket(
+                    ticket_id=ticket["ticket_id"],
+                    station=ticket["station"],
+                    status=TicketStatus(ticket["status"]),
+                    bumped_lines=tuple(ticket["bumped_lines"] or ()),
+                    **{name: ticket[name] for name in _TICKET_STATE if name != "bumped_lines"},
+                )
             )
         return [
             Order(
@@ -209,6 +239,28 @@ class SqlOrderRepository(OrderRepository):
                 rush=row["rush"],
                 status=OrderStatus(row["status"]),
                 source=row["source"],
+                pricing=row["pricing"],
             )
             for row in rows
         ]
+
+
+_TICKET_STATE = ("version", "held", "dismissed", "bumped_lines", "fire_at", "accepted_at", "fired_at",
+                 "started_at", "done_at", "handed_over_at")
+_UPDATE_ORDER = (
+    update(schema.orders)
+    .where(schema.orders.c.order_id == bindparam("oid"))
+    .values(status=bindparam("status"), rush=bindparam("rush"), queue_at=bindparam("queue_at"))
+)
+_UPDATE_TICKET = (
+    update(schema.tickets)
+    .where(schema.tickets.c.ticket_id == bindparam("tid"))
+    .values(status=bindparam("status"), **{name: bindparam(name) for name in _TICKET_STATE})
+)
+
+
+def _ticket_state(ticket: Ticket) -> dict:
+    """Return a ticket's kitchen state and times as column values."""
+    state = {name: getattr(ticket, name) for name in _TICKET_STATE}
+    state["bumped_lines"] = list(ticket.bumped_lines)
+    return state

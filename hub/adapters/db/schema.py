@@ -72,6 +72,7 @@ orders = Table(
     Column("queue_at", UtcDateTime(), nullable=False, comment="deadline pulled forward by rush"),
     Column("fingerprint", String(64), nullable=False),
     Column("source", String(64), nullable=False),
+    Column("pricing", JSON, comment="the priced basket: lines, discounts, taxes by rate, total (0002)"),
     Index("ix_orders_business_day_number", "business_day", "number", unique=True),
     Index("ix_orders_status_queue", "status", "queue_at", "seq"),
 )
@@ -100,6 +101,17 @@ tickets = Table(
     Column("position", Integer, nullable=False),
     Column("station", String(64), nullable=False),
     Column("status", String(16), nullable=False),
+    # Added by 0006_kitchen: the ticket's version for displays, its course hold, and its times for reports.
+    Column("version", Integer, nullable=False, server_default="0"),
+    Column("held", Boolean, nullable=False, server_default="0"),
+    Column("dismissed", Boolean, nullable=False, server_default="0"),
+    Column("bumped_lines", JSON),
+    Column("fire_at", UtcDateTime()),
+    Column("accepted_at", UtcDateTime()),
+    Column("fired_at", UtcDateTime()),
+    Column("started_at", UtcDateTime()),
+    Column("done_at", UtcDateTime()),
+    Column("handed_over_at", UtcDateTime()),
 )
 
 order_numbers = Table(
@@ -120,6 +132,7 @@ catalog_items = Table(
     Column("station", String(64), nullable=False),
     Column("prep_seconds", Integer, nullable=False),
     Column("available", Boolean, nullable=False, default=True),
+    Column("details", JSON, comment="variants, modifier groups, prices, bundle parts, tags (0002)"),
 )
 
 catalog_modifiers = Table(

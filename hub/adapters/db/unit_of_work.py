@@ -5,8 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine
 
 from hub.adapters.db.catalog_store import CatalogCache
+from hub.adapters.db.commerce_repo import SqlCommerceRepository
+from hub.adapters.db.kitchen_store import SqlDisplayStore
 from hub.adapters.db.device_jobs_repo import SqlDeviceJobRepository
 from hub.adapters.db.orders_repo import SqlOrderRepository
+from hub.adapters.db.payments_repo import SqlPaymentRepository
+from hub.adapters.db.printing_repo import SqlPrintingRepository
 from hub.domain.catalog import Catalog
 from hub.domain.orders import Order
 from hub.services.ports import UnitOfWork
@@ -27,7 +31,11 @@ class SqlUnitOfWork(UnitOfWork):
         self._connection = self._engine.connect()
         self._connection.begin()
         self.orders = SqlOrderRepository(self._connection)
+        self.displays = SqlDisplayStore(self._connection)
         self.device_jobs = SqlDeviceJobRepository(self._connection)
+        self.printing = SqlPrintingRepository(self._connection)
+        self.payments = SqlPaymentRepository(self._connection)
+        self.commerce = SqlCommerceRepository(self._connection, self._catalog_cache)
         self._catalog = None
         return self
 

@@ -15,6 +15,7 @@ from hub.domain.errors import OrderConflict, OrderRefused
 from hub.entrypoints.intake import order_view, to_command
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.health import health
+from hub.services.payments import payment_summary
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +68,10 @@ def get_order(order_id: str):
         return _error(404, "not_found", f"no order {order_id}: order ids are UUIDs")
     with hub_of(current_app).uow_factory() as uow:
         order = uow.orders.get(order_id)
+        payment = payment_summary(uow, order) if order is not None else None
     if order is None:
         return _error(404, "not_found", f"no order {order_id}")
-    return jsonify(order_view(order))
+    return jsonify({**order_view(order), "payment": payment})
 
 
 @blueprint.get("/queue")

@@ -36,9 +36,30 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
 
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
+    from hub.entrypoints.web import printing_api
+
+    app.register_blueprint(printing_api.blueprint)
+    from hub.entrypoints.web import commerce_api
+
+    app.register_blueprint(commerce_api.blueprint)
+    from hub.entrypoints.web import payments_api
+
+    app.register_blueprint(payments_api.blueprint)
+    _serve_displays(app, socketio, hub)
     if start_messaging:
         hub.start_messaging()
     return app
+
+
+def _serve_displays(app: Flask, socketio: SocketIO, hub: Hub) -> None:
+    """Serve the display pages and their `/displays` Socket.IO namespace."""
+    from displays.pages import blueprint as display_pages
+    from hub.entrypoints.web.displays_socket import DisplaySockets
+
+    sockets = DisplaySockets(socketio, hub)
+    sockets.register()
+    app.extensions["passline_displays"] = sockets
+    app.register_blueprint(display_pages)
 
 
 def hub_of(app: Flask) -> Hub:

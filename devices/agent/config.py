@@ -1,0 +1,90 @@
+"""Read the agent's TOML config: an [agent] table and one [[hardware]] table per device."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class AgentConfigError(ValueError):
+    """The agent config is missing something or has a wrong value; the message names it."""
+
+
+@dataclass(frozen=True)
+class HardwareConfig:
+    """One [[hardware]] table: its name, type and the options its driver reads."""
+
+    name: str
+    type: str
+    options: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    """The whole agent config."""
+
+    device_id: str
+    store: str
+    mqtt_url: str
+    spool_dir: Path
+    hardware: tuple[HardwareConfig, ...]
+    resend_s: float = 5.0
+    health_s: float = 1.0
+
+
+def _text(table: dict, key: str, where: str) -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or not value:
+        raise AgentConfigError(f"{where}.{key} is required (a non-empty string)")
+    return value
+
+
+def parse_config(data: dict, base_dir: Path = Path(".")) -> AgentConfig:
+    """Check and return an agent config from parsed TOML; relative paths are taken from base_dir."""
+    agent = data.get("agent")
+    if not isinstance(agent, dict):
+        raise AgentConfigError("[agent] table is missing")
+    device_id = _text(agent, "device_id", "agent")
+    store = _text(agent, "store", "agent")
+    for key, value in (("device_id", device_id), ("store", store)):
+        if not _ID.match(value):
+            raise AgentConfigError(f"agent.{key} {value!r} may hold only letters, digits, '.', '_' and '-'")
+    mqtt_url = _text(agent, "mqtt_url", "agent")
+    parts = urlsplit(mqtt_url)
+    if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
+        raise AgentConfigError("agent.mqtt_url must look like mqtt://<device id>:<password>@<host>:1883")
+    spool_dir = Path(_text(agent, "spool_dir", "agent"))
+    if not spool_dir.is_absolute():
+        spool_dir = base_dir / spool_dir
+    tables = data.get("hardware", [])
+    if not isinstance(tables, list) or not tables:
+        raise AgentConfigError("at least one [[hardware]] table is required")
+    hardware, names = [], set()
+    for index, table in enumerate(tables):
+        where = f"hardware[{index}]"
+        name = _text(table, "name", where)
+        if name in names:
+            raise AgentConfigError(f"{where}.name {name!r} is used twice")
+        names.add(name)
+        options = {k: v for k, v in table.items() if k not in ("name", "type")}
+        hardware.append(HardwareConfig(name=name, type=_text(table, "type", where), options=options))
+    return AgentConfig(
+        device_id=device_id, store=store, mqtt_url=mqtt_url, spool_dir=spool_dir, hardware=tuple(hardware),
+        resend_s=float(agent.get("resend_s", 5.0)), health_s=float(agent.get("health_s", 1.0)),
+    )
+
+
+def load_config(path: Path) -> AgentConfig:
+    """Read and check the agent config file."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AgentConfigError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise AgentConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_config(data, Path(path).resolve().parent)

@@ -1,0 +1,1 @@
+"""Small hardware behind an agent: bump bars, barcode scanners and customer pole displays."""

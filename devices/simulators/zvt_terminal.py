@@ -1,0 +1,410 @@
+"""A ZVT payment terminal for tests and the demo, on TCP and on a pseudo-terminal.
+
+It speaks the same bytes as a real terminal, keeps a journal of what it charged (so a
+test can count charges; a reversal cancels one), and repeats its last transaction's
+status information on a status enquiry, so a cash register can recover a lost result.
+
+Run: python -m devices.simulators.zvt_terminal --tcp 20007      (or --pty: prints the device path)
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import enum
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import tty
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from devices.zvt import apdu as codes
+from devices.zvt import bmp, messages
+from devices.zvt.apdu import Apdu, ack, nak
+from devices.zvt.errors import LinkError, ZvtError
+from devices.zvt.link import Link, SerialLink, TcpLink
+from devices.zvt.transport import FdTransport, TcpTransport
+
+logger = logging.getLogger(__name__)
+
+SOFTWARE_VERSION = "PASSLINE-SIM 1.0"
+TEST_CARD = "491761******0119"  # what most terminals send of a card; pass a full test number to check the ECR masks it
+IDLE_WAIT_S = 3600.0
+
+
+class Scenario(str, enum.Enum):
+    """What happens to the next card transaction."""
+
+    APPROVE = "approve"
+    DECLINE = "decline"
+    CANCEL = "cancel"  # the customer presses the abort key
+    TIMEOUT = "timeout"  # the terminal never answers (until the ECR aborts)
+    DROP_AFTER_CARD = "drop_after_card"  # the card is charged, then the connection is lost
+
+
+@dataclass
+class JournalEntry:
+    """One transaction the terminal did."""
+
+    kind: str  # payment, reversal, refund, end_of_day
+    amount: int
+    currency: str
+    result_code: int
+    trace_no: str
+    receipt_no: str
+    auth_code: str = ""
+    reversed: bool = False
+    fields: list[tuple[int, Any]] = field(default_factory=list)
+
+    @property
+    def approved(self) -> bool:
+        """Return True when the transaction went through."""
+        return self.result_code == messages.RESULT_SUCCESS
+
+
+class ZvtTerminalSimulator:
+    """The terminal's logic, independent of the line it is reached on."""
+
+    def __init__(self, *, terminal_id: str = "52500001", scenario: Scenario = Scenario.APPROVE,
+                 card: str = TEST_CARD, card_type: int = 10, drop_silence_s: float = 2.0) -> None:
+        self.terminal_id = terminal_id
+        self.scenario = Scenario(scenario)
+        self.card = card
+        self.card_type = card_type
+        self.drop_silence_s = drop_silence_s  # on a serial line a "lost connection" is this long a silence
+        self.journal: list[JournalEntry] = []
+        self.received: list[str] = []  # names of the commands it got, in order
+        self._next: collections.deque[Scenario] = collections.deque()
+        self._trace = 0
+        self._receipt = 0
+        self._last_fields: list[tuple[int, Any]] | None = None
+        self._lock = threading.Lock()
+        self.silent_until = 0.0
+        self.waiting_for_card = False  # a transaction hangs at "insert card" (scenario timeout)
+        self.charge_if_abandoned = False  # a hanging transaction whose ECR went away still charges the card
+
+    def queue(self, *scenarios: Scenario | str) -> None:
+        """Use these scenarios for the next transactions, then the default again."""
+        with self._lock:
+            self._next.extend(Scenario(s) for s in scenarios)
+
+    def charges(self) -> list[JournalEntry]:
+        """Return the approved payments that were not reversed."""
+        with self._lock:
+            return [e for e in self.journal if e.kind == "payment" and e.approved and not e.reversed]
+
+    def _scenario(self) -> Scenario:
+        with self._lock:
+            return self._next.popleft() if self._next else self.scenario
+
+    def serve(self, link: Link, *, serial: bool = False) -> None:
+        """Answer commands on a link until it is closed."""
+        while True:
+            try:
+                command = link.receive(IDLE_WAIT_S)
+            except LinkError as exc:
+                logger.debug("terminal simulator: link ended: %s", exc)
+                return
+            except ZvtError as exc:
+                logger.warning("terminal simulator: bad message: %s", exc)
+                continue
+            if time.monotonic() < self.silent_until:
+                continue  # the "cable" is still out: whatever came in is lost
+            self.received.append(command.name())
+            try:
+                keep = self._handle(link, command, serial)
+            except LinkError as exc:
+                logger.info("terminal simulator: link lost mid-transaction: %s", exc)
+                return
+            if not keep:
+                return
+
+    def _handle(self, link: Link, command: Apdu, serial: bool) -> bool:
+        handler = {
+            codes.REGISTRATION: self._registration,
+            codes.AUTHORISATION: self._authorisation,
+            codes.REVERSAL: self._reversal,
+            codes.REFUND: self._refund,
+            codes.END_OF_DAY: self._end_of_day,
+            codes.STATUS_ENQUIRY: self._status_enquiry,
+            codes.ABORT: self._idle_abort,
+        }.get(command.command)
+        if handler is None:
+            link.send(nak(messages.RESULT_FUNCTION_NOT_POSSIBLE))
+            return True
+        return handler(link, command, serial)
+
+    def _say(self, link: Link, message: Apdu) -> None:
+        """Send a message while holding the line, and wait for the ECR's 80 00 00."""
+        link.send(message)
+        reply = link.receive(5.0)
+        if not reply.is_ack:
+            logger.info("terminal simulator: expected 80 00 00, got %s", reply.name())
+
+    def _registration(self, link: Link, command: Apdu, serial: bool) -> bool:
+        link.send(ack())
+        self._say(link, messages.completion(bmp.encode_bmps([(bmp.TERMINAL_ID, self.terminal_id)])))
+        return True
+
+    def _idle_abort(self, link: Link, command: Apdu, serial: bool) -> bool:
+        link.send(ack())
+        self._say(link, messages.abort_from_terminal(messages.RESULT_ABORTED))
+        return True
+
+    def _new_numbers(self) -> tuple[str, str]:
+        with self._lock:
+            self._trace += 1
+            self._receipt += 1
+            return f"{self._trace:06d}", f"{self._receipt:04d}"
+
+    def _record(self, kind: str, amount: int, currency: str, code: int) -> JournalEntry:
+        trace, receipt = self._new_numbers()
+        now = time.localtime()
+        auth = f"{(self._trace * 7919) % 1000000:06d}" if code == messages.RESULT_SUCCESS else ""
+        fields: list[tuple[int, Any]] = [
+            (bmp.RESULT_CODE, code), (bmp.AMOUNT, amount), (bmp.CURRENCY, currency),
+            (bmp.TRACE_NUMBER, trace), (bmp.TIME, time.strftime("%H%M%S", now)), (bmp.DATE, time.strftime("%m%d", now)),
+            (bmp.RECEIPT_NUMBER, receipt), (bmp.TERMINAL_ID, self.terminal_id),
+        ]
+        if kind in ("payment", "refund"):
+            fields += [(bmp.CARD_NUMBER, self.card), (bmp.CARD_TYPE, self.card_type)]
+        if auth:
+            fields.append((bmp.AUTH_ATTRIBUTE, auth))
+        entry = JournalEntry(kind, amount, messages.CURRENCY_NAMES.get(currency, currency), code, trace, receipt, auth, fields=fields)
+        with self._lock:
+            self.journal.append(entry)
+            self._last_fields = fields
+        return entry
+
+    def _card_transaction(self, link: Link, kind: str, amount: int, currency: str, serial: bool) -> bool:
+        scenario = self._scenario()
+        link.send(ack())
+        self._say(link, messages.intermediate_status(messages.STATUS_INSERT_CARD, 60))
+        if scenario is Scenario.TIMEOUT:
+            return self._hang(link, kind, amount, currency)
+        if scenario is Scenario.CANCEL:
+            self._say(link, messages.abort_from_terminal(messages.RESULT_ABORTED))
+            return True
+        self._say(link, messages.intermediate_status(messages.STATUS_PLEASE_WAIT))
+        code = messages.RESULT_DECLINED if scenario is Scenario.DECLINE else messages.RESULT_SUCCESS
+        entry = self._record(kind, amount, currency, code)
+        if scenario is Scenario.DROP_AFTER_CARD:
+            logger.info("terminal simulator: charged %s, now dropping the connection", entry.receipt_no)
+            if serial:
+                self.silent_until = time.monotonic() + self.drop_silence_s
+                return True
+            return False
+        self._say(link, messages.status_information(entry.fields))
+        if not entry.approved:
+            self._say(link, messages.abort_from_terminal(code))
+            return True
+        self._say(link, messages.text_block(self._receipt_lines(entry)))
+        self._say(link, messages.completion())
+        return True
+
+    def _hang(self, link: Link, kind: str, amount: int, currency: str) -> bool:
+        """Say nothing until the ECR aborts (answer 06 1E 6C) or goes away."""
+        self.waiting_for_card = True
+        try:
+            command = link.receive(IDLE_WAIT_S)
+        except LinkError:
+            self.waiting_for_card = False
+            if self.charge_if_abandoned:  # the customer finished at the PIN pad after the ECR was gone
+                self._record(kind, amount, currency, messages.RESULT_SUCCESS)
+            return False
+        self.waiting_for_card = False
+        if command.command == codes.ABORT:
+            link.send(ack())
+            self._say(link, messages.abort_from_terminal(messages.RESULT_ABORTED))
+        return True
+
+    def _receipt_lines(self, entry: JournalEntry) -> list[str]:
+        euros = f"{entry.amount // 100},{entry.amount % 100:02d} {entry.currency}"
+        return ["Kartenzahlung" if entry.kind == "payment" else entry.kind.title(), f"Terminal-ID {self.terminal_id}",
+                f"Trace {entry.trace_no}  Beleg {entry.receipt_no}", f"Karte {self.card[:6]}{bmp.mask_pan(self.card)[6:]}", f"Betrag {euros}",
+                f"Autorisierung {entry.auth_code}" if entry.auth_code else "", "Zahlung erfolgt" if entry.approved else "Abgelehnt"]
+
+    def _authorisation(self, link: Link, command: Apdu, serial: bool) -> bool:
+        fields = dict(bmp.decode_bmps(command.data))
+        return self._card_transaction(link, "payment", fields[bmp.AMOUNT], fields.get(bmp.CURRENCY, "0978"), serial)
+
+    def _refund(self, link: Link, command: Apdu, serial: bool) -> bool:
+        fields = dict(bmp.decode_bmps(command.data, offset=3))
+        return self._card_transaction(link, "refund", fields[bmp.AMOUNT], fields.get(bmp.CURRENCY, "0978"), serial)
+
+    def _reversal(self, link: Link, command: Apdu, serial: bool) -> bool:
+        receipt = dict(bmp.decode_bmps(command.data, offset=3)).get(bmp.RECEIPT_NUMBER)
+        link.send(ack())
+        with self._lock:
+            original = next((e for e in self.journal if e.kind == "payment" and e.approved
+                             and not e.reversed and e.receipt_no == receipt), None)
+            if original is not None:
+                original.reversed = True
+        if original is None:
+            self._say(link, messages.abort_from_terminal(messages.RESULT_FUNCTION_NOT_POSSIBLE))
+            return True
+        entry = self._record("reversal", original.amount, messages.CURRENCY_CODES[original.currency], messages.RESULT_SUCCESS)
+        self._say(link, messages.status_information(entry.fields))
+        self._say(link, messages.completion())
+        return True
+
+    def _end_of_day(self, link: Link, command: Apdu, serial: bool) -> bool:
+        link.send(ack())
+        total = sum(e.amount for e in self.charges())
+        entry = self._record("end_of_day", total, "0978", messages.RESULT_SUCCESS)
+        self._say(link, messages.status_information(entry.fields))
+        self._say(link, messages.completion())
+        return True
+
+    def _status_enquiry(self, link: Link, command: Apdu, serial: bool) -> bool:
+        link.send(ack())
+        with self._lock:
+            last = self._last_fields
+        if last is not None:
+            self._say(link, messages.status_information(last))
+        self._say(link, messages.status_completion(SOFTWARE_VERSION, messages.TERMINAL_READY))
+        return True
+
+
+class TcpTerminal:
+    """The simulator on a TCP port (0 = any free port), one connection at a time like a real terminal."""
+
+    def __init__(self, simulator: ZvtTerminalSimulator, host: str = "127.0.0.1", port: int = 20007) -> None:
+        self.simulator = simulator
+        self._server = socket.create_server((host, port))
+        self.host = host
+        self._stopping = False
+        self._conn: socket.socket | None = None
+        self._thread = threading.Thread(target=self._accept, name="zvt-sim-tcp", daemon=True)
+
+    @property
+    def port(self) -> int:
+        """Return the port it listens on."""
+        return self._server.getsockname()[1]
+
+    @property
+    def url(self) -> str:
+        """Return the connection string for the agent config."""
+        return f"tcp://{self.host}:{self.port}"
+
+    def start(self) -> TcpTerminal:
+        """Start accepting connections."""
+        self._thread.start()
+        return self
+
+    def _accept(self) -> None:
+        while not self._stopping:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            self._conn = conn
+            link = TcpLink(TcpTransport("peer", sock=conn))
+            try:
+                self.simulator.serve(link)
+            finally:
+                conn.close()
+                self._conn = None
+
+    def stop(self) -> None:
+        """Stop listening and drop the connection."""
+        self._stopping = True
+        for sock in (self._server, self._conn):
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+        self._thread.join(timeout=5)
+
+
+class PtyTerminal:
+    """The simulator on a pseudo-terminal: the ECR opens `path` as its serial port."""
+
+    def __init__(self, simulator: ZvtTerminalSimulator) -> None:
+        self.simulator = simulator
+        self.master, self._slave = os.openpty()
+        tty.setraw(self._slave)  # no echo, no line editing: bytes pass as they are
+        self.path = os.ttyname(self._slave)
+        self._stop = threading.Event()
+        self._link = SerialLink(FdTransport(self.master))
+        self._thread = threading.Thread(target=self._run, name="zvt-sim-pty", daemon=True)
+
+    def start(self) -> PtyTerminal:
+        """Start answering on the pty."""
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.simulator.serve(self._link, serial=True)
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Stop answering, then close the pty (never while the thread may still read it)."""
+        self._stop.set()
+        self._link.transport.close()
+        self._thread.join(timeout=10)
+        for fd in (self.master, self._slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a simulated terminal until interrupted."""
+    parser = argparse.ArgumentParser(description="A simulated ZVT payment terminal.")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--tcp", type=int, metavar="PORT", help="listen on this TCP port (ZVT's is 20007)")
+    where.add_argument("--pty", action="store_true", help="open a pseudo-terminal and print its path")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--scenario", default="approve", choices=[s.value for s in Scenario])
+    parser.add_argument("--terminal-id", default="52500001")
+    parser.add_argument("--agent-mqtt-url", metavar="URL", help="also run a device agent driving this terminal (for the demo)")
+    parser.add_argument("--agent-store", default="demo")
+    parser.add_argument("--agent-device-id", default="demo-terminal")
+    parser.add_argument("--agent-spool", type=Path, default=Path("terminal-agent-spool"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    simulator = ZvtTerminalSimulator(terminal_id=args.terminal_id, scenario=Scenario(args.scenario))
+    if args.pty:
+        terminal: TcpTerminal | PtyTerminal = PtyTerminal(simulator).start()
+        connection = terminal.path
+    else:
+        terminal = TcpTerminal(simulator, args.host, 20007 if args.tcp is None else args.tcp).start()
+        connection = terminal.url
+    print(f"ZVT terminal simulator on {connection} (scenario {args.scenario})", flush=True)
+    agent = _agent(args, connection) if args.agent_mqtt_url else None
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    done.wait()
+    if agent is not None:
+        agent.stop()
+    terminal.stop()
+    return 0
+
+
+def _agent(args: argparse.Namespace, connection: str):
+    """Start an in-process agent whose only hardware is this terminal, named `terminal`."""
+    from devices.agent.config import AgentConfig, HardwareConfig
+    from devices.agent.runner import Agent
+
+    config = AgentConfig(device_id=args.agent_device_id, store=args.agent_store, mqtt_url=args.agent_mqtt_url,
+                         spool_dir=args.agent_spool,
+                         hardware=(HardwareConfig("terminal", "zvt", {"connection": connection,
+                                                                     "state_file": str(args.agent_spool / "terminal.json")}),))
+    agent = Agent(config)
+    agent.start()
+    return agent
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

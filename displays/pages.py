@@ -1,0 +1,62 @@
+"""The display pages: kitchen, expo, pick and the order-ready board; live data comes over Socket.IO."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, render_template, request
+
+blueprint = Blueprint(
+    "displays",
+    __name__,
+    url_prefix="/displays",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+STATION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DEFAULT_KEYS = {"bump": "Enter", "recall": "r", "start": "s", "next": "ArrowRight", "previous": "ArrowLeft"}
+
+
+def _keys() -> dict[str, str]:
+    """Return the bump bar keys: the defaults, each replaceable by a query parameter (?bump=b)."""
+    return {action: request.args.get(action, key)[:20] for action, key in DEFAULT_KEYS.items()}
+
+
+def _station(name: str) -> str:
+    if not STATION_NAME.match(name):
+        abort(404, f"no station {name!r}: station names are letters, digits, - and _")
+    return name
+
+
+@blueprint.get("/")
+def index():
+    """List the display pages."""
+    return render_template("displays/index.html")
+
+
+@blueprint.get("/kds/<station>")
+def kds(station: str):
+    """Show a station's kitchen display."""
+    station = _station(station)
+    return render_template("displays/kds.html", view=f"kds:{station}", station=station, keys=_keys(), mode="kds")
+
+
+@blueprint.get("/pick/<zone>")
+def pick(zone: str):
+    """Show a pick zone's list: tap or scan an item to pick it."""
+    zone = _station(zone)
+    return render_template("displays/kds.html", view=f"kds:{zone}", station=zone, keys=_keys(), mode="pick")
+
+
+@blueprint.get("/expo")
+def expo():
+    """Show every open order with each station's progress."""
+    return render_template("displays/expo.html", view="expo")
+
+
+@blueprint.get("/board")
+def board():
+    """Show the order-ready board for customers."""
+    return render_template("displays/board.html", view="board")

@@ -1,0 +1,167 @@
+// Kitchen display and pick list: ticket cards in the hub's order, bump bar keys, recall, all-day.
+"use strict";
+
+const KEYS = window.PASSLINE_KEYS;
+const PICK = window.PASSLINE_MODE === "pick";
+const live = new LiveView(document.body.dataset.view, render);
+window.display = live;
+let selected = 0;
+let shown = [];
+
+function render(cards) {
+  shown = cards;
+  if (selected >= cards.length) selected = Math.max(0, cards.length - 1);
+  const box = document.getElementById("cards");
+  box.replaceChildren(...cards.map((card, index) => ticket(card, index)));
+  allDay(cards);
+  timers();
+}
+
+function ticket(card, index) {
+  const classes = ["card", "status-" + card.status];
+  if (index === selected) classes.push("selected");
+  if (card.rush) classes.push("rush");
+  if (card.cancelled) classes.push("cancelled");
+  if (card.held) classes.push("held");
+  const items = card.items.map((item) => el("li", {
+    class: "item" + (item.bumped ? " bumped" : "") + (item.allergy ? " allergy" : ""),
+    dataset: {line: item.line_no, sku: item.sku},
+    onclick: () => bumpItem(card, item),
+  },
+    el("span", {class: "qty"}, item.qty + "×"), " ", el("span", {class: "name"}, item.name),
+    item.allergy ? el("span", {class: "allergy-mark", title: "allergy"}, " ⚠ ALLERGY") : null,
+    item.start_after_s > 0 && !card.cancelled ? el("span", {class: "later"}, " start +" + age(item.start_after_s * 1000)) : null,
+    item.modifiers.length ? el("div", {class: "mods"}, item.modifiers.join(", ")) : null,
+    item.note ? el("div", {class: "note"}, item.note) : null,
+  ));
+  return el("article", {class: classes.join(" "), dataset: {orderId: card.order_id, number: card.number, index: index + 1},
+                        onclick: (event) => { if (!event.target.closest("li,button")) { selected = index; render(shown); } }},
+    el("header", {},
+      el("span", {class: "pos"}, String(index + 1)),
+      el("span", {class: "number"}, card.number),
+      card.rush ? el("span", {class: "rush-mark"}, "RUSH") : null,
+      el("span", {class: "timer", dataset: {since: card.fired_at || card.accepted_at}}, ""),
+    ),
+    el("div", {class: "meta"}, card.origin + " · " + card.fulfilment.replace("_", " "),
+      card.promised_at ? " · promised " + clock(card.promised_at) : " · due " + clock(card.deadline)),
+    card.cancelled ? el("div", {class: "banner"}, "CANCELLED — bump to clear") : null,
+    card.held ? el("div", {class: "banner hold"}, "HELD — waits for expo") : null,
+    el("div", {class: "waiting", dataset: {fireAt: card.status === "queued" && !card.held ? card.fire_at : ""}}),
+    el("ul", {class: "items"}, items),
+    el("footer", {},
+      card.cancelled ? null : el("button", {type: "button", class: "start", onclick: () => act("start", card)}, "Start"),
+      el("button", {type: "button", class: "bump", onclick: () => act("bump", card)}, card.cancelled ? "Clear" : (PICK ? "Picked" : "Bump")),
+      card.cancelled || card.rush ? null : el("button", {type: "button", class: "rush-btn", onclick: () => live.act("rush", {order_id: card.order_id})}, "Rush"),
+    ),
+  );
+}
+
+function act(kind, card) {
+  return live.act(kind, {order_id: card.order_id, ticket_id: card.ticket_id, version: card.version});
+}
+
+function bumpItem(card, item) {
+  if (card.cancelled || item.bumped) return;
+  live.act("bump_item", {order_id: card.order_id, ticket_id: card.ticket_id, version: card.version, line_no: item.line_no});
+}
+
+function allDay(cards) {
+  const counts = new Map();
+  let load = 0;
+  for (const card of cards) {
+    if (card.cancelled) continue;
+    load += card.prep_s;
+    for (const item of card.items) if (!item.bumped) counts.set(item.name, (counts.get(item.name) || 0) + item.qty);
+  }
+  const rows = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([name, qty]) => el("tr", {}, el("td", {class: "qty"}, qty), el("td", {}, name)));
+  document.getElementById("allday").replaceChildren(...rows);
+  const open = cards.filter((c) => !c.cancelled).length;
+  document.getElementById("load").textContent = open + " open · " + Math.ceil(load / 60) + " min of prep";
+}
+
+function timers() {
+  const now = live.now();
+  const yellow = (live.settings.yellow_after_s || 300) * 1000;
+  const red = (live.settings.red_after_s || 480) * 1000;
+  for (const timer of document.querySelectorAll(".timer")) {
+    const elapsed = now - Date.parse(timer.dataset.since);
+    timer.textContent = age(elapsed);
+    const card = timer.closest(".card");
+    card.classList.toggle("age-yellow", elapsed >= yellow && elapsed < red);
+    card.classList.toggle("age-red", elapsed >= red);
+  }
+  for (const wait of document.querySelectorAll(".waiting")) {
+    const due = wait.dataset.fireAt ? Date.parse(wait.dataset.fireAt) - now : 0;
+    wait.textContent = due > 0 ? "starts in " + age(due) : "";
+  }
+}
+setInterval(timers, 1000);
+
+async function recallLatest() {
+  const recent = await showRecent();
+  if (recent.length) {
+    const last = recent[0];
+    const ack = await live.act("recall", {order_id: last.order_id, ticket_id: last.ticket_id, version: last.version});
+    if (ack.ok) showRecent();
+  }
+}
+
+async function showRecent() {
+  const answer = await live.ask("recent", {view: live.view});
+  const tickets = answer.ok ? answer.tickets : [];
+  document.getElementById("recent").replaceChildren(...tickets.map((t) => el("li", {},
+    el("button", {type: "button", onclick: async () => { await live.act("recall", {order_id: t.order_id, ticket_id: t.ticket_id, version: t.version}); showRecent(); }},
+      t.number + " · " + t.items.join(", ")))));
+  return tickets;
+}
+document.getElementById("recall-open").addEventListener("click", showRecent);
+
+function press(key) {
+  if (/^[1-9]$/.test(key)) { selected = Math.min(Number(key) - 1, Math.max(0, shown.length - 1)); render(shown); return true; }
+  const card = shown[selected];
+  if (key === KEYS.bump) { if (card) act("bump", card); return true; }
+  if (key === KEYS.start) { if (card) act("start", card); return true; }
+  if (key.toLowerCase() === KEYS.recall.toLowerCase()) { recallLatest(); return true; }
+  if (key === KEYS.next || key === "ArrowDown") { selected = Math.min(selected + 1, shown.length - 1); render(shown); return true; }
+  if (key === KEYS.previous || key === "ArrowUp") { selected = Math.max(selected - 1, 0); render(shown); return true; }
+  return false;
+}
+
+// Serial bump bars send named keys (see hub/contracts/device_events.py); a keyboard sends real keys.
+const BAR_KEYS = {bump: KEYS.bump, enter: KEYS.bump, recall: KEYS.recall, start: KEYS.start,
+                  up: KEYS.previous, left: KEYS.previous, down: KEYS.next, right: KEYS.next};
+
+function pressBar(key) {
+  const numbered = /^key([1-9])$/.exec(key);
+  if (numbered) return press(numbered[1]);
+  if (key === "rush") { const card = shown[selected]; if (card) live.act("rush", {order_id: card.order_id}); return true; }
+  return BAR_KEYS[key] ? press(BAR_KEYS[key]) : false;
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.target.id === "scan") return;  // a keyboard-wedge scanner types into the scan field
+  if (press(event.key)) event.preventDefault();
+});
+live.socket.on("key", (message) => { if (message.view === live.view) pressBar(message.key); });
+live.socket.on("scan", (message) => { if (message.view === live.view) pickCode(message.code); });
+
+function pickCode(raw) {
+  const code = raw.trim().toUpperCase();
+  for (const card of shown) {
+    const item = card.items.find((i) => !i.bumped && i.sku.toUpperCase() === code);
+    if (item && !card.cancelled) { bumpItem(card, item); return true; }
+  }
+  live.notice("nothing to pick for " + code);
+  return false;
+}
+
+const scan = document.getElementById("scan");
+if (scan) {
+  scan.focus();
+  scan.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    const code = scan.value;
+    scan.value = "";
+    pickCode(code);
+  });
+}

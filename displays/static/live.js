@@ -1,0 +1,138 @@
+// The display side of the live protocol (docs/protocol.md, "Displays"): snapshot, numbered
+// changes, a new snapshot on any gap, and acknowledged actions. Shared by every display page.
+"use strict";
+
+class LiveView {
+  constructor(view, render) {
+    this.view = view;
+    this.render = render;          // called with the cards (in priority order) after every change
+    this.cards = new Map();        // order_id -> card
+    this.seq = -1;                 // the last change applied; -1 until the first snapshot
+    this.ready = false;
+    this.early = [];               // changes that came while a snapshot was on its way
+    this.behind = 0;               // ticks in a row that said the hub is ahead of us
+    this.settings = {};
+    this.clockSkewMs = 0;
+    this.snapshots = 0;
+    this.socket = io("/displays", {transports: ["websocket", "polling"], reconnectionDelayMax: 2000});
+    this.socket.on("connect", () => { this.setLink("live"); this.join(); });
+    this.socket.on("disconnect", () => { this.ready = false; this.setLink("offline"); });
+    this.socket.io.on("reconnect_attempt", () => this.setLink("offline"));
+    this.socket.on("change", (change) => this.onChange(change));
+    this.socket.on("tick", (tick) => this.onTick(tick));
+  }
+
+  join() {
+    this.ready = false;
+    this.early = [];
+    this.socket.timeout(5000).emit("join", {view: this.view}, (err, snap) => {
+      if (err || !snap.ok) { this.notice(err ? "the hub did not answer; retrying" : snap.reason); setTimeout(() => this.join(), 1000); return; }
+      this.cards = new Map(snap.cards.map((card) => [card.order_id, card]));
+      this.seq = snap.seq;
+      this.settings = snap.settings;
+      this.clockSkewMs = Date.parse(snap.now) - Date.now();
+      this.snapshots += 1;
+      this.ready = true;
+      this.behind = 0;
+      const early = this.early;
+      this.early = [];
+      for (const change of early) this.onChange(change, true);
+      this.draw();
+    });
+  }
+
+  onChange(change, quiet) {
+    if (change.view !== this.view) return;
+    if (!this.ready) { this.early.push(change); return; }
+    if (change.seq <= this.seq) return;                       // already in the snapshot
+    if (change.seq !== this.seq + 1) { this.join(); return; } // a gap: start again from a snapshot
+    this.seq = change.seq;
+    if (change.card) this.cards.set(change.order_id, change.card);
+    else this.cards.delete(change.order_id);
+    if (!quiet) this.draw();
+  }
+
+  onTick(tick) {
+    if (!this.ready || tick.view !== this.view) return;
+    // One tick ahead can be a change still on its way; two in a row means one was lost.
+    this.behind = tick.seq > this.seq ? this.behind + 1 : 0;
+    if (this.behind >= 2) this.join();
+  }
+
+  sorted() {
+    return [...this.cards.values()].sort((a, b) => (a.rank.join("|") < b.rank.join("|") ? -1 : 1));
+  }
+
+  draw() {
+    document.body.dataset.seq = String(this.seq);
+    this.render(this.sorted());
+  }
+
+  now() { return Date.now() + this.clockSkewMs; }
+
+  act(kind, fields) {
+    const action = Object.assign({action_id: LiveView.newId(), kind: kind}, fields);
+    return this.send(action);
+  }
+
+  send(action) {
+    return new Promise((resolve) => {
+      this.socket.timeout(5000).emit("action", action, (err, ack) => {
+        if (err) { this.notice("no answer from the hub: try again"); resolve({ok: false}); return; }
+        if (!ack.ok) this.notice(ack.reason);
+        resolve(ack);
+      });
+    });
+  }
+
+  ask(event, data) {
+    return new Promise((resolve) => this.socket.timeout(5000).emit(event, data, (err, ack) => resolve(err ? {ok: false} : ack)));
+  }
+
+  notice(text) {
+    const box = document.getElementById("notice");
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => { box.hidden = true; }, 6000);
+  }
+
+  setLink(state) {
+    const link = document.getElementById("link");
+    link.dataset.state = state;
+    link.className = "link " + state;
+    link.textContent = state === "live" ? "live" : "offline: reconnecting…";
+  }
+
+  static newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "a-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+}
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function clock(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return d.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+}
+
+function age(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+}

@@ -1,0 +1,112 @@
+"""The live display protocol: Socket.IO messages on the `/displays` namespace."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NAMESPACE = "/displays"
+
+PROTOCOL = """## Displays (Socket.IO)
+
+Kitchen displays, expo, the order-ready board and pick screens talk to the hub over
+Socket.IO (Engine.IO 4, the official browser client v4) on the namespace `/displays`.
+Every display shows one **view**: `kds:<station>`, `expo` or `board`.
+
+**Sequence numbers.** Each view has one change counter, kept in the hub's database
+and raised in the same transaction as the change itself, so two screens on one view
+see the same numbers and a hub restart continues the count.
+
+1. After connecting, the display emits `join` with `{"view": ...}` and gets, as the
+   acknowledgement, a **snapshot**: every card on the view and the view's `seq`.
+2. Every change after that arrives as a `change` event with `seq` = the previous + 1.
+   A change carries the order's whole card for that view (`card` is null when the
+   order left the view), so applying it twice is harmless.
+3. A change whose `seq` is not the next one (a gap), a reconnect, or a `tick` (sent
+   every 2 s with the view's current `seq`) that is ahead of the display makes the
+   display `join` again and replace everything with the new snapshot. Changes with a
+   `seq` at or below the snapshot's are ignored.
+
+**Actions.** The display emits `action` (see `display action` below) and gets
+`{"ok": true}` as the acknowledgement, `{"ok": true, "repeated": true}` when the
+`action_id` was applied before (nothing changes), or `{"ok": false, "reason": ...}`
+with a sentence the screen shows, e.g. when the ticket changed since the screen drew
+it (`version`). The change itself arrives as a `change` event like any other.
+
+**Other events.** `recent` with `{"view": "kds:<station>"}` answers with the tickets
+that station bumped in the last 15 minutes (at most 50), for recall. The hub emits
+`key` with `{"view", "key", "device_id"}` when a serial bump bar mapped to the
+station (`[bump_bars]` in `displays.toml`) sends a key.
+"""
+
+
+class ActionKind(str, Enum):
+    """What a display asks the kitchen to do."""
+
+    START = "start"
+    BUMP = "bump"
+    BUMP_ITEM = "bump_item"
+    RECALL = "recall"
+    HOLD = "hold"
+    FIRE = "fire"
+    RUSH = "rush"
+    EXPO_BUMP = "expo_bump"
+    HAND_OVER = "hand_over"
+    CANCEL = "cancel"
+
+
+class DisplayJoin(BaseModel):
+    """`join`: which view this display shows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    view: str = Field(min_length=1, max_length=80, description="`kds:<station>`, `expo` or `board`.")
+
+
+class DisplayAction(BaseModel):
+    """`action`: something a person did on a display."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action_id: str = Field(min_length=8, max_length=64, description="Chosen by the display; the same id twice is applied once.")
+    kind: ActionKind
+    order_id: str = Field(min_length=1, max_length=36)
+    ticket_id: str | None = Field(default=None, max_length=36, description="Required for ticket actions.")
+    line_no: int | None = Field(default=None, ge=0, description="The order line, for `bump_item`.")
+    version: int | None = Field(default=None, ge=0, description="The ticket version the screen showed; a newer one refuses.")
+
+
+class DisplayAck(BaseModel):
+    """The acknowledgement of `join`, `action` and `recent`."""
+
+    ok: bool
+    reason: str | None = Field(default=None, description="Why it was refused, in words for the screen.")
+    repeated: bool | None = Field(default=None, description="True when the action id had been applied before.")
+
+
+class DisplaySnapshot(DisplayAck):
+    """The acknowledgement of `join`: the view's whole state."""
+
+    view: str
+    seq: int = Field(description="The view's last change number; the next `change` has seq + 1.")
+    cards: list[dict[str, Any]] = Field(description="The view's cards in the hub's priority order.")
+    settings: dict[str, Any] = Field(description="Timer colours (`yellow_after_s`, `red_after_s`) for the view.")
+    now: str = Field(description="The hub's clock, so screens can correct their timers.")
+
+
+class DisplayChange(BaseModel):
+    """`change`: one order changed on a view."""
+
+    view: str
+    seq: int
+    order_id: str
+    card: dict[str, Any] | None = Field(description="The order's card on this view, or null when it left the view.")
+
+
+class DisplayTick(BaseModel):
+    """`tick`: the view's current number, every 2 s, so a display notices what it missed."""
+
+    view: str
+    seq: int

@@ -1,0 +1,137 @@
+"""Basket pricing, availability, tenders and refunds: `POST /api/v1/baskets/price` and friends."""
+
+from __future__ import annotations
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from hub.contracts.orders import MAX_LINES, Code, CustomerIn, Money, OrderLineIn, Origin
+
+
+class BasketIn(BaseModel):
+    """The body of `POST /api/v1/baskets/price`: an order's lines, its channel and customer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
+    channel: Origin = Field(description="Where the basket is sold; `phone` prices as `counter`.")
+    customer: CustomerIn | None = None
+    tax_exempt: StrictBool = Field(default=False, description="Price without tax (a tax-exempt customer).")
+    redeem_points: StrictInt = Field(default=0, ge=0, description="Loyalty points to spend as a discount.")
+    at: AwareDatetime | None = Field(default=None, description="Price as at this time (promotion windows); now if null.")
+
+
+class PricedLineOut(BaseModel):
+    """A line with its price before and after discounts."""
+
+    index: int
+    sku: str
+    name: str
+    qty: int
+    modifiers: list[str] = Field(description="Chosen modifiers, including defaults of required groups.")
+    unit_price: Money
+    amount: Money
+    discount: Money
+    net: Money
+
+
+class DiscountLineOut(BaseModel):
+    """How much of a discount one line carries."""
+
+    index: int
+    amount: int
+
+
+class DiscountOut(BaseModel):
+    """A discount and the promotion that gave it."""
+
+    promotion: str
+    name: str
+    amount: Money
+    lines: list[DiscountLineOut]
+
+
+class TaxOut(BaseModel):
+    """Tax of one rate over the basket."""
+
+    code: str
+    name: str
+    rate_bp: int
+    taxable: Money = Field(description="Net amount the rate applied to.")
+    amount: Money
+
+
+class HintOut(BaseModel):
+    """A promotion that almost applied, and what is missing."""
+
+    promotion: str
+    message: str = Field(description="e.g. `add 1 more pastry to get 3 pastries for the price of 2`.")
+
+
+class PricedBasketOut(BaseModel):
+    """The reply of `POST /api/v1/baskets/price`; an accepted order keeps the same object as `pricing`."""
+
+    channel: str
+    tax_inclusive: bool
+    tax_exempt: bool
+    lines: list[PricedLineOut]
+    discounts: list[DiscountOut]
+    taxes: list[TaxOut]
+    subtotal: Money
+    discount: Money
+    tax: Money
+    total: Money = Field(description="What the customer pays; equals the accepted order's total.")
+    hints: list[HintOut]
+
+
+class Availability(BaseModel):
+    """`data` of the retained `passline/<store>/broadcast/availability` message."""
+
+    sold_out: list[str] = Field(description="SKUs nobody can order now: by hand, out of stock, or a part of a bundle is.")
+    by_hand: list[str] = Field(description="SKUs staff marked sold out (86).")
+    stock: dict[str, dict[str, int]] = Field(description="Stock-tracked SKU -> channel -> units that channel may still sell.")
+
+
+class SoldOutIn(BaseModel):
+    """The body of `PUT /api/v1/items/<sku>/sold-out`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sold_out: StrictBool
+    by: str = Field(default="staff", max_length=64)
+
+
+class TenderIn(BaseModel):
+    """The body of `POST /api/v1/orders/<id>/tenders`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(pattern="^(cash|gift_card|points)$", description="Cards are recorded from the payment terminal.")
+    amount: StrictInt = Field(gt=0, description="Offered, minor units; cash above what is due gives change.")
+    code: str | None = Field(default=None, max_length=64, description="Gift card code, or member id for points.")
+
+
+class RefundLineIn(BaseModel):
+    """Units of one priced line to refund."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    index: StrictInt = Field(ge=0)
+    qty: StrictInt = Field(ge=1)
+
+
+class RefundIn(BaseModel):
+    """The body of `POST /api/v1/orders/<id>/refunds`; no lines refunds everything left."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[RefundLineIn] = Field(default_factory=list)
+
+
+class GiftCardIn(BaseModel):
+    """The body of `POST /api/v1/gift-cards`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    amount: StrictInt = Field(gt=0)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")

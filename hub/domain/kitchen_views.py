@@ -1,0 +1,131 @@
+"""What each display shows of an order: a kitchen card, an expo row, a board number."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hub.domain.orders import Order, OrderStatus, Ticket, TicketStatus
+from hub.domain.queueing import queue_key
+
+EXPO = "expo"
+BOARD = "board"
+# Until the catalog carries allergens, a line is marked when its note or a modifier says so.
+ALLERGY_WORDS = ("allerg", "gluten", "gf-", "nut", "lactose", "dairy-free", "coeliac", "celiac", "vegan")
+
+
+def kds_view(station: str) -> str:
+    """Return the view name of a station's kitchen display."""
+    return f"kds:{station}"
+
+
+def views_for(order: Order) -> list[str]:
+    """Return every view an order can appear on."""
+    return [*(kds_view(t.station) for t in order.tickets), EXPO, BOARD]
+
+
+def valid_view(view: str) -> bool:
+    """Say whether a view name is one displays can join."""
+    kind, _, station = view.partition(":")
+    return view in (EXPO, BOARD) or (kind == "kds" and bool(station) and len(station) <= 64)
+
+
+def rank(order: Order) -> list[str]:
+    """Return the order's place in the queue, sortable as strings."""
+    at, _ = queue_key(order.deadline, order.rush, 0)
+    return [_iso(at), _iso(order.received_at), order.number]
+
+
+def card(order: Order, view: str) -> dict[str, Any] | None:
+    """Return what a view shows of an order, or None when the order is not on it."""
+    if view == EXPO:
+        return _expo_row(order)
+    if view == BOARD:
+        return _board_entry(order)
+    station = view.partition(":")[2]
+    for ticket in order.tickets:
+        if ticket.station == station:
+            return _kds_card(order, ticket)
+    return None
+
+
+def _kds_card(order: Order, ticket: Ticket) -> dict[str, Any] | None:
+    cancelled = ticket.status is TicketStatus.CANCELLED
+    if ticket.status is TicketStatus.DONE or (cancelled and ticket.dismissed):
+        return None
+    if not cancelled and order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS, OrderStatus.READY):
+        return None
+    prep = max((line.prep_seconds for line in order.lines if line.station == ticket.station), default=0)
+    items = []
+    for line_no, line in enumerate(order.lines):
+        if line.station != ticket.station:
+            continue
+        words = " ".join([line.note or "", *line.modifiers]).lower()
+        items.append({
+            "line_no": line_no,
+            "sku": line.sku,
+            "name": line.name,
+            "qty": line.qty,
+            "modifiers": list(line.modifiers),
+            "note": line.note,
+            "allergy": any(word in words for word in ALLERGY_WORDS),
+            "bumped": line_no in ticket.bumped_lines,
+            "start_after_s": prep - line.prep_seconds,  # long-prep items first, so all finish together
+            "prep_s": line.prep_seconds,
+        })
+    return {
+        "order_id": order.order_id,
+        "ticket_id": ticket.ticket_id,
+        "number": order.number,
+        "origin": order.origin,
+        "fulfilment": order.fulfilment,
+        "promised_at": _iso(order.promised_at),
+        "deadline": _iso(order.deadline),
+        "rank": rank(order),
+        "rush": order.rush,
+        "status": ticket.status.value,
+        "cancelled": cancelled,
+        "held": ticket.held,
+        "fire_at": _iso(ticket.fire_at),
+        "fired_at": _iso(ticket.fired_at),
+        "accepted_at": _iso(ticket.accepted_at or order.received_at),
+        "version": ticket.version,
+        "prep_s": prep,
+        "items": items,
+    }
+
+
+def _expo_row(order: Order) -> dict[str, Any] | None:
+    if order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS, OrderStatus.READY):
+        return None
+    stations = [
+        {"station": t.station, "ticket_id": t.ticket_id, "status": t.status.value, "held": t.held, "version": t.version}
+        for t in order.tickets
+    ]
+    return {
+        "order_id": order.order_id,
+        "number": order.number,
+        "origin": order.origin,
+        "fulfilment": order.fulfilment,
+        "status": order.status.value,
+        "rank": rank(order),
+        "rush": order.rush,
+        "promised_at": _iso(order.promised_at),
+        "accepted_at": _iso(order.received_at),
+        "stations": stations,
+        "all_done": all(t.status in (TicketStatus.DONE, TicketStatus.CANCELLED) for t in order.tickets),
+    }
+
+
+def _board_entry(order: Order) -> dict[str, Any] | None:
+    if order.status in (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS):
+        state = "preparing"
+    elif order.status is OrderStatus.READY:
+        state = "ready"
+    else:
+        return None
+    return {"order_id": order.order_id, "number": order.number, "state": state, "rank": rank(order)}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,233 @@
+"""The one pricing engine: every channel's basket and every order is priced here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from hub.domain.catalog import Catalog, CatalogItem, channel_of
+from hub.domain.commands import LineRequest
+from hub.domain.errors import OrderRefused
+from hub.domain.promotions import (
+    Promotion,
+    PromotionContext,
+    Unit,
+    UnitIndex,
+    discount_for,
+    hint_for,
+    may_apply,
+    spread,
+    upper_bound,
+)
+from hub.domain.tax import TaxRate, TaxResult, compute_taxes
+
+
+@dataclass(frozen=True, slots=True)
+class PricingRequest:
+    """Who is buying through which channel, when (in the store's zone), and what applies."""
+
+    origin: str
+    local_time: datetime
+    tier: str | None = None
+    tax_exempt: bool = False
+    promotions: Sequence[Promotion] = ()
+    uses: dict[str, int] = field(default_factory=dict)
+    reward_amount: int = 0  # loyalty points redeemed as a discount, minor units
+
+
+@dataclass(frozen=True, slots=True)
+class PricedLine:
+    """A basket line with its price, discount and taxes."""
+
+    index: int
+    item: CatalogItem
+    qty: int
+    modifiers: tuple[str, ...]
+    note: str | None
+    unit_amount: int  # base price for the channel and location, plus modifiers
+    discount: int
+    rates: tuple[TaxRate, ...]
+
+    @property
+    def amount(self) -> int:
+        """Return the line before discounts."""
+        return self.unit_amount * self.qty
+
+    @property
+    def net(self) -> int:
+        """Return the line after discounts, as taxed."""
+        return self.amount - self.discount
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedDiscount:
+    """What one promotion took off, and from which lines."""
+
+    promo_id: str
+    name: str
+    amount: int
+    lines: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PricedBasket:
+    """A basket priced for one channel and customer: lines, discounts, taxes, total and hints."""
+
+    currency: str
+    channel: str
+    lines: tuple[PricedLine, ...]
+    discounts: tuple[AppliedDiscount, ...]
+    taxes: TaxResult
+    hints: tuple[tuple[str, str], ...]  # (promo_id, message)
+    tax_inclusive: bool
+    tax_exempt: bool
+
+    @property
+    def subtotal(self) -> int:
+        """Return the lines before discounts."""
+        return sum(line.amount for line in self.lines)
+
+    @property
+    def discount(self) -> int:
+        """Return every discount together."""
+        return sum(d.amount for d in self.discounts)
+
+    @property
+    def total(self) -> int:
+        """Return what the customer pays."""
+        return self.taxes.payable
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the breakdown as JSON-ready data (the API reply and what an order keeps)."""
+        cur = self.currency
+
+        def money(amount: int) -> dict[str, Any]:
+            return {"amount": amount, "currency": cur}
+
+        return {
+            "channel": self.channel,
+            "tax_inclusive": self.tax_inclusive,
+            "tax_exempt": self.tax_exempt,
+            "lines": [
+                {"index": ln.index, "sku": ln.item.sku, "name": ln.item.name, "qty": ln.qty,
+                 "modifiers": list(ln.modifiers), "unit_price": money(ln.unit_amount), "amount": money(ln.amount),
+                 "discount": money(ln.discount), "net": money(ln.net)}
+                for ln in self.lines
+            ],
+            "discounts": [
+                {"promotion": d.promo_id, "name": d.name, "amount": money(d.amount),
+                 "lines": [{"index": i, "amount": a} for i, a in d.lines]}
+                for d in self.discounts
+            ],
+            "taxes": [
+                {"code": t.code, "name": t.name, "rate_bp": t.rate_bp, "taxable": money(t.taxable), "amount": money(t.amount)}
+                for t in self.taxes.lines
+            ],
+            "subtotal": money(self.subtotal),
+            "discount": money(self.discount),
+            "tax": money(self.taxes.tax),
+            "total": money(self.total),
+            "hints": [{"promotion": p, "message": m} for p, m in self.hints],
+        }
+
+
+REWARD_ID = "loyalty-reward"
+
+
+def split_by_weight(total: int, weights: Sequence[int]) -> list[int]:
+    """Split a whole amount in proportion to weights (equally when all are zero); shares add up to total."""
+    if not any(weights):
+        weights = [1] * len(weights)
+    shares = spread(total, list(enumerate(weights)))
+    return [shares.get(i, 0) for i in range(len(weights))]
+
+
+def price_basket(catalog: Catalog, requested: Sequence[LineRequest], request: PricingRequest) -> PricedBasket:
+    """Price lines for a channel and customer; refuse the first bad line naming its field."""
+    channel = channel_of(request.origin)
+    lines: list[PricedLine] = []
+    currency = None
+    for index, want in enumerate(requested):
+        where = f"lines[{index}]"
+        item = catalog.item(want.sku, f"{where}.sku")
+        modifiers = item.choose_modifiers(want.modifiers, where)
+        if currency is None:
+            currency = item.price.currency
+        elif item.price.currency != currency:
+            raise OrderRefused(f"{where}.sku: {item.sku} is priced in {item.price.currency}, not {currency}", f"{where}.sku")
+        unit = item.unit_amount(catalog.location, channel) + sum(m.price_delta for m in modifiers)
+        rates = catalog.taxes.rates(item.tax_category, item.tax_rate_bp)
+        lines.append(PricedLine(index, item, want.qty, tuple(m.code for m in modifiers), want.note, unit, 0, rates))
+    if currency is None:
+        raise OrderRefused("lines: a basket needs at least one line", "lines")
+    discounts, hints = _apply_promotions(lines, request, channel, currency)
+    taken: dict[int, int] = {}
+    for d in discounts:
+        for index, amount in d.lines:
+            taken[index] = taken.get(index, 0) + amount
+    lines = [PricedLine(ln.index, ln.item, ln.qty, ln.modifiers, ln.note, ln.unit_amount, taken.get(ln.index, 0), ln.rates)
+             for ln in lines]
+    taxes = compute_taxes([(ln.net, ln.rates) for ln in lines], catalog.taxes, exempt=request.tax_exempt)
+    return PricedBasket(currency, channel, tuple(lines), tuple(discounts), taxes, tuple(hints),
+                        catalog.taxes.inclusive, request.tax_exempt)
+
+
+def _apply_promotions(lines, request, channel, currency) -> tuple[list[AppliedDiscount], list[tuple[str, str]]]:
+    """Apply the best of: every stackable promotion in turn, or one exclusive promotion alone."""
+    ctx = PromotionContext(channel, request.local_time, request.tier, request.uses)
+    # Promotions see lines in a canonical order, so ties (which unit is free, who gets the spare
+    # cent) and therefore the total never depend on the order the lines were sent in.
+    canonical = sorted(lines, key=lambda ln: (ln.item.sku, ln.modifiers, ln.unit_amount, ln.qty, ln.index))
+    original = {rank: ln.index for rank, ln in enumerate(canonical)}
+    units = UnitIndex([Unit(rank, ln.item.sku, ln.item.category, ln.qty, ln.unit_amount)
+                       for rank, ln in enumerate(canonical)])
+    base = {rank: ln.amount for rank, ln in enumerate(canonical)}
+    live = sorted((p for p in request.promotions if may_apply(p, ctx)), key=_stacking_order)
+    stack: list[AppliedDiscount] = []
+    remaining = dict(base)
+    hints = []
+    for promo in live:
+        if not promo.stackable:
+            continue
+        taken = discount_for(promo, units, remaining)
+        if taken:
+            for index, amount in taken.items():
+                remaining[index] -= amount
+            stack.append(_applied(promo, taken))
+    best, best_amount = stack, sum(d.amount for d in stack)
+    for promo in live:
+        if promo.stackable:
+            continue
+        if upper_bound(promo, units, base) <= best_amount:
+            continue
+        taken = discount_for(promo, units, base)
+        # Strictly more: on a tie the stack (or the earlier exclusive) stays, so the result is deterministic.
+        if taken and sum(taken.values()) > best_amount:
+            best, best_amount = [_applied(promo, taken)], sum(taken.values())
+    applied = {d.promo_id for d in best}
+    if request.reward_amount > 0:
+        left = dict(base)
+        for d in best:
+            for rank, off in d.lines:
+                left[rank] -= off
+        taken = discount_for(Promotion(REWARD_ID, "Loyalty reward", "amount", request.reward_amount), units, left)
+        best = [*best, _applied(Promotion(REWARD_ID, "Loyalty reward", "amount", 0), taken)]
+    best = [AppliedDiscount(d.promo_id, d.name, d.amount, tuple(sorted((original[r], a) for r, a in d.lines)))
+            for d in best if d.amount]
+    for promo in live:
+        if promo.promo_id not in applied:
+            message = hint_for(promo, units, currency)
+            if message:
+                hints.append((promo.promo_id, message))
+    return best, hints
+
+
+def _stacking_order(promo: Promotion) -> tuple[int, str]:
+    # Item and category discounts first, basket ones on what is left: thresholds see discounted lines.
+    return ({"item": 0, "category": 1}.get(promo.scope, 2) if promo.kind != "bundle" else 0, promo.promo_id)
+
+
+def _applied(promo: Promotion, taken: dict[int, int]) -> AppliedDiscount:
+    return AppliedDiscount(promo.promo_id, promo.name, sum(taken.values()), tuple(sorted(taken.items())))

@@ -1,0 +1,57 @@
+"""Tenders: how an order is paid (cash, card, gift card, points), change due, and refunds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hub.domain.errors import CommerceRefused
+
+KINDS = ("cash", "card", "gift_card", "points")
+
+
+@dataclass(slots=True)
+class Tender:
+    """One payment towards an order."""
+
+    tender_id: str
+    order_id: str
+    kind: str
+    amount: int  # what it paid of the order, minor units
+    currency: str
+    refunded: int = 0
+    reference: str | None = None  # card payment id, gift card last 4, member id
+
+    @property
+    def refundable(self) -> int:
+        """Return what can still go back to this tender."""
+        return self.amount - self.refunded
+
+
+def apply_tender(due: int, kind: str, offered: int) -> tuple[int, int]:
+    """Return (amount applied, change due) for a tender offered against what is still due."""
+    if kind not in KINDS:
+        raise CommerceRefused("invalid_tender", f"kind must be one of {', '.join(KINDS)}, not {kind}")
+    if offered <= 0:
+        raise CommerceRefused("invalid_tender", "amount must be more than 0")
+    if due <= 0:
+        raise CommerceRefused("already_paid", "the order is already paid")
+    if offered <= due:
+        return offered, 0
+    if kind != "cash":
+        raise CommerceRefused("overpaid", f"a {kind} tender cannot pay more than the {due} still due")
+    return due, offered - due
+
+
+def refund_split(amount: int, tenders: Sequence[Tender]) -> list[tuple[Tender, int]]:
+    """Split a refund over the original tenders, the last paid first; refuse more than was paid."""
+    left = amount
+    plan = []
+    for tender in reversed(tenders):
+        take = min(left, tender.refundable)
+        if take > 0:
+            plan.append((tender, take))
+            left -= take
+    if left > 0:
+        raise CommerceRefused("refund_too_large", f"only {amount - left} of {amount} can be refunded")
+    return plan

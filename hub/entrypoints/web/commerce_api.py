@@ -1,0 +1,189 @@
+"""The commerce API: price a basket, availability and 86, promotions, tenders, refunds, loyalty."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import BaseModel, ValidationError
+
+from hub.bootstrap import utc_now
+from hub.contracts.errors import ErrorCode
+from hub.contracts.pricing import BasketIn, GiftCardIn, RefundIn, SoldOutIn, TenderIn
+from hub.contracts.validation import all_errors
+from hub.domain import commands
+from hub.domain.commands import LineRequest
+from hub.domain.errors import CommerceRefused, OrderRefused
+from hub.entrypoints.web.app import hub_of
+from hub.services.commerce import availability_snapshot, prepare_sale
+
+blueprint = Blueprint("commerce_api", __name__, url_prefix="/api/v1")
+
+
+def _error(status: int, code: str, message: str, field: str | None = None, **extra):
+    return jsonify({"code": code, "message": message, "field": field, **extra}), status
+
+
+def _body(model: type[BaseModel]):
+    """Return the validated body, or the error reply to send."""
+    body = request.get_json(silent=True)
+    if body is None:
+        return None, _error(400, ErrorCode.INVALID_JSON.value, "the request body must be a JSON object")
+    try:
+        return model.model_validate(body), None
+    except ValidationError as exc:
+        problems = all_errors(exc)
+        return None, _error(422, ErrorCode.INVALID_PAYLOAD.value, problems[0]["message"], problems[0]["field"],
+                            errors=problems)
+
+
+def _run(command: object):
+    """Run a command on the bus; return (result, None) or (None, error reply)."""
+    try:
+        return hub_of(current_app).bus.handle(command), None
+    except CommerceRefused as refusal:
+        return None, _error(404 if refusal.code == "not_found" else 422, refusal.code, refusal.message)
+    except OrderRefused as refusal:
+        return None, _error(422, refusal.code, refusal.message, refusal.field)
+
+
+@blueprint.post("/baskets/price")
+def price_basket():
+    """Price a basket exactly as order intake would: lines, discounts, taxes by rate, total, hints."""
+    basket, error = _body(BasketIn)
+    if error:
+        return error
+    hub = hub_of(current_app)
+    lines = [LineRequest(line.sku, line.qty, tuple(line.modifiers), line.note) for line in basket.lines]
+    member = basket.customer.loyalty_id if basket.customer else None
+    try:
+        with hub.uow_factory() as uow:
+            sale = prepare_sale(uow, lines, basket.channel.value, basket.at or utc_now(), hub.settings.zone,
+                                member, basket.tax_exempt, basket.redeem_points)
+    except OrderRefused as refusal:
+        return _error(422, refusal.code, refusal.message, refusal.field)
+    return jsonify(sale.priced.to_dict())
+
+
+@blueprint.get("/availability")
+def get_availability():
+    """Return what is sold out and how many units each channel may still sell."""
+    with hub_of(current_app).uow_factory() as uow:
+        return jsonify(availability_snapshot(uow))
+
+
+@blueprint.put("/items/<sku>/sold-out")
+def put_sold_out(sku: str):
+    """86 an item by hand (or bring it back); every device hears it at once."""
+    body, error = _body(SoldOutIn)
+    if error:
+        return error
+    _, error = _run(commands.MarkSoldOut(sku, body.sold_out, body.by))
+    if error:
+        return error
+    return get_availability()
+
+
+@blueprint.get("/stock")
+def get_stock():
+    """Return every stock-tracked item's on hand, reserved and in transit, per location."""
+    with hub_of(current_app).uow_factory() as uow:
+        levels = sorted(uow.commerce.stock().values(), key=lambda lvl: (lvl.sku, lvl.location))
+    return jsonify({"stock": [{"sku": lvl.sku, "location": lvl.location, "on_hand": lvl.on_hand,
+                               "reserved": lvl.reserved, "in_transit": lvl.in_transit} for lvl in levels]})
+
+
+@blueprint.post("/stock/<sku>/receive")
+def post_receive(sku: str):
+    """Book a delivery: `{"qty": 12}`; in transit becomes on hand."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("qty"), int) or isinstance(body.get("qty"), bool):
+        return _error(422, ErrorCode.INVALID_PAYLOAD.value, "qty must be a whole number", "qty")
+    level, error = _run(commands.ReceiveStock(sku, body["qty"], body.get("location")))
+    return error or jsonify({"sku": sku, "location": level.location, "on_hand": level.on_hand,
+                             "reserved": level.reserved, "in_transit": level.in_transit})
+
+
+@blueprint.get("/promotions")
+def get_promotions():
+    """Return every promotion, whether it is on, and how often it was used."""
+    with hub_of(current_app).uow_factory() as uow:
+        promos, uses = uow.commerce.promotions()  # uses are counted for usage-limited promotions
+    return jsonify({"promotions": [{"id": p.promo_id, "name": p.name, "kind": p.kind, "active": p.active,
+                                    "stackable": p.stackable, "usage_limit": p.usage_limit,
+                                    "uses": uses.get(p.promo_id, 0)} for p in promos]})
+
+
+@blueprint.put("/promotions/<promo_id>")
+def put_promotion(promo_id: str):
+    """Switch a promotion on or off: `{"active": false}`; the next basket sees it, no restart."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("active"), bool):
+        return _error(422, ErrorCode.INVALID_PAYLOAD.value, "active must be true or false", "active")
+    _, error = _run(commands.SetPromotionActive(promo_id, body["active"]))
+    return error or jsonify({"id": promo_id, "active": body["active"]})
+
+
+def _tender_view(tender) -> dict:
+    return {"tender_id": tender.tender_id, "kind": tender.kind, "amount": tender.amount, "currency": tender.currency,
+            "refunded": tender.refunded,
+            # a gift card tender keeps "last4/hash": show only the last 4
+            "reference": tender.reference.split("/")[0] if tender.reference and tender.kind == "gift_card" else tender.reference}
+
+
+@blueprint.post("/orders/<order_id>/tenders")
+def post_tender(order_id: str):
+    """Pay part or all of an order; cash over what is due gives change."""
+    body, error = _body(TenderIn)
+    if error:
+        return error
+    result, error = _run(commands.AddTender(str(uuid.uuid4()), order_id, body.kind, body.amount, body.code))
+    if error:
+        return error
+    return jsonify({"tender": _tender_view(result.tender), "change": result.change, "due": result.due}), 201
+
+
+@blueprint.get("/orders/<order_id>/tenders")
+def get_tenders(order_id: str):
+    """Return an order's tenders and what is still due."""
+    with hub_of(current_app).uow_factory() as uow:
+        order = uow.orders.get(order_id)
+        if order is None:
+            return _error(404, "not_found", f"no order {order_id}")
+        tenders = uow.commerce.tenders(order_id)
+    due = order.total.amount - sum(t.amount - t.refunded for t in tenders)
+    return jsonify({"tenders": [_tender_view(t) for t in tenders], "total": order.total.amount, "due": due})
+
+
+@blueprint.post("/orders/<order_id>/refunds")
+def post_refund(order_id: str):
+    """Refund units of a completed order to its original tenders; stock and points go back."""
+    body, error = _body(RefundIn)
+    if error:
+        return error
+    lines = tuple((line.index, line.qty) for line in body.lines)
+    result, error = _run(commands.RefundOrder(str(uuid.uuid4()), order_id, lines))
+    if error:
+        return error
+    return jsonify({"refund_id": result.refund_id, "amount": {"amount": result.amount, "currency": result.currency},
+                    "to_tenders": [{"tender_id": t, "kind": k, "amount": a} for t, k, a in result.to_tenders]}), 201
+
+
+@blueprint.get("/loyalty/<member_id>")
+def get_member(member_id: str):
+    """Return a loyalty member's tier and points."""
+    with hub_of(current_app).uow_factory() as uow:
+        member = uow.commerce.member(member_id)
+    if member is None:
+        return _error(404, "not_found", f"no loyalty member {member_id}")
+    return jsonify({"member_id": member.member_id, "name": member.name, "tier": member.tier, "points": member.points})
+
+
+@blueprint.post("/gift-cards")
+def post_gift_card():
+    """Load a gift card; the code is kept only as a hash."""
+    body, error = _body(GiftCardIn)
+    if error:
+        return error
+    balance, error = _run(commands.IssueGiftCard(body.code, body.amount, body.currency))
+    return error or (jsonify({"last4": body.code[-4:], "balance": balance, "currency": body.currency}), 201)

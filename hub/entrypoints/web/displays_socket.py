@@ -1,0 +1,228 @@
+"""The `/displays` Socket.IO namespace: snapshots, numbered changes in order, and acknowledged actions."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from flask import request
+from flask_socketio import SocketIO, join_room, leave_room
+from pydantic import ValidationError
+
+from hub.bootstrap import Hub, utc_now
+from hub.contracts.displays import NAMESPACE, ActionKind, DisplayAction, DisplayJoin
+from hub.contracts.validation import first_error
+from hub.domain import kitchen_messages as km
+from hub.domain.errors import OrderRefused
+from hub.domain.kitchen import RECALL_LIMIT, RECALL_WINDOW, KitchenSettings
+from hub.domain.kitchen_views import card, valid_view
+
+logger = logging.getLogger(__name__)
+
+TICK_S = 0.25  # firing waiting tickets and flushing held-back changes; short keeps each batch small
+ANNOUNCE_EVERY = 8  # ticks between `tick` messages (2 s), which let idle screens notice a lost change
+FIRE_BATCH = 10  # orders fired per transaction: a big batch holds the write lock while orders arrive
+FIRE_PAUSE_S = 0.002
+REORDER_WAIT_S = 0.5  # how long a change waits for an earlier number still being sent by another thread
+IDLE_STOP_S = 30.0  # the ticker stops when no display has been connected this long (it restarts on join)
+
+_ACTION_COMMANDS = {
+    ActionKind.START: km.StartTicket,
+    ActionKind.BUMP: km.BumpTicket,
+    ActionKind.BUMP_ITEM: km.BumpItem,
+    ActionKind.RECALL: km.RecallTicket,
+    ActionKind.HOLD: km.HoldTicket,
+    ActionKind.FIRE: km.FireTicket,
+    ActionKind.RUSH: km.RushOrder,
+    ActionKind.EXPO_BUMP: km.BumpExpo,
+    ActionKind.HAND_OVER: km.HandOverOrder,
+    ActionKind.CANCEL: km.CancelOrder,
+}
+
+
+def to_command(action: DisplayAction) -> Any:
+    """Turn a display's action into its kitchen command, or raise ValueError naming the missing field."""
+    cls = _ACTION_COMMANDS[action.kind]
+    fields = {"action_id": action.action_id, "order_id": action.order_id}
+    if "ticket_id" in cls.__dataclass_fields__:
+        if not action.ticket_id:
+            raise ValueError(f"ticket_id is required for {action.kind.value}")
+        fields.update(ticket_id=action.ticket_id, version=action.version)
+    if cls is km.BumpItem:
+        if action.line_no is None:
+            raise ValueError("line_no is required for bump_item")
+        fields["line_no"] = action.line_no
+    return cls(**fields)
+
+
+class DisplaySockets:
+    """Serve the displays of one hub over one Socket.IO server."""
+
+    def __init__(self, socketio: SocketIO, hub: Hub) -> None:
+        self._socketio = socketio
+        self._hub = hub
+        self._lock = threading.Lock()
+        self._next: dict[str, int] = {}
+        self._held: dict[str, dict[int, dict[str, Any]]] = {}
+        self._held_since: dict[str, float] = {}
+        self._views: dict[str, str] = {}  # sid -> view
+        self._ticker: threading.Thread | None = None
+        self._last_seen = time.monotonic()
+
+    def register(self) -> None:
+        """Attach the namespace's handlers and take the hub's display feed."""
+        on = self._socketio.on
+        on("connect", namespace=NAMESPACE)(lambda _auth=None: True)
+        on("disconnect", namespace=NAMESPACE)(self._disconnected)
+        on("join", namespace=NAMESPACE)(self.join)
+        on("action", namespace=NAMESPACE)(self.action)
+        on("recent", namespace=NAMESPACE)(self.recent)
+        self._hub.display_feed.send = self.feed
+
+    @property
+    def _settings(self) -> KitchenSettings:
+        return self._hub.kitchen_settings or KitchenSettings()
+
+    def join(self, data: Any = None) -> dict[str, Any]:
+        """Put this display on its view and answer with the view's snapshot."""
+        try:
+            view = DisplayJoin.model_validate(data).view
+        except ValidationError as exc:
+            return {"ok": False, "reason": first_error(exc)[1]}
+        if not valid_view(view):
+            return {"ok": False, "reason": f"no view {view!r}: use kds:<station>, expo or board"}
+        previous = self._views.get(request.sid)
+        if previous and previous != view:
+            leave_room(previous)
+        join_room(view)  # before reading: a change committed from now on reaches this display
+        self._views[request.sid] = view
+        self._ensure_ticker()
+        return self.snapshot(view)
+
+    def snapshot(self, view: str) -> dict[str, Any]:
+        """Return a view's cards in priority order and its change number."""
+        with self._hub.uow_factory() as uow:
+            seq = uow.displays.current_seq(view)  # read first: a later change is sent with a higher number
+            orders = uow.orders.display_orders()
+        cards = [c for c in (card(order, view) for order in orders) if c is not None]
+        cards.sort(key=lambda c: c["rank"])
+        station = view.partition(":")[2]
+        yellow, red = self._settings.colours_for(station)
+        return {"ok": True, "view": view, "seq": seq, "cards": cards, "now": utc_now().isoformat(),
+                "settings": {"yellow_after_s": yellow, "red_after_s": red, "expo_required": self._settings.expo_required}}
+
+    def action(self, data: Any = None) -> dict[str, Any]:
+        """Apply a display's action and acknowledge it with ok or the reason it was refused."""
+        try:
+            command = to_command(DisplayAction.model_validate(data))
+        except ValidationError as exc:
+            field, text = first_error(exc)
+            return {"ok": False, "reason": text, "field": field}
+        except ValueError as exc:
+            return {"ok": False, "reason": str(exc)}
+        try:
+            done = self._hub.bus.handle(command)
+        except OrderRefused as refusal:
+            return {"ok": False, "reason": refusal.message, "field": refusal.field}
+        except Exception:  # noqa: BLE001 - the screen must hear back; the action may be sent again
+            logger.exception("display action %s failed", type(command).__name__)
+            return {"ok": False, "reason": "the hub could not do this right now; try again"}
+        return {"ok": True, "repeated": done.repeated}
+
+    def recent(self, data: Any = None) -> dict[str, Any]:
+        """Return the tickets a station bumped lately, newest first, for recall."""
+        view = (data or {}).get("view", "") if isinstance(data, dict) else ""
+        kind, _, station = view.partition(":")
+        if kind != "kds" or not station:
+            return {"ok": False, "reason": "recent needs a kds:<station> view"}
+        with self._hub.uow_factory() as uow:
+            since = utc_now() - RECALL_WINDOW
+            orders = [uow.orders.get(oid) for oid in uow.displays.recently_bumped(station, since, RECALL_LIMIT)]
+        tickets = []
+        for order in filter(None, orders):
+            for t in order.tickets:
+                if t.station == station:
+                    names = [f"{line.qty}× {line.name}" for line in order.lines if line.station == station]
+                    tickets.append({"order_id": order.order_id, "ticket_id": t.ticket_id, "number": order.number,
+                                    "version": t.version, "done_at": t.done_at.isoformat() if t.done_at else None,
+                                    "items": names})
+        return {"ok": True, "tickets": tickets}
+
+    def feed(self, kind: str, data: dict[str, Any]) -> None:
+        """Send a numbered change in number order per view (or a bump bar key) to its view's displays."""
+        if kind != "change":
+            self._socketio.emit(kind, data, to=data["view"], namespace=NAMESPACE)
+            return
+        view, seq = data["view"], data["seq"]
+        with self._lock:
+            expected = self._next.get(view, seq)
+            if seq < expected:
+                self._emit(data)  # older than what was sent: displays ignore or resnapshot
+                return
+            self._held.setdefault(view, {})[seq] = data
+            self._held_since.setdefault(view, time.monotonic())
+            self._drain(view, expected)
+
+    def _drain(self, view: str, expected: int) -> None:
+        held = self._held[view]
+        while expected in held:
+            self._emit(held.pop(expected))
+            expected += 1
+        self._next[view] = expected
+        if held:
+            if time.monotonic() - self._held_since[view] > REORDER_WAIT_S:
+                # The missing number is lost (a failed send); go on, the gap makes displays resnapshot.
+                for seq in sorted(held):
+                    self._emit(held.pop(seq))
+                    self._next[view] = seq + 1
+                del self._held_since[view]
+        else:
+            self._held_since.pop(view, None)
+
+    def _emit(self, data: dict[str, Any]) -> None:
+        self._socketio.emit("change", data, to=data["view"], namespace=NAMESPACE)
+
+    def _disconnected(self, *_args: Any) -> None:
+        self._views.pop(request.sid, None)
+
+    def _ensure_ticker(self) -> None:
+        self._last_seen = time.monotonic()
+        with self._lock:
+            if self._ticker is None or not self._ticker.is_alive():
+                self._ticker = threading.Thread(target=self._tick_loop, name="displays-ticker", daemon=True)
+                self._ticker.start()
+
+    def _tick_loop(self) -> None:
+        """Fire due tickets, flush held-back changes, and tell each view its number, until idle."""
+        count = 0
+        while True:
+            time.sleep(TICK_S)
+            if self._hub.display_feed.send != self.feed:
+                return  # the hub stopped, or another app took its displays over
+            if self._views:
+                self._last_seen = time.monotonic()
+            elif time.monotonic() - self._last_seen > IDLE_STOP_S:
+                return
+            try:
+                while self._hub.bus.handle(km.FireDueTickets(limit=FIRE_BATCH)):
+                    time.sleep(FIRE_PAUSE_S)  # let arriving orders in between batches
+                with self._lock:
+                    for view in list(self._held):
+                        self._drain(view, self._next.get(view, 0))
+                count += 1
+                if count % ANNOUNCE_EVERY == 0:
+                    self._announce()
+            except Exception:  # noqa: BLE001 - the ticker must outlive a busy database
+                logger.exception("display ticker failed")
+
+    def _announce(self) -> None:
+        views = set(self._views.values())
+        if not views:
+            return
+        with self._hub.uow_factory() as uow:
+            seqs = {view: uow.displays.current_seq(view) for view in views}
+        for view, seq in seqs.items():
+            self._socketio.emit("tick", {"view": view, "seq": seq}, to=view, namespace=NAMESPACE)
+

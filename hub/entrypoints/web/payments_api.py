@@ -1,0 +1,125 @@
+"""Card payments under /api/v1: pay an order at a till's terminal, look a payment up, refund it."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import ValidationError
+
+from hub.contracts.payments import PaymentRequest, RefundRequest, TerminalAssignment
+from hub.contracts.validation import all_errors
+from hub.domain.payments import AssignTerminal, CheckPayment, PaymentRefused, RefundPayment, RequestPayment, TerminalRef
+from hub.entrypoints.web.app import hub_of
+from hub.services.payments import payment_summary, payment_view
+
+blueprint = Blueprint("payments_api", __name__, url_prefix="/api/v1")
+
+
+def _error(status: int, code: str, message: str, field: str | None = None, **extra):
+    return jsonify({"code": code, "message": message, "field": field, **extra}), status
+
+
+def _body(model):
+    body = request.get_json(silent=True)
+    if body is None:
+        return None, _error(400, "invalid_json", "the request body must be a JSON object (Content-Type: application/json)")
+    try:
+        return model.model_validate(body), None
+    except ValidationError as exc:
+        problems = all_errors(exc)
+        return None, _error(422, "invalid_payload", problems[0]["message"], problems[0]["field"], errors=problems)
+
+
+def _uuid(value: str) -> str | None:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def _handle(command):
+    try:
+        return hub_of(current_app).bus.handle(command), None
+    except PaymentRefused as refusal:
+        return None, _error(refusal.status, refusal.code, refusal.message)
+
+
+@blueprint.get("/payment-terminals")
+def list_terminals():
+    """Return which terminal serves each kiosk and counter."""
+    with hub_of(current_app).uow_factory() as uow:
+        terminals = uow.payments.terminals()
+    return jsonify({"terminals": [{"device_id": pos, "agent_device_id": t.device_id, "hardware": t.hardware}
+                                  for pos, t in terminals.items()]})
+
+
+@blueprint.put("/payment-terminals/<device_id>")
+def put_terminal(device_id: str):
+    """Set the terminal (an agent and its hardware name) that serves a kiosk or counter."""
+    body, problem = _body(TerminalAssignment)
+    if problem:
+        return problem
+    _, problem = _handle(AssignTerminal(device_id, TerminalRef(body.agent_device_id, body.hardware)))
+    if problem:
+        return problem
+    return jsonify({"device_id": device_id, "agent_device_id": body.agent_device_id, "hardware": body.hardware})
+
+
+@blueprint.post("/orders/<order_id>/payments")
+def post_payment(order_id: str):
+    """Start a card payment for an order at the terminal of the given kiosk or counter (202: the customer pays now)."""
+    order_key = _uuid(order_id)
+    if order_key is None:
+        return _error(404, "not_found", f"no order {order_id}: order ids are UUIDs")
+    body, problem = _body(PaymentRequest)
+    if problem:
+        return problem
+    payment_id = str(body.payment_id or uuid.uuid4())
+    payment, problem = _handle(RequestPayment(payment_id, order_key, body.device_id, body.amount))
+    if problem:
+        return problem
+    return jsonify(payment_view(payment)), 202
+
+
+@blueprint.get("/payments/<payment_id>")
+def get_payment(payment_id: str):
+    """Return a payment: its state and what the receipt may show about the card."""
+    with hub_of(current_app).uow_factory() as uow:
+        payment = uow.payments.get(payment_id)
+    if payment is None:
+        return _error(404, "not_found", f"no payment {payment_id}")
+    return jsonify(payment_view(payment))
+
+
+@blueprint.get("/orders/<order_id>/payments")
+def get_order_payments(order_id: str):
+    """Return an order's payment state and its card payments."""
+    with hub_of(current_app).uow_factory() as uow:
+        order = uow.orders.get(_uuid(order_id) or order_id)
+        if order is None:
+            return _error(404, "not_found", f"no order {order_id}")
+        summary = payment_summary(uow, order)
+        payments = [payment_view(p) for p in uow.payments.for_order(order.order_id)]
+    return jsonify({**summary, "card_payments": payments})
+
+
+@blueprint.post("/payments/<payment_id>/refund")
+def post_refund(payment_id: str):
+    """Give (part of) an approved card payment back to the card; the customer presents the card (202)."""
+    body, problem = _body(RefundRequest) if request.data else (RefundRequest(), None)
+    if problem:
+        return problem
+    payment, problem = _handle(RefundPayment(payment_id, body.amount))
+    if problem:
+        return problem
+    return jsonify(payment_view(payment)), 202
+
+
+@blueprint.post("/payments/<payment_id>/check")
+def post_check(payment_id: str):
+    """Ask the terminal again about a payment whose result is unknown (202)."""
+    payment, problem = _handle(CheckPayment(payment_id))
+    if problem:
+        return problem
+    return jsonify(payment_view(payment)), 202

@@ -1,0 +1,110 @@
+"""Printing under /api/v1: routes (which printer prints what), prints, and reprint on demand."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import ValidationError
+
+from hub.contracts.printing import DrawerIn, PrintRouteIn, ReprintIn
+from hub.contracts.validation import all_errors
+from hub.domain.errors import OrderRefused
+from hub.domain.printing import DOCUMENTS, OpenDrawer, PrinterRef, PrintRequest, PrintRoute, RemovePrintRoute, ReprintOrder, SetPrintRoute
+from hub.entrypoints.web.app import hub_of
+
+blueprint = Blueprint("printing_api", __name__, url_prefix="/api/v1")
+
+
+def _error(status: int, code: str, message: str, field: str | None = None, **extra):
+    return jsonify({"code": code, "message": message, "field": field, **extra}), status
+
+
+def route_view(route: PrintRoute) -> dict:
+    """Return a route as JSON."""
+    def ref(p: PrinterRef | None):
+        return {"device_id": p.device_id, "hardware": p.hardware} if p else None
+
+    return {"document": route.document, "station": route.place, "printer": ref(route.printer),
+            "backup": ref(route.backup), "language": route.language, "answer_within_s": route.answer_within_s}
+
+
+def print_view(p: PrintRequest) -> dict:
+    """Return a print as JSON."""
+    return {"print_id": p.print_id, "document": p.document, "station": p.place, "order_id": p.order_id,
+            "state": p.state.value, "on_backup": p.on_backup, "reprint": p.reprint, "printed_by": p.printed_by,
+            "error": p.error, "message": p.message, "job_ids": p.job_ids, "created_at": p.created_at.isoformat()}
+
+
+def _body(model):
+    body = request.get_json(silent=True)
+    if body is None:
+        return None, _error(400, "invalid_json", "the request body must be a JSON object")
+    try:
+        return model.model_validate(body), None
+    except ValidationError as exc:
+        problems = all_errors(exc)
+        return None, _error(422, "invalid_payload", problems[0]["message"], problems[0]["field"], errors=problems)
+
+
+@blueprint.get("/printing/routes")
+def list_routes():
+    """Return every print route."""
+    hub = hub_of(current_app)
+    with hub.uow_factory() as uow:
+        return jsonify({"routes": [route_view(r) for r in uow.printing.routes()]})
+
+
+@blueprint.put("/printing/routes/<document>/<station>")
+def put_route(document: str, station: str):
+    """Send a document kind for a station (`*` = every station) to a printer, with an optional backup."""
+    if document not in DOCUMENTS:
+        return _error(404, "not_found", f"document must be one of {', '.join(DOCUMENTS)}", "document")
+    body, error = _body(PrintRouteIn)
+    if error:
+        return error
+    route = PrintRoute(document, station, PrinterRef(body.printer.device_id, body.printer.hardware),
+                       PrinterRef(body.backup.device_id, body.backup.hardware) if body.backup else None,
+                       body.language, body.answer_within_s)
+    hub_of(current_app).bus.handle(SetPrintRoute(route))
+    return jsonify(route_view(route))
+
+
+@blueprint.delete("/printing/routes/<document>/<station>")
+def delete_route(document: str, station: str):
+    """Stop printing a document kind for a station."""
+    if not hub_of(current_app).bus.handle(RemovePrintRoute(document, station)):
+        return _error(404, "not_found", f"no route for {document} at {station}")
+    return "", 204
+
+
+@blueprint.get("/printing/prints")
+def list_prints():
+    """Return the newest prints, or one order's (`?order_id=`)."""
+    hub = hub_of(current_app)
+    order_id = request.args.get("order_id")
+    with hub.uow_factory() as uow:
+        prints = uow.printing.for_order(order_id) if order_id else uow.printing.recent(100)
+        return jsonify({"prints": [print_view(p) for p in prints]})
+
+
+@blueprint.post("/orders/<order_id>/reprint")
+def reprint(order_id: str):
+    """Print an order's kitchen tickets (or one station's, or its receipt) again, marked REPRINT."""
+    body, error = _body(ReprintIn) if request.content_length else (ReprintIn(), None)
+    if error:
+        return error
+    try:
+        made = hub_of(current_app).bus.handle(ReprintOrder(order_id, body.document, body.station))
+    except OrderRefused as refusal:
+        status = 404 if refusal.field == "order_id" else 422
+        return _error(status, refusal.code, refusal.message, refusal.field)
+    return jsonify({"prints": [print_view(p) for p in made]}), 202
+
+
+@blueprint.post("/printing/drawer")
+def open_drawer():
+    """Open a cash drawer through its receipt printer; the agent reports `drawer.opened`."""
+    body, error = _body(DrawerIn)
+    if error:
+        return error
+    job_id = hub_of(current_app).bus.handle(OpenDrawer(PrinterRef(body.printer.device_id, body.printer.hardware), body.pin))
+    return jsonify({"job_id": job_id}), 202

@@ -1,0 +1,146 @@
+"""Kitchen handlers: display actions on tickets, firing on time, and numbering every display change."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from hub.domain import events, kitchen
+from hub.domain import kitchen_messages as km
+from hub.domain.device_jobs import DeviceEventReceived
+from hub.domain.kitchen import ActionRefused, KitchenSettings
+from hub.domain.kitchen_views import EXPO, card, kds_view, views_for
+from hub.domain.orders import Order
+from hub.services.ports import Clock, UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+DisplayFeed = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayChanged:
+    """A view's change got its number; the order is read for its card once committed."""
+
+    view: str
+    seq: int
+    order: Order
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDone:
+    """An action applied now, or found applied before (`repeated`)."""
+
+    action_id: str
+    repeated: bool = False
+
+
+def apply_action(command: Any, uow: UnitOfWork, clock: Clock, kitchen_settings: KitchenSettings) -> ActionDone:
+    """Apply a display action once: a repeated action id changes nothing; a stale version is refused."""
+    if uow.displays.applied(command.action_id):
+        return ActionDone(command.action_id, repeated=True)
+    order = uow.orders.get(command.order_id)
+    if order is None:
+        raise ActionRefused(f"no order {command.order_id}", "order_id")
+    now = clock()
+    _ACTIONS[type(command)](command, order, now, kitchen_settings)
+    uow.orders.save(order)
+    uow.displays.record(command.action_id, type(command).__name__, order.order_id, now)
+    return ActionDone(command.action_id)
+
+
+def _on_ticket(command: Any, order: Order) -> kitchen.Ticket:
+    ticket = kitchen.ticket_of(order, command.ticket_id)
+    kitchen.check_version(order, ticket, command.version)
+    return ticket
+
+
+_ACTIONS: dict[type, Callable[[Any, Order, datetime, KitchenSettings], None]] = {
+    km.StartTicket: lambda c, o, now, s: kitchen.start(o, _on_ticket(c, o), now, s),
+    km.BumpTicket: lambda c, o, now, s: kitchen.bump(o, _on_ticket(c, o), now, s),
+    km.BumpItem: lambda c, o, now, s: kitchen.bump_line(o, _on_ticket(c, o), c.line_no, now, s),
+    km.RecallTicket: lambda c, o, now, s: kitchen.recall(o, _on_ticket(c, o), now),
+    km.HoldTicket: lambda c, o, now, s: kitchen.hold(o, _on_ticket(c, o)),
+    km.FireTicket: lambda c, o, now, s: kitchen.fire(o, _on_ticket(c, o), now),
+    km.RushOrder: lambda c, o, now, s: kitchen.rush(o),
+    km.BumpExpo: lambda c, o, now, s: kitchen.expo_bump(o),
+    km.HandOverOrder: lambda c, o, now, s: kitchen.hand_over(o, now),
+    km.CancelOrder: lambda c, o, now, s: kitchen.cancel(o),
+}
+
+
+def fire_due_tickets(command: km.FireDueTickets, uow: UnitOfWork, clock: Clock) -> int:
+    """Fire waiting tickets whose time has come; return how many orders changed."""
+    now = clock()
+    changed = 0
+    for order_id in uow.displays.due_orders(now)[: command.limit]:
+        order = uow.orders.get(order_id)
+        if order is not None and kitchen.fire_due(order, now):
+            uow.orders.save(order)
+            changed += 1
+    return changed
+
+
+def plan_firing(event: events.OrderAccepted, uow: UnitOfWork, clock: Clock) -> None:
+    """Time an accepted order's tickets so its items finish together."""
+    order = uow.orders.get(event.order_id)
+    if order is not None:
+        kitchen.plan(order, clock())
+        uow.orders.save(order)
+
+
+def number_display_change(event: Any, uow: UnitOfWork) -> None:
+    """Give each view the order is on its next change number, once per transaction."""
+    order = uow.orders.get(event.order_id)
+    if order is None:
+        return
+    # A ticket's own change shows only on its station and expo; order changes show everywhere.
+    views = [kds_view(event.station), EXPO] if isinstance(event, km.TicketChanged) else views_for(order)
+    for view in dict.fromkeys(views):
+        if uow.displays.first_change(view, order.order_id):
+            uow.raise_event(DisplayChanged(view, uow.displays.next_seq(view), order))
+
+
+def send_display_change(event: DisplayChanged, display_feed: DisplayFeed) -> None:
+    """Send a numbered change to the screens on its view, with the order's committed card."""
+    display_feed("change", {"view": event.view, "seq": event.seq, "order_id": event.order.order_id,
+                            "card": card(event.order, event.view)})
+
+
+def broadcast_ready(event: km.OrderReady, broadcast: Callable[..., None]) -> None:
+    """Tell pagers and lights that an order is ready."""
+    broadcast("ready", {"order_id": event.order_id, "number": event.number})
+
+
+def forward_device_input(event: DeviceEventReceived, display_feed: DisplayFeed, kitchen_settings: KitchenSettings) -> None:
+    """Send a serial bump bar's key, or a scanner's barcode, to the screens of the station it serves."""
+    if event.type == "key.pressed":
+        # The hub's mapping wins; else the station the agent's bump bar config names.
+        station = kitchen_settings.bump_bars.get(event.device_id) or event.data.get("station")
+        key = event.data.get("key")
+        if station and isinstance(key, str) and key:
+            display_feed("key", {"view": kds_view(station), "key": key, "device_id": event.device_id})
+    elif event.type == "scan":
+        zone = kitchen_settings.scanners.get(event.device_id)
+        code = event.data.get("code")
+        if zone and isinstance(code, str) and code:
+            display_feed("scan", {"view": kds_view(zone), "code": code, "device_id": event.device_id})
+
+
+COMMAND_HANDLERS = {action: apply_action for action in km.ACTIONS} | {km.FireDueTickets: fire_due_tickets}
+
+_NUMBERED = (events.OrderAccepted, events.OrderStatusChanged, km.TicketChanged, km.OrderRushed)
+
+WITHIN_TRANSACTION = {
+    events.OrderAccepted: [plan_firing, number_display_change],
+    **{event: [number_display_change] for event in _NUMBERED[1:]},
+}
+
+EVENT_HANDLERS = {
+    DisplayChanged: [send_display_change],
+    km.OrderReady: [broadcast_ready],
+    DeviceEventReceived: [forward_device_input],
+}

@@ -1,0 +1,291 @@
+"""Card payments: a request becomes a `pay` job for the till's terminal; its result settles the payment.
+
+An order is paid only by an approved result. A result lost on the way (no answer in
+time, the connection dropped) puts the payment in `checking` and asks the terminal with
+a `status` job; a charge the terminal reports is kept when the order still needs it and
+reversed when it does not, so a card is never charged twice nor without an order.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from hub.domain.device_jobs import DeviceJobFinished
+from hub.domain.orders import Order, OrderStatus
+from hub.domain.payment_events import CardPaymentApproved, CardPaymentRefunded
+from hub.domain.payments import (
+    AssignTerminal,
+    CheckPayment,
+    Payment,
+    PaymentRefused,
+    PaymentState,
+    RefundPayment,
+    RequestPayment,
+)
+from hub.services.device_jobs import queue_job
+from hub.services.ports import Clock, Notify, UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+PAY = "pay"
+# A customer at the PIN pad, a slow bank and the agent's own recovery window all fit in
+# this; a pay job still unanswered then is settled by asking the terminal instead.
+PAY_ANSWER_WITHIN_S = 300.0
+LOST = frozenset({"no_answer", "connection_lost"})  # the terminal may or may not have charged
+ENDED = {"declined": PaymentState.DECLINED, "cancelled": PaymentState.CANCELLED}
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentChanged:
+    """A payment moved to another state (for live screens)."""
+
+    payment_id: str
+    order_id: str
+    state: str
+
+
+def assign_terminal(command: AssignTerminal, uow: UnitOfWork) -> None:
+    """Set which terminal serves a kiosk or counter."""
+    uow.payments.assign_terminal(command.pos_device_id, command.terminal)
+
+
+def request_payment(command: RequestPayment, uow: UnitOfWork, clock: Clock) -> Payment:
+    """Send a card payment for an order to the terminal of the kiosk or counter; the same id twice is one payment."""
+    existing = uow.payments.get(command.payment_id)
+    if existing is not None:
+        if existing.order_id != command.order_id:
+            raise PaymentRefused("conflict", f"payment {command.payment_id} belongs to another order", 409)
+        return existing
+    order = uow.orders.get(command.order_id)
+    if order is None:
+        raise PaymentRefused("not_found", f"no order {command.order_id}", 404)
+    if order.status is OrderStatus.CANCELLED:
+        raise PaymentRefused("order_cancelled", f"order {order.number} is cancelled and cannot be paid", 409)
+    terminal = uow.payments.terminal_for(command.pos_device_id)
+    if terminal is None:
+        raise PaymentRefused("no_terminal", f"no payment terminal is assigned to device {command.pos_device_id!r} "
+                             f"(PUT /api/v1/payment-terminals/{command.pos_device_id})")
+    if any(p.open for p in uow.payments.for_order(order.order_id)):
+        raise PaymentRefused("payment_in_progress", f"a card payment for order {order.number} is already running", 409)
+    due = amount_due(uow, order)
+    if due <= 0:
+        raise PaymentRefused("already_paid", f"order {order.number} is already paid", 409)
+    amount = command.amount if command.amount is not None else due
+    if amount > due:
+        raise PaymentRefused("overpaid", f"amount {amount} is more than the {due} still due on order {order.number}")
+    payment = Payment(command.payment_id, order.order_id, amount, order.total.currency, command.pos_device_id,
+                      terminal, clock(), message="waiting for the customer at the terminal")
+    uow.payments.add(payment)
+    _queue(uow, clock, payment, "authorise", amount=amount, answer_within_s=PAY_ANSWER_WITHIN_S)
+    _changed(uow, payment)
+    return payment
+
+
+def refund_payment(command: RefundPayment, uow: UnitOfWork, clock: Clock) -> Payment:
+    """Send a refund of (part of) an approved card payment to its terminal."""
+    payment = _payment(uow, command.payment_id)
+    if payment.state is not PaymentState.APPROVED:
+        raise PaymentRefused("not_refundable", f"payment {payment.payment_id} is {payment.state.value}, not approved", 409)
+    left = payment.amount - payment.refunded_amount
+    amount = command.amount if command.amount is not None else left
+    if amount > left:
+        raise PaymentRefused("refund_too_large", f"only {left} of payment {payment.payment_id} can be refunded")
+    _queue(uow, clock, payment, "refund", amount=amount)
+    return payment
+
+
+def check_payment(command: CheckPayment, uow: UnitOfWork, clock: Clock) -> Payment:
+    """Ask the terminal again about a payment whose result is still unknown (or whose reversal failed)."""
+    payment = _payment(uow, command.payment_id)
+    if payment.state is not PaymentState.CHECKING:
+        raise PaymentRefused("not_checking", f"payment {payment.payment_id} is {payment.state.value}; nothing to check", 409)
+    if payment.error == "reversal_failed" and payment.receipt_no:
+        _queue(uow, clock, payment, "reverse", receipt_no=payment.receipt_no)
+    else:
+        _queue(uow, clock, payment, "status", amount=payment.amount)
+    return payment
+
+
+def record_pay_result(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) -> None:
+    """Settle a payment from the result of one of its terminal jobs (in the job's transaction)."""
+    if event.kind != PAY:
+        return
+    link = uow.payments.job(event.job_id)
+    if link is None:
+        return
+    payment_id, operation, amount = link
+    payment = uow.payments.get(payment_id)
+    if payment is None:
+        return
+    detail = dict(event.detail or {})
+    before = payment.state
+    if operation == "authorise":
+        _authorised(payment, event, detail, uow, clock)
+    elif operation == "status":
+        _checked(payment, event, detail, uow, clock)
+    elif operation == "reverse":
+        _reversed(payment, event, uow, clock)
+    elif operation == "refund":
+        _refunded(payment, event, amount or 0, uow, clock)
+    uow.payments.save(payment)
+    if payment.state is not before:
+        _changed(uow, payment)
+    logger.info("payment %s: %s job %s -> %s (%s)", payment.payment_id, operation,
+                "ok" if event.ok else event.error, payment.state.value, payment.message)
+
+
+def _authorised(payment: Payment, event: DeviceJobFinished, detail: dict, uow: UnitOfWork, clock: Clock) -> None:
+    now = clock()
+    receipt = detail.get("receipt_no")
+    if event.ok and detail.get("recovered") and receipt and uow.payments.receipt_taken(
+            detail.get("terminal_id"), str(receipt), payment.payment_id):
+        # the agent read back a transaction the hub already holds for another payment: not this one's
+        payment.end(PaymentState.FAILED, "not_charged", "the terminal has no charge for this payment; nothing was charged", now)
+    elif event.ok and detail.get("result") == "approved":
+        _charged(payment, detail, uow, clock)
+    elif event.error in LOST or detail.get("result") == "unknown":
+        payment.check(f"the result was lost ({event.error}); asking the terminal", now)
+        _queue(uow, clock, payment, "status", amount=payment.amount)
+    elif event.error == "expired" and detail.get("result") == "reversed":
+        payment.end(PaymentState.REVERSED, "expired", "the terminal charged after the hub gave up; the charge was reversed", now)
+    else:
+        state = ENDED.get(event.error or "", PaymentState.FAILED)
+        payment.end(state, event.error, event.message or "nothing was charged", now)
+
+
+def _checked(payment: Payment, event: DeviceJobFinished, detail: dict, uow: UnitOfWork, clock: Clock) -> None:
+    now = clock()
+    if payment.state is not PaymentState.CHECKING or payment.receipt_no is not None:
+        return  # settled by an earlier answer (two checks were sent); this one must not settle it again
+    if not event.ok:
+        payment.check(f"the terminal could not be asked ({event.error}: {event.message}); "
+                      f"check again with POST /api/v1/payments/{payment.payment_id}/check", now)
+        return
+    last = detail.get("last") or {}
+    receipt = last.get("receipt_no")
+    ours = (last.get("result") == "approved" and last.get("amount") == payment.amount and receipt
+            and last.get("unreported", True)
+            and not uow.payments.receipt_taken(last.get("terminal_id"), str(receipt), payment.payment_id))
+    if ours:
+        _charged(payment, last, uow, clock)
+    else:
+        payment.end(PaymentState.FAILED, "not_charged", "the terminal has no charge for this payment; nothing was charged", now)
+
+
+def _charged(payment: Payment, facts: dict, uow: UnitOfWork, clock: Clock) -> None:
+    """Keep a charge the order still needs; reverse one it does not."""
+    order = uow.orders.get(payment.order_id)
+    wanted = (order is not None and order.status is not OrderStatus.CANCELLED
+              and amount_due(uow, order) >= payment.amount and payment.state in (PaymentState.REQUESTED, PaymentState.CHECKING))
+    payment.approve(facts, clock())
+    if wanted:
+        uow.raise_event(CardPaymentApproved(payment.order_id, payment.payment_id, payment.amount, payment.currency,
+                                            payment.brand, payment.masked_pan, payment.terminal_id))
+        return
+    payment.check("the card was charged but the order no longer needs it; reversing", clock())
+    if payment.receipt_no:
+        _queue(uow, clock, payment, "reverse", receipt_no=payment.receipt_no)
+
+
+def _reversed(payment: Payment, event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) -> None:
+    if not event.ok:
+        payment.error, payment.message = "reversal_failed", (
+            f"reversing the charge failed ({event.message}); reverse receipt {payment.receipt_no} on the terminal "
+            f"or retry with POST /api/v1/payments/{payment.payment_id}/check")
+        return
+    was_for_order = payment.state is PaymentState.APPROVED
+    back = payment.reversed(clock())
+    if was_for_order and back:
+        uow.raise_event(CardPaymentRefunded(payment.order_id, payment.payment_id, back, payment.currency))
+
+
+def _refunded(payment: Payment, event: DeviceJobFinished, amount: int, uow: UnitOfWork, clock: Clock) -> None:
+    if not event.ok:
+        payment.message = f"refund of {amount} failed: {event.message}"
+        return
+    payment.refunded(amount, clock())
+    uow.raise_event(CardPaymentRefunded(payment.order_id, payment.payment_id, amount, payment.currency))
+
+
+def _queue(uow: UnitOfWork, clock: Clock, payment: Payment, operation: str, *, amount: int | None = None,
+           receipt_no: str | None = None, answer_within_s: float | None = None) -> None:
+    payload: dict[str, Any] = {"operation": operation, "payment_id": payment.payment_id, "order_id": payment.order_id,
+                               "currency": payment.currency}
+    if amount is not None:
+        payload["amount"] = amount
+    if receipt_no is not None:
+        payload["receipt_no"] = receipt_no
+    job = queue_job(uow, clock, device_id=payment.terminal.device_id, kind=PAY, payload=payload,
+                    hardware=payment.terminal.hardware, order_id=payment.order_id, answer_within_s=answer_within_s)
+    uow.payments.add_job(job.job_id, payment.payment_id, operation, amount)
+    payment.job_id = job.job_id
+    uow.payments.save(payment)
+
+
+def _payment(uow: UnitOfWork, payment_id: str) -> Payment:
+    payment = uow.payments.get(payment_id)
+    if payment is None:
+        raise PaymentRefused("not_found", f"no payment {payment_id}", 404)
+    return payment
+
+
+def _changed(uow: UnitOfWork, payment: Payment) -> None:
+    uow.raise_event(PaymentChanged(payment.payment_id, payment.order_id, payment.state.value))
+
+
+def amount_due(uow: UnitOfWork, order: Order) -> int:
+    """Return what is still to pay: the total less other tenders and approved card payments."""
+    other = sum(t.amount - t.refunded for t in uow.commerce.tenders(order.order_id) if t.kind != "card")
+    card = sum(p.net_charged for p in uow.payments.for_order(order.order_id))
+    return order.total.amount - other - card
+
+
+def payment_summary(uow: UnitOfWork, order: Order) -> dict[str, Any]:
+    """Return an order's payment state for its view: unpaid, pending, part_paid or paid."""
+    payments = uow.payments.for_order(order.order_id)
+    due = amount_due(uow, order)
+    paid = order.total.amount - due
+    if due <= 0:
+        state = "paid"
+    elif any(p.open for p in payments):
+        state = "pending"
+    else:
+        state = "part_paid" if paid > 0 else "unpaid"
+    return {"state": state, "paid": paid, "due": max(due, 0), "currency": order.total.currency,
+            "card_payments": [{"payment_id": p.payment_id, "state": p.state.value, "amount": p.amount} for p in payments]}
+
+
+def payment_view(payment: Payment) -> dict[str, Any]:
+    """Return a payment as the API shows it (never a card number: the masked one at most)."""
+    return {"payment_id": payment.payment_id, "order_id": payment.order_id, "state": payment.state.value,
+            "amount": payment.amount, "currency": payment.currency, "refunded_amount": payment.refunded_amount,
+            "device_id": payment.pos_device_id,
+            "terminal": {"device_id": payment.terminal.device_id, "hardware": payment.terminal.hardware},
+            "masked_pan": payment.masked_pan, "brand": payment.brand, "auth_code": payment.auth_code,
+            "receipt_no": payment.receipt_no, "trace_no": payment.trace_no, "terminal_id": payment.terminal_id,
+            "card_token": payment.card_token, "error": payment.error, "message": payment.message,
+            "created_at": payment.created_at.isoformat().replace("+00:00", "Z"),
+            "updated_at": payment.updated_at.isoformat().replace("+00:00", "Z") if payment.updated_at else None}
+
+
+def notify_payment(event: PaymentChanged, notify: Notify) -> None:
+    """Tell live screens (the kiosk waiting for the customer) that a payment changed."""
+    notify("payment.changed", {"payment_id": event.payment_id, "order_id": event.order_id, "state": event.state})
+
+
+COMMAND_HANDLERS = {
+    AssignTerminal: assign_terminal,
+    RequestPayment: request_payment,
+    RefundPayment: refund_payment,
+    CheckPayment: check_payment,
+}
+
+WITHIN_TRANSACTION = {
+    DeviceJobFinished: [record_pay_result],
+}
+
+EVENT_HANDLERS = {
+    PaymentChanged: [notify_payment],
+}

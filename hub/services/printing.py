@@ -1,0 +1,213 @@
+"""Printing: kitchen tickets on order acceptance, receipts and reprints, and the move to the backup."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from pydantic import ValidationError
+
+from hub.contracts.printing import KitchenTicket, PrintPayload, Receipt
+from hub.domain.device_jobs import DeviceJobFinished
+from hub.domain.events import OrderAccepted
+from hub.domain.orders import Order
+from hub.domain.printing import (
+    ANY_PLACE,
+    KITCHEN_TICKET,
+    RECEIPT,
+    PrintFailed,
+    PrintRefused,
+    PrintMovedToBackup,
+    PrintRequest,
+    PrintRoute,
+    OpenDrawer,
+    PrintState,
+    RemovePrintRoute,
+    ReprintOrder,
+    SetPrintRoute,
+    pick_route,
+)
+from hub.services.device_jobs import queue_job
+from hub.services.ports import Clock, Notify, UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+PRINTER_WARNING = "printer.warning"
+_ALLERGY_WORDS = ("allerg", "nut", "gluten", "lactose", "laktose", "nuss")  # in a note: print the allergy mark
+
+
+def kitchen_ticket(order: Order, station: str, uow: UnitOfWork) -> dict[str, Any]:
+    """Return the print payload document for one station's part of an order."""
+    catalog = uow.catalog()
+    items = []
+    for line in order.lines:
+        if line.station != station:
+            continue
+        item = catalog.get(line.sku)
+        names = [item.modifiers[c].name if item and c in item.modifiers else c for c in line.modifiers]
+        items.append({"qty": line.qty, "name": line.name[:200], "modifiers": [n[:200] for n in names],
+                      "note": line.note[:200] if line.note else None})
+    notes = " ".join((line.note or "") for line in order.lines if line.station == station).lower()
+    return KitchenTicket(
+        order_id=order.order_id, order_number=order.number, station=station, origin=order.origin,
+        fulfilment=order.fulfilment, placed_at=order.received_at, promised_at=order.promised_at,
+        rush=order.rush, allergy=any(word in notes for word in _ALLERGY_WORDS), items=items,
+    ).model_dump(mode="json")
+
+
+def receipt(order: Order, uow: UnitOfWork) -> dict[str, Any]:
+    """Return the receipt document of an order from its priced basket, tenders and loyalty points."""
+    pricing = order.pricing or {}
+    currency = order.total.currency
+    codes = {t["rate_bp"]: t["code"] for t in pricing.get("taxes", [])}
+    commerce = getattr(uow, "commerce", None)
+    tenders = commerce.tenders(order.order_id) if commerce is not None else []
+    points = commerce.points_entries(order.order_id) if commerce is not None else []
+    store_name = commerce.setting("store_name", "Passline") if commerce is not None else "Passline"
+    paid = sum(t.amount for t in tenders)
+    return Receipt(
+        order_id=order.order_id, order_number=order.number, store_name=str(store_name)[:200],
+        placed_at=order.received_at, currency=currency,
+        lines=[{"qty": ln.qty, "name": ln.name[:200], "amount": ln.total.amount, "modifiers": list(ln.modifiers),
+                "tax_code": codes.get(ln.tax_rate_bp)} for ln in order.lines],
+        discounts=[{"label": d["name"][:200], "amount": d["amount"]["amount"]} for d in pricing.get("discounts", [])],
+        total=order.total.amount,
+        taxes=[{"code": t["code"], "rate": f"{t['rate_bp'] / 100:g}%", "net": t["taxable"]["amount"],
+                "tax": t["amount"]["amount"], "gross": t["taxable"]["amount"] + t["amount"]["amount"]}
+               for t in pricing.get("taxes", [])],
+        tenders=[{"label": t.kind.replace("_", " ").title(), "amount": t.amount} for t in tenders],
+        change=max(paid - order.total.amount, 0) if tenders else 0,
+        loyalty_points=sum(p for _, kind, p in points if kind == "earn") if points else None,
+    ).model_dump(mode="json")
+
+
+def _send(request: PrintRequest, uow: UnitOfWork, clock: Clock) -> None:
+    printer = request.current_printer()
+    payload = PrintPayload.model_validate(request.job_payload()).model_dump(mode="json")
+    job = queue_job(uow, clock, device_id=printer.device_id, kind="print", payload=payload, hardware=printer.hardware,
+                    order_id=request.order_id, answer_within_s=request.route.answer_within_s)
+    request.sent_as(job.job_id)
+
+
+def start_print(uow: UnitOfWork, clock: Clock, route: PrintRoute, document: dict[str, Any], *, place: str,
+                order_id: str | None, reprint: bool = False) -> PrintRequest:
+    """Record a print and queue its job on the route's printer, in the caller's transaction."""
+    request = PrintRequest(print_id=str(uuid.uuid4()), document=document["document"], place=place, order_id=order_id,
+                           payload={"document": document}, route=route, created_at=clock(), reprint=reprint)
+    _send(request, uow, clock)
+    uow.printing.add(request)
+    return request
+
+
+def print_kitchen_tickets(event: OrderAccepted, uow: UnitOfWork, clock: Clock) -> None:
+    """Queue one kitchen ticket per station ticket, with the order's transaction."""
+    order = uow.orders.get(event.order_id)
+    if order is None:
+        return
+    routes = uow.printing.routes()
+    for ticket in order.tickets:
+        route = pick_route(routes, KITCHEN_TICKET, ticket.station)
+        if route is None:
+            continue  # a station without a printer works from its display only
+        try:
+            start_print(uow, clock, route, kitchen_ticket(order, ticket.station, uow), place=ticket.station,
+                        order_id=order.order_id)
+        except ValidationError as exc:
+            # Never refuse an order over its ticket: the display still shows it.
+            logger.error("kitchen ticket for order %s at %s not printed: %s", order.number, ticket.station, exc)
+
+
+def follow_print_job(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) -> None:
+    """Settle a print when its job ends: done, moved to the backup once, or failed."""
+    if event.kind != "print":
+        return
+    request = uow.printing.by_job(event.job_id)
+    if request is None or request.job_id != event.job_id or request.state is not PrintState.PRINTING:
+        return
+    printer = request.current_printer().label
+    outcome = request.settle(event.ok, event.error, event.message, clock())
+    number = request.payload["document"].get("order_number", "")
+    if outcome == "to_backup":
+        _send(request, uow, clock)
+        backup = request.current_printer().label
+        logger.warning("print of %s for %s moved from %s to %s: %s", number, request.place, printer, backup, event.error)
+        uow.raise_event(PrintMovedToBackup(request.print_id, request.place, printer, backup,
+                                           f"Printer {printer} could not print order {number} ({_why(event)}); "
+                                           f"it printed on {backup} instead."))
+    elif outcome == "failed":
+        logger.error("print of %s for %s failed on %s: %s", number, request.place, printer, event.error)
+        uow.raise_event(PrintFailed(request.print_id, request.place, printer,
+                                    f"Order {number} was not printed: {_why(event)}. Reprint it when the printer is back."))
+    uow.printing.save(request)
+
+
+def _why(event: DeviceJobFinished) -> str:
+    return event.message or (event.error or "error").replace("_", " ")
+
+
+def warn_station(event: PrintMovedToBackup | PrintFailed, notify: Notify) -> None:
+    """Tell the station's display that its printer has a problem."""
+    notify(PRINTER_WARNING, {"station": event.place, "printer": event.printer, "message": event.message})
+
+
+def set_route(command: SetPrintRoute, uow: UnitOfWork) -> PrintRoute:
+    """Create or replace a print route."""
+    uow.printing.set_route(command.route)
+    return command.route
+
+
+def remove_route(command: RemovePrintRoute, uow: UnitOfWork) -> bool:
+    """Delete a print route."""
+    return uow.printing.remove_route(command.document, command.place)
+
+
+def reprint(command: ReprintOrder, uow: UnitOfWork, clock: Clock) -> list[PrintRequest]:
+    """Print an order's kitchen tickets or receipt again, marked REPRINT."""
+    order = uow.orders.get(command.order_id)
+    if order is None:
+        raise PrintRefused(f"order_id: no order {command.order_id}", "order_id")
+    routes = uow.printing.routes()
+    if command.document == RECEIPT:
+        place = command.place or ANY_PLACE
+        route = pick_route(routes, RECEIPT, place)
+        if route is None:
+            raise PrintRefused("document: no receipt printer is set up (see `passline printers set`)", "document")
+        return [start_print(uow, clock, route, receipt(order, uow), place=place, order_id=order.order_id,
+                            reprint=any(r.document == RECEIPT for r in uow.printing.for_order(order.order_id)))]
+    stations = [t.station for t in order.tickets if command.place in (None, t.station)]
+    if not stations:
+        raise PrintRefused(f"station: order {order.number} has no ticket for {command.place}", "station")
+    made = []
+    for station in stations:
+        route = pick_route(routes, KITCHEN_TICKET, station)
+        if route is None:
+            raise PrintRefused(f"station: no printer is set up for {station}", "station")
+        made.append(start_print(uow, clock, route, kitchen_ticket(order, station, uow), place=station,
+                                order_id=order.order_id, reprint=True))
+    return made
+
+
+def open_drawer(command: OpenDrawer, uow: UnitOfWork, clock: Clock) -> str:
+    """Queue a drawer kick on a receipt printer; return the job id."""
+    job = queue_job(uow, clock, device_id=command.printer.device_id, kind="drawer", payload={"pin": command.pin},
+                    hardware=command.printer.hardware, answer_within_s=30)
+    return job.job_id
+
+
+COMMAND_HANDLERS = {
+    OpenDrawer: open_drawer,
+    SetPrintRoute: set_route,
+    RemovePrintRoute: remove_route,
+    ReprintOrder: reprint,
+}
+
+WITHIN_TRANSACTION = {
+    OrderAccepted: [print_kitchen_tickets],
+    DeviceJobFinished: [follow_print_job],
+}
+
+EVENT_HANDLERS = {
+    PrintMovedToBackup: [warn_station],
+    PrintFailed: [warn_station],
+}

@@ -1,0 +1,65 @@
+"""Browser tests: the real hub under gunicorn with its embedded broker, and Debian's Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from hub.contracts import topics
+from tests.support.browser import launch_chromium
+from tests.support.devices import TestDevice
+from tests.support.hub_process import HubProcess
+
+LOG_TAIL_CHARS = 3000
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module: Playwright's sync API holds an asyncio loop while it runs,
+    and later tests that call asyncio.run() (the embedded broker's) fail if it outlives the module."""
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def hub(tmp_path):
+    """The hub as a store runs it: `passline serve`, embedded broker, demo catalog."""
+    process = HubProcess(tmp_path / "hub")
+    process.prepare()
+    process.start()
+    yield process
+    process.stop()
+    print(f"--- hub log (tail) ---\n{process.log()[-LOG_TAIL_CHARS:]}")
+
+
+@pytest.fixture
+def kiosk(hub):
+    """A kiosk on the hub's broker that also hears the `ready` broadcast."""
+    device = TestDevice(f"mqtt://127.0.0.1:{hub.broker_port}", hub.store, "kiosk-1",
+                        extra_topics=(topics.broadcast(hub.store, "ready"),))
+    yield device
+    device.close()
+
+
+@pytest.fixture
+def open_display(browser, hub):
+    """Open display pages, each in its own browser context (its own network), once they are live."""
+    contexts = []
+
+    def open_page(path: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{hub.base_url}{path}")
+        expect(page.locator("#link")).to_have_attribute("data-state", "live")
+        expect(page.locator("body")).to_have_attribute("data-seq", re.compile(r"^\d+$"))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,0 +1,60 @@
+"""Order intake reserves stock in its unit of work and refuses before writing anything (fakes)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hub.domain.commands import LineRequest, SubmitOrder
+from hub.domain.errors import Unavailable
+from hub.domain.stock import StockLevel
+from hub.services import commerce_actions, handlers
+from hub.services.handlers import StoreDay
+from hub.services.messagebus import HandlerTables, MessageBus
+from tests.fakes import FakeUnitOfWork, FixedClock, cafe_catalog
+
+
+@pytest.fixture
+def uow():
+    catalog = cafe_catalog()
+    bagel = replace(catalog.get("BAGEL"), stock_tracked=True)
+    uow = FakeUnitOfWork(type(catalog)([*(i for i in catalog if i.sku != "BAGEL"), bagel], location="shop"))
+    uow.commerce.levels[("BAGEL", "shop")] = StockLevel("BAGEL", "shop", on_hand=3)
+    uow.commerce.settings["safety_stock"] = {"web": 1}
+    return uow
+
+
+@pytest.fixture
+def published():
+    return []
+
+
+@pytest.fixture
+def bus(uow, published):
+    return MessageBus(lambda: uow, HandlerTables.from_modules([handlers, commerce_actions]),
+                      {"clock": FixedClock(), "store_day": StoreDay(ZoneInfo("UTC")), "notify": lambda e, d: None,
+                       "broadcast": lambda kind, data, retain=False: published.append((kind, data, retain))})
+
+
+def order(order_id, qty, origin="counter"):
+    return SubmitOrder(order_id, origin, "pickup", (LineRequest("LATTE-M", 1), LineRequest("BAGEL", qty)), order_id)
+
+
+def test_accepted_order_reserves_and_availability_is_broadcast_retained(bus, uow, published):
+    bus.handle(order("a", 2))
+    assert uow.commerce.levels[("BAGEL", "shop")].reserved == 2
+    kind, data, retain = published[-1]
+    assert (kind, retain) == ("availability", True)
+    assert data["stock"]["BAGEL"]["counter"] == 1 and data["stock"]["BAGEL"]["web"] == 0
+    assert "BAGEL" not in data["sold_out"]
+
+
+def test_order_beyond_stock_is_refused_naming_the_line_and_writes_nothing(bus, uow, published):
+    with pytest.raises(Unavailable) as refused:
+        bus.handle(order("b", 3, origin="web"))
+    assert refused.value.field == "lines[1].sku"
+    assert uow.orders.orders == {} and uow.orders.numbers == {}
+    assert uow.commerce.levels[("BAGEL", "shop")].reserved == 0 and uow.commerce.moves == []
+    assert published == []
