@@ -1,4 +1,4 @@
-"""Display benchmark: K Socket.IO displays, orders over MQTT at a fixed rate, publish -> arrival on each display.
+"""Display benchmark: K displays on `/displays`, orders over MQTT at a fixed rate, publish -> arrival on each display.
 
     .venv/bin/python bench/displays.py --displays 8 --rate 100 --orders 2000
 
@@ -6,7 +6,8 @@ Starts Mosquitto and `passline serve` like bench/intake.py (whose helpers it reu
 K displays to `/displays` (spread over kds:bar, kds:kitchen, kds:pastry, expo and board),
 sends orders that touch one to three stations, and times each order from `publish()` to the
 first `change` naming it on every display whose view the order is on. The last line printed
-is one JSON object: displays, rate, orders, missing, p50_ms, p99_ms (and a few more).
+is one JSON object: displays, rate, orders, missing, p50_ms, p99_ms, and for comparison the
+kiosk's own `order.accepted` times (reply_p50_ms, reply_p99_ms) and the sequence gaps seen.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import uuid
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
-import socketio
+import websocket
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from intake import Broker, HubProcess, SetupError, percentile, say  # noqa: E402
@@ -52,30 +53,56 @@ def views_of(lines: list[dict]) -> set[str]:
 
 
 class Display:
-    """One Socket.IO display on a view, noting when each order first reaches it."""
+    """One display on a view, speaking Engine.IO 4 / Socket.IO 5 over a raw websocket.
+
+    python-socketio's Client hands every message to a new thread, which reorders changes
+    and adds a thread start to each timing; one reader thread here sees them as sent.
+    """
 
     def __init__(self, url: str, view: str) -> None:
         self.view = view
         self.arrived: dict[str, float] = {}
         self.gaps = 0
         self.seq = -1
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("change", self._change, namespace=NAMESPACE)
-        self.client.connect(url, namespaces=[NAMESPACE], transports=["websocket"])
-        snapshot = self.client.call("join", {"view": view}, namespace=NAMESPACE, timeout=10)
+        self.ws = websocket.create_connection(url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket",
+                                              timeout=10)
+        self.ws.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if not self.ws.recv().startswith("0"):  # Engine.IO open
+            raise SetupError("the hub did not open an Engine.IO session")
+        self.ws.send(f"40{NAMESPACE},")
+        while not (frame := self.ws.recv()).startswith(f"40{NAMESPACE},"):
+            pass
+        self.ws.send(f"42{NAMESPACE},1" + json.dumps(["join", {"view": view}]))
+        while not (frame := self.ws.recv()).startswith(f"43{NAMESPACE},1"):
+            pass
+        snapshot = json.loads(frame[len(f"43{NAMESPACE},1"):])[0]
         if not snapshot.get("ok"):
             raise SetupError(f"display on {view} could not join: {snapshot}")
         self.seq = snapshot["seq"]
+        self.ws.settimeout(None)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
-    def _change(self, change: dict) -> None:
-        now = time.perf_counter()
-        if change["seq"] != self.seq + 1:
-            self.gaps += 1
-        self.seq = max(self.seq, change["seq"])
-        self.arrived.setdefault(change["order_id"], now)
+    def _read(self) -> None:
+        prefix = f"42{NAMESPACE},"
+        while True:
+            try:
+                frame = self.ws.recv()
+            except (websocket.WebSocketException, OSError):
+                return
+            now = time.perf_counter()
+            if frame == "2":
+                self.ws.send("3")  # Engine.IO ping -> pong
+            elif frame.startswith(prefix):
+                name, data = json.loads(frame[len(prefix):])
+                if name == "change":
+                    if data["seq"] != self.seq + 1:
+                        self.gaps += 1
+                    self.seq = max(self.seq, data["seq"])
+                    self.arrived.setdefault(data["order_id"], now)
 
     def close(self) -> None:
-        self.client.disconnect()
+        self.ws.close()
 
 
 def publisher(url: str, store: str, replies: dict[str, float]) -> mqtt.Client:

@@ -10,6 +10,7 @@ import json
 import sqlite3
 import threading
 import time
+import uuid
 from pathlib import Path
 
 from hub.contracts.jobs import JobOut
@@ -63,8 +64,14 @@ class Spool:
                                  (str(job.job_id), target, job.model_dump_json(), time.time()))
                 return True
             if row[1]:
-                # The hub asks again: its copy of the result was lost, so send it again.
-                self._db.execute("UPDATE events SET acked = 0, sent_at = NULL WHERE event_id = ?", (row[1],))
+                # The hub asks again: its copy of the result was lost, so send it again, under a
+                # new envelope id so that a late ack of the old copy cannot cancel this one.
+                stored = self._db.execute("SELECT payload FROM events WHERE event_id = ?", (row[1],)).fetchone()
+                if stored is not None:
+                    again = json.loads(stored[0])
+                    again["id"] = str(uuid.uuid4())
+                    self._db.execute("INSERT INTO events (event_id, payload, created_at) VALUES (?, ?, ?)",
+                                     (again["id"], json.dumps(again), time.time()))
             return False
 
     def next_job(self, target: str = "") -> tuple[JobOut, bool] | None:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import paho.mqtt.client as mqtt
 
 from hub.contracts import topics
-from hub.contracts.catalog import CatalogFile
+from hub.contracts.catalog import CatalogFile, CatalogItemIn
 from hub.contracts.envelope import envelope
 
 logger = logging.getLogger(__name__)
@@ -44,13 +44,35 @@ FULFILMENT = {
 }
 
 
+class Shelf:
+    """What the hub last said is sold out, so simulated customers pick what they can buy, as at a kiosk."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sold_out: set[str] = set()
+        self._stock: dict[str, dict[str, int]] = {}
+
+    def update(self, availability: dict) -> None:
+        """Take the hub's `availability` broadcast."""
+        with self._lock:
+            self._sold_out = set(availability.get("sold_out", []))
+            self._stock = dict(availability.get("stock", {}))
+
+    def can_sell(self, sku: str, origin: str) -> bool:
+        """Say whether an origin's channel may still sell an item (phone orders sell as the counter)."""
+        channel = "counter" if origin == "phone" else origin
+        with self._lock:
+            return sku not in self._sold_out and self._stock.get(sku, {}).get(channel, 1) > 0
+
+
 class SimulatedSender:
     """One device that announces itself and sends orders, retrying until each is answered."""
 
-    def __init__(self, device_id: str, origin: str, url: str, store: str) -> None:
+    def __init__(self, device_id: str, origin: str, url: str, store: str, shelf: Shelf | None = None) -> None:
         self.device_id = device_id
         self.origin = origin
         self.store = store
+        self.shelf = shelf or Shelf()
         self._pending: dict[str, dict] = {}
         self._lock = threading.Lock()
         parts = urlsplit(url)
@@ -69,10 +91,14 @@ class SimulatedSender:
             logger.error("%s: broker refused login: %s", self.device_id, reason_code)
             return
         client.subscribe(topics.device_in(self.store, self.device_id, "reply"), qos=1)
+        client.subscribe(topics.broadcast(self.store, "availability"), qos=1)
         online = envelope("device.status", {"state": "online", "kind": "simulator", "health": {"origin": self.origin}})
         client.publish(topics.device_status(self.store, self.device_id), json.dumps(online), qos=1, retain=True)
 
     def _on_message(self, _client, _u, message) -> None:
+        if message.topic.endswith("/broadcast/availability"):
+            self.shelf.update(json.loads(message.payload)["data"])
+            return
         reply = json.loads(message.payload)
         with self._lock:
             for order_id, request in list(self._pending.items()):
@@ -111,12 +137,12 @@ class SimulatedSender:
         self._client.loop_stop()
 
 
-def random_order(origin: str, menu: CatalogFile, rng: random.Random) -> dict:
-    """Build a plausible order for an origin from the menu."""
+def random_order(origin: str, menu: CatalogFile, rng: random.Random, shelf: Shelf | None = None) -> dict:
+    """Build a plausible order for an origin from what the menu still has."""
     lines = []
-    for item in rng.sample(menu.items, k=rng.randint(1, min(3, len(menu.items)))):
-        modifiers = [m.code for m in item.modifiers if rng.random() < 0.3][:2]
-        lines.append({"sku": item.sku, "qty": rng.choice([1, 1, 1, 2]), "modifiers": modifiers})
+    items = [item for item in menu.items if shelf is None or shelf.can_sell(item.sku, origin)] or menu.items
+    for item in rng.sample(items, k=rng.randint(1, min(3, len(items)))):
+        lines.append({"sku": item.sku, "qty": rng.choice([1, 1, 1, 2]), "modifiers": random_modifiers(item, rng)})
     promised = None
     if origin in ("app", "web", "phone", "marketplace"):
         promised = (datetime.now(timezone.utc) + timedelta(minutes=rng.randint(10, 40))).isoformat()
@@ -130,16 +156,41 @@ def random_order(origin: str, menu: CatalogFile, rng: random.Random) -> dict:
     }
 
 
+def random_modifiers(item: CatalogItemIn, rng: random.Random) -> list[str]:
+    """Choose modifiers a real customer could: within each group's min and max, children after their parent."""
+    groups = {group.code: group for group in item.modifier_groups}
+    chosen: list[str] = []
+    for code, group in groups.items():
+        members = [m.code for m in item.modifiers if m.group == code and m.parent is None]
+        most = min(group.max or len(members), len(members))
+        least = min(group.min, most)
+        chosen += rng.sample(members, k=rng.randint(least, most) if rng.random() < 0.3 else least)
+    loose = [m.code for m in item.modifiers if m.group is None and m.parent is None and rng.random() < 0.3]
+    chosen += loose[:2]
+    for child in item.modifiers:
+        if child.parent in chosen and rng.random() < 0.3 and _room_in_group(child.group, chosen, item, groups):
+            chosen.append(child.code)
+    return chosen
+
+
+def _room_in_group(group: str | None, chosen: list[str], item: CatalogItemIn, groups: dict) -> bool:
+    if group is None or groups[group].max is None:
+        return True
+    taken = sum(1 for m in item.modifiers if m.code in chosen and m.group == group)
+    return taken < groups[group].max
+
+
 def run(url: str, store: str, rate: float, menu_path: Path, stop: threading.Event | None = None) -> None:
     """Send orders at `rate` per second from every origin until stopped."""
     menu = CatalogFile.model_validate_json(menu_path.read_text())
     rng = random.Random()
-    senders = [SimulatedSender(device_id, origin, url, store) for device_id, origin in SENDERS.items()]
+    shelf = Shelf()
+    senders = [SimulatedSender(device_id, origin, url, store, shelf) for device_id, origin in SENDERS.items()]
     stop = stop or threading.Event()
     try:
         while not stop.wait(1 / rate if rate > 0 else 1):
             sender = rng.choice(senders)
-            sender.send(random_order(sender.origin, menu, rng))
+            sender.send(random_order(sender.origin, menu, rng, shelf))
             for s in senders:
                 s.resend_overdue()
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 
 from playwright.sync_api import expect
 
@@ -202,3 +203,21 @@ def test_a_serial_bump_bar_behind_an_agent_bumps_on_its_station(open_display, hu
     finally:
         bump_bar.close()
     expect(numbers(bar)).to_have_text([first, third])
+
+
+def test_ticket_timers_turn_yellow_then_red_at_the_station_thresholds(open_display, hub):
+    hub.stop()
+    (hub.data_dir / "displays.toml").write_text("[stations.bar]\nyellow_after_s = 2\nred_after_s = 4\n")
+    hub.start()
+    bar = open_display("/displays/kds/bar")
+    kitchen = open_display("/displays/kds/kitchen")
+    counter = TestDevice(f"mqtt://127.0.0.1:{hub.broker_port}", hub.store, "counter-1")
+    try:
+        number = send(counter, latte(), {"sku": "SOUP-DAY", "qty": 1})
+    finally:
+        counter.close()
+    card = bar.locator(f".card[data-number='{number}']")
+    expect(card).to_have_class(re.compile(r"\bage-yellow\b"), timeout=5_000)
+    expect(card).to_have_class(re.compile(r"\bage-red\b"), timeout=5_000)
+    kitchen_card = kitchen.locator(f".card[data-number='{number}']")
+    expect(kitchen_card).not_to_have_class(re.compile(r"\bage-(yellow|red)\b"))  # default 5 and 8 minutes

@@ -60,7 +60,7 @@ def test_same_job_id_twice_prints_once_and_answers_twice(agent_setup):
     first = peer.result(job_id)
     peer.send_job("printers-1", "print", ticket_payload("B7"), hardware="grill", job_id=job_id)
     again = peer.result(job_id)
-    assert first == again and first["ok"]
+    assert first == again and first["ok"]  # the same result data (in a new envelope)
     assert len(grill.wait_for(2, timeout=2)) == 1
 
 
