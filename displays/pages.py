@@ -45,9 +45,9 @@ def kds(station: str):
 
 @blueprint.get("/pick/<zone>")
 def pick(zone: str):
-    """Show a pick zone's list: tap or scan an item to pick it."""
+    """Show a pick zone's list by bin: scan or tap to pick, short-pick, pack, ready, hand over."""
     zone = _station(zone)
-    return render_template("displays/kds.html", view=f"kds:{zone}", station=zone, keys=_keys(), mode="pick")
+    return render_template("displays/pick.html", view=f"kds:{zone}", station=zone)
 
 
 @blueprint.get("/expo")

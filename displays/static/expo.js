@@ -6,9 +6,11 @@ window.display = live;
 
 function render(rows) {
   document.getElementById("orders").replaceChildren(...rows.map((row, index) => el("tr", {
-    class: "order status-" + row.status + (row.rush ? " rush" : ""), dataset: {orderId: row.order_id, number: row.number}},
+    class: "order status-" + row.status + (row.rush ? " rush" : "") + ((row.changes || []).length ? " changed" : ""),
+    dataset: {orderId: row.order_id, number: row.number}},
     el("td", {}, index + 1),
-    el("td", {class: "number"}, row.number),
+    el("td", {class: "number"}, row.number,
+      (row.changes || []).length ? el("div", {class: "change-note"}, "CHANGED: " + row.changes.join("; ")) : null),
     el("td", {}, row.origin + " · " + row.fulfilment.replace("_", " ")),
     el("td", {}, row.stations.map((s) => el("span", {class: "chip st-" + s.status + (s.held ? " held" : ""), dataset: {station: s.station}},
       s.station + ": " + (s.held ? "held" : s.status),

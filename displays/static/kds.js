@@ -23,6 +23,7 @@ function ticket(card, index) {
   if (card.rush) classes.push("rush");
   if (card.cancelled) classes.push("cancelled");
   if (card.held) classes.push("held");
+  if ((card.changes || []).length) classes.push("changed");
   const items = card.items.map((item) => el("li", {
     class: "item" + (item.bumped ? " bumped" : "") + (item.allergy ? " allergy" : ""),
     dataset: {line: item.line_no, sku: item.sku},
@@ -45,6 +46,7 @@ function ticket(card, index) {
     el("div", {class: "meta"}, card.origin + " · " + card.fulfilment.replace("_", " "),
       card.promised_at ? " · promised " + clock(card.promised_at) : " · due " + clock(card.deadline)),
     card.cancelled ? el("div", {class: "banner"}, "CANCELLED — bump to clear") : null,
+    (card.changes || []).length ? el("div", {class: "banner changed-banner"}, "CHANGED: " + card.changes.join("; ")) : null,
     card.held ? el("div", {class: "banner hold"}, "HELD — waits for expo") : null,
     el("div", {class: "waiting", dataset: {fireAt: card.status === "queued" && !card.held ? card.fire_at : ""}}),
     el("ul", {class: "items"}, items),

@@ -23,7 +23,7 @@ from hub.domain.tax import TaxPolicy, TaxRate
 # Taxes, promotions, bundles and loyalty need the JSON format.
 CSV_COLUMNS = ("sku", "name", "price", "currency", "tax_rate_bp", "tax_category", "station", "prep_seconds",
                "category", "modifiers", "allergens", "dietary", "gtin", "image", "serial_tracked", "available",
-               "on_hand")
+               "bin", "on_hand")
 
 
 class CatalogFileError(ValueError):
@@ -137,7 +137,7 @@ def _item(index: int, item: CatalogItemIn, parsed: CatalogFile, skus: set[str], 
         prices=tuple(PriceRule(p.amount, p.location, p.channel.value if p.channel else None) for p in item.prices),
         parts=tuple(BundlePart(p.sku, p.qty) for p in item.parts), variant_of=item.variant_of,
         variant=dict(item.variant), allergens=tuple(item.allergens), dietary=tuple(item.dietary), image=item.image,
-        gtin=item.gtin, serial_tracked=item.serial_tracked, stock_tracked=item.sku in tracked,
+        gtin=item.gtin, serial_tracked=item.serial_tracked, stock_tracked=item.sku in tracked, bin=item.bin,
     )
 
 
@@ -177,7 +177,7 @@ def _csv_document(path: Path, text: str) -> dict[str, Any]:
         for key in ("price", "tax_rate_bp", "prep_seconds"):
             if row.get(key):
                 item[key] = _int(row[key], path, row_no, key)
-        for key in ("tax_category", "category", "gtin", "image"):
+        for key in ("tax_category", "category", "gtin", "image", "bin"):
             if row.get(key):
                 item[key] = row[key]
         for key in ("allergens", "dietary"):

@@ -94,6 +94,8 @@ class CatalogItemIn(Strict):
     gtin: str | None = Field(default=None, description="Barcode, GTIN-8/12/13/14 with a valid check digit.")
     serial_tracked: StrictBool = False
     available: StrictBool = True
+    bin: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,19}$",
+                            description="Shelf location the item is picked from, e.g. `A-03`; pick lists walk bins in order.")
 
     @field_validator("gtin")
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,10 +35,21 @@ see the same numbers and a hub restart continues the count.
 with a sentence the screen shows, e.g. when the ticket changed since the screen drew
 it (`version`). The change itself arrives as a `change` event like any other.
 
+**Pick-pack.** A pick zone is a station whose items have a shelf `bin`; its cards (on
+`kds:<zone>`) have `pick: true`, each item's `bin`, `gtin` and `picked` units, the
+order's `total` and `order_status`, and stay on the view after `pack` until the order
+is handed over. `pick` (with `line_no` and the line's `sku`) takes one unit; `short`
+(with `line_no`, `remedy` `remove` or `substitute`, and `substitute` = SKU or barcode)
+changes the order: it is repriced by the pricing engine and its stock moves; `pack`
+closes the ticket once every unit is picked; `expo_bump` marks it ready, `hand_over`
+completes it. A changed order's cards and expo row list the change in `changes`.
+
 **Other events.** `recent` with `{"view": "kds:<station>"}` answers with the tickets
 that station bumped in the last 15 minutes (at most 50), for recall. The hub emits
 `key` with `{"view", "key", "device_id"}` when a serial bump bar mapped to the
-station (`[bump_bars]` in `displays.toml`) sends a key.
+station (`[bump_bars]` in `displays.toml`) sends a key, and `scan` with
+`{"view", "code", "device_id"}` when a scanner mapped to a pick zone (`[scanners]`)
+reads a barcode.
 """
 
 
@@ -55,6 +66,9 @@ class ActionKind(str, Enum):
     EXPO_BUMP = "expo_bump"
     HAND_OVER = "hand_over"
     CANCEL = "cancel"
+    PICK = "pick"
+    SHORT = "short"
+    PACK = "pack"
 
 
 class DisplayJoin(BaseModel):
@@ -74,8 +88,11 @@ class DisplayAction(BaseModel):
     kind: ActionKind
     order_id: str = Field(min_length=1, max_length=36)
     ticket_id: str | None = Field(default=None, max_length=36, description="Required for ticket actions.")
-    line_no: int | None = Field(default=None, ge=0, description="The order line, for `bump_item`.")
+    line_no: int | None = Field(default=None, ge=0, description="The order line, for `bump_item`, `pick` and `short`.")
     version: int | None = Field(default=None, ge=0, description="The ticket version the screen showed; a newer one refuses.")
+    sku: str | None = Field(default=None, max_length=64, description="`pick`: the line's SKU as shown; another SKU there refuses.")
+    remedy: Literal["remove", "substitute"] | None = Field(default=None, description="`short`: what to do with the units not found.")
+    substitute: str | None = Field(default=None, min_length=1, max_length=64, description="`short` with `substitute`: the SKU or barcode taken instead.")
 
 
 class DisplayAck(BaseModel):

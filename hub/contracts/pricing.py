@@ -20,6 +20,19 @@ class BasketIn(BaseModel):
     at: AwareDatetime | None = Field(default=None, description="Price as at this time (promotion windows); now if null.")
 
 
+class PricedPartOut(BaseModel):
+    """A bundle part's share of its line, taxed at the part's own rates."""
+
+    sku: str
+    name: str
+    qty: int = Field(description="Units of the part in the line: the line's qty times the units in one bundle.")
+    list_price: Money = Field(description="The part's own unit price for the channel and location: its weight in the split.")
+    amount: Money = Field(description="Its share of the line before discounts, in proportion to its list price.")
+    discount: Money = Field(description="Its share of the line's discounts, in proportion to its amount.")
+    net: Money = Field(description="What is taxed at the part's rates; the parts' nets add up to the line's.")
+    tax_codes: list[str] = Field(description="The part's tax rates (`taxes[].code`).")
+
+
 class PricedLineOut(BaseModel):
     """A line with its price before and after discounts."""
 
@@ -32,6 +45,7 @@ class PricedLineOut(BaseModel):
     amount: Money
     discount: Money
     net: Money
+    parts: list[PricedPartOut] = Field(default_factory=list, description="A bundle's price and discounts shared over its parts; empty for other lines.")
 
 
 class DiscountLineOut(BaseModel):

@@ -88,6 +88,7 @@ class CatalogItem:
     gtin: str | None = None
     serial_tracked: bool = False
     stock_tracked: bool = False
+    bin: str | None = None  # shelf location a picker takes it from ("A-03")
 
     @property
     def is_bundle(self) -> bool:
@@ -171,6 +172,12 @@ class Catalog:
     def get(self, sku: str) -> CatalogItem | None:
         """Return an item by SKU, or None."""
         return self._items.get(sku)
+
+    def find(self, code: str) -> CatalogItem | None:
+        """Return the item with this SKU or barcode (GTIN), or None."""
+        code = code.strip()
+        item = self._items.get(code) or self._items.get(code.upper())
+        return item or next((i for i in self._items.values() if i.gtin and i.gtin == code), None)
 
     def item(self, sku: str, field_name: str) -> CatalogItem:
         """Return the item to sell for a line, or refuse it naming the SKU."""

@@ -99,6 +99,41 @@ class CancelOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class PickItem:
+    """A picker took one unit of a line off the shelf (scanned or tapped)."""
+
+    action_id: str
+    order_id: str
+    ticket_id: str
+    line_no: int
+    sku: str | None = None  # the SKU the screen showed on that line; another one means the order changed
+    version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShortPickLine:
+    """A line's units cannot be found: remove them, or replace them with a substitute SKU or GTIN."""
+
+    action_id: str
+    order_id: str
+    ticket_id: str
+    line_no: int
+    remedy: str  # "remove" or "substitute"
+    substitute: str | None = None
+    version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PackTicket:
+    """Every line of a pick ticket is picked and packed."""
+
+    action_id: str
+    order_id: str
+    ticket_id: str
+    version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FireDueTickets:
     """Fire waiting tickets whose time has come, for at most `limit` orders (short transactions)."""
 
@@ -106,7 +141,7 @@ class FireDueTickets:
 
 
 ACTIONS = (StartTicket, BumpTicket, BumpItem, RecallTicket, HoldTicket, FireTicket,
-           RushOrder, BumpExpo, HandOverOrder, CancelOrder)
+           RushOrder, BumpExpo, HandOverOrder, CancelOrder, PickItem, PackTicket)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +175,12 @@ class OrderHandedOver:
 
     order_id: str
     number: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderChanged:
+    """Staff changed an accepted order's lines (a short pick); every screen shows it highlighted."""
+
+    order_id: str
+    number: str
+    what: str

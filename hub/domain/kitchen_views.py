@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
+from hub.domain.catalog import Catalog
 from hub.domain.orders import Order, OrderStatus, Ticket, TicketStatus
 from hub.domain.queueing import queue_key
 
@@ -36,7 +38,20 @@ def rank(order: Order) -> list[str]:
     return [_iso(at), _iso(order.received_at), order.number]
 
 
-def card(order: Order, view: str) -> dict[str, Any] | None:
+Shelf = Mapping[str, Mapping[str, str | None]]  # sku -> {"bin", "gtin"}
+
+
+def shelf_of(catalog: Catalog, order: Order) -> dict[str, dict[str, str | None]]:
+    """Return the bin and barcode of the order's items that have them, for pick lists."""
+    shelf = {}
+    for line in order.lines:
+        item = catalog.get(line.sku)
+        if item is not None and (item.bin or item.gtin):
+            shelf[line.sku] = {"bin": item.bin, "gtin": item.gtin}
+    return shelf
+
+
+def card(order: Order, view: str, shelf: Shelf | None = None) -> dict[str, Any] | None:
     """Return what a view shows of an order, or None when the order is not on it."""
     if view == EXPO:
         return _expo_row(order)
@@ -45,13 +60,16 @@ def card(order: Order, view: str) -> dict[str, Any] | None:
     station = view.partition(":")[2]
     for ticket in order.tickets:
         if ticket.station == station:
-            return _kds_card(order, ticket)
+            return _kds_card(order, ticket, shelf or {})
     return None
 
 
-def _kds_card(order: Order, ticket: Ticket) -> dict[str, Any] | None:
+def _kds_card(order: Order, ticket: Ticket, shelf: Shelf) -> dict[str, Any] | None:
     cancelled = ticket.status is TicketStatus.CANCELLED
-    if ticket.status is TicketStatus.DONE or (cancelled and ticket.dismissed):
+    lines = [(no, line) for no, line in enumerate(order.lines) if line.station == ticket.station]
+    # Shelf items are picked, then packed: a packed ticket stays on its pick list until handed over.
+    pick = any(shelf.get(line.sku, {}).get("bin") for _, line in lines)
+    if (ticket.status is TicketStatus.DONE and not pick) or (cancelled and ticket.dismissed):
         return None
     if not cancelled and order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS, OrderStatus.READY):
         return None
@@ -72,6 +90,10 @@ def _kds_card(order: Order, ticket: Ticket) -> dict[str, Any] | None:
             "bumped": line_no in ticket.bumped_lines,
             "start_after_s": prep - line.prep_seconds,  # long-prep items first, so all finish together
             "prep_s": line.prep_seconds,
+            "picked": ticket.bumped_lines.count(line_no),
+            "bin": shelf.get(line.sku, {}).get("bin"),
+            "gtin": shelf.get(line.sku, {}).get("gtin"),
+            "total": line.total.amount,
         })
     return {
         "order_id": order.order_id,
@@ -92,6 +114,10 @@ def _kds_card(order: Order, ticket: Ticket) -> dict[str, Any] | None:
         "version": ticket.version,
         "prep_s": prep,
         "items": items,
+        "pick": pick,
+        "order_status": order.status.value,
+        "total": {"amount": order.total.amount, "currency": order.total.currency},
+        "changes": order.changes,
     }
 
 
@@ -114,6 +140,7 @@ def _expo_row(order: Order) -> dict[str, Any] | None:
         "accepted_at": _iso(order.received_at),
         "stations": stations,
         "all_done": all(t.status in (TicketStatus.DONE, TicketStatus.CANCELLED) for t in order.tickets),
+        "changes": order.changes,
     }
 
 

@@ -13,7 +13,7 @@ from hub.domain.catalog import Catalog
 from hub.domain.commands import SubmitOrder
 from hub.domain.errors import InvalidTransition
 from hub.domain.money import Money, tax_included
-from hub.domain.pricing import PricedBasket, PricingRequest, price_basket, split_by_weight
+from hub.domain.pricing import PricedBasket, PricingRequest, price_basket
 
 
 class OrderStatus(str, enum.Enum):
@@ -124,6 +124,12 @@ class Order:
     source: str = "http"  # the device id that sent it over MQTT, or "http"
     pricing: dict | None = None  # the priced basket (hub.domain.pricing) it was accepted at
     events: list[object] = field(default_factory=list, compare=False, repr=False)
+    lines_changed: bool = field(default=False, compare=False, repr=False)  # lines edited (short pick): save rewrites them
+
+    @property
+    def changes(self) -> list[str]:
+        """Return what staff changed on the order after it was accepted (short picks), oldest first."""
+        return list((self.pricing or {}).get("changes", []))
 
     @property
     def total(self) -> Money:
@@ -172,7 +178,7 @@ class Order:
                 self.move_to(OrderStatus.IN_PROGRESS)
 
 
-def price_lines(command: SubmitOrder, catalog: Catalog, priced: PricedBasket | None = None) -> list[OrderLine]:
+def price_lines(command: SubmitOrder | None, catalog: Catalog, priced: PricedBasket | None = None) -> list[OrderLine]:
     """Check and price every line with the pricing engine; a bundle becomes one line per part."""
     if priced is None:
         # No promotions, so the time does not matter: list prices for the order's channel.
@@ -185,8 +191,9 @@ def price_lines(command: SubmitOrder, catalog: Catalog, priced: PricedBasket | N
                                    Money(line.unit_amount, priced.currency), item.tax_rate_bp, item.station,
                                    item.prep_seconds))
             continue
-        parts = [(catalog.get(p.sku), p.qty) for p in item.parts]
-        shares = split_by_weight(line.unit_amount, [part.price.amount * qty for part, qty in parts])
+        # The engine's shares of one bundle (by the parts' own channel prices) are what it taxed.
+        parts = [(part.item, bundle_part.qty) for part, bundle_part in zip(line.parts, item.parts)]
+        shares = [part.unit_share for part in line.parts]
         # A part's unit price is its share of one bundle, so part lines add up to the bundle's price;
         # cents a multi-unit part cannot carry evenly move to the first single-unit part.
         spare = sum(share % qty for share, (_, qty) in zip(shares, parts))

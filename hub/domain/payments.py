@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from hub.domain.errors import PasslineError
+from hub.domain.presence import DeviceState
+
+# A payment in `checking` may hold a charge only the terminal can confirm, so the hub never
+# stops asking. A dropped connection or a restarting agent is usually back within seconds,
+# so the first retries come soon; a terminal switched off for the night is asked every
+# two minutes, which keeps the log readable and the cashier's wait short once it is back.
+CHECK_BACKOFF_S = (10.0, 30.0, 60.0)  # waits after the 1st, 2nd and 3rd unanswered check
+CHECK_EVERY_S = 120.0  # wait after every later unanswered check
 
 
 class PaymentState(str, enum.Enum):
@@ -25,6 +33,13 @@ class PaymentState(str, enum.Enum):
     FAILED = "failed"  # the terminal could not take it (offline, timeout); nothing charged
     REVERSED = "reversed"  # charged, then reversed on the terminal
     REFUNDED = "refunded"  # charged, then all of it given back to the card
+
+
+def check_delay(unanswered: int) -> timedelta:
+    """Return how long to wait after the n-th unanswered check (1-based) before asking again."""
+    if 1 <= unanswered <= len(CHECK_BACKOFF_S):
+        return timedelta(seconds=CHECK_BACKOFF_S[unanswered - 1])
+    return timedelta(seconds=CHECK_EVERY_S)
 
 
 OPEN = frozenset({PaymentState.REQUESTED, PaymentState.CHECKING})
@@ -76,6 +91,8 @@ class Payment:
     error: str | None = None
     message: str | None = None
     updated_at: datetime | None = None
+    checks: int = 0  # status enquiries (or reversal retries) sent since the result was lost
+    next_check_at: datetime | None = None  # when the hub asks the terminal again; None while a check runs
 
     @property
     def open(self) -> bool:
@@ -102,6 +119,23 @@ class Payment:
         """Note that the result was lost and the terminal is being asked."""
         self._move(PaymentState.CHECKING, "result_lost", message, now)
 
+    def asking(self) -> None:
+        """Note that one more check goes to the terminal now."""
+        self.checks += 1
+        self.next_check_at = None
+
+    def check_missed(self, why: str, now: datetime) -> datetime:
+        """Schedule the next check after one the terminal did not answer; return when it is."""
+        self.next_check_at = now + check_delay(self.checks)
+        at = self.next_check_at.strftime("%H:%M:%S")
+        if self.error == "reversal_failed":
+            self.message = (f"reversing the charge (receipt {self.receipt_no}) failed at attempt {self.checks} ({why}); "
+                            f"the hub tries again at {at} UTC")[:500]
+        else:
+            self.message = f"check {self.checks} got no answer ({why}); the hub asks the terminal again at {at} UTC"[:500]
+        self.updated_at = now
+        return self.next_check_at
+
     def reversed(self, now: datetime) -> int:
         """Record a reversal; return the amount that went back."""
         back = self.amount - self.refunded_amount if self.state in CHARGED else 0
@@ -115,6 +149,8 @@ class Payment:
         self._move(state, None, f"refunded {self.refunded_amount} of {self.amount}", now)
 
     def _move(self, state: PaymentState, error: str | None, message: str | None, now: datetime) -> None:
+        if state is not PaymentState.CHECKING:
+            self.next_check_at = None
         self.state, self.error, self.message, self.updated_at = state, error, (message or "")[:500] or None, now
 
 
@@ -136,6 +172,8 @@ class RequestPayment:
     order_id: str
     pos_device_id: str
     amount: int | None = None  # None: what is still due
+    # What the hub heard from devices when the request came (hub presence); None: the caller cannot tell
+    devices_seen: tuple[DeviceState, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +189,10 @@ class CheckPayment:
     """Ask the terminal again what became of a payment whose result was lost."""
 
     payment_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPaymentChecks:
+    """Ask the terminals again about payments in `checking` whose next check is due (run by the device relay)."""
+
+    limit: int = 50

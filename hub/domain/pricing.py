@@ -38,6 +38,24 @@ class PricingRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class PricedPart:
+    """One part's share of a bundle line, taxed at the part's own rates."""
+
+    item: CatalogItem
+    qty: int  # units of the part in the whole line: line qty x units per bundle
+    list_amount: int  # the part's own unit price for the channel and location: its weight in the split
+    unit_share: int  # its share of one bundle's unit price
+    amount: int  # its share of the line before discounts
+    discount: int  # its share of the line's discounts
+    rates: tuple[TaxRate, ...]
+
+    @property
+    def net(self) -> int:
+        """Return the share after discounts, as taxed."""
+        return self.amount - self.discount
+
+
+@dataclass(frozen=True, slots=True)
 class PricedLine:
     """A basket line with its price, discount and taxes."""
 
@@ -48,7 +66,8 @@ class PricedLine:
     note: str | None
     unit_amount: int  # base price for the channel and location, plus modifiers
     discount: int
-    rates: tuple[TaxRate, ...]
+    rates: tuple[TaxRate, ...]  # the item's own; a bundle's parts are taxed at theirs instead
+    parts: tuple[PricedPart, ...] = ()  # a bundle's price and discount shared over its parts
 
     @property
     def amount(self) -> int:
@@ -57,8 +76,14 @@ class PricedLine:
 
     @property
     def net(self) -> int:
-        """Return the line after discounts, as taxed."""
+        """Return the line after discounts."""
         return self.amount - self.discount
+
+    def taxed(self) -> list[tuple[int, tuple[TaxRate, ...]]]:
+        """Return (amount, rates) as taxed: one pair per bundle part, else the line itself."""
+        if self.parts:
+            return [(part.net, part.rates) for part in self.parts]
+        return [(self.net, self.rates)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +138,10 @@ class PricedBasket:
             "lines": [
                 {"index": ln.index, "sku": ln.item.sku, "name": ln.item.name, "qty": ln.qty,
                  "modifiers": list(ln.modifiers), "unit_price": money(ln.unit_amount), "amount": money(ln.amount),
-                 "discount": money(ln.discount), "net": money(ln.net)}
+                 "discount": money(ln.discount), "net": money(ln.net),
+                 "parts": [{"sku": p.item.sku, "name": p.item.name, "qty": p.qty, "list_price": money(p.list_amount),
+                            "amount": money(p.amount), "discount": money(p.discount), "net": money(p.net),
+                            "tax_codes": [r.code for r in p.rates]} for p in ln.parts]}
                 for ln in self.lines
             ],
             "discounts": [
@@ -167,11 +195,35 @@ def price_basket(catalog: Catalog, requested: Sequence[LineRequest], request: Pr
     for d in discounts:
         for index, amount in d.lines:
             taken[index] = taken.get(index, 0) + amount
-    lines = [PricedLine(ln.index, ln.item, ln.qty, ln.modifiers, ln.note, ln.unit_amount, taken.get(ln.index, 0), ln.rates)
+    lines = [PricedLine(ln.index, ln.item, ln.qty, ln.modifiers, ln.note, ln.unit_amount, taken.get(ln.index, 0), ln.rates,
+                        _parts(catalog, ln, taken.get(ln.index, 0), channel))
              for ln in lines]
-    taxes = compute_taxes([(ln.net, ln.rates) for ln in lines], catalog.taxes, exempt=request.tax_exempt)
+    taxes = compute_taxes([pair for ln in lines for pair in ln.taxed()], catalog.taxes, exempt=request.tax_exempt)
     return PricedBasket(currency, channel, tuple(lines), tuple(discounts), taxes, tuple(hints),
                         catalog.taxes.inclusive, request.tax_exempt)
+
+
+def _parts(catalog: Catalog, line: PricedLine, discount: int, channel: str) -> tuple[PricedPart, ...]:
+    """Share a bundle line's price, then its discount, over its parts by their own prices."""
+    if not line.item.is_bundle:
+        return ()
+    where = f"lines[{line.index}].sku"
+    parts = []
+    for part in line.item.parts:
+        item = catalog.get(part.sku)
+        if item is None:
+            raise OrderRefused(f"{where}: {line.item.sku} has a part {part.sku} the catalog does not sell", where)
+        parts.append((item, part.qty, item.unit_amount(catalog.location, channel)))
+    # One bundle's price is split first, so every unit of the line carries the same shares; the
+    # discount then follows the shares, which keeps each part's discount between 0 and its share.
+    unit_shares = split_by_weight(line.unit_amount, [amount * qty for _, qty, amount in parts])
+    amounts = [share * line.qty for share in unit_shares]
+    discounts = split_by_weight(discount, amounts)
+    return tuple(
+        PricedPart(item, qty * line.qty, amount, share, line_amount, off,
+                   catalog.taxes.rates(item.tax_category, item.tax_rate_bp))
+        for (item, qty, amount), share, line_amount, off in zip(parts, unit_shares, amounts, discounts)
+    )
 
 
 def _apply_promotions(lines, request, channel, currency) -> tuple[list[AppliedDiscount], list[tuple[str, str]]]:

@@ -46,6 +46,8 @@ def banner(settings: Settings, items: int, traffic: float) -> str:
         f"Passline demo — store '{settings.store}', {items} catalog items, data in {settings.data_dir}",
         f"  Start page        {http}/",
         f"  Admin and health  {http}/admin",
+        f"  Kitchen displays  {http}/displays/  (bar, kitchen, grill, pastry, expo, pick lists)",
+        f"  Order-ready board {http}/displays/board",
         f"  Order queue       {http}/api/v1/queue",
         f"  Devices           {http}/api/v1/devices",
         f"  Place an order    POST {http}/api/v1/orders",

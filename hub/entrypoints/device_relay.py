@@ -11,6 +11,7 @@ from hub.contracts import topics
 from hub.contracts.envelope import envelope
 from hub.contracts.jobs import JOB, JobOut
 from hub.domain.device_jobs import JobDelivery, SweepDeviceJobs
+from hub.domain.payments import RetryPaymentChecks
 from hub.services.messagebus import MessageBus
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ class DeviceRelay:
             )
             logger.debug("sent %s job %s to %s", delivery.kind, delivery.job_id, delivery.device_id)
         self.sent += len(deliveries)
+        # Payments hook (issue 4): card payments stuck in `checking` ask their terminal again on a
+        # backoff; the status jobs this queues ring the bell and go out on the next sweep.
+        self._bus.handle(RetryPaymentChecks())
         return len(deliveries)
 
     def _run(self) -> None:

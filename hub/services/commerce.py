@@ -13,6 +13,7 @@ from hub.domain.catalog import CHANNELS, Catalog
 from hub.domain.commands import LineRequest
 from hub.domain.errors import Unavailable
 from hub.domain.loyalty import Member
+from hub.domain.orders import Order
 from hub.domain.pricing import REWARD_ID, PricedBasket, PricingRequest, price_basket
 from hub.services.commerce_ports import loyalty_program
 from hub.services.ports import UnitOfWork
@@ -56,9 +57,7 @@ def prepare_sale(
     member = repo.member(loyalty_id) if loyalty_id else None
     point_value = loyalty_program(repo).point_value if member and reward_points else 1
     reward = min(reward_points, member.points) * point_value if member and reward_points else 0
-    request = PricingRequest(origin, now.astimezone(tz), member.tier if member else None, tax_exempt,
-                             promotions, uses, reward)
-    priced = price_basket(catalog, lines, request)
+    priced = price_basket(catalog, lines, _request(origin, now, tz, member, tax_exempt, promotions, uses, reward))
     needs, first_line = _needs(catalog, priced)
     if needs:
         levels = repo.stock(needs)
@@ -74,6 +73,81 @@ def prepare_sale(
                 detail = "is sold out" if left == 0 else f"has only {left} left"
                 raise Unavailable(f"{where}: {name} ({sku}) {detail}", where)
     return Sale(catalog, priced, needs, member, max(point_value, 1))
+
+
+def _request(origin: str, when: datetime, tz: ZoneInfo, member: Member | None, tax_exempt: bool,
+             promotions: Sequence, uses: dict[str, int], reward: int) -> PricingRequest:
+    """Build what the pricing engine needs; intake and a changed order's repricing share it."""
+    return PricingRequest(origin, when.astimezone(tz), member.tier if member else None, tax_exempt,
+                          promotions, uses, reward)
+
+
+def reprice(uow: UnitOfWork, order: Order, lines: Sequence[LineRequest], tz: ZoneInfo) -> tuple[Catalog, PricedBasket]:
+    """Price an accepted order's changed lines with the one engine, as at its arrival; adjust promotion uses."""
+    repo = uow.commerce
+    catalog = uow.catalog()
+    before = order.pricing or {}
+    used_before = {d["promotion"] for d in before.get("discounts", []) if d["promotion"] != REWARD_ID}
+    reward = sum(d["amount"]["amount"] for d in before.get("discounts", []) if d["promotion"] == REWARD_ID)
+    promotions, uses = repo.promotions()
+    # This order's own use must not count against a promotion's limit when it is priced again.
+    uses = {promo: count - (promo in used_before) for promo, count in uses.items()}
+    member = repo.member(order.loyalty_id) if order.loyalty_id else None
+    request = _request(order.origin, order.received_at, tz, member, before.get("tax_exempt", False), promotions, uses, reward)
+    priced = price_basket(catalog, lines, request)
+    used_after = {d.promo_id for d in priced.discounts if d.promo_id != REWARD_ID}
+    repo.count_uses(sorted(used_before - used_after), -1)
+    repo.count_uses(sorted(used_after - used_before), 1)
+    return catalog, priced
+
+
+def held_for(uow: UnitOfWork, order_id: str, sku: str, location: str) -> int:
+    """Return how many units of a SKU an order still holds reserved at a location."""
+    sign = {"reserve": 1, "release": -1, "consume": -1}
+    return sum(sign.get(m["kind"], 0) * m["qty"] for m in uow.commerce.moves_for(order_id)
+               if m["sku"] == sku and m["location"] == location)
+
+
+def release_units(uow: UnitOfWork, catalog: Catalog, sku: str, qty: int, order_id: str, now: datetime) -> int:
+    """Give back units an order held but will not sell (serials back in stock); return how many."""
+    item = catalog.get(sku)
+    location = _location(catalog)
+    level = uow.commerce.stock([sku]).get((sku, location)) if item and item.stock_tracked else None
+    qty = min(qty, held_for(uow, order_id, sku, location)) if level else 0
+    if qty <= 0:
+        return 0
+    level.release(qty)
+    uow.commerce.save_stock(level)
+    serials = None
+    if item.serial_tracked:
+        serials = uow.commerce.serials(sku, location, "reserved", order_id=order_id)[-qty:] or None
+        if serials:
+            uow.commerce.set_serials(sku, serials, "in_stock", None)
+    uow.commerce.add_move(sku, location, "release", qty, order_id, serials, now)
+    uow.raise_event(StockChanged((sku,)))
+    return qty
+
+
+def reserve_units(uow: UnitOfWork, catalog: Catalog, sku: str, qty: int, order_id: str, channel: str,
+                  now: datetime) -> None:
+    """Hold units for a line added to an accepted order, refusing when the channel may not sell that many."""
+    item = catalog.get(sku)
+    location = _location(catalog)
+    level = uow.commerce.stock([sku]).get((sku, location)) if item and item.stock_tracked else None
+    if level is None:
+        return
+    left = level.available(uow.commerce.setting("safety_stock", {}).get(channel, 0))
+    if qty > left:
+        raise Unavailable(f"substitute: {item.name} ({sku}) " + ("is sold out" if left == 0 else f"has only {left} left"),
+                          "substitute")
+    level.reserve(qty)
+    uow.commerce.save_stock(level)
+    serials = None
+    if item.serial_tracked:
+        serials = uow.commerce.serials(sku, location, "in_stock", limit=qty)
+        uow.commerce.set_serials(sku, serials, "reserved", order_id)
+    uow.commerce.add_move(sku, location, "reserve", qty, order_id, serials, now)
+    uow.raise_event(StockChanged((sku,)))
 
 
 def _location(catalog: Catalog) -> str:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from hub.domain import events, kitchen
+from hub.domain import events, kitchen, kitchen_pick
 from hub.domain import kitchen_messages as km
 from hub.domain.device_jobs import DeviceEventReceived
 from hub.domain.kitchen import ActionRefused, KitchenSettings
-from hub.domain.kitchen_views import EXPO, card, kds_view, views_for
-from hub.domain.orders import Order
+from hub.domain.kitchen_views import EXPO, card, kds_view, shelf_of, views_for
+from hub.domain.orders import Order, price_lines
+from hub.services import commerce
+from hub.services.handlers import StoreDay
 from hub.services.ports import Clock, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ class DisplayChanged:
     view: str
     seq: int
     order: Order
+    shelf: dict[str, dict[str, str | None]] = field(default_factory=dict)  # sku -> bin and barcode, for pick lists
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,48 @@ _ACTIONS: dict[type, Callable[[Any, Order, datetime, KitchenSettings], None]] = 
     km.BumpExpo: lambda c, o, now, s: kitchen.expo_bump(o),
     km.HandOverOrder: lambda c, o, now, s: kitchen.hand_over(o, now),
     km.CancelOrder: lambda c, o, now, s: kitchen.cancel(o),
+    km.PickItem: lambda c, o, now, s: kitchen_pick.pick(o, _picking(c, o), c.line_no, c.sku, now, s),
+    km.PackTicket: lambda c, o, now, s: kitchen_pick.pack(o, _on_ticket(c, o), now, s),
 }
+
+
+def _picking(command: km.PickItem, order: Order) -> kitchen.Ticket:
+    # A pick names the line's SKU instead: scans come faster than the screen redraws a new version.
+    ticket = kitchen.ticket_of(order, command.ticket_id)
+    if command.version is not None:
+        kitchen.check_version(order, ticket, command.version)
+    return ticket
+
+
+def short_pick_line(command: km.ShortPickLine, uow: UnitOfWork, clock: Clock, kitchen_settings: KitchenSettings,
+                    store_day: StoreDay) -> ActionDone:
+    """Remove a line's missing units or replace them: reprice the order and move the stock, once per action id."""
+    if uow.displays.applied(command.action_id):
+        return ActionDone(command.action_id, repeated=True)
+    order = uow.orders.get(command.order_id)
+    if order is None:
+        raise ActionRefused(f"no order {command.order_id}", "order_id")
+    now = clock()
+    ticket = kitchen.ticket_of(order, command.ticket_id)
+    catalog = uow.catalog()
+    substitute = None
+    if command.remedy == "substitute" and command.substitute:
+        found = catalog.find(command.substitute)
+        if found is None:
+            raise ActionRefused(f"no item with SKU or barcode {command.substitute.strip()}", "substitute")
+        substitute = catalog.with_sold_out(uow.commerce.sold_out()).item(found.sku, "substitute")
+    plan = kitchen_pick.plan_short(order, ticket, command.line_no, command.remedy, substitute, command.version,
+                                   catalog, now)
+    catalog, priced = commerce.reprice(uow, order, plan.requests, store_day.tz)
+    lines = price_lines(None, catalog, priced)
+    commerce.release_units(uow, catalog, plan.line.sku, plan.missing, order.order_id, now)
+    if plan.substitute is not None:
+        commerce.reserve_units(uow, catalog, plan.substitute.sku, plan.missing, order.order_id, priced.channel, now)
+    text = kitchen_pick.apply_short(order, ticket, plan, lines, priced.to_dict(), now, kitchen_settings)
+    uow.orders.save(order)
+    uow.displays.record(command.action_id, "ShortPickLine", order.order_id, now)
+    logger.info("order %s changed by a short pick: %s", order.number, text)
+    return ActionDone(command.action_id)
 
 
 def fire_due_tickets(command: km.FireDueTickets, uow: UnitOfWork, clock: Clock) -> int:
@@ -99,15 +143,18 @@ def number_display_change(event: Any, uow: UnitOfWork) -> None:
         return
     # A ticket's own change shows only on its station and expo; order changes show everywhere.
     views = [kds_view(event.station), EXPO] if isinstance(event, km.TicketChanged) else views_for(order)
+    shelf = None
     for view in dict.fromkeys(views):
         if uow.displays.first_change(view, order.order_id):
-            uow.raise_event(DisplayChanged(view, uow.displays.next_seq(view), order))
+            if shelf is None:
+                shelf = shelf_of(uow.catalog(), order)
+            uow.raise_event(DisplayChanged(view, uow.displays.next_seq(view), order, shelf))
 
 
 def send_display_change(event: DisplayChanged, display_feed: DisplayFeed) -> None:
     """Send a numbered change to the screens on its view, with the order's committed card."""
     display_feed("change", {"view": event.view, "seq": event.seq, "order_id": event.order.order_id,
-                            "card": card(event.order, event.view)})
+                            "card": card(event.order, event.view, event.shelf)})
 
 
 def broadcast_ready(event: km.OrderReady, broadcast: Callable[..., None]) -> None:
@@ -130,9 +177,10 @@ def forward_device_input(event: DeviceEventReceived, display_feed: DisplayFeed, 
             display_feed("scan", {"view": kds_view(zone), "code": code, "device_id": event.device_id})
 
 
-COMMAND_HANDLERS = {action: apply_action for action in km.ACTIONS} | {km.FireDueTickets: fire_due_tickets}
+COMMAND_HANDLERS = {action: apply_action for action in km.ACTIONS} | {
+    km.FireDueTickets: fire_due_tickets, km.ShortPickLine: short_pick_line}
 
-_NUMBERED = (events.OrderAccepted, events.OrderStatusChanged, km.TicketChanged, km.OrderRushed)
+_NUMBERED = (events.OrderAccepted, events.OrderStatusChanged, km.TicketChanged, km.OrderRushed, km.OrderChanged)
 
 WITHIN_TRANSACTION = {
     events.OrderAccepted: [plan_firing, number_display_change],

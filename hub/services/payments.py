@@ -3,13 +3,17 @@
 An order is paid only by an approved result. A result lost on the way (no answer in
 time, the connection dropped) puts the payment in `checking` and asks the terminal with
 a `status` job; a charge the terminal reports is kept when the order still needs it and
-reversed when it does not, so a card is never charged twice nor without an order.
+reversed when it does not, so a card is never charged twice nor without an order. A check
+the terminal does not answer is asked again on a backoff (CHECK_BACKOFF_S) until it does,
+driven by the device relay's sweep (RetryPaymentChecks). A request for a till whose
+terminal agent is known to be offline is refused at once.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from hub.domain.device_jobs import DeviceJobFinished
@@ -17,13 +21,16 @@ from hub.domain.orders import Order, OrderStatus
 from hub.domain.payment_events import CardPaymentApproved, CardPaymentRefunded
 from hub.domain.payments import (
     AssignTerminal,
+    RetryPaymentChecks,
     CheckPayment,
     Payment,
     PaymentRefused,
     PaymentState,
     RefundPayment,
     RequestPayment,
+    TerminalRef,
 )
+from hub.domain.presence import DeviceState
 from hub.services.device_jobs import queue_job
 from hub.services.ports import Clock, Notify, UnitOfWork
 
@@ -33,6 +40,19 @@ PAY = "pay"
 # A customer at the PIN pad, a slow bank and the agent's own recovery window all fit in
 # this; a pay job still unanswered then is settled by asking the terminal instead.
 PAY_ANSWER_WITHIN_S = 300.0
+# A terminal that is up answers a status enquiry within seconds; an agent busy with another
+# customer's payment on the same terminal may take longer. A check unanswered by then counts
+# as missed and the next one follows on the backoff (the agent never starts an expired job).
+CHECK_ANSWER_WITHIN_S = 30.0
+# Reversal failures worth retrying by themselves: the terminal was unreachable. A terminal
+# that refuses a reversal (batch closed, already reversed) needs a person, not a loop.
+RETRY_REVERSAL_ON = frozenset({"offline", "no_answer", "connection_lost"})
+# Why a check failed, in words for the cashier; the agent's own text speaks of a new payment.
+CHECK_MISSED = {
+    "no_answer": "no answer from the terminal or its agent (offline, or busy with another payment)",
+    "offline": "the agent cannot reach the terminal (power, cable or network)",
+    "busy": "the terminal is busy",
+}
 LOST = frozenset({"no_answer", "connection_lost"})  # the terminal may or may not have charged
 ENDED = {"declined": PaymentState.DECLINED, "cancelled": PaymentState.CANCELLED}
 
@@ -69,14 +89,21 @@ def request_payment(command: RequestPayment, uow: UnitOfWork, clock: Clock) -> P
                              f"(PUT /api/v1/payment-terminals/{command.pos_device_id})")
     if any(p.open for p in uow.payments.for_order(order.order_id)):
         raise PaymentRefused("payment_in_progress", f"a card payment for order {order.number} is already running", 409)
+    seen = _agent(command.devices_seen, terminal)
+    if seen is not None and not seen.online:
+        raise PaymentRefused("terminal_offline", _offline_words(command.pos_device_id, terminal, seen), 503)
     due = amount_due(uow, order)
     if due <= 0:
         raise PaymentRefused("already_paid", f"order {order.number} is already paid", 409)
     amount = command.amount if command.amount is not None else due
     if amount > due:
         raise PaymentRefused("overpaid", f"amount {amount} is more than the {due} still due on order {order.number}")
+    message = "waiting for the customer at the terminal"
+    if command.devices_seen is not None and seen is None:
+        message += (f"; note: the hub has not seen terminal agent {terminal.device_id!r} yet; if the terminal shows "
+                    "nothing, check that the agent runs and reaches the broker")
     payment = Payment(command.payment_id, order.order_id, amount, order.total.currency, command.pos_device_id,
-                      terminal, clock(), message="waiting for the customer at the terminal")
+                      terminal, clock(), message=message)
     uow.payments.add(payment)
     _queue(uow, clock, payment, "authorise", amount=amount, answer_within_s=PAY_ANSWER_WITHIN_S)
     _changed(uow, payment)
@@ -101,11 +128,43 @@ def check_payment(command: CheckPayment, uow: UnitOfWork, clock: Clock) -> Payme
     payment = _payment(uow, command.payment_id)
     if payment.state is not PaymentState.CHECKING:
         raise PaymentRefused("not_checking", f"payment {payment.payment_id} is {payment.state.value}; nothing to check", 409)
-    if payment.error == "reversal_failed" and payment.receipt_no:
+    logger.info("payment %s (order %s): asked by hand to check again", payment.payment_id, payment.order_id)
+    _ask(uow, clock, payment)
+    return payment
+
+
+def retry_payment_checks(command: RetryPaymentChecks, uow: UnitOfWork, clock: Clock) -> int:
+    """Ask the terminal again about every payment in `checking` whose next check is due; return how many."""
+    now = clock()
+    due = [p for p in uow.payments.checking(command.limit) if p.next_check_at is not None and p.next_check_at <= now]
+    for payment in due:
+        _ask(uow, clock, payment)
+    return len(due)
+
+
+def _ask(uow: UnitOfWork, clock: Clock, payment: Payment) -> None:
+    """Send the next check: retry a failed reversal, else a status enquiry that must be answered in time."""
+    payment.asking()
+    reverse = payment.error == "reversal_failed" and payment.receipt_no is not None
+    logger.info("payment %s (order %s, amount %d): asking terminal %s%s to %s, attempt %d", payment.payment_id,
+                payment.order_id, payment.amount, payment.terminal.device_id,
+                f"/{payment.terminal.hardware}" if payment.terminal.hardware else "",
+                "reverse the charge" if reverse else "tell what became of the payment", payment.checks)
+    if reverse:
         _queue(uow, clock, payment, "reverse", receipt_no=payment.receipt_no)
     else:
-        _queue(uow, clock, payment, "status", amount=payment.amount)
-    return payment
+        _queue(uow, clock, payment, "status", amount=payment.amount, answer_within_s=CHECK_ANSWER_WITHIN_S)
+
+
+def _missed(payment: Payment, event: DeviceJobFinished, clock: Clock) -> None:
+    """Schedule the next check after the current one failed; a failure of an older check changes nothing."""
+    if event.job_id != payment.job_id:
+        return
+    why = CHECK_MISSED.get(event.error or "", event.message or str(event.error))
+    at = payment.check_missed(why, clock())
+    logger.warning("payment %s (order %s): terminal %s did not answer attempt %d (%s); trying again at %s UTC",
+                   payment.payment_id, payment.order_id, payment.terminal.device_id, payment.checks, why,
+                   at.strftime("%H:%M:%S"))
 
 
 def record_pay_result(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) -> None:
@@ -147,7 +206,7 @@ def _authorised(payment: Payment, event: DeviceJobFinished, detail: dict, uow: U
         _charged(payment, detail, uow, clock)
     elif event.error in LOST or detail.get("result") == "unknown":
         payment.check(f"the result was lost ({event.error}); asking the terminal", now)
-        _queue(uow, clock, payment, "status", amount=payment.amount)
+        _ask(uow, clock, payment)
     elif event.error == "expired" and detail.get("result") == "reversed":
         payment.end(PaymentState.REVERSED, "expired", "the terminal charged after the hub gave up; the charge was reversed", now)
     else:
@@ -160,8 +219,7 @@ def _checked(payment: Payment, event: DeviceJobFinished, detail: dict, uow: Unit
     if payment.state is not PaymentState.CHECKING or payment.receipt_no is not None:
         return  # settled by an earlier answer (two checks were sent); this one must not settle it again
     if not event.ok:
-        payment.check(f"the terminal could not be asked ({event.error}: {event.message}); "
-                      f"check again with POST /api/v1/payments/{payment.payment_id}/check", now)
+        _missed(payment, event, clock)
         return
     last = detail.get("last") or {}
     receipt = last.get("receipt_no")
@@ -186,6 +244,7 @@ def _charged(payment: Payment, facts: dict, uow: UnitOfWork, clock: Clock) -> No
         return
     payment.check("the card was charged but the order no longer needs it; reversing", clock())
     if payment.receipt_no:
+        payment.next_check_at = None
         _queue(uow, clock, payment, "reverse", receipt_no=payment.receipt_no)
 
 
@@ -194,6 +253,8 @@ def _reversed(payment: Payment, event: DeviceJobFinished, uow: UnitOfWork, clock
         payment.error, payment.message = "reversal_failed", (
             f"reversing the charge failed ({event.message}); reverse receipt {payment.receipt_no} on the terminal "
             f"or retry with POST /api/v1/payments/{payment.payment_id}/check")
+        if event.error in RETRY_REVERSAL_ON and payment.state is PaymentState.CHECKING:
+            _missed(payment, event, clock)
         return
     was_for_order = payment.state is PaymentState.APPROVED
     back = payment.reversed(clock())
@@ -222,6 +283,25 @@ def _queue(uow: UnitOfWork, clock: Clock, payment: Payment, operation: str, *, a
     uow.payments.add_job(job.job_id, payment.payment_id, operation, amount)
     payment.job_id = job.job_id
     uow.payments.save(payment)
+
+
+def _agent(devices_seen: tuple[DeviceState, ...] | None, terminal: TerminalRef) -> DeviceState | None:
+    return next((d for d in devices_seen or () if d.device_id == terminal.device_id), None)
+
+
+def _offline_words(pos_device_id: str, terminal: TerminalRef, seen: DeviceState) -> str:
+    name = (f"terminal {terminal.hardware!r} of agent {terminal.device_id!r}" if terminal.hardware
+            else f"the terminal of agent {terminal.device_id!r}")
+    why = f" ({seen.error})" if seen.error else ""
+    return (f"the payment terminal of {pos_device_id} is offline: {name} has been offline since "
+            f"{seen.since.strftime('%H:%M:%S')} UTC{why}. Nothing was sent and nothing was charged. Check that the "
+            "agent's computer is on and connected (passline agent running, network to the hub), then try again; "
+            "meanwhile take another means of payment")
+
+
+def payments_in_doubt(uow: UnitOfWork, limit: int = 20) -> list[Payment]:
+    """Return payments whose result the hub is still asking a terminal about (for the admin page)."""
+    return uow.payments.checking(limit)
 
 
 def _payment(uow: UnitOfWork, payment_id: str) -> Payment:
@@ -266,8 +346,12 @@ def payment_view(payment: Payment) -> dict[str, Any]:
             "masked_pan": payment.masked_pan, "brand": payment.brand, "auth_code": payment.auth_code,
             "receipt_no": payment.receipt_no, "trace_no": payment.trace_no, "terminal_id": payment.terminal_id,
             "card_token": payment.card_token, "error": payment.error, "message": payment.message,
-            "created_at": payment.created_at.isoformat().replace("+00:00", "Z"),
-            "updated_at": payment.updated_at.isoformat().replace("+00:00", "Z") if payment.updated_at else None}
+            "checks": payment.checks, "next_check_at": _iso(payment.next_check_at),
+            "created_at": _iso(payment.created_at), "updated_at": _iso(payment.updated_at)}
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat().replace("+00:00", "Z") if at is not None else None
 
 
 def notify_payment(event: PaymentChanged, notify: Notify) -> None:
@@ -280,6 +364,7 @@ COMMAND_HANDLERS = {
     RequestPayment: request_payment,
     RefundPayment: refund_payment,
     CheckPayment: check_payment,
+    RetryPaymentChecks: retry_payment_checks,
 }
 
 WITHIN_TRANSACTION = {

@@ -134,6 +134,10 @@ class PaymentRepository(abc.ABC):
         """Return an order's payments, oldest first."""
 
     @abc.abstractmethod
+    def checking(self, limit: int) -> list[Payment]:
+        """Return payments in `checking` (result lost, terminal being asked), oldest first."""
+
+    @abc.abstractmethod
     def add_job(self, job_id: str, payment_id: str, operation: str, amount: int | None = None) -> None:
         """Remember that a terminal job works for a payment."""
 

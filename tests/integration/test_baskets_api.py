@@ -83,6 +83,22 @@ def test_meal_deal_is_one_price_and_each_part_goes_to_its_station(client):
     assert sum(line["total"]["amount"] for line in body["lines"]) == 1290
 
 
+def test_meal_deal_is_taxed_part_by_part_and_the_order_keeps_the_shares(client):
+    lines = [{"sku": "MEAL-DEAL", "qty": 1}]
+    basket = price(client, lines)
+    parts = [(p["sku"], p["net"]["amount"], p["tax_codes"]) for p in basket["lines"][0]["parts"]]
+    # 12.90 over 9.90 / 3.90 / 3.20 of parts; 7 % VAT in 7.51 + 2.96, 19 % in 2.43.
+    assert parts == [("BURGER", 751, ["VAT7"]), ("FRIES", 296, ["VAT7"]), ("COLA", 243, ["VAT19"])]
+    assert {t["code"]: t["amount"]["amount"] for t in basket["taxes"]} == {"VAT7": 68, "VAT19": 39}
+    data = order_data(lines=lines)
+    assert client.post("/api/v1/orders", json=data).status_code == 201
+    stored = client.get(f"/api/v1/orders/{data['order_id']}").get_json()
+    assert stored["tax"] == basket["tax"] == {"amount": 107, "currency": "EUR"}
+    assert stored["pricing"]["lines"][0]["parts"] == basket["lines"][0]["parts"]
+    assert [(line["sku"], line["total"]["amount"]) for line in stored["lines"]] == [
+        ("BURGER", 751), ("FRIES", 296), ("COLA", 243)]
+
+
 def test_replies_follow_the_documented_contracts(client):
     from hub.contracts.pricing import Availability, PricedBasketOut
 

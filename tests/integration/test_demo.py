@@ -45,6 +45,9 @@ def test_demo_prints_where_to_look_and_takes_simulated_orders_from_every_origin(
         assert origins == {"kiosk", "counter", "app", "web", "phone", "marketplace"}, output[-3000:]
         assert {d["device_id"] for d in devices} >= {"kiosk-1", "counter-1", "gateway-marketplace"}
         assert f"Admin and health  http://127.0.0.1:{http_port}/admin" in output
+        assert f"Order-ready board http://127.0.0.1:{http_port}/displays/board" in output
+        board = urllib.request.urlopen(f"http://127.0.0.1:{http_port}/displays/board", timeout=5).read().decode()
+        assert "Ready" in board
         assert f"MQTT broker       mqtt://127.0.0.1:{broker_port}" in output
         assert "24 catalog items" in output
     finally:

@@ -200,3 +200,62 @@ def test_charge_made_after_the_hub_gave_up_is_reversed(store, patient_till, monk
     assert simulator.charges() == []  # the charge the agent found for an expired job was reversed
     assert [e.kind for e in simulator.journal] == ["payment", "reversal"]
     assert order_state(client, order) == "unpaid"
+
+
+def payment_now(client, payment_id: str) -> dict:
+    return client.get(f"/api/v1/payments/{payment_id}").json
+
+
+def test_checks_go_on_until_the_terminal_is_back_and_then_settle_with_one_charge(store, tmp_path, mosquitto, monkeypatch):
+    from hub.domain import payments as domain
+    from hub.services import payments
+
+    monkeypatch.setattr(payments, "PAY_ANSWER_WITHIN_S", 2.0)
+    monkeypatch.setattr(payments, "CHECK_ANSWER_WITHIN_S", 1.0)
+    monkeypatch.setattr(domain, "CHECK_BACKOFF_S", (0.5, 1.0))
+    monkeypatch.setattr(domain, "CHECK_EVERY_S", 1.0)
+    _, client, _ = store
+    simulator = ZvtTerminalSimulator()
+    line = TcpTerminal(simulator, port=0).start()
+    port = line.port
+    config = write_agent_config(
+        tmp_path / "agent.toml", device_id=AGENT, store="test", mqtt_url=mosquitto.url, spool_dir=tmp_path / "spool",
+        hardware=[{"name": "terminal", "type": "zvt", "connection": line.url, "completion_timeout_s": 60.0,
+                   "recovery_window_s": 1.0, "health_interval_s": 0}])
+    agent = AgentProcess(config).start()
+    try:
+        wait_online(client, AGENT)
+        order, payment_id = start_hanging_payment(client, simulator)
+        agent.kill()  # the customer pays while the agent is dead ...
+        wait_until(lambda: len(simulator.charges()) == 1, what="the abandoned transaction to charge")
+        line.stop()  # ... and then the terminal goes off too
+        wait_until(lambda: payment_now(client, payment_id)["checks"] >= 3, what="three unanswered checks")
+        shown = payment_now(client, payment_id)
+        assert shown["state"] == "checking" and order_state(client, order) == "pending"
+        agent = AgentProcess(config).start()  # the agent is back but cannot reach the terminal: checks go on
+        wait_until(lambda: "cannot reach the terminal" in (payment_now(client, payment_id)["message"] or ""),
+                   what="a check answered 'terminal unreachable'")
+        assert payment_now(client, payment_id)["state"] == "checking"
+        line = TcpTerminal(simulator, port=port).start()  # the terminal is back
+        payment = wait_final(client, payment_id)
+    finally:
+        agent.stop()
+        line.stop()
+    assert payment["state"] == "approved" and payment["receipt_no"] == simulator.charges()[0].receipt_no
+    assert payment["next_check_at"] is None and payment["checks"] >= 4
+    assert order_state(client, order) == "paid"
+    assert [e.kind for e in simulator.journal] == ["payment"] and len(simulator.charges()) == 1
+
+
+def test_a_till_whose_agent_went_offline_is_refused_at_once_and_nothing_reaches_the_terminal(store, patient_till):
+    _, client, _ = store
+    simulator, agent = patient_till
+    agent.stop()
+    wait_until(lambda: any(d["device_id"] == AGENT and not d["online"] for d in client.get("/api/v1/devices").json["devices"]),
+               what="the hub to see the agent offline")
+    order = new_order(client)
+    refused = client.post(f"/api/v1/orders/{order['order_id']}/payments", json={"device_id": KIOSK})
+    assert (refused.status_code, refused.json["code"]) == (503, "terminal_offline")
+    assert KIOSK in refused.json["message"] and AGENT in refused.json["message"]
+    assert client.get(f"/api/v1/orders/{order['order_id']}/payments").json["card_payments"] == []
+    assert order_state(client, order) == "unpaid" and simulator.journal == []

@@ -29,7 +29,7 @@ def test_the_document_has_the_four_kinds_of_example():
 
 
 def test_every_worked_example_prices_as_documented(client):
-    assert len(examples()) == 6
+    assert len(examples()) == 7
     for heading, basket, expected in examples():
         body = client.post("/api/v1/baskets/price", json=basket).get_json()
         got = {
@@ -39,4 +39,9 @@ def test_every_worked_example_prices_as_documented(client):
             "total": body["total"]["amount"],
             "hints": [h["message"] for h in body["hints"]],
         }
+        parts = [part for line in body["lines"] for part in line["parts"]]
+        if parts:  # a basket with a bundle must show how its price was shared over the parts
+            got["shares"] = {}
+            for part in parts:
+                got["shares"][part["sku"]] = got["shares"].get(part["sku"], 0) + part["net"]["amount"]
         assert got == expected, f"docs/pricing.md, example under '{heading}': {json.dumps(basket)}"

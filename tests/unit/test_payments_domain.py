@@ -50,3 +50,32 @@ def test_declined_and_cancelled_end_with_nothing_charged():
         p = payment()
         p.end(state, state.value, "x", NOW)
         assert not p.open and p.net_charged == 0
+
+
+def test_check_delay_backs_off_then_stays_at_two_minutes():
+    from hub.domain.payments import check_delay
+
+    assert [check_delay(n).total_seconds() for n in (1, 2, 3, 4, 5, 50)] == [10, 30, 60, 120, 120, 120]
+
+
+def test_a_missed_check_schedules_the_next_and_says_when():
+    from datetime import timedelta
+
+    p = payment()
+    p.check("lost", NOW)
+    p.asking()
+    p.asking()
+    at = p.check_missed("the agent cannot reach the terminal", NOW)
+    assert (p.state, p.checks, at, p.next_check_at) == (PaymentState.CHECKING, 2, NOW + timedelta(seconds=30), at)
+    assert p.message == "check 2 got no answer (the agent cannot reach the terminal); the hub asks the terminal again at 12:00:30 UTC"
+    p.asking()
+    assert p.next_check_at is None and p.checks == 3
+
+
+def test_settling_a_payment_clears_its_next_check():
+    p = payment()
+    p.check("lost", NOW)
+    p.asking()
+    p.check_missed("no answer", NOW)
+    p.approve({"receipt_no": "0001"}, NOW)
+    assert p.next_check_at is None and not p.open

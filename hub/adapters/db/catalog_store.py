@@ -101,7 +101,7 @@ def item_document(item: CatalogItem) -> dict[str, Any]:
         "parts": [{"sku": p.sku, "qty": p.qty} for p in item.parts],
         "variant_of": item.variant_of, "variant": dict(item.variant), "allergens": list(item.allergens),
         "dietary": list(item.dietary), "image": item.image, "gtin": item.gtin,
-        "serial_tracked": item.serial_tracked, "available": item.available,
+        "serial_tracked": item.serial_tracked, "available": item.available, "bin": item.bin,
     }
     return doc
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from hub.adapters.db import schema
 from hub.domain.money import Money
@@ -125,6 +125,16 @@ class SqlOrderRepository(OrderRepository):
             _UPDATE_TICKET,
             [{"tid": t.ticket_id, "status": t.status.value, **_ticket_state(t)} for t in order.tickets],
         )
+        if order.lines_changed:
+            self._rewrite_lines(order)
+
+    def _rewrite_lines(self, order: Order) -> None:
+        """Store an order's edited lines (a short pick) with its new price."""
+        self._db.execute(delete(schema.order_lines).where(schema.order_lines.c.order_id == order.order_id))
+        self._db.execute(_INSERT_LINES, [_line_row(order.order_id, no, line) for no, line in enumerate(order.lines)])
+        self._db.execute(update(schema.orders).where(schema.orders.c.order_id == order.order_id).values(
+            total_amount=order.total.amount, tax_amount=order.tax.amount, pricing=order.pricing))
+        order.lines_changed = False
 
     def next_number(self, business_day: date) -> int:
         """Return the next order sequence of a business day, starting at 1."""
@@ -257,6 +267,13 @@ _UPDATE_TICKET = (
     .where(schema.tickets.c.ticket_id == bindparam("tid"))
     .values(status=bindparam("status"), **{name: bindparam(name) for name in _TICKET_STATE})
 )
+
+
+def _line_row(order_id: str, line_no: int, line: OrderLine) -> dict:
+    """Return an order line as column values."""
+    return {"order_id": order_id, "line_no": line_no, "sku": line.sku, "name": line.name, "qty": line.qty,
+            "modifiers": list(line.modifiers), "note": line.note, "unit_amount": line.unit_price.amount,
+            "tax_rate_bp": line.tax_rate_bp, "station": line.station, "prep_seconds": line.prep_seconds}
 
 
 def _ticket_state(ticket: Ticket) -> dict:

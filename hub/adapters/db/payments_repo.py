@@ -10,7 +10,7 @@ from hub.services.ports import PaymentRepository
 
 _FIELDS = ("order_id", "amount", "currency", "pos_device_id", "job_id", "masked_pan", "brand", "auth_code",
            "receipt_no", "trace_no", "terminal_id", "card_token", "refunded_amount", "error", "message",
-           "created_at", "updated_at")
+           "created_at", "updated_at", "checks", "next_check_at")
 
 
 def _row(payment: Payment) -> dict:
@@ -44,6 +44,11 @@ class SqlPaymentRepository(PaymentRepository):
 
     def for_order(self, order_id: str) -> list[Payment]:
         rows = self._c.execute(select(payments).where(payments.c.order_id == order_id).order_by(payments.c.created_at))
+        return [_payment(row._mapping) for row in rows]
+
+    def checking(self, limit: int) -> list[Payment]:
+        rows = self._c.execute(select(payments).where(payments.c.state == PaymentState.CHECKING.value)
+                               .order_by(payments.c.created_at).limit(limit))
         return [_payment(row._mapping) for row in rows]
 
     def add_job(self, job_id: str, payment_id: str, operation: str, amount: int | None = None) -> None:

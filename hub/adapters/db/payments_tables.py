@@ -30,7 +30,11 @@ payments = Table(
     Column("message", String(500)),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime()),
+    # Added by 0007_payment_checks: how often the terminal was asked about a lost result, and when next.
+    Column("checks", Integer, nullable=False, server_default="0"),
+    Column("next_check_at", UtcDateTime()),
     Index("ix_payments_terminal_receipt", "terminal_id", "receipt_no"),
+    Index("ix_payments_state", "state"),
 )
 
 payment_jobs = Table(

@@ -17,7 +17,7 @@ from hub.contracts.validation import first_error
 from hub.domain import kitchen_messages as km
 from hub.domain.errors import OrderRefused
 from hub.domain.kitchen import RECALL_LIMIT, RECALL_WINDOW, KitchenSettings
-from hub.domain.kitchen_views import card, valid_view
+from hub.domain.kitchen_views import card, shelf_of, valid_view
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,9 @@ _ACTION_COMMANDS = {
     ActionKind.EXPO_BUMP: km.BumpExpo,
     ActionKind.HAND_OVER: km.HandOverOrder,
     ActionKind.CANCEL: km.CancelOrder,
+    ActionKind.PICK: km.PickItem,
+    ActionKind.SHORT: km.ShortPickLine,
+    ActionKind.PACK: km.PackTicket,
 }
 
 
@@ -50,10 +53,18 @@ def to_command(action: DisplayAction) -> Any:
         if not action.ticket_id:
             raise ValueError(f"ticket_id is required for {action.kind.value}")
         fields.update(ticket_id=action.ticket_id, version=action.version)
-    if cls is km.BumpItem:
+    if "line_no" in cls.__dataclass_fields__:
         if action.line_no is None:
-            raise ValueError("line_no is required for bump_item")
+            raise ValueError(f"line_no is required for {action.kind.value}")
         fields["line_no"] = action.line_no
+    if cls is km.PickItem:
+        fields["sku"] = action.sku
+    if cls is km.ShortPickLine:
+        if action.remedy is None:
+            raise ValueError("remedy (remove or substitute) is required for short")
+        if action.remedy == "substitute" and not action.substitute:
+            raise ValueError("substitute (a SKU or barcode) is required to substitute")
+        fields.update(remedy=action.remedy, substitute=action.substitute)
     return cls(**fields)
 
 
@@ -106,7 +117,9 @@ class DisplaySockets:
         with self._hub.uow_factory() as uow:
             seq = uow.displays.current_seq(view)  # read first: a later change is sent with a higher number
             orders = uow.orders.display_orders()
-        cards = [c for c in (card(order, view) for order in orders) if c is not None]
+            catalog = uow.catalog() if view.startswith("kds:") else None
+        shelves = (shelf_of(catalog, order) if catalog is not None else None for order in orders)
+        cards = [c for c in (card(order, view, shelf) for order, shelf in zip(orders, shelves)) if c is not None]
         cards.sort(key=lambda c: c["rank"])
         station = view.partition(":")[2]
         yellow, red = self._settings.colours_for(station)

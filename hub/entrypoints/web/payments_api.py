@@ -11,9 +11,20 @@ from hub.contracts.payments import PaymentRequest, RefundRequest, TerminalAssign
 from hub.contracts.validation import all_errors
 from hub.domain.payments import AssignTerminal, CheckPayment, PaymentRefused, RefundPayment, RequestPayment, TerminalRef
 from hub.entrypoints.web.app import hub_of
-from hub.services.payments import payment_summary, payment_view
+from hub.services.payments import payment_summary, payment_view, payments_in_doubt
 
 blueprint = Blueprint("payments_api", __name__, url_prefix="/api/v1")
+
+
+@blueprint.app_context_processor
+def _payment_checks():
+    """Let the admin page list payments still in `checking` (called only by templates that want it)."""
+
+    def payments_checking() -> list[dict]:
+        with hub_of(current_app).uow_factory() as uow:
+            return [payment_view(p) for p in payments_in_doubt(uow)]
+
+    return {"payments_checking": payments_checking}
 
 
 def _error(status: int, code: str, message: str, field: str | None = None, **extra):
@@ -76,10 +87,12 @@ def post_payment(order_id: str):
     if problem:
         return problem
     payment_id = str(body.payment_id or uuid.uuid4())
-    payment, problem = _handle(RequestPayment(payment_id, order_key, body.device_id, body.amount))
+    seen = tuple(hub_of(current_app).presence.devices())  # an offline terminal agent is refused at once
+    payment, problem = _handle(RequestPayment(payment_id, order_key, body.device_id, body.amount, seen))
     if problem:
         return problem
-    return jsonify(payment_view(payment)), 202
+    agent_seen = any(d.device_id == payment.terminal.device_id for d in seen)
+    return jsonify({**payment_view(payment), "terminal_seen": agent_seen}), 202
 
 
 @blueprint.get("/payments/<payment_id>")
