@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import bindparam, Connection, delete, insert, select, update
 
 from hub.adapters.db import commerce_tables as ct
 from hub.adapters.db.catalog_store import PROMOTIONS_KEY, CatalogCache, bump_counter, get_setting
@@ -22,15 +22,28 @@ def _code_hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
+# Built once: an UPDATE compiled per order cost more than the order's own INSERTs.
+_COUNT_USES = (
+    update(ct.promotions)
+    .where(ct.promotions.c.promo_id == bindparam("pid"))
+    .values(uses=ct.promotions.c.uses + bindparam("delta"))
+)
+
+
 class SqlCommerceRepository(CommerceRepository):
     """Commerce state in the commerce tables, on the unit of work's connection."""
 
     def __init__(self, connection: Connection, cache: CatalogCache) -> None:
         self._db = connection
         self._cache = cache
+        # Read once per unit of work (a batch of orders) and kept current by this repository's own writes.
+        self._promotions: list[Promotion] | None = None
+        self._sold_out: set[str] | None = None
 
     def promotions(self) -> tuple[list[Promotion], dict[str, int]]:
-        promos = self._cache.promotions(self._db)
+        if self._promotions is None:
+            self._promotions = self._cache.promotions(self._db)
+        promos = self._promotions
         limited = [p.promo_id for p in promos if p.usage_limit is not None and p.active]
         uses: dict[str, int] = {}
         if limited:
@@ -41,12 +54,13 @@ class SqlCommerceRepository(CommerceRepository):
     def set_promotion_active(self, promo_id: str, active: bool) -> bool:
         done = self._db.execute(update(ct.promotions).where(ct.promotions.c.promo_id == promo_id).values(active=active))
         bump_counter(self._db, PROMOTIONS_KEY)
+        self._promotions = None
         return done.rowcount == 1
 
     def count_uses(self, promo_ids: Iterable[str], delta: int) -> None:
-        for promo_id in promo_ids:
-            self._db.execute(update(ct.promotions).where(ct.promotions.c.promo_id == promo_id)
-                             .values(uses=ct.promotions.c.uses + delta))
+        rows = [{"pid": promo_id, "delta": delta} for promo_id in promo_ids]
+        if rows:
+            self._db.execute(_COUNT_USES, rows)
 
     def stock(self, skus: Iterable[str] | None = None) -> dict[tuple[str, str], StockLevel]:
         query = select(ct.stock_levels)
@@ -87,12 +101,16 @@ class SqlCommerceRepository(CommerceRepository):
                              .values(status=status, order_id=order_id))
 
     def sold_out(self) -> set[str]:
-        return set(self._db.execute(select(ct.sold_out.c.sku)).scalars())
+        if self._sold_out is None:
+            self._sold_out = set(self._db.execute(select(ct.sold_out.c.sku)).scalars())
+        return set(self._sold_out)
 
     def mark_sold_out(self, sku, sold_out, by, at) -> None:
         self._db.execute(delete(ct.sold_out).where(ct.sold_out.c.sku == sku))
         if sold_out:
             self._db.execute(insert(ct.sold_out).values(sku=sku, since=at, by=by))
+        if self._sold_out is not None:
+            (self._sold_out.add if sold_out else self._sold_out.discard)(sku)
 
     def setting(self, key: str, default: Any) -> Any:
         return get_setting(self._db, key, default)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Column, Connection, Integer, String, Table, bindparam, insert, select, update
@@ -33,9 +34,12 @@ _UPDATE_SEQ = update(display_sequences).where(display_sequences.c.view == bindpa
 class SqlDisplayStore(DisplayStore):
     """Sequences in `display_sequences`, applied actions in `display_actions`."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, before_read: Callable[[], None] = lambda: None) -> None:
         self._db = connection
+        self._before_read = before_read  # writes the unit of work's new orders, so queries over tickets see them
         self._seqs: dict[str, int] = {}
+        # A batch of orders numbers many changes per view; one UPDATE per view at commit, not one per change.
+        self._dirty: set[str] = set()
 
     def next_seq(self, view: str) -> int:
         """Return the next change number of a view, starting at 1."""
@@ -46,11 +50,19 @@ class SqlDisplayStore(DisplayStore):
                 self._db.execute(insert(display_sequences), {"view": view, "seq": 0})
                 last = 0
         self._seqs[view] = last + 1
-        self._db.execute(_UPDATE_SEQ, {"v": view, "seq": last + 1})
+        self._dirty.add(view)
         return last + 1
+
+    def flush(self) -> None:
+        """Write each view's last number once; called by the unit of work just before it commits."""
+        if self._dirty:
+            self._db.execute(_UPDATE_SEQ, [{"v": view, "seq": self._seqs[view]} for view in sorted(self._dirty)])
+            self._dirty.clear()
 
     def current_seq(self, view: str) -> int:
         """Return a view's last change number (0 when it never changed)."""
+        if view in self._seqs:
+            return self._seqs[view]
         return self._db.execute(_SELECT_SEQ, {"view": view}).scalar() or 0
 
     def applied(self, action_id: str) -> bool:
@@ -64,6 +76,7 @@ class SqlDisplayStore(DisplayStore):
 
     def recently_bumped(self, station: str, since: datetime, limit: int) -> list[str]:
         """Return the order ids of a station's tickets bumped since a time, newest first."""
+        self._before_read()
         tickets = schema.tickets
         rows = self._db.execute(
             select(tickets.c.order_id)
@@ -75,6 +88,7 @@ class SqlDisplayStore(DisplayStore):
 
     def due_orders(self, now: datetime) -> list[str]:
         """Return the ids of open orders with a waiting, unheld ticket due to fire by now."""
+        self._before_read()
         tickets, orders = schema.tickets, schema.orders
         rows = self._db.execute(
             select(tickets.c.order_id).distinct()

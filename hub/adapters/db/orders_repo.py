@@ -36,6 +36,9 @@ class SqlOrderRepository(OrderRepository):
     def __init__(self, connection: Connection) -> None:
         self._db = connection
         self._seen: dict[str, Order] = {}
+        # New orders are written together at flush(): one INSERT per table for a whole batch, and the
+        # reactions to their acceptance (ticket firing times) land in those rows instead of an UPDATE each.
+        self._pending: dict[str, Order] = {}
         self._numbers: dict[date, int] = {}
 
     def seen(self) -> list[Order]:
@@ -43,54 +46,20 @@ class SqlOrderRepository(OrderRepository):
         return list(self._seen.values())
 
     def add(self, order: Order) -> None:
-        """Store a new order with its lines and tickets."""
-        deadline_in_queue, _ = queue_key(order.deadline, order.rush, 0)
-        total = order.total
-        self._db.execute(
-            _INSERT_ORDER,
-            {
-                "order_id": order.order_id,
-                "number": order.number,
-                "business_day": order.business_day,
-                "origin": order.origin,
-                "fulfilment": order.fulfilment,
-                "status": order.status.value,
-                "total_amount": total.amount,
-                "tax_amount": order.tax.amount,
-                "currency": total.currency,
-                "loyalty_id": order.loyalty_id,
-                "promised_at": order.promised_at,
-                "rush": order.rush,
-                "received_at": order.received_at,
-                "deadline": order.deadline,
-                "queue_at": deadline_in_queue,
-                "fingerprint": order.fingerprint,
-                "source": order.source,
-                "pricing": order.pricing,
-            },
-        )
-        self._db.execute(
-            _INSERT_LINES,
-            [
-                {
-                    "order_id": order.order_id,
-                    "line_no": line_no,
-                    "sku": line.sku,
-                    "name": line.name,
-                    "qty": line.qty,
-                    "modifiers": list(line.modifiers),
-                    "note": line.note,
-                    "unit_amount": line.unit_price.amount,
-                    "tax_rate_bp": line.tax_rate_bp,
-                    "station": line.station,
-                    "prep_seconds": line.prep_seconds,
-                }
-                for line_no, line in enumerate(order.lines)
-            ],
-        )
-        self._db.execute(
-            _INSERT_TICKETS,
-            [
+        """Take a new order; its rows are written at flush(), with whatever the batch's reactions set on it."""
+        self._seen[order.order_id] = order
+        self._pending[order.order_id] = order
+
+    def flush(self) -> None:
+        """Write new orders and each day's last number; called before reads and just before the commit."""
+        if self._pending:
+            pending = list(self._pending.values())
+            self._pending.clear()
+            self._db.execute(_INSERT_ORDER, [_order_row(order) for order in pending])
+            self._db.execute(_INSERT_LINES, [
+                _line_row(order.order_id, line_no, line) for order in pending for line_no, line in enumerate(order.lines)
+            ])
+            self._db.execute(_INSERT_TICKETS, [
                 {
                     "ticket_id": ticket.ticket_id,
                     "order_id": order.order_id,
@@ -99,10 +68,11 @@ class SqlOrderRepository(OrderRepository):
                     "status": ticket.status.value,
                     **_ticket_state(ticket),
                 }
+                for order in pending
                 for position, ticket in enumerate(order.tickets)
-            ],
-        )
-        self._seen[order.order_id] = order
+            ])
+        if self._numbers:
+            self._db.execute(_UPDATE_NUMBER, [{"day": day.isoformat(), "last": last} for day, last in self._numbers.items()])
 
     def get(self, order_id: str) -> Order | None:
         """Return an order by id, or None."""
@@ -117,6 +87,9 @@ class SqlOrderRepository(OrderRepository):
 
     def save(self, order: Order) -> None:
         """Store the changed status of an order and its tickets."""
+        if order.order_id in self._pending:
+            order.lines_changed = False
+            return  # not written yet: flush() writes it as it is by then
         queue_at, _ = queue_key(order.deadline, order.rush, 0)
         self._db.execute(
             _UPDATE_ORDER, {"oid": order.order_id, "status": order.status.value, "rush": order.rush, "queue_at": queue_at}
@@ -146,11 +119,12 @@ class SqlOrderRepository(OrderRepository):
                 self._db.execute(_INSERT_NUMBER, {"business_day": key, "last_sequence": 0})
                 last = 0
         self._numbers[business_day] = last + 1
-        self._db.execute(_UPDATE_NUMBER, {"day": key, "last": last + 1})
         return last + 1
+
 
     def open_orders(self, limit: int = 500) -> list[Order]:
         """Return accepted and in-progress orders in queue order."""
+        self.flush()
         rows = (
             self._db.execute(
                 select(schema.orders)
@@ -165,6 +139,7 @@ class SqlOrderRepository(OrderRepository):
 
     def display_orders(self) -> list[Order]:
         """Return the orders displays show: open, ready, and cancelled ones not yet acknowledged."""
+        self.flush()
         waiting = (
             select(schema.tickets.c.order_id)
             .where(schema.tickets.c.status == TicketStatus.CANCELLED.value, schema.tickets.c.dismissed.is_(False))
@@ -188,6 +163,7 @@ class SqlOrderRepository(OrderRepository):
 
     def count_for_day(self, business_day: date) -> int:
         """Return how many orders a business day has."""
+        self.flush()
         return self._db.execute(
             select(func.count()).select_from(schema.orders).where(schema.orders.c.business_day == business_day.isoformat())
         ).scalar_one()
@@ -267,6 +243,32 @@ _UPDATE_TICKET = (
     .where(schema.tickets.c.ticket_id == bindparam("tid"))
     .values(status=bindparam("status"), **{name: bindparam(name) for name in _TICKET_STATE})
 )
+
+
+def _order_row(order: Order) -> dict:
+    """Return an order's own columns."""
+    deadline_in_queue, _ = queue_key(order.deadline, order.rush, 0)
+    total = order.total
+    return {
+        "order_id": order.order_id,
+        "number": order.number,
+        "business_day": order.business_day,
+        "origin": order.origin,
+        "fulfilment": order.fulfilment,
+        "status": order.status.value,
+        "total_amount": total.amount,
+        "tax_amount": order.tax.amount,
+        "currency": total.currency,
+        "loyalty_id": order.loyalty_id,
+        "promised_at": order.promised_at,
+        "rush": order.rush,
+        "received_at": order.received_at,
+        "deadline": order.deadline,
+        "queue_at": deadline_in_queue,
+        "fingerprint": order.fingerprint,
+        "source": order.source,
+        "pricing": order.pricing,
+    }
 
 
 def _line_row(order_id: str, line_no: int, line: OrderLine) -> dict:

@@ -28,17 +28,22 @@ class SqlPrintingRepository(PrintingRepository):
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+        self._routes: list[PrintRoute] | None = None  # read once per unit of work (a batch of orders)
 
     def routes(self) -> list[PrintRoute]:
-        rows = self._c.execute(select(print_routes).order_by(print_routes.c.document, print_routes.c.place))
-        return [_route(row._mapping) for row in rows]
+        if self._routes is None:
+            rows = self._c.execute(select(print_routes).order_by(print_routes.c.document, print_routes.c.place))
+            self._routes = [_route(row._mapping) for row in rows]
+        return list(self._routes)
 
     def set_route(self, route: PrintRoute) -> None:
         self.remove_route(route.document, route.place)
         self._c.execute(insert(print_routes).values(**_route_row(route)))
+        self._routes = None
 
     def remove_route(self, document: str, place: str) -> bool:
         gone = self._c.execute(delete(print_routes).where(print_routes.c.document == document, print_routes.c.place == place))
+        self._routes = None
         return gone.rowcount > 0
 
     def _row(self, request: PrintRequest) -> dict:

@@ -31,7 +31,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._connection = self._engine.connect()
         self._connection.begin()
         self.orders = SqlOrderRepository(self._connection)
-        self.displays = SqlDisplayStore(self._connection)
+        self.displays = SqlDisplayStore(self._connection, before_read=self.orders.flush)
         self.device_jobs = SqlDeviceJobRepository(self._connection)
         self.printing = SqlPrintingRepository(self._connection)
         self.payments = SqlPaymentRepository(self._connection)
@@ -57,6 +57,9 @@ class SqlUnitOfWork(UnitOfWork):
     def commit(self) -> None:
         """Make everything done in this unit durable."""
         assert self._connection is not None
+        # Counters are kept in memory during a batch and written once here, in the same transaction.
+        self.orders.flush()
+        self.displays.flush()
         self._connection.commit()
 
     def rollback(self) -> None:
