@@ -107,6 +107,10 @@ class Agent:
         elif message.type == ACK and message.re is not None:
             self.spool.ack(str(message.re))
         elif message.type == "error":
+            if message.data.get("code") == "internal":
+                # The hub could not store it this time ("send it again"): keep it; the outbox re-sends it.
+                logger.warning("hub could not store an event yet: %s", message.data.get("message"))
+                return
             logger.warning("hub refused an event: %s", message.data.get("message"))
             if message.re is not None:
                 self.spool.ack(str(message.re))  # resending a refused event would be refused again

@@ -6,11 +6,13 @@ job id is recognised here, so it is done once. An event stays until the hub's ac
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from hub.contracts.jobs import JobOut
@@ -50,6 +52,17 @@ class Spool:
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
 
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Run statements as one transaction: the connection is in autocommit mode, so `with db:` alone is not one."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
     def close(self) -> None:
         """Close the file."""
         with self._lock:
@@ -57,7 +70,7 @@ class Spool:
 
     def add_job(self, job: JobOut, target: str = "") -> bool:
         """Store a job for the hardware named target; return False for a job id seen before (its result is then sent again)."""
-        with self._lock, self._db:
+        with self._lock, self._transaction():
             row = self._db.execute("SELECT state, result_event FROM jobs WHERE job_id = ?", (str(job.job_id),)).fetchone()
             if row is None:
                 self._db.execute("INSERT INTO jobs (job_id, target, body, state, received_at) VALUES (?, ?, ?, 'queued', ?)",
@@ -86,12 +99,12 @@ class Spool:
 
     def start_job(self, job_id: str) -> None:
         """Mark a job as handed to the hardware."""
-        with self._lock, self._db:
+        with self._lock, self._transaction():
             self._db.execute("UPDATE jobs SET state = 'running' WHERE job_id = ?", (job_id,))
 
     def finish_job(self, job_id: str, result: dict) -> None:
         """Mark a job done and queue its result event, in one transaction."""
-        with self._lock, self._db:
+        with self._lock, self._transaction():
             self._db.execute("INSERT INTO events (event_id, payload, created_at) VALUES (?, ?, ?)",
                              (result["id"], json.dumps(result), time.time()))
             self._db.execute("UPDATE jobs SET state = 'done', result_event = ?, finished_at = ? WHERE job_id = ?",
@@ -99,7 +112,7 @@ class Spool:
 
     def add_event(self, event: dict) -> None:
         """Queue an event for the hub."""
-        with self._lock, self._db:
+        with self._lock, self._transaction():
             self._db.execute("INSERT INTO events (event_id, payload, created_at) VALUES (?, ?, ?)",
                              (event["id"], json.dumps(event), time.time()))
 
@@ -114,12 +127,12 @@ class Spool:
 
     def mark_sent(self, event_id: str) -> None:
         """Record when an event was last published."""
-        with self._lock, self._db:
+        with self._lock, self._transaction():
             self._db.execute("UPDATE events SET sent_at = ? WHERE event_id = ?", (time.time(), event_id))
 
     def ack(self, event_id: str) -> bool:
         """Record the hub's ack; return False when no unacked event has that id."""
-        with self._lock, self._db:
+        with self._lock, self._transaction():
             return self._db.execute("UPDATE events SET acked = 1 WHERE event_id = ? AND acked = 0", (event_id,)).rowcount == 1
 
     def counts(self) -> dict:
@@ -132,6 +145,6 @@ class Spool:
     def prune(self) -> None:
         """Forget long-finished jobs and acked events."""
         cutoff = time.time() - KEEP_DONE_S
-        with self._lock, self._db:
+        with self._lock, self._transaction():
             self._db.execute("DELETE FROM jobs WHERE state = 'done' AND finished_at < ?", (cutoff,))
             self._db.execute("DELETE FROM events WHERE acked = 1 AND created_at < ?", (cutoff,))

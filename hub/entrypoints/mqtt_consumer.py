@@ -127,19 +127,26 @@ class MqttConsumer:
         a racing writer done). Any other error is a bug for that one order; its sender gets
         `internal` and a dead-letter copy, so one bad order cannot stall the store.
         """
+        outcomes: list = [None] * len(commands)
+        waiting = list(range(len(commands)))  # positions whose commands are not committed yet
         while True:
             try:
-                outcomes = self._bus.handle_batch(commands)
+                results = self._bus.handle_batch([commands[i] for i in waiting])
             except RETRYABLE as exc:
-                outcomes = [exc] * len(commands)
+                results = [exc] * len(waiting)
             except Exception as exc:  # noqa: BLE001 - answered as internal, never stops the hub
                 logger.exception("an order could not be handled")
-                return [exc] * len(commands)
-            if not all(isinstance(o, RETRYABLE) for o in outcomes):
+                results = [exc] * len(waiting)
+            for position, result in zip(waiting, results):
+                outcomes[position] = result
+            # Only the commands the database refused are tried again; the committed ones keep their answers.
+            waiting = [i for i in waiting if isinstance(outcomes[i], RETRYABLE)]
+            if not waiting:
                 return outcomes
             if self._stopping.is_set():
                 raise RuntimeError("stopping with an uncommitted batch; the broker will redeliver it")
-            logger.error("the database refused %d orders (%s); retrying in %.1f s", len(commands), outcomes[0], RETRY_DELAY_S)
+            logger.error("the database refused %d of %d messages (%s); retrying in %.1f s",
+                         len(waiting), len(commands), outcomes[waiting[0]], RETRY_DELAY_S)
             self._stopping.wait(RETRY_DELAY_S)
 
     def _answer(self, message: ReceivedMessage, device_id: str, outcome: object, envelope_id: str) -> dict:

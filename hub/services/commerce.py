@@ -15,6 +15,7 @@ from hub.domain.errors import Unavailable
 from hub.domain.loyalty import Member
 from hub.domain.orders import Order
 from hub.domain.pricing import REWARD_ID, PricedBasket, PricingRequest, price_basket
+from hub.domain.stock import StockLevel
 from hub.services.commerce_ports import loyalty_program
 from hub.services.ports import UnitOfWork
 
@@ -128,18 +129,28 @@ def release_units(uow: UnitOfWork, catalog: Catalog, sku: str, qty: int, order_i
     return qty
 
 
+def ensure_reservable(uow: UnitOfWork, catalog: Catalog, sku: str, qty: int, channel: str) -> StockLevel | None:
+    """Refuse, before anything is written, units the channel may not sell; return the stock level (None: untracked)."""
+    item = catalog.get(sku)
+    location = _location(catalog)
+    level = uow.commerce.stock([sku]).get((sku, location)) if item and item.stock_tracked else None
+    if level is None:
+        return None
+    left = level.available(uow.commerce.setting("safety_stock", {}).get(channel, 0))
+    if qty > left:
+        raise Unavailable(f"substitute: {item.name} ({sku}) " + ("is sold out" if left == 0 else f"has only {left} left"),
+                          "substitute")
+    return level
+
+
 def reserve_units(uow: UnitOfWork, catalog: Catalog, sku: str, qty: int, order_id: str, channel: str,
                   now: datetime) -> None:
     """Hold units for a line added to an accepted order, refusing when the channel may not sell that many."""
     item = catalog.get(sku)
     location = _location(catalog)
-    level = uow.commerce.stock([sku]).get((sku, location)) if item and item.stock_tracked else None
+    level = ensure_reservable(uow, catalog, sku, qty, channel)
     if level is None:
         return
-    left = level.available(uow.commerce.setting("safety_stock", {}).get(channel, 0))
-    if qty > left:
-        raise Unavailable(f"substitute: {item.name} ({sku}) " + ("is sold out" if left == 0 else f"has only {left} left"),
-                          "substitute")
     level.reserve(qty)
     uow.commerce.save_stock(level)
     serials = None

@@ -104,6 +104,10 @@ def short_pick_line(command: km.ShortPickLine, uow: UnitOfWork, clock: Clock, ki
         substitute = catalog.with_sold_out(uow.commerce.sold_out()).item(found.sku, "substitute")
     plan = kitchen_pick.plan_short(order, ticket, command.line_no, command.remedy, substitute, command.version,
                                    catalog, now)
+    if plan.substitute is not None:
+        # A refusal returns as the action's answer and the rest of the batch commits, so refuse before any write.
+        commerce.ensure_reservable(uow, catalog, plan.substitute.sku, plan.missing,
+                                   (order.pricing or {}).get("channel") or order.origin)
     catalog, priced = commerce.reprice(uow, order, plan.requests, store_day.tz)
     lines = price_lines(None, catalog, priced)
     commerce.release_units(uow, catalog, plan.line.sku, plan.missing, order.order_id, now)

@@ -115,6 +115,21 @@ def refund_payment(command: RefundPayment, uow: UnitOfWork, clock: Clock) -> Pay
     payment = _payment(uow, command.payment_id)
     if payment.state is not PaymentState.APPROVED:
         raise PaymentRefused("not_refundable", f"payment {payment.payment_id} is {payment.state.value}, not approved", 409)
+    open_refunds = [
+        job for job in uow.device_jobs.for_order(payment.order_id)
+        if job.kind == PAY and not job.finished and job.payload.get("payment_id") == payment.payment_id
+        and job.payload.get("operation") == "refund"
+    ]
+    if open_refunds:
+        # A refund counts only once its result is back: a second one now (a double click, a retried
+        # request) could give the card back more than it paid.
+        on_its_way = sum(int(job.payload.get("amount", 0)) for job in open_refunds)
+        raise PaymentRefused(
+            "refund_in_progress",
+            f"a refund of {on_its_way} for payment {payment.payment_id} is still on its way to the terminal; "
+            "wait for its result before refunding again",
+            409,
+        )
     left = payment.amount - payment.refunded_amount
     amount = command.amount if command.amount is not None else left
     if amount > left:

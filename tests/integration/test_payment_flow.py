@@ -175,3 +175,19 @@ def test_a_recovered_result_that_belongs_to_another_payment_is_not_a_charge(clie
     assert client.get(f"/api/v1/payments/{second['payment_id']}").json["state"] == "failed"
     assert client.get(f"/api/v1/payments/{first['payment_id']}").json["state"] == "approved"
     assert order_payment(client, order)["paid"] == 400
+
+
+def test_a_second_refund_while_the_first_is_on_its_way_is_refused_so_the_card_gets_back_what_it_paid(client, hub, order):
+    payment = start_payment(client, order)
+    answer(hub, pay_jobs(hub, order["order_id"])[0], True, **card())
+    first = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={})
+    double_click = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={})
+    assert first.status_code == 202
+    assert (double_click.status_code, double_click.json["code"]) == (409, "refund_in_progress")
+    assert "800" in double_click.json["message"]
+    refunds = [j for j in pay_jobs(hub, order["order_id"]) if j.payload["operation"] == "refund"]
+    assert [j.payload["amount"] for j in refunds] == [800]
+    answer(hub, refunds[0], True, operation="refund", result="approved", amount=800)
+    again = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={})
+    assert again.status_code in (409, 422)  # nothing left to refund once the first came back
+    assert len([j for j in pay_jobs(hub, order["order_id"]) if j.payload["operation"] == "refund"]) == 1

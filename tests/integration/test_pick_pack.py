@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from hub.contracts.displays import NAMESPACE
@@ -154,3 +155,25 @@ def test_pick_actions_missing_their_fields_are_refused_with_a_reason(app, client
         "ok": False, "reason": "substitute (a SKU or barcode) is required to substitute"}
     wrong = act(zone, "short", line_no=0, remedy="drop", **ticket)
     assert wrong["ok"] is False and wrong["field"] == "remedy"
+
+
+def test_a_refused_substitute_changes_neither_the_order_nor_the_stock(app, client):
+    zone, _ = screen(app, "kds:pick-a")
+    qty = 99
+    while qty > 0:  # sell every House blend so the substitute has none left
+        taken = client.post("/api/v1/orders", json=order_data(origin="app", fulfilment="pickup",
+                                                             lines=[{"sku": "BEANS-HOUSE-250", "qty": qty}]))
+        if taken.status_code in (200, 201):
+            continue
+        left = re.search(r"has only (\d+) left", taken.get_json()["message"])
+        qty = int(left.group(1)) if left else 0
+    order = pickup(client, {"sku": "BEANS-DECAF-250", "qty": 2}, {"sku": "MUG-PASSLINE", "qty": 1})
+    card = card_of(zone, app, "kds:pick-a", order["order_id"])
+    decaf_before = stock(client)["BEANS-DECAF-250"]
+    for _ in range(2):  # a refused action may be tried again: still nothing moves
+        ack = act(zone, "short", order_id=card["order_id"], ticket_id=card["ticket_id"], version=card["version"],
+                  line_no=line(card, "BEANS-DECAF-250")["line_no"], remedy="substitute", substitute="BEANS-HOUSE-250")
+        assert ack["ok"] is False and "sold out" in ack["reason"]
+        assert stock(client)["BEANS-DECAF-250"] == decaf_before
+    after = card_of(zone, app, "kds:pick-a", order["order_id"])
+    assert [(i["sku"], i["qty"]) for i in after["items"]] == [(i["sku"], i["qty"]) for i in card["items"]]
