@@ -17,6 +17,8 @@ from hub.adapters.db.engine import make_engine
 from hub.adapters.db.unit_of_work import SqlUnitOfWork
 from hub.adapters.kitchen_config import load_kitchen_settings
 from hub.config import Settings
+from hub.contracts import topics
+from hub.contracts.envelope import envelope
 from hub.domain.presence import Presence
 from hub.services import commerce_actions, device_jobs, handlers, kitchen
 from hub.services import printing as printing_service
@@ -68,9 +70,6 @@ class Broadcaster:
         self.connection: Any = None
 
     def __call__(self, kind: str, data: dict[str, Any], *, retain: bool = False) -> None:
-        from hub.contracts import topics
-        from hub.contracts.envelope import envelope
-
         message = envelope(kind, data)
         if retain:
             self._retained[kind] = message
@@ -79,8 +78,6 @@ class Broadcaster:
 
     def attach(self, connection: Any) -> None:
         """Publish through this connection from now on, starting with the retained messages."""
-        from hub.contracts import topics
-
         self.connection = connection
         for kind, message in self._retained.items():
             connection.publish(topics.broadcast(self._store, kind), message, retain=True)

@@ -29,6 +29,14 @@ def prepare_database(settings: Settings) -> None:
     import_catalog(settings, DEMO_CATALOG)
 
 
+def start_hub(settings: Settings):
+    """Bootstrap a hub on a prepared database, start its messaging, and wait until it is connected; return (hub, app)."""
+    hub = bootstrap(settings)
+    app = create_app(hub=hub, start_messaging=True)
+    assert hub.connection.wait_connected(10), hub.connection.last_error
+    return hub, app
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings with a migrated temp database holding the demo catalog."""

@@ -3,53 +3,30 @@
 from __future__ import annotations
 
 import json
-import time
 import queue
+import time
 import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from hub.adapters.db.device_jobs_tables import device_jobs as jobs_table
-from hub.bootstrap import bootstrap, utc_now
+from hub.bootstrap import utc_now
 from hub.contracts import topics
 from hub.contracts.envelope import envelope
 from hub.domain import device_jobs as device_jobs_domain
-from hub.entrypoints.web.app import create_app
 from hub.services.device_jobs import queue_job
-from sqlalchemy import select
-from tests.conftest import make_settings, prepare_database, require_mosquitto
+from tests.integration.test_mqtt_orders import store  # noqa: F401 - the same hub on both brokers
 from tests.support.devices import TestDevice
-from tests.support.mosquitto import dev_broker
 
 STORE = "test"
 
 
-@pytest.fixture(params=["mosquitto", "embedded"])
-def running_hub(request, tmp_path):
-    """A hub with messaging on either broker; yields (hub, broker url)."""
-    broker = None
-    if request.param == "mosquitto":
-        require_mosquitto()
-        broker = dev_broker(tmp_path / "mosquitto")
-        broker.start()
-        settings = make_settings(tmp_path, mqtt_url=broker.url)
-    else:
-        settings = make_settings(tmp_path, broker_host="127.0.0.1", broker_port="0")
-    prepare_database(settings)
-    hub = bootstrap(settings)
-    create_app(hub=hub, start_messaging=True)
-    assert hub.connection.wait_connected(10), hub.connection.last_error
-    yield hub, broker.url if broker else hub.broker.url
-    hub.stop()
-    if broker:
-        broker.stop()
-
-
 @pytest.fixture
-def agent(running_hub):
+def agent(store):
     """A device subscribed to its jobs and its replies."""
-    hub, url = running_hub
+    hub, url, _ = store
     device = TestDevice(url, STORE, "agent-1", extra_topics=(topics.device_in(STORE, "agent-1", "print"),))
     yield device
     device.close()
@@ -87,8 +64,8 @@ def send_result(device: TestDevice, job_id: str, ok: bool = True, error: str | N
     return message
 
 
-def test_a_queued_job_reaches_its_device_and_its_result_is_acked_and_stored(running_hub, agent):
-    hub, _ = running_hub
+def test_a_queued_job_reaches_its_device_and_its_result_is_acked_and_stored(store, agent):
+    hub, _, _ = store
     job_id = queue_print(hub, "A001 2x LATTE-M")
     job = next_job(agent)
     assert job["type"] == "job"
@@ -100,8 +77,8 @@ def test_a_queued_job_reaches_its_device_and_its_result_is_acked_and_stored(runn
     assert job_state(hub, job_id) == ("done", {"ok": True, "error": None, "message": None, "detail": {}})
 
 
-def test_an_unanswered_job_is_sent_again_until_its_result_arrives(running_hub, agent, monkeypatch):
-    hub, _ = running_hub
+def test_an_unanswered_job_is_sent_again_until_its_result_arrives(store, agent, monkeypatch):
+    hub, _, _ = store
     monkeypatch.setattr(device_jobs_domain, "RESEND_AFTER", timedelta(0))
     job_id = queue_print(hub, "again")
     first, second = next_job(agent), next_job(agent)
@@ -116,8 +93,8 @@ def test_an_unanswered_job_is_sent_again_until_its_result_arrives(running_hub, a
         next_job(agent, timeout=1.5)
 
 
-def test_a_result_sent_twice_is_acked_twice_and_counted_once(running_hub, agent):
-    hub, _ = running_hub
+def test_a_result_sent_twice_is_acked_twice_and_counted_once(store, agent):
+    hub, _, _ = store
     job_id = queue_print(hub, "twice")
     next_job(agent)
     event_id = str(uuid.uuid4())
@@ -128,8 +105,8 @@ def test_a_result_sent_twice_is_acked_twice_and_counted_once(running_hub, agent)
     assert state == "failed" and result["error"] == "paper_out"
 
 
-def test_a_job_without_an_answer_in_time_expires_and_says_so_on_the_wire(running_hub, agent):
-    hub, _ = running_hub
+def test_a_job_without_an_answer_in_time_expires_and_says_so_on_the_wire(store, agent):
+    hub, _, _ = store
     job_id = queue_print(hub, "late", answer_within_s=1)
     job = next_job(agent)
     assert job["data"]["expires_at"] is not None
@@ -141,7 +118,7 @@ def test_a_job_without_an_answer_in_time_expires_and_says_so_on_the_wire(running
     assert job_state(hub, job_id)[1]["error"] == "no_answer"
 
 
-def test_a_malformed_result_is_refused_with_the_field_named(running_hub, agent):
+def test_a_malformed_result_is_refused_with_the_field_named(store, agent):
     message = envelope("job.result", {"job_id": "not-a-uuid", "ok": True})
     agent.send_raw(json.dumps(message), kind="event")
     reply = agent.reply()

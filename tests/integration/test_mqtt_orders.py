@@ -8,11 +8,9 @@ import uuid
 
 import pytest
 
-from hub.bootstrap import bootstrap
 from hub.contracts import topics
 from hub.entrypoints.catalog_import import import_catalog
-from hub.entrypoints.web.app import create_app
-from tests.conftest import make_settings, prepare_database, require_mosquitto
+from tests.conftest import make_settings, prepare_database, require_mosquitto, start_hub
 from tests.support.devices import TestDevice, order_data
 from tests.support.mosquitto import dev_broker
 
@@ -29,9 +27,7 @@ def store(request, tmp_path):
     else:
         settings = make_settings(tmp_path, broker_host="127.0.0.1", broker_port="0")
     prepare_database(settings)
-    hub = bootstrap(settings)
-    app = create_app(hub=hub, start_messaging=True)
-    assert hub.connection.wait_connected(10), hub.connection.last_error
+    hub, app = start_hub(settings)
     url = broker.url if broker else hub.broker.url
     yield hub, url, app.test_client()
     hub.stop()

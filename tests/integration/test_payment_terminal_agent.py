@@ -8,9 +8,7 @@ import uuid
 import pytest
 
 from devices.simulators.zvt_terminal import PtyTerminal, Scenario, TcpTerminal, ZvtTerminalSimulator
-from hub.bootstrap import bootstrap
-from hub.entrypoints.web.app import create_app
-from tests.conftest import make_settings, prepare_database
+from tests.conftest import make_settings, prepare_database, start_hub
 from tests.support.agent_process import AgentProcess, write_agent_config
 
 AGENT = "till-agent"
@@ -23,9 +21,7 @@ def store(tmp_path, mosquitto):
     """A hub on Mosquitto and its web client."""
     settings = make_settings(tmp_path, mqtt_url=mosquitto.url)
     prepare_database(settings)
-    hub = bootstrap(settings)
-    app = create_app(hub=hub, start_messaging=True)
-    assert hub.connection.wait_connected(10), hub.connection.last_error
+    hub, app = start_hub(settings)
     client = app.test_client()
     assert client.put(f"/api/v1/payment-terminals/{KIOSK}", json={"agent_device_id": AGENT, "hardware": "terminal"}).status_code == 200
     yield hub, client, settings

@@ -8,9 +8,7 @@ import uuid
 import pytest
 
 from devices.simulators.printer import PrinterSimulator
-from hub.bootstrap import bootstrap
-from hub.entrypoints.web.app import create_app
-from tests.conftest import make_settings, prepare_database
+from tests.conftest import make_settings, prepare_database, start_hub
 from tests.support.agent_process import AgentProcess, write_agent_config
 
 STORE = "test"
@@ -21,9 +19,7 @@ def store(tmp_path, mosquitto):
     """A hub on Mosquitto, a grill printer and a pass printer (the backup) behind one agent."""
     settings = make_settings(tmp_path, mqtt_url=mosquitto.url)
     prepare_database(settings)
-    hub = bootstrap(settings)
-    app = create_app(hub=hub, start_messaging=True)
-    assert hub.connection.wait_connected(10), hub.connection.last_error
+    hub, app = start_hub(settings)
     warnings: list[dict] = []
     live = hub.notifier.send
     hub.notifier.send = lambda event, data: (warnings.append(data) if event == "printer.warning" else None, live(event, data))
