@@ -15,6 +15,8 @@ from tests.integration.test_payment_terminal_agent import new_order, pay, start_
 
 FULL_CARD = "4761739001010119"  # a Luhn-valid test card number, sent unmasked by the terminal here
 CANDIDATE = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
+# Ids are UUIDs; one whose middle groups are all digits reads as a dashed 13-digit run that can pass Luhn.
+UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
 
 
 def luhn_ok(digits: str) -> bool:
@@ -28,7 +30,7 @@ def luhn_ok(digits: str) -> bool:
 def card_numbers(text: str) -> list[str]:
     """Return every run of 13-19 digits (spaces or dashes allowed) that passes the Luhn check."""
     found = []
-    for match in CANDIDATE.finditer(text):
+    for match in CANDIDATE.finditer(UUID.sub(" ", text)):
         digits = re.sub(r"\D", "", match.group())
         if 13 <= len(digits) <= 19 and luhn_ok(digits):
             found.append(match.group())
@@ -38,6 +40,11 @@ def card_numbers(text: str) -> list[str]:
 def test_the_scanner_finds_card_numbers_in_every_usual_shape():
     text = f"a {FULL_CARD} b 4761 7390 0101 0119 c 4761-7390-0101-0119 d ************0119 e 20261122123456"
     assert card_numbers(text) == [FULL_CARD, "4761 7390 0101 0119", "4761-7390-0101-0119"]
+
+
+def test_the_scanner_does_not_take_an_id_for_a_card_number():
+    assert card_numbers("job 7b0a1c8e-4190-4124-8930-9f6f3c1f2a10 done") == []
+    assert card_numbers(f"job 7b0a1c8e-4190-4124-8930-9f6f3c1f2a10 card {FULL_CARD}") == [FULL_CARD]
 
 
 @pytest.fixture
