@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from hub.adapters.db.catalog_store import CatalogCache
 from hub.adapters.db.engine import make_engine
 from hub.adapters.db.unit_of_work import SqlUnitOfWork
+from hub.adapters.frontdesk_config import load_frontdesk_settings
 from hub.adapters.kitchen_config import load_kitchen_settings
 from hub.config import Settings
 from hub.contracts import topics
@@ -103,6 +104,7 @@ class Hub:
     started_at: datetime = field(default_factory=utc_now)
     display_feed: Notifier = field(default_factory=Notifier)  # numbered display changes, sent by the web layer
     kitchen_settings: Any = None
+    frontdesk: Any = None  # FrontdeskSettings: kiosks' and counters' behaviour
 
     def start_messaging(self) -> None:
         """Start the embedded broker if none is configured, then connect and consume."""
@@ -172,6 +174,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
     relay_bell = threading.Event()
     display_feed = Notifier()
     kitchen_settings = load_kitchen_settings(settings.data_dir / "displays.toml")
+    frontdesk = load_frontdesk_settings(settings.data_dir / "frontdesk.toml")
 
     def uow_factory() -> UnitOfWork:
         return SqlUnitOfWork(engine, cache)
@@ -186,6 +189,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
             "wake_relay": relay_bell.set,
             "display_feed": display_feed,
             "kitchen_settings": kitchen_settings,
+            "frontdesk": frontdesk,
             "store_day": StoreDay(settings.zone, settings.day_starts_at_hour),
         },
     )
@@ -201,4 +205,5 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
         version=hub_version(),
         display_feed=display_feed,
         kitchen_settings=kitchen_settings,
+        frontdesk=frontdesk,
     )

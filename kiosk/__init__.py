@@ -1,1 +1,1 @@
-"""Kiosk and counter front ends (a later issue): served by the hub, talking HTTP and Socket.IO only."""
+"""The kiosk and counter pages, served by the hub."""

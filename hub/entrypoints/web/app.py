@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
 
     app.register_blueprint(payments_api.blueprint)
     _serve_displays(app, socketio, hub)
+    _serve_frontdesk(app)
     if start_messaging:
         hub.start_messaging()
     return app
@@ -60,6 +61,16 @@ def _serve_displays(app: Flask, socketio: SocketIO, hub: Hub) -> None:
     sockets.register()
     app.extensions["passline_displays"] = sockets
     app.register_blueprint(display_pages)
+
+
+def _serve_frontdesk(app: Flask) -> None:
+    """Serve the kiosk and counter pages, in the store's languages."""
+    from kiosk import counter_page, kiosk_page
+    from kiosk.i18n import init_babel
+
+    init_babel(app)
+    app.register_blueprint(kiosk_page.blueprint)
+    app.register_blueprint(counter_page.blueprint)
 
 
 def hub_of(app: Flask) -> Hub:
