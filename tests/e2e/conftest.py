@@ -11,6 +11,7 @@ from hub.contracts import topics
 from tests.support.browser import launch_chromium
 from tests.support.devices import TestDevice
 from tests.support.hub_process import HubProcess
+from tests.support.store_stack import StoreStack
 
 LOG_TAIL_CHARS = 3000
 expect.set_options(timeout=10_000)
@@ -63,3 +64,20 @@ def open_display(browser, hub):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def store_stack(request, tmp_path_factory):
+    """A whole store per test module: hub, kitchen printer, kiosk-1 and counter-1 with their receipt printer,
+    drawer and card terminal, their agents, and the demo staff. A module sets FRONTDESK_TOML to change the
+    kiosk's and counter's settings (frontdesk.toml)."""
+    stack = StoreStack(tmp_path_factory.mktemp("store"), getattr(request.module, "FRONTDESK_TOML", ""))
+    try:
+        stack.start()
+    except Exception:
+        print(stack.logs() if hasattr(stack, "hub") else "")
+        stack.stop() if hasattr(stack, "kitchen_printer") else None
+        raise
+    yield stack
+    stack.stop()
+    print(stack.logs())
