@@ -36,7 +36,8 @@ class Finding:
 
 def run_doctor(settings: Settings, *, out=print) -> int:
     """Print a plain report; return 1 if anything failed."""
-    findings = [check_database(settings), check_broker(settings), check_hub(settings), check_disk(settings), check_clock(settings)]
+    findings = [check_database(settings), check_broker(settings), check_hub(settings), check_disk(settings), check_clock(settings),
+                check_settings(settings)]
     out(f"Passline doctor — store {settings.store}, data in {settings.data_dir}")
     for f in findings:
         out(f"  {f.level:<5} {f.part:<9} {f.detail}")
@@ -128,6 +129,23 @@ def check_clock(settings: Settings) -> Finding:
         return Finding("WARN", "clock", f"{now:%Y-%m-%d %H:%M:%S} UTC, not synchronised with a time server",
                        "Enable time sync: timedatectl set-ntp true.")
     return Finding("OK", "clock", f"{now:%Y-%m-%d %H:%M:%S} UTC" + (", synchronised" if synced else ""))
+
+
+def check_settings(settings: Settings) -> Finding:
+    """Check the optional settings files the hub reads at start: a bad one stops it."""
+    from hub.adapters.frontdesk_config import load_frontdesk_settings
+    from hub.adapters.kitchen_config import load_kitchen_settings
+
+    found = []
+    for name, load in (("displays.toml", load_kitchen_settings), ("frontdesk.toml", load_frontdesk_settings)):
+        path = settings.data_dir / name
+        try:
+            load(path)
+        except ValueError as exc:
+            return Finding("FAIL", "settings", str(exc), f"Fix {path} (see docs/operations.md); the hub will not start with it.")
+        if path.exists():
+            found.append(name)
+    return Finding("OK", "settings", ", ".join(found) + " read" if found else "no settings files: the defaults apply")
 
 
 def _newest_order_time(settings: Settings) -> datetime | None:

@@ -76,3 +76,12 @@ def test_protocol_check_fails_on_a_stale_document(tmp_path):
     assert run(tmp_path, "docs", "protocol", "--check", "--output", str(stale)).returncode == 1
     assert run(tmp_path, "docs", "protocol", "--output", str(stale)).returncode == 0
     assert run(tmp_path, "docs", "protocol", "--check", "--output", str(stale)).returncode == 0
+
+
+def test_doctor_names_a_bad_settings_file_and_the_key(tmp_path):
+    run(tmp_path, "db", "upgrade")
+    (tmp_path / "data" / "frontdesk.toml").write_text('[kiosk]\npay_at_counter = "later"\n')
+    result = run(tmp_path, "doctor")
+    assert result.returncode == 1
+    assert "FAIL  settings" in result.stdout and "kiosk.pay_at_counter must be one of off, hold, release" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
