@@ -24,6 +24,9 @@ from hub.domain.presence import Presence
 from hub.services import commerce_actions, device_jobs, handlers, kitchen
 from hub.services import printing as printing_service
 from hub.services import payments as payments_service
+from hub.services import order_holds as order_holds_service
+from hub.services import staff as staff_service
+from hub.services import till as till_service
 from hub.services.handlers import StoreDay
 from hub.services.messagebus import HandlerTables, MessageBus
 from hub.services.ports import Clock, UnitOfWork
@@ -32,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 # Each service module lists its handlers in COMMAND_HANDLERS, WITHIN_TRANSACTION and EVENT_HANDLERS.
 SERVICE_MODULES = (handlers, device_jobs, kitchen, printing_service, commerce_actions, payments_service)
+SERVICE_MODULES += (order_holds_service,)  # issue 6: held orders, remote order confirmation
+SERVICE_MODULES += (staff_service, till_service)  # issue 6: staff, approvals, held baskets, drawers, receipts
 
 
 def hub_version() -> str:
@@ -82,6 +87,22 @@ class Broadcaster:
         self.connection = connection
         for kind, message in self._retained.items():
             connection.publish(topics.broadcast(self._store, kind), message, retain=True)
+
+
+class DeviceReplier:
+    """Publish a message to `passline/<store>/device/<id>/in/reply` on the broadcaster's connection, once connected."""
+
+    def __init__(self, store: str, broadcaster: Broadcaster) -> None:
+        self._store = store
+        self._broadcaster = broadcaster
+
+    def __call__(self, device_id: str, kind: str, data: dict[str, Any]) -> None:
+        connection = self._broadcaster.connection
+        if connection is None:
+            logger.warning("no broker connection: %s for device %s not sent (the order's state is in the API)",
+                           kind, device_id)
+            return
+        connection.publish(topics.device_in(self._store, device_id, "reply"), envelope(kind, data))
 
 
 @dataclass
@@ -190,6 +211,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
             "display_feed": display_feed,
             "kitchen_settings": kitchen_settings,
             "frontdesk": frontdesk,
+            "reply_to_device": DeviceReplier(settings.store, broadcaster),
             "store_day": StoreDay(settings.zone, settings.day_starts_at_hour),
         },
     )

@@ -1,4 +1,4 @@
-"""Simulated kitchen printers and an agent wired to them, for `passline demo`.
+"""Simulated kitchen and receipt printers and an agent wired to them, for `passline demo`.
 
 Run: python -m devices.simulators.demo_printers --mqtt-url mqtt://127.0.0.1:1883 --store demo --out DIR
 Every printed ticket's text is appended to DIR/printed.txt.
@@ -17,7 +17,8 @@ from devices.agent.runner import Agent
 from devices.simulators.printer import PrinterSimulator
 
 DEVICE_ID = "demo-printers"
-PRINTERS = ("kitchen", "pass")  # every station prints in the kitchen; the pass printer is its backup
+PRINTERS = ("kitchen", "pass", "receipt")  # stations print in the kitchen, the pass is its backup; receipts and
+# the counter's cash drawer are on the receipt printer
 
 
 def main(argv: list[str] | None = None) -> int:

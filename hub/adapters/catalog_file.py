@@ -126,6 +126,9 @@ def _item(index: int, item: CatalogItemIn, parsed: CatalogFile, skus: set[str], 
     for p_index, part in enumerate(item.parts):
         if part.sku not in skus or part.sku == item.sku:
             raise CatalogFileError(f"{where}.parts[{p_index}].sku names unknown SKU {part.sku}")
+    for s_index, sku in enumerate(item.pairs_with):
+        if sku not in skus or sku == item.sku:
+            raise CatalogFileError(f"{where}.pairs_with[{s_index}] names unknown SKU {sku}")
     if item.tax_category is not None and item.tax_category not in parsed.taxes.categories:
         raise CatalogFileError(f"{where}.tax_category {item.tax_category} is not in taxes.categories")
     return CatalogItem(
@@ -138,6 +141,7 @@ def _item(index: int, item: CatalogItemIn, parsed: CatalogFile, skus: set[str], 
         parts=tuple(BundlePart(p.sku, p.qty) for p in item.parts), variant_of=item.variant_of,
         variant=dict(item.variant), allergens=tuple(item.allergens), dietary=tuple(item.dietary), image=item.image,
         gtin=item.gtin, serial_tracked=item.serial_tracked, stock_tracked=item.sku in tracked, bin=item.bin,
+        pairs_with=tuple(item.pairs_with),
     )
 
 

@@ -96,6 +96,8 @@ class CatalogItemIn(Strict):
     available: StrictBool = True
     bin: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,19}$",
                             description="Shelf location the item is picked from, e.g. `A-03`; pick lists walk bins in order.")
+    pairs_with: list[Code] = Field(default_factory=list, max_length=20,
+                                   description="SKUs a kiosk suggests with this item until orders show what sells together.")
 
     @field_validator("gtin")
     @classmethod
@@ -206,6 +208,26 @@ class MemberIn(Strict):
     name: str = Field(min_length=1, max_length=200)
     tier: Code
     points: StrictInt = Field(default=0, ge=0)
+    phone: str | None = Field(default=None, max_length=32,
+                              description="For sign-in at a kiosk; spaces, dashes and brackets are dropped: `+49 170 1234567`.")
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        plain = re.sub(r"[\s()/.-]", "", value)
+        if not re.fullmatch(r"\+?\d{6,15}", plain):
+            raise ValueError(f"{value!r} is not a phone number (6 to 15 digits, + first when international)")
+        return plain
+
+
+class RewardIn(Strict):
+    """A reward a member may redeem at a kiosk or counter: that many points off as a discount."""
+
+    code: Code
+    name: str = Field(min_length=1, max_length=100, description="What the member sees, e.g. `2.50 off`.")
+    points: StrictInt = Field(ge=1, description="Points it costs; the discount is points x point_value.")
 
 
 class LoyaltyIn(Strict):
@@ -215,6 +237,7 @@ class LoyaltyIn(Strict):
     point_value: StrictInt = Field(default=1, ge=0, description="Minor units one point is worth when redeemed.")
     tiers: list[TierIn] = Field(default_factory=list)
     members: list[MemberIn] = Field(default_factory=list)
+    rewards: list[RewardIn] = Field(default_factory=list, description="What members can redeem (kiosk, counter).")
 
 
 class CatalogFile(Strict):

@@ -17,6 +17,7 @@ class ErrorCode(str, enum.Enum):
     CONFLICT = "conflict"  # the order id was already used for a different order
     UNAVAILABLE = "unavailable"  # the item is sold out
     INTERNAL = "internal"  # the hub could not store the order; send it again
+    PAY_AT_COUNTER_OFF = "pay_at_counter_off"  # release at_counter, but the store's setting is off
 
 
 class ErrorReply(BaseModel):

@@ -1,4 +1,4 @@
-"""Order submission and its replies: `order.submit`, `order.accepted`."""
+"""Order submission and its replies: `order.submit`, `order.accepted`, `order.rejected`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import uuid
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from hub.contracts.discounts import MAX_DISCOUNTS, DiscountIn
 
 MAX_QTY = 99
 MAX_LINES = 200
@@ -21,6 +23,14 @@ class Origin(str, enum.Enum):
     WEB = "web"
     PHONE = "phone"
     MARKETPLACE = "marketplace"
+
+
+class Release(str, enum.Enum):
+    """When an order goes to the kitchen."""
+
+    NOW = "now"
+    WHEN_PAID = "when_paid"
+    AT_COUNTER = "at_counter"
 
 
 class Fulfilment(str, enum.Enum):
@@ -61,6 +71,8 @@ class CustomerIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     loyalty_id: str | None = Field(default=None, max_length=64, description="Loyalty member id.")
+    name: str | None = Field(default=None, max_length=80, description="Name to call out or find the order by.")
+    phone: str | None = Field(default=None, max_length=32, description="Phone number to find the order by.")
 
 
 class OrderSubmit(BaseModel):
@@ -77,6 +89,14 @@ class OrderSubmit(BaseModel):
     rush: StrictBool = Field(default=False, description="Pull the order forward in the queue.")
     tax_exempt: StrictBool = Field(default=False, description="Sell without tax (a tax-exempt customer).")
     redeem_points: StrictInt = Field(default=0, ge=0, description="Loyalty points the customer spends as a discount.")
+    release: Release = Field(default=Release.NOW, description=(
+        "When the kitchen gets it: `now`; `when_paid` (held as `received` until tenders or card payments cover "
+        "the total); `at_counter` (the store's `pay_at_counter` setting decides: refused, held, or sent now)."))
+    discounts: list[DiscountIn] = Field(default_factory=list, max_length=MAX_DISCOUNTS, description=(
+        "Discounts staff give by hand (counter), applied after promotions; one over the store's "
+        "`discount_limit_percent` needs `approval`."))
+    approval: str | None = Field(default=None, max_length=128, description=(
+        "A manager's one-use approval token (`POST /api/v1/staff/approvals`, action `discount`), spent by this order."))
 
 
 class Money(BaseModel):
@@ -101,3 +121,15 @@ class OrderAccepted(BaseModel):
     status: str = Field(description="Current status: received, accepted, in_progress, ready, completed or cancelled.")
     total: Money
     tickets: list[TicketRef]
+    hold: str | None = Field(default=None, description=(
+        "While status is `received`: what the order waits for before the kitchen gets it: `payment` "
+        "(paid at the counter or the kiosk's terminal) or `confirmation` (a cashier accepts it with a quoted time)."))
+    promised_at: AwareDatetime | None = Field(default=None, description="When the order will be ready, as promised or quoted.")
+
+
+class OrderRejected(BaseModel):
+    """`data` of `order.rejected`: the store turned down an order that waited for confirmation (stock released)."""
+
+    order_id: uuid.UUID
+    number: str = Field(description="The number the order had.")
+    reason: str = Field(description="Why, in the cashier's words, for the customer.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from hub.contracts.discounts import MAX_DISCOUNTS, DiscountIn
 from hub.contracts.orders import MAX_LINES, Code, CustomerIn, Money, OrderLineIn, Origin
 
 
@@ -18,6 +19,10 @@ class BasketIn(BaseModel):
     tax_exempt: StrictBool = Field(default=False, description="Price without tax (a tax-exempt customer).")
     redeem_points: StrictInt = Field(default=0, ge=0, description="Loyalty points to spend as a discount.")
     at: AwareDatetime | None = Field(default=None, description="Price as at this time (promotion windows); now if null.")
+    discounts: list[DiscountIn] = Field(default_factory=list, max_length=MAX_DISCOUNTS,
+                                        description="Discounts by hand, applied after promotions, each with its reason.")
+    approval: str | None = Field(default=None, max_length=128,
+                                 description="Accepted for symmetry with orders; pricing never spends it.")
 
 
 class PricedPartOut(BaseModel):
@@ -58,10 +63,14 @@ class DiscountLineOut(BaseModel):
 class DiscountOut(BaseModel):
     """A discount and the promotion that gave it."""
 
-    promotion: str
+    promotion: str = Field(description="The promotion's id; `loyalty-reward`; or `manual-<n>` for `discounts[n]`.")
     name: str
     amount: Money
     lines: list[DiscountLineOut]
+    reason: str | None = Field(default=None, description="A manual discount's reason (absent for promotions).")
+    approval_required: bool | None = Field(default=None, description="A manual discount over the store's limit.")
+    line: int | None = Field(default=None, description="A manual discount's line as asked; null = the whole order.")
+    percent: int | None = Field(default=None, description="A manual discount asked as a percent (null: as an amount).")
 
 
 class TaxOut(BaseModel):
@@ -95,6 +104,8 @@ class PricedBasketOut(BaseModel):
     tax: Money
     total: Money = Field(description="What the customer pays; equals the accepted order's total.")
     hints: list[HintOut]
+    approval_required: bool = Field(default=False, description=(
+        "Its manual discounts go over `discount_limit_percent`: submitting it needs a manager's `approval`."))
 
 
 class Availability(BaseModel):
@@ -122,6 +133,8 @@ class TenderIn(BaseModel):
     kind: str = Field(pattern="^(cash|gift_card|points)$", description="Cards are recorded from the payment terminal.")
     amount: StrictInt = Field(gt=0, description="Offered, minor units; cash above what is due gives change.")
     code: str | None = Field(default=None, max_length=64, description="Gift card code, or member id for points.")
+    device_id: str | None = Field(default=None, max_length=64, description=(
+        "The till taking the money: a cash tender opens its drawer (`PUT /api/v1/cash-drawers/<device_id>`)."))
 
 
 class RefundLineIn(BaseModel):
@@ -139,6 +152,8 @@ class RefundIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lines: list[RefundLineIn] = Field(default_factory=list)
+    approval: str | None = Field(default=None, max_length=128,
+                                 description="A manager's one-use approval (action `refund`); required.")
 
 
 class GiftCardIn(BaseModel):

@@ -89,6 +89,7 @@ class CatalogItem:
     serial_tracked: bool = False
     stock_tracked: bool = False
     bin: str | None = None  # shelf location a picker takes it from ("A-03")
+    pairs_with: tuple[str, ...] = ()  # suggested with it when the store's orders have not taught better
 
     @property
     def is_bundle(self) -> bool:

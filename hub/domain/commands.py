@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -14,6 +14,16 @@ class LineRequest:
     qty: int
     modifiers: tuple[str, ...] = ()
     note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ManualDiscount:
+    """A discount staff give by hand, with the reason: a percent or an amount off one line or the whole order."""
+
+    reason: str
+    line: int | None = None  # the line's index; None = the whole order
+    percent: int | None = None  # whole percent, 1 to 100
+    amount: int | None = None  # minor units
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +41,12 @@ class SubmitOrder:
     source: str = "http"  # the device id for MQTT, "http" for the web API
     tax_exempt: bool = False
     redeem_points: int = 0  # loyalty points the customer spends as a discount
+    release: str = "now"  # now | when_paid | at_counter (hub.domain.order_holds)
+    customer_name: str | None = None
+    customer_phone: str | None = None
+    discounts: tuple[ManualDiscount, ...] = ()  # by hand at the counter (hub.services.staff.authorize_sale)
+    approval: str | None = field(default=None, repr=False)  # a manager's one-use approval token; never logged
+    staff_token: str | None = field(default=None, repr=False)  # the counter session's bearer token; never logged
 
 
 @dataclass(frozen=True, slots=True)

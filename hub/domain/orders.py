@@ -123,6 +123,12 @@ class Order:
     status: OrderStatus = OrderStatus.RECEIVED
     source: str = "http"  # the device id that sent it over MQTT, or "http"
     pricing: dict | None = None  # the priced basket (hub.domain.pricing) it was accepted at
+    hold: str | None = None  # while `received`: what it waits for (payment, confirmation); kept after it ends
+    hold_until: datetime | None = None  # an unpaid payment hold is cancelled after this
+    customer_name: str | None = None
+    customer_phone: str | None = None
+    quoted_at: datetime | None = None  # when a cashier confirmed a remote order's promised time
+    closed_reason: str | None = None  # why a held order was cancelled or rejected
     events: list[object] = field(default_factory=list, compare=False, repr=False)
     lines_changed: bool = field(default=False, compare=False, repr=False)  # lines edited (short pick): save rewrites them
 
@@ -166,6 +172,32 @@ class Order:
         """Take the order on: its tickets wait in the queue."""
         self.move_to(OrderStatus.ACCEPTED)
         self.events.append(events.OrderAccepted(self.order_id, self.number))
+
+    @property
+    def waiting(self) -> str | None:
+        """Return what the order still waits for before the kitchen sees it, or None."""
+        return self.hold if self.status is OrderStatus.RECEIVED else None
+
+    def release(self, deadline: datetime, promised_at: datetime | None = None, quoted_at: datetime | None = None) -> None:
+        """Send a held order to the kitchen now, queued by its new deadline, as if it had just been accepted."""
+        if self.waiting is None:
+            raise InvalidTransition(f"order {self.number}", self.status.value, OrderStatus.ACCEPTED.value)
+        if promised_at is not None:
+            self.promised_at = promised_at
+        self.quoted_at = quoted_at or self.quoted_at
+        self.deadline = deadline
+        self.hold_until = None
+        self.accept()
+
+    def cancel_held(self, reason: str) -> None:
+        """Cancel an order that still waits; the kitchen never saw its tickets, so none waits to be acknowledged."""
+        if self.waiting is None:
+            raise InvalidTransition(f"order {self.number}", self.status.value, OrderStatus.CANCELLED.value)
+        self.closed_reason = reason
+        self.hold_until = None
+        self.move_to(OrderStatus.CANCELLED)
+        for ticket in self.tickets:
+            ticket.dismissed = True
 
     def ticket_moved(self) -> None:
         """Follow the tickets: in progress once one starts, ready when all are done."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from hub.domain.catalog import Catalog, CatalogItem, channel_of
-from hub.domain.commands import LineRequest
+from hub.domain.commands import LineRequest, ManualDiscount
 from hub.domain.errors import OrderRefused
+from hub.domain.money import round_minor
 from hub.domain.promotions import (
     Promotion,
     PromotionContext,
@@ -35,6 +37,8 @@ class PricingRequest:
     promotions: Sequence[Promotion] = ()
     uses: dict[str, int] = field(default_factory=dict)
     reward_amount: int = 0  # loyalty points redeemed as a discount, minor units
+    manual: Sequence[ManualDiscount] = ()  # staff discounts with a reason, applied after promotions
+    discount_limit_percent: int | None = None  # manual discounts above this need a manager; None = no limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,11 @@ class AppliedDiscount:
     name: str
     amount: int
     lines: tuple[tuple[int, int], ...]
+    reason: str | None = None  # a manual discount's reason
+    approval_required: bool = False  # a manual discount above the store's limit
+    percent: int | None = None  # a manual discount asked as a percent
+    base: int = 0  # what a manual discount applied to: its line, or the basket, after promotions
+    line: int | None = None  # the line a manual discount was asked for; None = the whole order
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +133,11 @@ class PricedBasket:
         """Return what the customer pays."""
         return self.taxes.payable
 
+    @property
+    def approval_required(self) -> bool:
+        """Return whether the manual discounts need a manager's approval."""
+        return any(d.approval_required for d in self.discounts)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the breakdown as JSON-ready data (the API reply and what an order keeps)."""
         cur = self.currency
@@ -146,7 +160,9 @@ class PricedBasket:
             ],
             "discounts": [
                 {"promotion": d.promo_id, "name": d.name, "amount": money(d.amount),
-                 "lines": [{"index": i, "amount": a} for i, a in d.lines]}
+                 "lines": [{"index": i, "amount": a} for i, a in d.lines],
+                 **({"reason": d.reason, "approval_required": d.approval_required, "line": d.line, "percent": d.percent}
+                    if d.reason is not None else {})}
                 for d in self.discounts
             ],
             "taxes": [
@@ -158,10 +174,17 @@ class PricedBasket:
             "tax": money(self.taxes.tax),
             "total": money(self.total),
             "hints": [{"promotion": p, "message": m} for p, m in self.hints],
+            "approval_required": self.approval_required,
         }
 
 
 REWARD_ID = "loyalty-reward"
+MANUAL_PREFIX = "manual-"  # manual discounts are `manual-<position in the request's discounts>`
+
+
+def is_promotion(promo_id: str) -> bool:
+    """Return whether a discount came from a promotion (not a loyalty reward or a discount by hand)."""
+    return promo_id != REWARD_ID and not promo_id.startswith(MANUAL_PREFIX)
 
 
 def split_by_weight(total: int, weights: Sequence[int]) -> list[int]:
@@ -259,14 +282,17 @@ def _apply_promotions(lines, request, channel, currency) -> tuple[list[AppliedDi
         if taken and sum(taken.values()) > best_amount:
             best, best_amount = [_applied(promo, taken)], sum(taken.values())
     applied = {d.promo_id for d in best}
+    left = dict(base)
+    for d in best:
+        for rank, off in d.lines:
+            left[rank] -= off
+    if request.manual:
+        best = [*best, *_manual_discounts(request, left, {ln.index: rank for rank, ln in enumerate(canonical)})]
     if request.reward_amount > 0:
-        left = dict(base)
-        for d in best:
-            for rank, off in d.lines:
-                left[rank] -= off
         taken = discount_for(Promotion(REWARD_ID, "Loyalty reward", "amount", request.reward_amount), units, left)
         best = [*best, _applied(Promotion(REWARD_ID, "Loyalty reward", "amount", 0), taken)]
-    best = [AppliedDiscount(d.promo_id, d.name, d.amount, tuple(sorted((original[r], a) for r, a in d.lines)))
+    best = [AppliedDiscount(d.promo_id, d.name, d.amount, tuple(sorted((original[r], a) for r, a in d.lines)),
+                            d.reason, d.approval_required, d.percent, d.base, d.line)
             for d in best if d.amount]
     for promo in live:
         if promo.promo_id not in applied:
@@ -283,3 +309,54 @@ def _stacking_order(promo: Promotion) -> tuple[int, str]:
 
 def _applied(promo: Promotion, taken: dict[int, int]) -> AppliedDiscount:
     return AppliedDiscount(promo.promo_id, promo.name, sum(taken.values()), tuple(sorted(taken.items())))
+
+
+def _manual_discounts(request: PricingRequest, left: dict[int, int], rank_of: dict[int, int]) -> list[AppliedDiscount]:
+    """Apply staff discounts in turn on what promotions left (updating `left`); flag those over the limit."""
+    after_promotions = sum(left.values())
+    applied = []
+    for position, wanted in enumerate(request.manual):
+        where = f"discounts[{position}]"
+        if wanted.line is None:
+            targets = sorted(left)
+        elif wanted.line in rank_of:
+            targets = [rank_of[wanted.line]]
+        else:
+            raise OrderRefused(f"{where}.line: the basket has no line {wanted.line} (lines count from 0)", f"{where}.line")
+        base = sum(left[rank] for rank in targets)
+        if wanted.percent is not None:
+            off = round_minor(Decimal(base) * wanted.percent / 100)
+        else:
+            off = min(wanted.amount or 0, base)
+        taken = spread(off, [(rank, left[rank]) for rank in targets])
+        for rank, amount in taken.items():
+            left[rank] -= amount
+        applied.append(AppliedDiscount(f"{MANUAL_PREFIX}{position}", f"Discount: {wanted.reason}", off,
+                                       tuple(sorted(taken.items())), wanted.reason, False, wanted.percent, base,
+                                       wanted.line))
+    if request.discount_limit_percent is None:
+        return applied
+    over = set(manual_over_limit(applied, request.discount_limit_percent, after_promotions))
+    return [AppliedDiscount(d.promo_id, d.name, d.amount, d.lines, d.reason, d.promo_id in over, d.percent, d.base,
+                            d.line)
+            for d in applied]
+
+
+def manual_over_limit(discounts: Sequence[AppliedDiscount], limit_percent: int, after_promotions: int) -> list[str]:
+    """Return the manual discounts (ids) above a limit: alone, of what each applied to; together, of the basket."""
+    manual = [d for d in discounts if d.reason is not None and d.amount > 0]
+    over = []
+    for d in manual:
+        # Whole numbers only: amount / base > limit / 100, without a float; a percent asked is compared as asked.
+        if (d.percent > limit_percent) if d.percent is not None else d.amount * 100 > limit_percent * d.base:
+            over.append(d.promo_id)
+    # Several small discounts together may not pass the limit either: the largest then needs the approval.
+    if len(manual) > 1 and not over and sum(d.amount for d in manual) * 100 > limit_percent * after_promotions:
+        over.append(max(manual, key=lambda d: d.amount).promo_id)
+    return over
+
+
+def needs_approval(priced: PricedBasket, limit_percent: int) -> bool:
+    """Return whether a priced basket's manual discounts go over the store's limit."""
+    after_promotions = priced.subtotal - sum(d.amount for d in priced.discounts if is_promotion(d.promo_id))
+    return bool(manual_over_limit(priced.discounts, limit_percent, after_promotions))

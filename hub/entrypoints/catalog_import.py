@@ -65,6 +65,6 @@ def export_catalog(settings: Settings, path: Path) -> int:
               "serials": serials.get(r["sku"], [])} for r in stock_rows]
     doc = {"currency": currency, "taxes": document.get("taxes", {}), "safety_stock": safety, "items": items,
            "promotions": [{**r["definition"], "active": r["active"]} for r in promotions], "stock": stock,
-           "loyalty": {**loyalty, "members": [{k: m[k] for k in ("member_id", "name", "tier", "points")} for m in members]}}
+           "loyalty": {**loyalty, "members": [{k: m[k] for k in ("member_id", "name", "tier", "points", "phone") if m.get(k) is not None} for m in members]}}
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return len(items)

@@ -110,6 +110,14 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--answer-within", type=float, default=20.0, metavar="SECONDS",
                                  help="no result by then: print on the backup (default 20)")
         command.set_defaults(run=_printers)
+    staff = commands.add_parser("staff", help="counter staff and their PINs").add_subparsers(
+        required=True, metavar="ACTION", dest="action")
+    staff.add_parser("list", help="show every member (never their PINs)").set_defaults(run=_staff)
+    staff_add = staff.add_parser("add", help="add a member; the PIN signs them in at a counter")
+    staff_add.add_argument("name")
+    staff_add.add_argument("--role", choices=("cashier", "manager"), required=True)
+    staff_add.add_argument("--pin", help="4 to 8 digits (asked for, unseen, when left out)")
+    staff_add.set_defaults(run=_staff)
     return parser
 
 
@@ -206,6 +214,12 @@ def _printers(settings: Settings, args) -> int:
     from hub.entrypoints.printing_cli import run_printers
 
     return run_printers(settings, args)
+
+
+def _staff(settings: Settings, args) -> int:
+    from hub.entrypoints.staff_cli import run_staff
+
+    return run_staff(settings, args)
 
 
 def _printer_sim(_settings: Settings, args) -> int:

@@ -12,6 +12,7 @@ from hub.adapters.db.migrate import upgrade
 from hub.config import Settings
 from hub.demo import DEMO_CATALOG
 from hub.entrypoints.catalog_import import import_catalog
+from hub.entrypoints.staff_cli import add_demo_staff
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ def run_demo(settings: Settings, *, traffic: float = 0.0) -> int:
     count, _ = import_catalog(settings, DEMO_CATALOG)
     _route_demo_printers(settings)
     _assign_demo_terminal(settings)
+    add_demo_staff(settings, DEMO_PRINTERS, "receipt")  # Sam 1111 (cashier), Morgan 9999 (manager): demo PINs only
     print(banner(settings, count, traffic), flush=True)
     _start_printers(settings)
     _start_terminal(settings)
@@ -53,8 +55,9 @@ def banner(settings: Settings, items: int, traffic: float) -> str:
         f"  Place an order    POST {http}/api/v1/orders",
         f"  MQTT broker       {mqtt}" + (" (embedded, anonymous logins allowed)" if settings.embedded_broker else ""),
         f"  Simulated orders  {_traffic_line(traffic)}",
-        f"  Printed tickets   {settings.data_dir / 'printed.txt'} (simulated printers 'kitchen' and 'pass')",
+        f"  Printed tickets   {settings.data_dir / 'printed.txt'} (simulated printers 'kitchen', 'pass' and 'receipt')",
         f"  Card payments     POST {http}/api/v1/orders/<id>/payments {{\"device_id\": \"kiosk-1\"}} (simulated ZVT terminal)",
+        "  Counter staff     Sam PIN 1111 (cashier), Morgan PIN 9999 (manager) — demo PINs, add real staff with `passline staff add`",
         "Press Ctrl+C to stop.",
         "",
     ]
@@ -90,14 +93,16 @@ DEMO_PRINTERS = "demo-printers"  # the device id devices/simulators/demo_printer
 
 
 def _route_demo_printers(settings: Settings) -> None:
-    """Send every station's kitchen ticket to the simulated kitchen printer, the pass printer as backup."""
+    """Send every station's kitchen ticket to the simulated kitchen printer, the pass printer as backup;
+    every till's receipts to the simulated receipt printer."""
     from hub.bootstrap import bootstrap
-    from hub.domain.printing import ANY_PLACE, KITCHEN_TICKET, PrinterRef, PrintRoute, SetPrintRoute
+    from hub.domain.printing import ANY_PLACE, KITCHEN_TICKET, RECEIPT, PrinterRef, PrintRoute, SetPrintRoute
 
     hub = bootstrap(settings)
     try:
         hub.bus.handle(SetPrintRoute(PrintRoute(KITCHEN_TICKET, ANY_PLACE, PrinterRef(DEMO_PRINTERS, "kitchen"),
                                                 PrinterRef(DEMO_PRINTERS, "pass"))))
+        hub.bus.handle(SetPrintRoute(PrintRoute(RECEIPT, ANY_PLACE, PrinterRef(DEMO_PRINTERS, "receipt"))))
     finally:
         hub.stop()
 

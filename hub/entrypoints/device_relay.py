@@ -12,6 +12,7 @@ from hub.contracts.envelope import envelope
 from hub.contracts.jobs import JOB, JobOut
 from hub.domain.device_jobs import JobDelivery, SweepDeviceJobs
 from hub.domain.payments import RetryPaymentChecks
+from hub.domain.order_holds import ExpireUnpaidHolds
 from hub.services.messagebus import MessageBus
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ class DeviceRelay:
         # Payments hook (issue 4): card payments stuck in `checking` ask their terminal again on a
         # backoff; the status jobs this queues ring the bell and go out on the next sweep.
         self._bus.handle(RetryPaymentChecks())
+        # Held orders (issue 6): a kiosk order nobody paid for within the store's limit is cancelled.
+        self._bus.handle(ExpireUnpaidHolds())
         return len(deliveries)
 
     def _run(self) -> None:

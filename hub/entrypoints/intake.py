@@ -16,7 +16,9 @@ from hub.contracts.orders import OrderSubmit
 from hub.contracts.validation import first_error
 from hub.domain.commands import LineRequest, SubmitOrder
 from hub.domain.errors import OrderRefused
+from hub.domain.order_holds import CONFIRMATION
 from hub.domain.orders import Order
+from hub.services.order_holds import accepted_data
 
 SUBMIT_TYPE = "order.submit"
 
@@ -35,9 +37,23 @@ class Refusal:
         return {"code": self.code, "message": self.message, "field": self.field}
 
 
+# Fields added after orders were first stored: left out of the hash while at their default, so an
+# order sent again by an older device (or stored before the field existed) keeps its fingerprint.
+LATER_DEFAULTS = {"release": "now", "discounts": [], "approval": None}
+LATER_CUSTOMER_DEFAULTS = {"name": None, "phone": None}
+
+
 def fingerprint(submit: OrderSubmit) -> str:
     """Hash an order's content so the same id with other content can be told apart."""
-    canonical = json.dumps(submit.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    content = submit.model_dump(mode="json")
+    for key, default in LATER_DEFAULTS.items():
+        if key in content and content[key] == default:
+            del content[key]
+    if isinstance(content.get("customer"), dict):
+        for key, default in LATER_CUSTOMER_DEFAULTS.items():
+            if content["customer"].get(key, default) == default:
+                content["customer"].pop(key, None)
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -55,6 +71,9 @@ def to_command(submit: OrderSubmit, source: str) -> SubmitOrder:
         source=source,
         tax_exempt=submit.tax_exempt,
         redeem_points=submit.redeem_points,
+        release=submit.release.value,
+        customer_name=submit.customer.name if submit.customer else None,
+        customer_phone=submit.customer.phone if submit.customer else None,
     )
 
 
@@ -99,14 +118,7 @@ def refusal_from(error: OrderRefused, re: str | None = None) -> Refusal:
 
 def order_accepted(order: Order) -> dict[str, Any]:
     """Return the `data` of an `order.accepted` reply."""
-    total = order.total
-    return {
-        "order_id": order.order_id,
-        "number": order.number,
-        "status": order.status.value,
-        "total": {"amount": total.amount, "currency": total.currency},
-        "tickets": [{"station": t.station, "ticket_id": t.ticket_id} for t in order.tickets],
-    }
+    return accepted_data(order)
 
 
 def order_view(order: Order) -> dict[str, Any]:
@@ -116,6 +128,7 @@ def order_view(order: Order) -> dict[str, Any]:
         **order_accepted(order),
         "origin": order.origin,
         "fulfilment": order.fulfilment,
+        "business_day": order.business_day,
         "lines": [
             {
                 "sku": line.sku,
@@ -131,14 +144,28 @@ def order_view(order: Order) -> dict[str, Any]:
         ],
         "tax": {"amount": tax.amount, "currency": tax.currency},
         "tickets": [{"station": t.station, "ticket_id": t.ticket_id, "status": t.status.value} for t in order.tickets],
-        "customer": {"loyalty_id": order.loyalty_id} if order.loyalty_id else None,
+        "customer": _customer(order),
         "promised_at": _time(order.promised_at),
         "rush": order.rush,
         "received_at": _time(order.received_at),
         "deadline": _time(order.deadline),
         "source": order.source,
         "pricing": order.pricing,
+        "quoted_at": _time(order.quoted_at),
+        "hold_until": _time(order.hold_until),
+        "rejection": order.closed_reason if _rejected(order) else None,
+        "cancel_reason": order.closed_reason if not _rejected(order) else None,
     }
+
+
+def _customer(order: Order) -> dict[str, Any] | None:
+    if not (order.loyalty_id or order.customer_name or order.customer_phone):
+        return None
+    return {"loyalty_id": order.loyalty_id, "name": order.customer_name, "phone": order.customer_phone}
+
+
+def _rejected(order: Order) -> bool:
+    return order.status.value == "cancelled" and order.hold == CONFIRMATION and order.closed_reason is not None
 
 
 def _time(value) -> str | None:

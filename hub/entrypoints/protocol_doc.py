@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from hub.contracts.catalog import CatalogFile
 from hub.contracts.envelope import Envelope
 from hub.contracts.errors import ErrorCode, ErrorReply
-from hub.contracts.orders import OrderAccepted, OrderSubmit
+from hub.contracts.orders import OrderAccepted, OrderRejected, OrderSubmit
 from hub.contracts.jobs import JobOut, JobResult
 from hub.contracts.presence import DeviceStatus, HubStatus
 
@@ -29,7 +29,7 @@ name is its device id. Every topic starts with `passline/<store>/`.
 | `passline/<store>/hub/deadletter` | hub | a copy of every refused message, with the error |
 | `passline/<store>/device/<id>/status` | device (retained, last will = offline) | `device.status` |
 | `passline/<store>/device/<id>/out/order` | device | `order.submit` |
-| `passline/<store>/device/<id>/in/reply` | hub | `order.accepted`, `ack` or `error`, with `re` = the request's `id` |
+| `passline/<store>/device/<id>/in/reply` | hub | `order.accepted`, `ack` or `error`, with `re` = the request's `id`; later, without `re`, `order.accepted` or `order.rejected` for an order that waited for confirmation |
 | `passline/<store>/device/<id>/in/<kind>` | hub | `job` for the device's hardware (`print`, `pay`, `display`, ...) |
 | `passline/<store>/device/<id>/out/event` | device | `job.result`, and events such as `key.pressed`, `scan` |
 | `passline/<store>/broadcast/<type>` | hub | to every device |
@@ -105,6 +105,9 @@ MESSAGES: list[tuple[str, str, type[BaseModel]]] = [
     ("Envelope", "Every MQTT payload.", Envelope),
     ("order.submit", "`data` of a device's order; also the body of `POST /api/v1/orders`.", OrderSubmit),
     ("order.accepted", "`data` of the reply to an order the hub holds.", OrderAccepted),
+    ("order.rejected", "`data` of the message on `device/<id>/in/reply` (no `re`) when a cashier turns down an order "
+     "that waited for confirmation. When a cashier confirms one instead, the sender gets `order.accepted` (no `re`) "
+     "with status `accepted` and `promised_at`. See docs/orders.md.", OrderRejected),
     ("error", "`data` of a refusal.", ErrorReply),
     ("hub.status", "`data` of the hub's retained presence.", HubStatus),
     ("device.status", "`data` of a device's retained presence.", DeviceStatus),
@@ -127,7 +130,32 @@ def render_protocol() -> str:
     parts.append(_displays_section())
     parts.append(_devices_section())
     parts.append(_payments_section())
+    parts.append(_staff_section())
     return "\n\n".join(parts) + "\n"
+
+
+def _staff_section() -> str:
+    """Return staff sign-in, approvals, discounts, held baskets and receipts (hub/contracts/staff.py, discounts.py)."""
+    from hub.contracts import discounts, staff
+
+    parts = ["## Staff, approvals, discounts and the till\n\nHTTP only. Counter requests carry "
+             "`Authorization: Bearer <token>` from a sign-in. Refusals: 401 `wrong_pin`, 429 `locked` (5 wrong PINs "
+             "at a till within 5 minutes), 403 `not_permitted` (the PIN is not a manager's), 403 `approval_required` "
+             "(a refund, or an order whose discounts go over the limit, without a valid approval), 401 "
+             "`not_signed_in`, 404 `not_found`, 422 `no_printer`. See docs/staff.md."]
+    for title, what, model in (
+        ("sign in", "Body of `POST /api/v1/staff/sessions`.", staff.SessionIn),
+        ("session", "Reply (201) of `POST /api/v1/staff/sessions`.", staff.SessionOut),
+        ("approval request", "Body of `POST /api/v1/staff/approvals`.", staff.ApprovalIn),
+        ("approval", "Reply (201) of `POST /api/v1/staff/approvals`.", staff.ApprovalOut),
+        ("discount", "An item of `discounts` in `order.submit` and in a basket to price.", discounts.DiscountIn),
+        ("held basket", "Body of `POST /api/v1/held-baskets`.", staff.HeldBasketIn),
+        ("receipt request", "Body of `POST /api/v1/orders/<order_id>/receipt`.", staff.ReceiptIn),
+        ("e-receipt", "Reply of `GET /api/v1/orders/<order_id>/e-receipt`.", staff.EReceiptOut),
+    ):
+        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
+        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+    return "\n\n".join(parts)
 
 
 def _payments_section() -> str:
@@ -220,6 +248,7 @@ _MEANINGS = {
     ErrorCode.CONFLICT: "the `order_id` was already used for a different order",
     ErrorCode.UNAVAILABLE: "an item is sold out",
     ErrorCode.INTERNAL: "the hub could not store the order; send it again with the same `order_id`",
+    ErrorCode.PAY_AT_COUNTER_OFF: "`release: at_counter`, but the store does not take pay-at-counter orders",
 }
 
 

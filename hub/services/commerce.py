@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hub.domain import events
 from hub.domain.catalog import CHANNELS, Catalog
-from hub.domain.commands import LineRequest
+from hub.domain.commands import LineRequest, ManualDiscount
 from hub.domain.errors import Unavailable
 from hub.domain.loyalty import Member
 from hub.domain.orders import Order
-from hub.domain.pricing import REWARD_ID, PricedBasket, PricingRequest, price_basket
+from hub.domain.pricing import REWARD_ID, PricedBasket, PricingRequest, is_promotion, price_basket
 from hub.domain.stock import StockLevel
 from hub.services.commerce_ports import loyalty_program
 from hub.services.ports import UnitOfWork
@@ -50,6 +50,7 @@ class Sale:
 def prepare_sale(
     uow: UnitOfWork, lines: Sequence[LineRequest], origin: str, now: datetime, tz: ZoneInfo,
     loyalty_id: str | None = None, tax_exempt: bool = False, reward_points: int = 0,
+    discounts: Sequence[ManualDiscount] = (), discount_limit_percent: int | None = None,
 ) -> Sale:
     """Price lines and check stock; writes nothing, refuses naming the line."""
     repo = uow.commerce
@@ -58,7 +59,10 @@ def prepare_sale(
     member = repo.member(loyalty_id) if loyalty_id else None
     point_value = loyalty_program(repo).point_value if member and reward_points else 1
     reward = min(reward_points, member.points) * point_value if member and reward_points else 0
-    priced = price_basket(catalog, lines, _request(origin, now, tz, member, tax_exempt, promotions, uses, reward))
+    request = _request(origin, now, tz, member, tax_exempt, promotions, uses, reward)
+    if discounts:
+        request = replace(request, manual=tuple(discounts), discount_limit_percent=discount_limit_percent)
+    priced = price_basket(catalog, lines, request)
     needs, first_line = _needs(catalog, priced)
     if needs:
         levels = repo.stock(needs)
@@ -88,18 +92,40 @@ def reprice(uow: UnitOfWork, order: Order, lines: Sequence[LineRequest], tz: Zon
     repo = uow.commerce
     catalog = uow.catalog()
     before = order.pricing or {}
-    used_before = {d["promotion"] for d in before.get("discounts", []) if d["promotion"] != REWARD_ID}
+    used_before = {d["promotion"] for d in before.get("discounts", []) if is_promotion(d["promotion"])}
     reward = sum(d["amount"]["amount"] for d in before.get("discounts", []) if d["promotion"] == REWARD_ID)
     promotions, uses = repo.promotions()
     # This order's own use must not count against a promotion's limit when it is priced again.
     uses = {promo: count - (promo in used_before) for promo, count in uses.items()}
     member = repo.member(order.loyalty_id) if order.loyalty_id else None
     request = _request(order.origin, order.received_at, tz, member, before.get("tax_exempt", False), promotions, uses, reward)
+    manual = kept_discounts(before, lines)
+    if manual:
+        request = replace(request, manual=manual)
     priced = price_basket(catalog, lines, request)
-    used_after = {d.promo_id for d in priced.discounts if d.promo_id != REWARD_ID}
+    used_after = {d.promo_id for d in priced.discounts if is_promotion(d.promo_id)}
     repo.count_uses(sorted(used_before - used_after), -1)
     repo.count_uses(sorted(used_after - used_before), 1)
     return catalog, priced
+
+
+def kept_discounts(before: dict, lines: Sequence[LineRequest]) -> tuple[ManualDiscount, ...]:
+    """Return an order's discounts by hand for its changed lines: a line's follows its item, or goes with it."""
+    old_lines = before.get("lines", [])
+    kept = []
+    for d in before.get("discounts", []):
+        if "reason" not in d:
+            continue
+        line = d.get("line")
+        if line is not None:
+            # Lines may have moved (a short pick removed one): find the same item again, else drop its discount.
+            old = old_lines[line] if line < len(old_lines) else None
+            line = next((i for i, ln in enumerate(lines) if old and ln.sku == old["sku"]), None)
+            if line is None:
+                continue
+        # Already approved: keep what was given (a percent as asked, an amount as it was taken off).
+        kept.append(ManualDiscount(d["reason"], line, d.get("percent"), None if d.get("percent") else d["amount"]["amount"]))
+    return tuple(kept)
 
 
 def held_for(uow: UnitOfWork, order_id: str, sku: str, location: str) -> int:
@@ -195,7 +221,7 @@ def commit_sale(uow: UnitOfWork, sale: Sale, order_id: str, now: datetime) -> No
                 repo.set_serials(sku, serials, "reserved", order_id)
             repo.add_move(sku, location, "reserve", qty, order_id, serials, now)
         uow.raise_event(StockChanged(tuple(sale.needs)))
-    used = [d.promo_id for d in sale.priced.discounts if d.promo_id != REWARD_ID]
+    used = [d.promo_id for d in sale.priced.discounts if is_promotion(d.promo_id)]
     if used:
         repo.count_uses(used, 1)
     reward = sum(d.amount for d in sale.priced.discounts if d.promo_id == REWARD_ID)
@@ -265,6 +291,7 @@ def refresh_availability(event: StockChanged, uow: UnitOfWork) -> None:
     uow.raise_event(AvailabilityChanged(availability_snapshot(uow)))
 
 
-def publish_availability(event: AvailabilityChanged, broadcast: Callable[..., None]) -> None:
-    """Send availability to every device at once, retained for those that connect later."""
+def publish_availability(event: AvailabilityChanged, broadcast: Callable[..., None], notify: Callable[..., None]) -> None:
+    """Send availability to every device at once, retained for those that connect later, and to live pages (kiosks)."""
     broadcast("availability", event.data, retain=True)
+    notify("availability", event.data)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from hub.domain import commands, events
 from hub.domain.errors import CommerceRefused
+from hub.domain.order_holds import TenderTaken
 from hub.domain.orders import Order
 from hub.domain.pricing import split_by_weight
 from hub.domain.stock import StockLevel
@@ -118,6 +119,7 @@ def add_tender(command: commands.AddTender, uow: UnitOfWork, clock: Clock) -> Te
         reference = member.member_id
     tender = Tender(command.tender_id, order.order_id, command.kind, applied, currency, 0, reference)
     repo.save_tender(tender, clock(), new=True)
+    uow.raise_event(TenderTaken(order.order_id))  # an order held for its payment may now go to the kitchen
     return TenderResult(tender, change, due - applied)
 
 

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 from hub.domain import commands, events
 from hub.domain.errors import OrderConflict
+from hub.domain.frontdesk import FrontdeskSettings
 from hub.domain.numbering import business_day, format_number
+from hub.domain.order_holds import CONFIRMATION, IncomingChanged, hold_deadline, hold_for
 from hub.domain.orders import Order, price_lines, tickets_for
 from hub.domain.queueing import deadline_for
 from hub.services.commerce import commit_sale, prepare_sale
@@ -33,8 +35,13 @@ class SubmitResult:
     created: bool
 
 
-def submit_order(command: commands.SubmitOrder, uow: UnitOfWork, clock: Clock, store_day: StoreDay) -> SubmitResult:
-    """Take an order once: the same id again returns it, other content under that id is a conflict."""
+def submit_order(command: commands.SubmitOrder, uow: UnitOfWork, clock: Clock, store_day: StoreDay,
+                 frontdesk: FrontdeskSettings) -> SubmitResult:
+    """Take an order once: the same id again returns it, other content under that id is a conflict.
+
+    An order that must wait (for its payment, or for a cashier to confirm a remote order) is kept
+    `received`: numbered, priced and its stock reserved, but the kitchen gets it only when released.
+    """
     existing = uow.orders.get(command.order_id)
     if existing is not None:
         if existing.fingerprint != command.fingerprint:
@@ -48,6 +55,8 @@ def submit_order(command: commands.SubmitOrder, uow: UnitOfWork, clock: Clock, s
     sale = prepare_sale(uow, command.lines, command.origin, now, store_day.tz, command.loyalty_id,
                         command.tax_exempt, command.redeem_points)
     lines = price_lines(command, sale.catalog, sale.priced)
+    hold = hold_for(command.origin, command.release, sale.priced.total, frontdesk.pay_at_counter,
+                    frontdesk.remote_orders)
     day = business_day(now, store_day.tz, store_day.starts_at_hour)
     order = Order(
         order_id=command.order_id,
@@ -65,8 +74,17 @@ def submit_order(command: commands.SubmitOrder, uow: UnitOfWork, clock: Clock, s
         rush=command.rush,
         source=command.source,
         pricing=sale.priced.to_dict(),
+        hold=hold,
+        hold_until=hold_deadline(now, hold, frontdesk.unpaid_hold_minutes),
+        customer_name=command.customer_name,
+        customer_phone=command.customer_phone,
     )
-    order.accept()
+    if hold is None:
+        order.accept()
+    else:
+        logger.info("order %s (%s) waits for %s", order.number, order.order_id, hold)
+        if hold == CONFIRMATION:
+            uow.raise_event(IncomingChanged(order.order_id))
     commit_sale(uow, sale, order.order_id, now)
     uow.orders.add(order)
     return SubmitResult(order, created=True)

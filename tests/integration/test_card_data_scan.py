@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 from devices.simulators.zvt_terminal import Scenario
 from devices.zvt import bmp
 from tests.integration.test_payment_terminal_agent import new_order, pay, start_till, store, wait_final  # noqa: F401
+from tests.support.staff import approval
 
 FULL_CARD = "4761739001010119"  # a Luhn-valid test card number, sent unmasked by the terminal here
 CANDIDATE = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
@@ -68,7 +69,7 @@ def test_no_card_number_in_the_database_or_the_logs_after_a_run_of_payments(stor
         if payment["state"] == "approved":
             paid.append(payment)
     assert len(paid) == 3
-    refund = client.post(f"/api/v1/payments/{paid[0]['payment_id']}/refund", json={})
+    refund = client.post(f"/api/v1/payments/{paid[0]['payment_id']}/refund", json={"approval": approval(client, hub)})
     assert refund.status_code == 202
     wait_final(client, paid[0]["payment_id"])
     assert all(client.get(f"/api/v1/payments/{p['payment_id']}").json["masked_pan"] == "************0119" for p in paid)

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from hub.domain.device_jobs import RecordDeviceEvent
+from tests.support.staff import approval
 
 AGENT = "till-agent"
 KIOSK = "kiosk-1"
@@ -123,7 +124,7 @@ def test_a_charge_found_after_the_order_was_paid_otherwise_is_reversed(client, h
 def test_refund_gives_the_money_back_to_the_card(client, hub, order):
     payment = start_payment(client, order)
     answer(hub, pay_jobs(hub, order["order_id"])[0], True, **card())
-    refund = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={"amount": 300})
+    refund = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={"amount": 300, "approval": approval(client, hub)})
     assert refund.status_code == 202
     job = pay_jobs(hub, order["order_id"])[-1]
     assert (job.payload["operation"], job.payload["amount"]) == ("refund", 300)
@@ -131,7 +132,7 @@ def test_refund_gives_the_money_back_to_the_card(client, hub, order):
     shown = client.get(f"/api/v1/payments/{payment['payment_id']}").json
     assert (shown["state"], shown["refunded_amount"]) == ("approved", 300)
     assert order_payment(client, order)["due"] == 300
-    too_much = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={"amount": 600})
+    too_much = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={"amount": 600, "approval": approval(client, hub)})
     assert too_much.status_code == 422 and too_much.json["code"] == "refund_too_large"
 
 
@@ -180,14 +181,14 @@ def test_a_recovered_result_that_belongs_to_another_payment_is_not_a_charge(clie
 def test_a_second_refund_while_the_first_is_on_its_way_is_refused_so_the_card_gets_back_what_it_paid(client, hub, order):
     payment = start_payment(client, order)
     answer(hub, pay_jobs(hub, order["order_id"])[0], True, **card())
-    first = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={})
-    double_click = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={})
+    first = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={"approval": approval(client, hub)})
+    double_click = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={"approval": approval(client, hub)})
     assert first.status_code == 202
     assert (double_click.status_code, double_click.json["code"]) == (409, "refund_in_progress")
     assert "800" in double_click.json["message"]
     refunds = [j for j in pay_jobs(hub, order["order_id"]) if j.payload["operation"] == "refund"]
     assert [j.payload["amount"] for j in refunds] == [800]
     answer(hub, refunds[0], True, operation="refund", result="approved", amount=800)
-    again = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={})
+    again = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={"approval": approval(client, hub)})
     assert again.status_code in (409, 422)  # nothing left to refund once the first came back
     assert len([j for j in pay_jobs(hub, order["order_id"]) if j.payload["operation"] == "refund"]) == 1

@@ -10,6 +10,7 @@ from hub.entrypoints.web.app import create_app
 from tests.conftest import make_settings, prepare_database
 from tests.integration.commerce_support import cancel, complete
 from tests.support.devices import TestDevice, order_data
+from tests.support.staff import approval
 
 DECAF = "BEANS-DECAF-250"  # 6 on hand; web holds back 2, marketplace 3
 
@@ -61,7 +62,8 @@ def test_serial_tracked_units_keep_their_serials_through_sale_and_return(client,
     complete(hub, data["order_id"])
     with hub.uow_factory() as uow:
         assert uow.commerce.serials("GRINDER-HAND", "test", "sold", order_id=data["order_id"]) == ["HG-0001", "HG-0002"]
-    refund = client.post(f"/api/v1/orders/{data['order_id']}/refunds", json={"lines": [{"index": 1, "qty": 1}]})
+    refund = client.post(f"/api/v1/orders/{data['order_id']}/refunds", json={"lines": [{"index": 1, "qty": 1}],
+                                                                        "approval": approval(client, hub)})
     assert refund.status_code == 201, refund.get_json()
     with hub.uow_factory() as uow:
         assert uow.commerce.serials("GRINDER-HAND", "test", "in_stock") == ["HG-0001", "HG-0003"]

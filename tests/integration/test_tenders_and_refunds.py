@@ -5,6 +5,7 @@ from __future__ import annotations
 from hub.domain.payment_events import CardPaymentApproved, CardPaymentRefunded
 from tests.integration.commerce_support import cancel, complete, happened
 from tests.support.devices import order_data
+from tests.support.staff import approval
 
 
 def place(client, lines=None, member=None):
@@ -46,22 +47,23 @@ def test_partial_refund_goes_to_the_last_tender_first_and_the_rest_returns_every
     pay(client, order_id, "gift_card", 2000, "GC-0000-5555")
     pay(client, order_id, "cash", total - 2000)
     complete(hub, order_id)
-    first = client.post(f"/api/v1/orders/{order_id}/refunds", json={"lines": [{"index": 0, "qty": 1}]}).get_json()
+    first = client.post(f"/api/v1/orders/{order_id}/refunds", json={"lines": [{"index": 0, "qty": 1}], "approval": approval(client, hub)}).get_json()
     assert first["amount"]["amount"] == 1290
     assert [(t["kind"], t["amount"]) for t in first["to_tenders"]] == [("cash", 1290)]
-    rest = client.post(f"/api/v1/orders/{order_id}/refunds", json={}).get_json()
+    rest = client.post(f"/api/v1/orders/{order_id}/refunds", json={"approval": approval(client, hub)}).get_json()
     assert rest["amount"]["amount"] == total - 1290
     assert [(t["kind"], t["amount"]) for t in rest["to_tenders"]] == [("cash", total - 2000 - 1290), ("gift_card", 2000)]
-    again = client.post(f"/api/v1/orders/{order_id}/refunds", json={"lines": [{"index": 0, "qty": 1}]})
+    again = client.post(f"/api/v1/orders/{order_id}/refunds", json={"lines": [{"index": 0, "qty": 1}], "approval": approval(client, hub)})
     assert again.get_json()["code"] == "invalid_refund"
     with hub.uow_factory() as uow:
         assert uow.commerce.stock(["BEANS-HOUSE-250"])[("BEANS-HOUSE-250", "test")].on_hand == 500
         assert uow.commerce.gift_card("GC-0000-5555") == (2000, "EUR")
 
 
-def test_an_open_order_cannot_be_refunded(client):
+def test_an_open_order_cannot_be_refunded(client, hub):
     order_id, _ = place(client)
-    assert client.post(f"/api/v1/orders/{order_id}/refunds", json={}).get_json()["code"] == "not_completed"
+    refund = client.post(f"/api/v1/orders/{order_id}/refunds", json={"approval": approval(client, hub)})
+    assert refund.get_json()["code"] == "not_completed"
 
 
 def test_points_are_earned_on_completion_with_the_tier_multiplier_and_reversed_on_refund(client, hub):
@@ -70,7 +72,7 @@ def test_points_are_earned_on_completion_with_the_tier_multiplier_and_reversed_o
     assert points(client, "L-1002") == 0
     complete(hub, order_id)
     assert points(client, "L-1002") == total // 100 * 10
-    client.post(f"/api/v1/orders/{order_id}/refunds", json={})
+    client.post(f"/api/v1/orders/{order_id}/refunds", json={"approval": approval(client, hub)})
     assert points(client, "L-1002") == 0
     gold_order, gold_total = place(client, [{"sku": "BURGER", "qty": 1}], member="L-1001")
     pay(client, gold_order, "cash", gold_total)
@@ -86,7 +88,7 @@ def test_points_pay_as_a_tender_and_come_back_on_refund(client, hub):
     complete(hub, order_id)
     earned = points(client, "L-1001") - 200
     assert earned == (total - 300) // 100 * 10 * 3 // 2  # points paid with points earn none
-    client.post(f"/api/v1/orders/{order_id}/refunds", json={})
+    client.post(f"/api/v1/orders/{order_id}/refunds", json={"approval": approval(client, hub)})
     assert points(client, "L-1001") == 500
 
 

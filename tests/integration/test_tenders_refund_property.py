@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from tests.integration.commerce_support import complete
 from tests.support.devices import order_data
+from tests.support.staff import approval
 
 SKUS = ["BEANS-HOUSE-250", "BEANS-DECAF-250", "GRINDER-HAND", "LATTE-M", "CROISSANT", "MEAL-DEAL", "MUG-PASSLINE"]
 baskets = st.lists(st.tuples(st.sampled_from(SKUS), st.integers(1, 2)), min_size=1, max_size=5,
@@ -38,9 +39,10 @@ def test_refunding_everything_returns_stock_and_points_exactly(client, hub, bask
     refunded = 0
     for index in steps:  # a few single units first, then whatever is left
         if index < len(basket):
-            step = client.post(f"/api/v1/orders/{order_id}/refunds", json={"lines": [{"index": index, "qty": 1}]})
+            step = client.post(f"/api/v1/orders/{order_id}/refunds", json={"lines": [{"index": index, "qty": 1}],
+                                                                           "approval": approval(client, hub)})
             refunded += step.get_json()["amount"]["amount"] if step.status_code == 201 else 0
-    rest = client.post(f"/api/v1/orders/{order_id}/refunds", json={}).get_json()
+    rest = client.post(f"/api/v1/orders/{order_id}/refunds", json={"approval": approval(client, hub)}).get_json()
     refunded += rest["amount"]["amount"]
     assert refunded == total
     assert snapshot(hub) == before

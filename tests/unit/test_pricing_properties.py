@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hub.domain.catalog import BundlePart, Catalog, CatalogItem
-from hub.domain.commands import LineRequest
+from hub.domain.commands import LineRequest, ManualDiscount
 from hub.domain.money import Money
-from hub.domain.pricing import PricingRequest, price_basket
+from hub.domain.pricing import PricingRequest, needs_approval, price_basket
 from hub.domain.promotions import Promotion
 from hub.domain.tax import TaxPolicy, TaxRate
 
@@ -156,3 +156,31 @@ def test_the_customer_gets_at_least_what_any_single_exclusive_promotion_gives(am
         if not promo.stackable:
             assert best >= price(cat, basket, [promo]).discount
     assert best >= price(cat, basket, [p for p in promos if p.stackable]).discount
+
+
+manual = st.lists(
+    st.builds(lambda line, percent, amount, use_percent: ManualDiscount("why", line, percent if use_percent else None,
+                                                                        None if use_percent else amount),
+              st.one_of(st.none(), st.integers(0, 11)), st.integers(1, 100), st.integers(1, 20_000), st.booleans()),
+    max_size=4)
+
+
+@settings(max_examples=300)
+@given(prices, taxes, bundles, lines, promotions, manual, st.booleans())
+def test_manual_discounts_come_after_promotions_and_never_take_a_line_below_zero(amounts, cats, combos, basket, promos,
+                                                                                  by_hand, inclusive):
+    by_hand = [d for d in by_hand if d.line is None or d.line < len(basket)]
+    cat = catalog(amounts, cats, combos, inclusive)
+    request = PricingRequest("counter", datetime(2026, 11, 23, 12), promotions=promos, manual=by_hand,
+                             discount_limit_percent=10)
+    priced = price_basket(cat, [LineRequest(sku, qty) for sku, qty in basket], request)
+    plain = price(cat, basket, promos)
+    promoted = {d.promo_id: d.amount for d in priced.discounts if not d.promo_id.startswith("manual-")}
+    assert promoted == {d.promo_id: d.amount for d in plain.discounts}  # promotions do not see manual discounts
+    assert priced.total >= 0 and all(0 <= line.discount <= line.amount for line in priced.lines)
+    assert priced.discount == sum(line.discount for line in priced.lines)
+    for d in priced.discounts:
+        assert d.amount == sum(amount for _, amount in d.lines)
+        if d.reason is not None:
+            assert d.amount <= d.base
+    assert priced.approval_required == needs_approval(priced, 10)  # the flag shown is what intake will demand

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hub.domain.commands import LineRequest, SubmitOrder
+from hub.domain.frontdesk import FrontdeskSettings
 from hub.domain.errors import Unavailable
 from hub.domain.stock import StockLevel
 from hub.services import commerce_actions, handlers
@@ -34,7 +35,7 @@ def published():
 @pytest.fixture
 def bus(uow, published):
     return MessageBus(lambda: uow, HandlerTables.from_modules([handlers, commerce_actions]),
-                      {"clock": FixedClock(), "store_day": StoreDay(ZoneInfo("UTC")), "notify": lambda e, d: None,
+                      {"clock": FixedClock(), "store_day": StoreDay(ZoneInfo("UTC")), "frontdesk": FrontdeskSettings(), "notify": lambda e, d: None,
                        "broadcast": lambda kind, data, retain=False: published.append((kind, data, retain))})
 
 

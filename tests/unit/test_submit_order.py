@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hub.domain.commands import LineRequest, SubmitOrder
+from hub.domain.frontdesk import FrontdeskSettings
 from hub.domain.errors import OrderConflict, UnknownSku
 from hub.services import handlers
 from hub.services.handlers import StoreDay, SubmitResult
@@ -33,7 +34,7 @@ def bus(uow, notices):
     return MessageBus(
         lambda: uow,
         HandlerTables.from_modules([handlers]),
-        {"clock": FixedClock(), "store_day": StoreDay(ZoneInfo("UTC")), "notify": lambda e, d: notices.append((e, d))},
+        {"clock": FixedClock(), "store_day": StoreDay(ZoneInfo("UTC")), "frontdesk": FrontdeskSettings(), "notify": lambda e, d: notices.append((e, d))},
     )
 
 

@@ -102,6 +102,7 @@ def item_document(item: CatalogItem) -> dict[str, Any]:
         "variant_of": item.variant_of, "variant": dict(item.variant), "allergens": list(item.allergens),
         "dietary": list(item.dietary), "image": item.image, "gtin": item.gtin,
         "serial_tracked": item.serial_tracked, "available": item.available, "bin": item.bin,
+        "pairs_with": list(item.pairs_with),
     }
     return doc
 
@@ -178,7 +179,7 @@ def _store_commerce(connection: Connection, imported: CatalogImport) -> None:
             connection.execute(insert(ct.loyalty_members).values(**member))
         else:
             connection.execute(update(ct.loyalty_members).where(ct.loyalty_members.c.member_id == member["member_id"])
-                               .values(name=member["name"], tier=member["tier"]))
+                               .values(name=member["name"], tier=member["tier"], phone=member.get("phone")))
     for entry in imported.stock:
         key = (ct.stock_levels.c.sku == entry["sku"]) & (ct.stock_levels.c.location == entry["location"])
         if connection.execute(select(ct.stock_levels.c.sku).where(key)).first() is None:

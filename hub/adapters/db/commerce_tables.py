@@ -72,6 +72,7 @@ loyalty_members = Table(
     Column("name", String(200), nullable=False),
     Column("tier", String(32), nullable=False),
     Column("points", Integer, nullable=False),
+    Column("phone", String(32), index=True, comment="digits, + first when international: sign-in by phone (0010)"),
 )
 
 loyalty_entries = Table(

@@ -8,6 +8,8 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 
 from hub.adapters.db import schema
 from hub.domain.money import Money
+from hub.adapters.db.order_queries import OrderQueries
+from hub.domain.order_holds import phone_digits
 from hub.domain.orders import Order, OrderLine, OrderStatus, Ticket, TicketStatus
 from hub.domain.queueing import queue_key
 from hub.services.ports import OrderRepository
@@ -30,7 +32,7 @@ _UPDATE_NUMBER = (
 )
 
 
-class SqlOrderRepository(OrderRepository):
+class SqlOrderRepository(OrderQueries, OrderRepository):
     """Orders stored in the `orders`, `order_lines` and `tickets` tables."""
 
     def __init__(self, connection: Connection) -> None:
@@ -92,7 +94,8 @@ class SqlOrderRepository(OrderRepository):
             return  # not written yet: flush() writes it as it is by then
         queue_at, _ = queue_key(order.deadline, order.rush, 0)
         self._db.execute(
-            _UPDATE_ORDER, {"oid": order.order_id, "status": order.status.value, "rush": order.rush, "queue_at": queue_at}
+            _UPDATE_ORDER, {"oid": order.order_id, "status": order.status.value, "rush": order.rush, "queue_at": queue_at,
+                            **{f"h_{name}": value for name, value in _hold_state(order).items()}}
         )
         self._db.execute(
             _UPDATE_TICKET,
@@ -226,6 +229,12 @@ class SqlOrderRepository(OrderRepository):
                 status=OrderStatus(row["status"]),
                 source=row["source"],
                 pricing=row["pricing"],
+                hold=row["hold"],
+                hold_until=row["hold_until"],
+                customer_name=row["customer_name"],
+                customer_phone=row["customer_phone"],
+                quoted_at=row["quoted_at"],
+                closed_reason=row["closed_reason"],
             )
             for row in rows
         ]
@@ -236,7 +245,9 @@ _TICKET_STATE = ("version", "held", "dismissed", "bumped_lines", "fire_at", "acc
 _UPDATE_ORDER = (
     update(schema.orders)
     .where(schema.orders.c.order_id == bindparam("oid"))
-    .values(status=bindparam("status"), rush=bindparam("rush"), queue_at=bindparam("queue_at"))
+    .values(status=bindparam("status"), rush=bindparam("rush"), queue_at=bindparam("queue_at"),
+            **{name: bindparam(f"h_{name}") for name in ("hold", "hold_until", "promised_at", "deadline", "quoted_at",
+                                                         "closed_reason")})
 )
 _UPDATE_TICKET = (
     update(schema.tickets)
@@ -268,7 +279,17 @@ def _order_row(order: Order) -> dict:
         "fingerprint": order.fingerprint,
         "source": order.source,
         "pricing": order.pricing,
+        "customer_name": order.customer_name,
+        "customer_phone": order.customer_phone,
+        "phone_digits": phone_digits(order.customer_phone),
+        **_hold_state(order),
     }
+
+
+def _hold_state(order: Order) -> dict:
+    """Return the columns a held order's release, cancellation or rejection changes."""
+    return {"hold": order.hold, "hold_until": order.hold_until, "promised_at": order.promised_at,
+            "deadline": order.deadline, "quoted_at": order.quoted_at, "closed_reason": order.closed_reason}
 
 
 def _line_row(order_id: str, line_no: int, line: OrderLine) -> dict:

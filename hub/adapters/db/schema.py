@@ -73,8 +73,19 @@ orders = Table(
     Column("fingerprint", String(64), nullable=False),
     Column("source", String(64), nullable=False),
     Column("pricing", JSON, comment="the priced basket: lines, discounts, taxes by rate, total (0002)"),
+    # Added by 0008_order_holds: what a `received` order waits for, who the customer is, and why it closed.
+    Column("hold", String(16), comment="payment | confirmation while the order waits; null otherwise"),
+    Column("hold_until", UtcDateTime(), comment="an unpaid hold is cancelled after this"),
+    Column("customer_name", String(80)),
+    Column("customer_phone", String(32)),
+    Column("phone_digits", String(32), comment="the phone's digits only, for search"),
+    Column("quoted_at", UtcDateTime(), comment="when a cashier confirmed a remote order's promised time"),
+    Column("closed_reason", String(200), comment="why a held order was cancelled or rejected"),
     Index("ix_orders_business_day_number", "business_day", "number", unique=True),
     Index("ix_orders_status_queue", "status", "queue_at", "seq"),
+    Index("ix_orders_hold_received_at", "hold", "received_at"),
+    Index("ix_orders_phone_digits", "phone_digits"),
+    Index("ix_orders_loyalty_id", "loyalty_id"),
 )
 
 order_lines = Table(

@@ -11,6 +11,7 @@ from hub.adapters.db.device_jobs_repo import SqlDeviceJobRepository
 from hub.adapters.db.orders_repo import SqlOrderRepository
 from hub.adapters.db.payments_repo import SqlPaymentRepository
 from hub.adapters.db.printing_repo import SqlPrintingRepository
+from hub.adapters.db.staff_repo import SqlStaffRepository
 from hub.domain.catalog import Catalog
 from hub.domain.orders import Order
 from hub.services.ports import UnitOfWork
@@ -36,6 +37,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.printing = SqlPrintingRepository(self._connection)
         self.payments = SqlPaymentRepository(self._connection)
         self.commerce = SqlCommerceRepository(self._connection, self._catalog_cache)
+        self.staff = SqlStaffRepository(self._connection)  # staff, approvals, held baskets, drawers (issue 6)
         self._catalog = None
         return self
 

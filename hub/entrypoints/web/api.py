@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import date, datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request
 from pydantic import ValidationError
@@ -16,6 +17,10 @@ from hub.entrypoints.intake import order_view, to_command
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.health import health
 from hub.services.payments import payment_summary
+from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.numbering import business_day
+from hub.domain.order_holds import CancelHeldOrder, ConfirmOrder, HoldRefused, OrderQuery, RejectOrder
+from hub.services.order_holds import incoming_orders
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +77,92 @@ def get_order(order_id: str):
     if order is None:
         return _error(404, "not_found", f"no order {order_id}")
     return jsonify({**order_view(order), "payment": payment})
+
+
+@blueprint.get("/orders")
+def search_orders():
+    """Find orders by number, customer name, phone or loyalty id (`q`), on a business day (`day`), newest first."""
+    hub = hub_of(current_app)
+    text = request.args.get("q", "").strip()
+    day = request.args.get("day", "" if text else "today").strip()
+    try:
+        limit = int(request.args.get("limit", "50"))
+    except ValueError:
+        return _error(422, "invalid_payload", "limit must be a whole number from 1 to 200", "limit")
+    if not 1 <= limit <= 200:
+        return _error(422, "invalid_payload", "limit must be a whole number from 1 to 200", "limit")
+    if day == "today":
+        day = business_day(_now(hub), hub.settings.zone, hub.settings.day_starts_at_hour).isoformat()
+    elif day:
+        try:
+            day = date.fromisoformat(day).isoformat()
+        except ValueError:
+            return _error(422, "invalid_payload", f"day must be today or a date like 2026-11-22, got {day!r}", "day")
+    with hub.uow_factory() as uow:
+        orders = uow.orders.search(OrderQuery.parse(text) if text else None, day or None, limit)
+        found = [{**order_view(order), "payment": payment_summary(uow, order)} for order in orders]
+    return jsonify({"orders": found})
+
+
+@blueprint.post("/orders/<order_id>/cancel")
+def cancel_held_order(order_id: str):
+    """Cancel an order that still waits (nothing paid): `{"reason"}`."""
+    return _held_action(order_id, lambda order_id, body: CancelHeldOrder(order_id, body.get("reason"), body.get("by") or "staff"))
+
+
+@blueprint.post("/orders/<order_id>/confirm")
+def confirm_order(order_id: str):
+    """Accept a remote order that waits for a cashier: `{"ready_at": iso} or {"minutes": n}`."""
+    def command(order_id: str, body: dict) -> ConfirmOrder:
+        ready_at, minutes = body.get("ready_at"), body.get("minutes")
+        if ready_at is not None:
+            try:
+                ready_at = datetime.fromisoformat(str(ready_at).replace("Z", "+00:00"))
+            except ValueError:
+                raise HoldRefused("invalid_quote", f"ready_at must be a time like 2026-11-22T18:30:00Z, got {ready_at!r}",
+                                  "ready_at", 422) from None
+        if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)):
+            raise HoldRefused("invalid_quote", f"minutes must be a whole number, got {minutes!r}", "minutes", 422)
+        return ConfirmOrder(order_id, ready_at, minutes)
+
+    return _held_action(order_id, command)
+
+
+@blueprint.post("/orders/<order_id>/reject")
+def reject_order(order_id: str):
+    """Turn down a remote order that waits for a cashier: `{"reason"}` (required; the sender is told)."""
+    return _held_action(order_id, lambda order_id, body: RejectOrder(order_id, body.get("reason")))
+
+
+@blueprint.get("/incoming")
+def incoming():
+    """Return remote orders waiting for a cashier, oldest first, each with a quote from the kitchen's load."""
+    hub = hub_of(current_app)
+    with hub.uow_factory() as uow:
+        orders = incoming_orders(uow, _now(hub), hub.frontdesk or FrontdeskSettings())
+    return jsonify({"orders": orders})
+
+
+def _held_action(order_id: str, build):
+    try:
+        order_id = str(uuid.UUID(order_id))
+    except ValueError:
+        return _error(404, "not_found", f"no order {order_id}: order ids are UUIDs")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error(400, ErrorCode.INVALID_JSON.value, "the request body must be a JSON object (Content-Type: application/json)")
+    hub = hub_of(current_app)
+    try:
+        order = hub.bus.handle(build(order_id, body))
+    except HoldRefused as refusal:
+        return _error(refusal.status, refusal.code, refusal.message, refusal.field)
+    with hub.uow_factory() as uow:
+        order = uow.orders.get(order.order_id)
+        return jsonify({**order_view(order), "payment": payment_summary(uow, order)})
+
+
+def _now(hub) -> datetime:
+    return hub.bus._dependencies.get("clock", lambda: datetime.now(timezone.utc))()
 
 
 @blueprint.get("/queue")

@@ -30,6 +30,12 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
 
     @socketio.on("connect", namespace=LIVE_NAMESPACE)
     def _screen_connected(_auth=None) -> bool:
+        from flask_socketio import emit
+
+        from hub.services.commerce import availability_snapshot
+
+        with hub.uow_factory() as uow:  # a kiosk that (re)connects starts from what is sold out now
+            emit("availability", availability_snapshot(uow))
         return True
 
     from hub.entrypoints.web import api, pages
@@ -45,6 +51,13 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     from hub.entrypoints.web import payments_api
 
     app.register_blueprint(payments_api.blueprint)
+    from hub.entrypoints.web import staff_api, till_api  # issue 6: staff, approvals, held baskets, drawers, receipts
+
+    app.register_blueprint(staff_api.blueprint)
+    app.register_blueprint(till_api.blueprint)
+    from hub.entrypoints.web import menu_api
+
+    app.register_blueprint(menu_api.blueprint)
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:

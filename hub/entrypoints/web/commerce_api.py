@@ -12,10 +12,13 @@ from hub.contracts.errors import ErrorCode
 from hub.contracts.pricing import BasketIn, GiftCardIn, RefundIn, SoldOutIn, TenderIn
 from hub.contracts.validation import all_errors
 from hub.domain import commands
-from hub.domain.commands import LineRequest
+from hub.domain.commands import LineRequest, ManualDiscount
 from hub.domain.errors import CommerceRefused, OrderRefused
+from hub.domain.staff import StaffRefused
+from hub.domain.till import TakeTender
 from hub.entrypoints.web.app import hub_of
 from hub.services.commerce import availability_snapshot, prepare_sale
+from hub.services.staff import RunApproved
 
 blueprint = Blueprint("commerce_api", __name__, url_prefix="/api/v1")
 
@@ -43,8 +46,15 @@ def _run(command: object):
         return hub_of(current_app).bus.handle(command), None
     except CommerceRefused as refusal:
         return None, _error(404 if refusal.code == "not_found" else 422, refusal.code, refusal.message)
+    except StaffRefused as refusal:
+        return None, _error(refusal.status, refusal.code, refusal.message, refusal.field)
     except OrderRefused as refusal:
         return None, _error(422, refusal.code, refusal.message, refusal.field)
+
+
+def manual_discounts(discounts) -> tuple[ManualDiscount, ...]:
+    """Turn `discounts` of a basket or an order into the pricing engine's manual discounts."""
+    return tuple(ManualDiscount(d.reason.strip(), d.line, d.percent, d.amount) for d in discounts)
 
 
 @blueprint.post("/baskets/price")
@@ -59,7 +69,8 @@ def price_basket():
     try:
         with hub.uow_factory() as uow:
             sale = prepare_sale(uow, lines, basket.channel.value, basket.at or utc_now(), hub.settings.zone,
-                                member, basket.tax_exempt, basket.redeem_points)
+                                member, basket.tax_exempt, basket.redeem_points, manual_discounts(basket.discounts),
+                                hub.frontdesk.discount_limit_percent if hub.frontdesk else None)
     except OrderRefused as refusal:
         return _error(422, refusal.code, refusal.message, refusal.field)
     return jsonify(sale.priced.to_dict())
@@ -133,14 +144,18 @@ def _tender_view(tender) -> dict:
 
 @blueprint.post("/orders/<order_id>/tenders")
 def post_tender(order_id: str):
-    """Pay part or all of an order; cash over what is due gives change."""
+    """Pay part or all of an order; cash over what is due gives change, and opens the till's drawer (`device_id`)."""
     body, error = _body(TenderIn)
     if error:
         return error
-    result, error = _run(commands.AddTender(str(uuid.uuid4()), order_id, body.kind, body.amount, body.code))
+    tender = commands.AddTender(str(uuid.uuid4()), order_id, body.kind, body.amount, body.code)
+    taken, error = _run(TakeTender(tender, body.device_id))
     if error:
         return error
-    return jsonify({"tender": _tender_view(result.tender), "change": result.change, "due": result.due}), 201
+    result = taken.result
+    return jsonify({"tender": _tender_view(result.tender), "change": result.change, "due": result.due,
+                    "drawer": taken.drawer, "drawer_job_id": taken.drawer_job_id,
+                    "drawer_message": taken.drawer_message}), 201
 
 
 @blueprint.get("/orders/<order_id>/tenders")
@@ -157,12 +172,13 @@ def get_tenders(order_id: str):
 
 @blueprint.post("/orders/<order_id>/refunds")
 def post_refund(order_id: str):
-    """Refund units of a completed order to its original tenders; stock and points go back."""
+    """Refund units of a completed order to its original tenders, with a manager's approval; stock and points go back."""
     body, error = _body(RefundIn)
     if error:
         return error
     lines = tuple((line.index, line.qty) for line in body.lines)
-    result, error = _run(commands.RefundOrder(str(uuid.uuid4()), order_id, lines))
+    refund = commands.RefundOrder(str(uuid.uuid4()), order_id, lines)
+    result, error = _run(RunApproved(body.approval, "refund", refund, order_id))
     if error:
         return error
     return jsonify({"refund_id": result.refund_id, "amount": {"amount": result.amount, "currency": result.currency},

@@ -10,7 +10,9 @@ from pydantic import ValidationError
 from hub.contracts.payments import PaymentRequest, RefundRequest, TerminalAssignment
 from hub.contracts.validation import all_errors
 from hub.domain.payments import AssignTerminal, CheckPayment, PaymentRefused, RefundPayment, RequestPayment, TerminalRef
+from hub.domain.staff import StaffRefused
 from hub.entrypoints.web.app import hub_of
+from hub.services.staff import RunApproved
 from hub.services.payments import payment_summary, payment_view, payments_in_doubt
 
 blueprint = Blueprint("payments_api", __name__, url_prefix="/api/v1")
@@ -54,6 +56,16 @@ def _handle(command):
         return hub_of(current_app).bus.handle(command), None
     except PaymentRefused as refusal:
         return None, _error(refusal.status, refusal.code, refusal.message)
+    except StaffRefused as refusal:
+        return None, _error(refusal.status, refusal.code, refusal.message, refusal.field)
+
+
+def _body_of(model, body: dict):
+    try:
+        return model.model_validate(body), None
+    except ValidationError as exc:
+        problems = all_errors(exc)
+        return None, _error(422, "invalid_payload", problems[0]["message"], problems[0]["field"], errors=problems)
 
 
 @blueprint.get("/payment-terminals")
@@ -119,11 +131,16 @@ def get_order_payments(order_id: str):
 
 @blueprint.post("/payments/<payment_id>/refund")
 def post_refund(payment_id: str):
-    """Give (part of) an approved card payment back to the card; the customer presents the card (202)."""
-    body, problem = _body(RefundRequest) if request.data else (RefundRequest(), None)
+    """Give (part of) an approved card payment back to the card, with a manager's approval (202)."""
+    raw = request.get_json(silent=True) if request.data else {}
+    if not isinstance(raw, dict):
+        return _error(400, "invalid_json", "the request body must be a JSON object (Content-Type: application/json)")
+    approval = raw.pop("approval", None)  # the staff gate's field; the rest is the payment contract's
+    body, problem = _body_of(RefundRequest, raw)
     if problem:
         return problem
-    payment, problem = _handle(RefundPayment(payment_id, body.amount))
+    payment, problem = _handle(RunApproved(approval if isinstance(approval, str) else None, "refund",
+                                           RefundPayment(payment_id, body.amount), payment_id))
     if problem:
         return problem
     return jsonify(payment_view(payment)), 202

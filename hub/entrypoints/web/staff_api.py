@@ -1,0 +1,166 @@
+"""Staff at the counter under /api/v1: sign in and out by PIN, manager approvals, held baskets."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import BaseModel, ValidationError
+
+from hub.bootstrap import utc_now
+from hub.contracts.staff import ApprovalIn, HeldBasketIn, SessionIn
+from hub.contracts.validation import all_errors
+from hub.domain.errors import CommerceRefused, OrderRefused
+from hub.domain.payments import PaymentRefused
+from hub.domain.staff import GrantApproval, SignIn, SignOut, StaffMember, StaffRefused
+from hub.domain.till import HoldBasket, RecallBasket, TillRefused
+from hub.entrypoints.web.app import hub_of
+from hub.services.staff import SignedIn, session_member
+
+blueprint = Blueprint("staff_api", __name__, url_prefix="/api/v1")
+
+
+def error(status: int, code: str, message: str, field: str | None = None, **extra):
+    """Return the JSON error reply every endpoint uses."""
+    return jsonify({"code": code, "message": message, "field": field, **extra}), status
+
+
+def body_of(model: type[BaseModel], body: object = None):
+    """Return (validated body, None) or (None, the error reply to send)."""
+    body = request.get_json(silent=True) if body is None else body
+    if body is None:
+        return None, error(400, "invalid_json", "the request body must be a JSON object (Content-Type: application/json)")
+    try:
+        return model.model_validate(body), None
+    except ValidationError as exc:
+        problems = all_errors(exc)
+        return None, error(422, "invalid_payload", problems[0]["message"], problems[0]["field"], errors=problems)
+
+
+def run(command: object):
+    """Run a command on the hub's bus; return (result, None) or (None, the error reply)."""
+    try:
+        return hub_of(current_app).bus.handle(command), None
+    except (StaffRefused, TillRefused, PaymentRefused) as refusal:
+        return None, error(refusal.status, refusal.code, refusal.message, getattr(refusal, "field", None))
+    except CommerceRefused as refusal:
+        return None, error(404 if refusal.code == "not_found" else 422, refusal.code, refusal.message)
+    except OrderRefused as refusal:
+        return None, error(getattr(refusal, "status", 422), refusal.code, refusal.message, refusal.field)
+
+
+def bearer_token() -> str | None:
+    """Return the `Authorization: Bearer <token>` of this request, or None."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def signed_in():
+    """Return (member or None, None) for this request's session, or (None, 401 reply) for a dead token."""
+    token = bearer_token()
+    if token is None:
+        return None, None
+    with hub_of(current_app).uow_factory() as uow:
+        member = session_member(uow, token, utc_now())
+    if member is None:
+        return None, error(401, "not_signed_in", "Authorization: the staff session ended or expired: sign in again",
+                           "Authorization")
+    return member, None
+
+
+def _granted(outcome: SignedIn, key: str):
+    return jsonify({key: outcome.token, "staff": outcome.member.view(),
+                    "expires_at": outcome.expires_at.isoformat().replace("+00:00", "Z")}), 201
+
+
+@blueprint.post("/staff/sessions")
+def post_session():
+    """Sign in at a till with a PIN: 201 with a bearer token, 401 `wrong_pin`, 429 `locked`."""
+    body, problem = body_of(SessionIn)
+    if problem:
+        return problem
+    outcome, problem = run(SignIn(body.pin, body.device_id))
+    if problem:
+        return problem
+    if isinstance(outcome, StaffRefused):
+        return error(outcome.status, outcome.code, outcome.message, outcome.field)
+    return _granted(outcome, "token")
+
+
+@blueprint.get("/staff/sessions/current")
+def get_session():
+    """Say who this request's bearer token belongs to (401 when none or ended)."""
+    member, problem = signed_in()
+    if problem:
+        return problem
+    if member is None:
+        return error(401, "not_signed_in", "Authorization: send `Authorization: Bearer <token>` from a sign-in",
+                     "Authorization")
+    return jsonify({"staff": member.view()})
+
+
+@blueprint.delete("/staff/sessions/current")
+def delete_session():
+    """Sign out: the bearer token stops working at once."""
+    token = bearer_token()
+    if token is None:
+        return error(401, "not_signed_in", "Authorization: send `Authorization: Bearer <token>` to sign out",
+                     "Authorization")
+    ended, problem = run(SignOut(token))
+    if problem:
+        return problem
+    if not ended:
+        return error(401, "not_signed_in", "Authorization: that session had ended already", "Authorization")
+    return "", 204
+
+
+@blueprint.post("/staff/approvals")
+def post_approval():
+    """A manager's PIN approves one discount, refund or void: 201 with a one-use token good for 5 minutes."""
+    body, problem = body_of(ApprovalIn)
+    if problem:
+        return problem
+    outcome, problem = run(GrantApproval(body.pin, body.action, body.device_id))
+    if problem:
+        return problem
+    if isinstance(outcome, StaffRefused):
+        return error(outcome.status, outcome.code, outcome.message, outcome.field)
+    return _granted(outcome, "approval")
+
+
+def _member_id(member: StaffMember | None) -> str | None:
+    return member.staff_id if member else None
+
+
+@blueprint.post("/held-baskets")
+def post_held_basket():
+    """Park the basket the counter is building; recall it once later."""
+    body, problem = body_of(HeldBasketIn)
+    if problem:
+        return problem
+    member, problem = signed_in()
+    if problem:
+        return problem
+    held_id, problem = run(HoldBasket(str(uuid.uuid4()), body.device_id, body.label, body.basket, _member_id(member)))
+    return problem or (jsonify({"held_id": held_id}), 201)
+
+
+@blueprint.get("/held-baskets")
+def list_held_baskets():
+    """Return the baskets waiting to be recalled (one till's with `?device_id=`), oldest first."""
+    with hub_of(current_app).uow_factory() as uow:
+        held = uow.staff.held_baskets(request.args.get("device_id") or None)
+    return jsonify({"held": [{**row, "held_at": row["held_at"].isoformat().replace("+00:00", "Z")} for row in held]})
+
+
+@blueprint.post("/held-baskets/<held_id>/recall")
+def recall_held_basket(held_id: str):
+    """Take a held basket back: 200 with the basket, and it is gone (a second recall is 404)."""
+    member, problem = signed_in()
+    if problem:
+        return problem
+    row, problem = run(RecallBasket(held_id, _member_id(member)))
+    if problem:
+        return problem
+    return jsonify({"held_id": row["held_id"], "device_id": row["device_id"], "label": row["label"],
+                    "basket": row["basket"], "held_at": row["held_at"].isoformat().replace("+00:00", "Z")})

@@ -1,0 +1,120 @@
+"""The till under /api/v1: its cash drawer, receipts on its printer, e-receipt links; and the e-receipt page."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import segno
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+
+from hub.adapters.receipt_secret import load_secret, sign, signature_ok
+from hub.contracts.printing import DrawerIn
+from hub.contracts.staff import ReceiptIn
+from hub.domain.printing import PrinterRef
+from hub.domain.till import PrintReceipt, SetCashDrawer
+from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.printing_api import print_view
+from hub.entrypoints.web.staff_api import body_of, error, run
+from hub.services.till import receipt_document
+
+blueprint = Blueprint("till_api", __name__, template_folder="templates")
+
+
+def _secret() -> bytes:
+    hub = hub_of(current_app)
+    cached = current_app.extensions.get("passline_receipt_secret")
+    if cached is None:
+        cached = current_app.extensions["passline_receipt_secret"] = load_secret(hub.settings.data_dir)
+    return cached
+
+
+def receipt_url(order_id: str) -> str:
+    """Return the e-receipt link for an order: the store's `receipt_url`, else the address this request came to."""
+    frontdesk = hub_of(current_app).frontdesk
+    base = (getattr(frontdesk, "receipt_url", None) or request.host_url).rstrip("/")
+    return f"{base}/r/{order_id}/{sign(_secret(), order_id)}"
+
+
+def _order_id(value: str) -> str | None:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+@blueprint.put("/api/v1/cash-drawers/<device_id>")
+def put_cash_drawer(device_id: str):
+    """Say which receipt printer opens a till's drawer: `{"printer": {"device_id", "hardware"}, "pin": 2}`."""
+    body, problem = body_of(DrawerIn)
+    if problem:
+        return problem
+    _, problem = run(SetCashDrawer(device_id, PrinterRef(body.printer.device_id, body.printer.hardware), body.pin))
+    if problem:
+        return problem
+    return jsonify(_drawer_view(device_id, body.printer.device_id, body.printer.hardware, body.pin))
+
+
+@blueprint.get("/api/v1/cash-drawers")
+def list_cash_drawers():
+    """Return every till's drawer."""
+    with hub_of(current_app).uow_factory() as uow:
+        drawers = uow.staff.cash_drawers()
+    return jsonify({"cash_drawers": [_drawer_view(till, *drawer) for till, drawer in drawers.items()]})
+
+
+def _drawer_view(till: str, printer: str, hardware: str | None, pin: int) -> dict:
+    return {"device_id": till, "printer": {"device_id": printer, "hardware": hardware}, "pin": pin}
+
+
+@blueprint.post("/api/v1/orders/<order_id>/receipt")
+def post_receipt(order_id: str):
+    """Print an order's receipt on the till's receipt printer, with tenders, change and the e-receipt QR (202)."""
+    key = _order_id(order_id)
+    if key is None:
+        return error(404, "not_found", f"no order {order_id}: order ids are UUIDs")
+    body, problem = body_of(ReceiptIn)
+    if problem:
+        return problem
+    made, problem = run(PrintReceipt(key, body.device_id, receipt_url(key)))
+    if problem:
+        return problem
+    return jsonify({"print": print_view(made)}), 202
+
+
+@blueprint.get("/api/v1/orders/<order_id>/e-receipt")
+def get_e_receipt(order_id: str):
+    """Return the order's e-receipt link and the same link as a QR code (SVG) to show the customer."""
+    key = _order_id(order_id)
+    with hub_of(current_app).uow_factory() as uow:
+        order = uow.orders.get(key) if key else None
+    if order is None:
+        return error(404, "not_found", f"no order {order_id}")
+    url = receipt_url(key)
+    svg = io.BytesIO()
+    segno.make(url, error="m").save(svg, kind="svg", scale=4, border=2, xmldecl=False, svgns=True)
+    return jsonify({"url": url, "qr_svg": svg.getvalue().decode()})
+
+
+@blueprint.get("/r/<order_id>/<sig>")
+def e_receipt_page(order_id: str, sig: str):
+    """Show one order's receipt to whoever holds its signed link; every other link is a plain 404."""
+    key = _order_id(order_id)
+    if key is None or not signature_ok(_secret(), key, sig):
+        abort(404)
+    with hub_of(current_app).uow_factory() as uow:
+        order = uow.orders.get(key)
+        document = receipt_document(order, uow) if order is not None else None
+    if document is None:
+        abort(404)
+    return render_template("e_receipt.html", r=document, money=_money, symbol=_SYMBOLS.get(document["currency"], ""))
+
+
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF "}
+
+
+def _money(amount: int) -> str:
+    """Format minor units as `12.34` (whole-number arithmetic: money never touches a float)."""
+    sign_ = "-" if amount < 0 else ""
+    amount = abs(amount)
+    return f"{sign_}{amount // 100}.{amount % 100:02d}"

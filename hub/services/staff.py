@@ -1,0 +1,218 @@
+"""Staff: take members on, sign in and out by PIN, grant and spend manager approvals, gate discounts."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from hub.domain import staff as rules
+from hub.domain.commands import RefundOrder, SubmitOrder
+from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.payments import RefundPayment
+from hub.domain.pricing import PricedBasket, needs_approval
+from hub.domain.staff import (
+    AddStaff,
+    Approval,
+    ApprovalRequired,
+    GrantApproval,
+    NotSignedIn,
+    SignIn,
+    SignOut,
+    StaffMember,
+    StaffRefused,
+    StaffSession,
+)
+from hub.services import commerce_actions
+from hub.services import payments as payment_service
+from hub.services.ports import Clock, UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A session started (or an approval granted): the token goes to the page once, the hub keeps its hash."""
+
+    token: str
+    member: StaffMember
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RunApproved:
+    """Run a command (a refund) only with a manager's approval for its action, spent in the same transaction."""
+
+    approval: str | None
+    action: str
+    command: object
+    used_for: str
+
+    def __repr__(self) -> str:
+        return f"RunApproved(action={self.action!r}, command={self.command!r})"
+
+
+def add_staff(command: AddStaff, uow: UnitOfWork, clock: Clock) -> StaffMember:
+    """Take a member on; the PIN must be one no active member uses, since a PIN alone signs in."""
+    rules.check_role(command.role)
+    rules.check_pin(command.pin)
+    name = command.name.strip()
+    if not name or len(name) > 80:
+        raise StaffRefused("invalid_payload", "name must be 1 to 80 characters", field="name")
+    if _by_pin(uow, command.pin) is not None:
+        raise StaffRefused("pin_taken", "another member already uses this PIN: choose another", 409, "pin")
+    member = StaffMember(command.staff_id, name, command.role, rules.hash_pin(command.pin))
+    uow.staff.add_member(member, clock())
+    logger.info("staff member %s (%s) added as %s", member.name, member.staff_id, member.role)
+    return member
+
+
+def _by_pin(uow: UnitOfWork, pin: str) -> StaffMember | None:
+    return next((m for m in uow.staff.members() if m.active and rules.pin_matches(pin, m.pin_hash)), None)
+
+
+def _checked_pin(uow: UnitOfWork, pin: str, device_id: str, now: datetime) -> StaffMember | StaffRefused:
+    """Return the member a PIN belongs to, or the refusal; wrong PINs count towards the till's lockout."""
+    failures = uow.staff.pin_failures(device_id, now - rules.LOCKOUT_WINDOW)
+    if rules.locked(failures, now):
+        until = rules.unlocks_at(failures, now)
+        return StaffRefused("locked", f"{rules.LOCKOUT_ATTEMPTS} wrong PINs at {device_id}: PIN entry is locked "
+                                      f"until {until:%H:%M:%S} UTC", 429, "pin")
+    everywhere = uow.staff.pin_failures(None, now - rules.LOCKOUT_WINDOW)
+    if len(everywhere) >= rules.STORE_LOCKOUT_ATTEMPTS:
+        logger.warning("%d wrong PINs across the store in 5 minutes: PIN entry locked at every till", len(everywhere))
+        return StaffRefused("locked", f"{len(everywhere)} wrong PINs across the store in 5 minutes: PIN entry is "
+                                      "locked at every till for a few minutes", 429, "pin")
+    member = _by_pin(uow, pin) if pin.isdigit() else None
+    if member is None:
+        uow.staff.add_pin_failure(device_id, now)
+        left = rules.LOCKOUT_ATTEMPTS - len(failures) - 1
+        logger.warning("wrong PIN at %s (%d tries left)", device_id, max(left, 0))
+        tries = "1 more try" if left == 1 else f"{left} more tries"
+        tail = f"{tries} before this till locks for 5 minutes" if left > 0 else "this till is now locked for 5 minutes"
+        return StaffRefused("wrong_pin", f"wrong PIN: {tail}", 401, "pin")
+    uow.staff.clear_pin_failures(device_id)
+    return member
+
+
+def sign_in(command: SignIn, uow: UnitOfWork, clock: Clock) -> SignedIn | StaffRefused:
+    """Start a session at a till; a refusal is returned, not raised, so the wrong PIN it counts is kept."""
+    now = clock()
+    member = _checked_pin(uow, command.pin, command.device_id, now)
+    if isinstance(member, StaffRefused):
+        return member
+    token, hashed = rules.new_token()
+    expires = now + rules.SESSION_TTL
+    uow.staff.add_session(StaffSession(hashed, member.staff_id, command.device_id, now, expires))
+    logger.info("%s signed in at %s", member.name, command.device_id)
+    return SignedIn(token, member, expires)
+
+
+def sign_out(command: SignOut, uow: UnitOfWork, clock: Clock) -> bool:
+    """End a session; False when it had ended already or never was."""
+    return uow.staff.end_session(rules.token_hash(command.token), clock())
+
+
+def grant_approval(command: GrantApproval, uow: UnitOfWork, clock: Clock) -> SignedIn | StaffRefused:
+    """Let a manager's PIN authorise one action once; other roles are refused naming theirs."""
+    if command.action not in rules.APPROVAL_ACTIONS:
+        raise StaffRefused("invalid_payload", f"action must be one of {', '.join(rules.APPROVAL_ACTIONS)}", field="action")
+    now = clock()
+    member = _checked_pin(uow, command.pin, command.device_id, now)
+    if isinstance(member, StaffRefused):
+        return member
+    if not rules.may(member.role, f"approve:{command.action}"):
+        return StaffRefused("not_permitted", f"{member.name} is a {member.role}: a {command.action} needs a manager's PIN",
+                            403, "pin")
+    token, hashed = rules.new_token()
+    expires = now + rules.APPROVAL_TTL
+    uow.staff.add_approval(Approval(hashed, member.staff_id, command.action, command.device_id, now, expires))
+    logger.info("%s approved a %s at %s", member.name, command.action, command.device_id)
+    return SignedIn(token, member, expires)
+
+
+def session_member(uow: UnitOfWork, token: str | None, now: datetime) -> StaffMember | None:
+    """Return the member a live session token belongs to, or None."""
+    if not token:
+        return None
+    session = uow.staff.session(rules.token_hash(token))
+    if session is None or not session.live(now):
+        return None
+    member = uow.staff.member(session.staff_id)
+    return member if member is not None and member.active else None
+
+
+def spend_approval(uow: UnitOfWork, token: str | None, action: str, used_for: str, now: datetime) -> StaffMember:
+    """Spend an approval on one action, or raise ApprovalRequired saying what is wrong with it."""
+    where = "approval"
+    if not token:
+        raise ApprovalRequired(f"{where}: a {action} needs a manager's approval (POST /api/v1/staff/approvals)", where)
+    approval = uow.staff.approval(rules.token_hash(token))
+    problem = None
+    if approval is None:
+        problem = "is not one the hub gave"
+    elif approval.action != action:
+        problem = f"was given for a {approval.action}, not a {action}"
+    elif approval.used_at is not None:
+        problem = "was used already (each approval is good for one action)"
+    elif now >= approval.expires_at:
+        problem = "has expired (approvals last 5 minutes)"
+    if problem is None and not uow.staff.use_approval(approval.token_hash, now, used_for):
+        problem = "was used already (each approval is good for one action)"
+    if problem is not None:
+        raise ApprovalRequired(f"{where}: this approval {problem}: ask a manager again", where)
+    manager = uow.staff.member(approval.staff_id)
+    logger.info("approval for a %s by %s spent on %s", action, manager.name if manager else approval.staff_id, used_for)
+    return manager
+
+
+def authorize_sale(uow: UnitOfWork, command: SubmitOrder, priced: PricedBasket, frontdesk: FrontdeskSettings | None,
+                   now: datetime) -> None:
+    """Gate an order's manual discounts and note who took it; call before the order's first write.
+
+    Discounts are given by staff, so they need a live session; over the store's limit they also need
+    a manager's approval, spent here in the order's transaction.
+    """
+    if not command.discounts and not command.staff_token:
+        return
+    member = session_member(uow, command.staff_token, now)
+    if member is None:
+        why = "the staff session ended or expired" if command.staff_token else "discounts are given by signed-in staff"
+        raise NotSignedIn(f"Authorization: {why}: sign in at the counter again", "Authorization")
+    approver = None
+    limit = frontdesk.discount_limit_percent if frontdesk is not None else 0
+    if command.discounts and needs_approval(priced, limit):
+        approver = spend_approval(uow, command.approval, "discount", command.order_id, now)
+    uow.staff.set_order_staff(command.order_id, member.staff_id, approver.staff_id if approver else None, now)
+
+
+# The commands a manager's approval may unlock, and their own handlers (run in the same unit of work).
+APPROVED_HANDLERS = {
+    RefundOrder: commerce_actions.refund_order,
+    RefundPayment: payment_service.refund_payment,
+}
+
+
+def run_approved(command: RunApproved, uow: UnitOfWork, clock: Clock):
+    """Spend the approval, then run the command; if the command refuses, the approval is not spent."""
+    handler = APPROVED_HANDLERS[type(command.command)]
+    try:
+        spend_approval(uow, command.approval, command.action, command.used_for, clock())
+    except ApprovalRequired as refusal:
+        raise StaffRefused(refusal.code, refusal.message, 403, refusal.field) from None
+    return handler(command.command, uow=uow, clock=clock)
+
+
+def new_staff_id() -> str:
+    """Return a fresh member id."""
+    return str(uuid.uuid4())
+
+
+COMMAND_HANDLERS = {
+    AddStaff: add_staff,
+    SignIn: sign_in,
+    SignOut: sign_out,
+    GrantApproval: grant_approval,
+    RunApproved: run_approved,
+}

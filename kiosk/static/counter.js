@@ -1,0 +1,380 @@
+// The counter terminal's core: strings, money, the hub API, the live link, screens, PIN dialogs, staff, keys.
+"use strict";
+
+const C = {
+  config: JSON.parse(document.getElementById("counter-config").textContent),
+  staff: null,          // {staff_id, name, role} once signed in
+  token: null,          // the staff session's bearer token; kept in memory only
+  screen: "signin",
+  screens: {},          // name -> {show(), key(event) -> handled?, redraw()}
+  online: true,
+  currency: "EUR",
+};
+C.device = C.config.device_id;
+C.lang = C.config.lang;
+
+const $ = (selector, root) => (root || document).querySelector(selector);
+const $$ = (selector, root) => [...(root || document).querySelectorAll(selector)];
+
+// ---- strings, money, times --------------------------------------------------------------
+
+C.t = function (key, vars) {
+  const table = C.config.strings[C.lang] || {};
+  let text = table[key] || (C.config.strings.en || {})[key] || key;
+  for (const [name, value] of Object.entries(vars || {})) text = text.split(`{${name}}`).join(String(value));
+  return text;
+};
+
+C.el = function (tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+};
+
+C.button = function (label, key, onclick, attrs) {
+  return C.el("button", Object.assign({type: "button", onclick: onclick}, attrs || {}), label, key ? " " : null,
+              key ? C.el("kbd", null, key) : null);
+};
+
+C.digits = function () {
+  return new Intl.NumberFormat(C.lang, {style: "currency", currency: C.currency}).resolvedOptions().maximumFractionDigits;
+};
+
+C.money = function (minor) {
+  const digits = C.digits();
+  return new Intl.NumberFormat(C.lang, {style: "currency", currency: C.currency}).format(minor / 10 ** digits);
+};
+
+C.plainAmount = function (minor) {  // for an input field: 12.50 in the locale's way, no currency sign
+  const digits = C.digits();
+  return new Intl.NumberFormat(C.lang, {minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false})
+    .format(minor / 10 ** digits);
+};
+
+C.parseAmount = function (text) {  // "20", "20,5", "20.50" -> minor units; null when not an amount
+  const match = /^\s*(\d{1,7})(?:[.,](\d*))?\s*$/.exec(text || "");
+  if (!match) return null;
+  const digits = C.digits();
+  const fraction = (match[2] || "").slice(0, digits).padEnd(digits, "0");
+  return parseInt(match[1], 10) * 10 ** digits + (digits ? parseInt(fraction, 10) : 0);
+};
+
+C.time = function (iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(C.lang, {hour: "2-digit", minute: "2-digit"}).format(new Date(iso));
+};
+
+C.dateTime = function (iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(C.lang, {dateStyle: "short", timeStyle: "short"}).format(new Date(iso));
+};
+
+C.uuid = function () {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+
+C.applyStrings = function () {
+  document.documentElement.lang = C.lang;
+  for (const node of $$("[data-t]")) node.textContent = C.t(node.dataset.t);
+  for (const node of $$("[data-t-placeholder]")) node.placeholder = C.t(node.dataset.tPlaceholder);
+  for (const node of $$("#langs button")) node.classList.toggle("on", node.dataset.lang === C.lang);
+  C.setLink(C.linkState || "connecting");
+};
+
+C.setLanguage = function (lang) {
+  C.lang = lang;
+  document.cookie = `${C.config.lang_cookie}=${lang}; path=/; max-age=31536000; samesite=lax`;
+  C.applyStrings();
+  for (const screen of Object.values(C.screens)) if (screen.redraw) screen.redraw();
+  if (C.staff) C.showStaff();
+};
+
+// ---- notices ------------------------------------------------------------------------------
+
+C.notice = function (text, kind) {
+  const box = $("#notice");
+  box.textContent = text;
+  box.dataset.kind = kind || "info";
+  box.hidden = !text;
+  clearTimeout(C.noticeTimer);
+  if (text && kind !== "error") C.noticeTimer = setTimeout(() => { box.hidden = true; }, 6000);
+};
+
+// ---- the hub API ---------------------------------------------------------------------------
+
+class HubError extends Error {
+  constructor(code, message, status, body) { super(message); this.code = code; this.status = status; this.body = body; }
+}
+C.HubError = HubError;
+
+C.api = async function (method, path, body, options) {
+  const headers = {"Accept": "application/json"};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (C.token) headers["Authorization"] = `Bearer ${C.token}`;
+  let response;
+  try {
+    response = await fetch(path, {method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body)});
+  } catch (error) {
+    C.setReachable(false);
+    throw new HubError("unreachable", C.t("hub_unreachable"), 0);
+  }
+  let data = null;
+  try { data = await response.json(); } catch (error) { data = null; }
+  if (response.status >= 502 && response.status <= 504 && !(data && data.code)) {
+    C.setReachable(false);
+    throw new HubError("unreachable", C.t("hub_unreachable"), response.status);
+  }
+  C.setReachable(true);
+  if (!response.ok) {
+    if (response.status === 401 && C.token && !(options && options.quiet401)) C.sessionEnded();
+    const code = (data && data.code) || `http_${response.status}`;
+    throw new HubError(code, (data && data.message) || response.statusText, response.status, data);
+  }
+  return data;
+};
+
+C.fail = function (error) {  // show any error the hub (or the network) gave, in plain words
+  C.notice(error instanceof HubError ? error.message : String(error), "error");
+};
+
+// ---- the live link --------------------------------------------------------------------------
+
+C.setLink = function (state) {
+  C.linkState = state;
+  const link = $("#link");
+  link.dataset.state = state;
+  link.textContent = C.t(state === "live" ? "link_live" : state === "offline" ? "link_offline" : "connecting");
+};
+
+C.setReachable = function (reachable) {
+  if (C.online === reachable) return;
+  C.online = reachable;
+  $("#offline").hidden = reachable;
+  document.body.classList.toggle("hub-offline", !reachable);
+  if (!reachable) C.setLink("offline");
+  for (const screen of Object.values(C.screens)) if (screen.online) screen.online(reachable);
+};
+
+C.listeners = {};
+C.on = function (event, handler) { (C.listeners[event] = C.listeners[event] || []).push(handler); };
+
+C.connect = function () {
+  const socket = io("/hub", {transports: ["websocket", "polling"], reconnectionDelayMax: 2000});
+  C.socket = socket;
+  socket.on("connect", () => { C.setLink("live"); C.setReachable(true); C.emit("connected", {}); });
+  socket.on("disconnect", () => { C.setLink("offline"); C.setReachable(false); });
+  socket.io.on("reconnect_attempt", () => C.setLink("offline"));
+  socket.on("connect_error", () => { C.setLink("offline"); C.setReachable(false); });
+  for (const event of ["order.accepted", "order.status", "payment.changed", "incoming.changed", "availability"]) {
+    socket.on(event, (data) => C.emit(event, data));
+  }
+};
+
+C.emit = function (event, data) {
+  for (const handler of C.listeners[event] || []) {
+    try { handler(data); } catch (error) { console.error(error); }
+  }
+};
+
+// ---- screens ----------------------------------------------------------------------------------
+
+C.show = function (name) {
+  if (name !== "signin" && !C.staff) name = "signin";
+  C.screen = name;
+  document.body.dataset.screen = name;
+  for (const node of $$(".screen")) node.hidden = node.id !== `screen-${name}`;
+  for (const tab of $$("#tabs button")) tab.classList.toggle("on", tab.dataset.go === name);
+  const screen = C.screens[name];
+  if (screen && screen.show) screen.show();
+};
+
+// ---- PIN pads and dialogs -------------------------------------------------------------------
+
+C.pinPad = function (container, onSubmit) {  // digits by touch or keyboard; the PIN is never shown
+  let pin = "";
+  const dots = C.el("div", {class: "pin-dots", "data-role": "dots"});
+  const message = C.el("p", {class: "pin-message", "data-role": "message", role: "alert"});
+  const keys = C.el("div", {class: "keys"});
+  const draw = () => { dots.textContent = "●".repeat(pin.length) || "\u00a0"; };
+  const pad = {
+    type(key) {
+      if (/^\d$/.test(key) && pin.length < 12) pin += key;
+      else if (key === "Backspace") pin = pin.slice(0, -1);
+      else if (key === "Clear") pin = "";
+      else if (key === "Enter" && pin) { const typed = pin; pin = ""; draw(); onSubmit(typed, pad); return; }
+      draw();
+    },
+    say(text) { message.textContent = text || ""; },
+    clear() { pin = ""; draw(); message.textContent = ""; },
+  };
+  for (const key of ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "Enter"]) {
+    const label = key === "Clear" ? C.t("clear") : key === "Enter" ? C.t("ok") : key;
+    keys.append(C.el("button", {type: "button", class: `key key-${key.toLowerCase()}`, "data-key": key,
+                                onclick: () => pad.type(key)}, label));
+  }
+  container.replaceChildren(dots, keys, message);
+  draw();
+  return pad;
+};
+
+C.dialog = {open: false, onKey: null, onClose: null};
+
+C.openDialog = function (content, options) {
+  const dialog = $("#dialog");
+  $("#dialog-body").replaceChildren(content);
+  dialog.dataset.kind = (options && options.kind) || "";
+  C.dialog.open = true;
+  C.dialog.onKey = (options && options.onKey) || null;
+  C.dialog.onClose = (options && options.onClose) || null;
+  if (!dialog.open) dialog.showModal();
+  const first = $("[autofocus]", dialog) || $("input, textarea, select", dialog);
+  if (first) first.focus();
+};
+
+C.closeDialog = function (cancelled) {
+  const dialog = $("#dialog");
+  const onClose = C.dialog.onClose;
+  C.dialog.open = false;
+  C.dialog.onKey = null;
+  C.dialog.onClose = null;
+  if (dialog.open) dialog.close();
+  if (onClose) onClose(Boolean(cancelled));
+  const screen = C.screens[C.screen];
+  if (screen && screen.focus) screen.focus();
+};
+
+// Ask a manager for an approval: resolves to the approval token, or null when cancelled.
+C.askApproval = function (action, why) {
+  return new Promise((resolve) => {
+    let done = false;
+    const padBox = C.el("div", {class: "pinpad"});
+    const box = C.el("div", {class: "approval", "data-action": action},
+      C.el("h2", null, C.t("manager_pin_title")), C.el("p", {class: "why"}, why),
+      padBox, C.button(C.t("cancel"), "Esc", () => C.closeDialog(true), {class: "quiet"}));
+    const pad = C.pinPad(padBox, async (pin) => {
+      pad.say(C.t("checking"));
+      try {
+        const answer = await C.api("POST", "/api/v1/staff/approvals", {pin: pin, action: action, device_id: C.device},
+                                   {quiet401: true});
+        done = true;
+        C.closeDialog(false);
+        C.notice(C.t("approved_by", {name: answer.staff.name}), "ok");
+        resolve(answer.approval);
+      } catch (error) {
+        pad.say(C.pinError(error));
+      }
+    });
+    C.openDialog(box, {kind: "approval", onKey: (event) => { pad.type(event.key); return true; },
+                       onClose: () => { if (!done) resolve(null); }});
+  });
+};
+
+C.pinError = function (error) {
+  if (error.code === "wrong_pin") return C.t("wrong_pin");
+  if (error.code === "locked") return `${C.t("locked")} ${error.message || ""}`.trim();
+  if (error.code === "not_permitted") return `${C.t("not_permitted")} ${error.message || ""}`.trim();
+  return error.message;
+};
+
+// ---- staff --------------------------------------------------------------------------------------
+
+C.signIn = async function (pin, pad) {
+  pad.say(C.t("checking"));
+  try {
+    const session = await C.api("POST", "/api/v1/staff/sessions", {pin: pin, device_id: C.device}, {quiet401: true});
+    C.token = session.token;
+    C.staff = session.staff;
+    pad.clear();
+    C.showStaff();
+    C.emit("signed_in", C.staff);
+    C.show("sale");
+  } catch (error) {
+    pad.say(C.pinError(error));
+  }
+};
+
+C.showStaff = function () {
+  const signedIn = Boolean(C.staff);
+  $("#staff").hidden = !signedIn;
+  $("#signout").hidden = !signedIn;
+  $("#tabs").hidden = !signedIn;
+  if (!signedIn) return;
+  $("#staff-name").textContent = C.staff.name;
+  $("#staff-role").textContent = C.t(`role_${C.staff.role}`);
+  $("#staff").dataset.role = C.staff.role;
+};
+
+C.signOut = async function () {
+  if (C.token) {
+    try { await C.api("DELETE", "/api/v1/staff/sessions/current", undefined, {quiet401: true}); }
+    catch (error) { /* the session ends here whatever the hub says */ }
+  }
+  C.sessionEnded(true);
+};
+
+C.sessionEnded = function (byHand) {
+  C.token = null;
+  C.staff = null;
+  C.showStaff();
+  C.show("signin");
+  if (!byHand) C.notice(C.t("session_ended"), "error");
+};
+
+C.screens.signin = {
+  show() { C.signinPad.clear(); },
+  key(event) { C.signinPad.type(event.key); return /^(\d|Backspace|Enter)$/.test(event.key); },
+};
+
+// ---- keys -----------------------------------------------------------------------------------------
+
+C.inField = function (event) {
+  const target = event.target;
+  return target instanceof HTMLElement && (target.matches("input, textarea, select") || target.isContentEditable);
+};
+
+document.addEventListener("keydown", (event) => {
+  if (C.dialog.open) {
+    if (event.key === "Escape") { event.preventDefault(); C.closeDialog(true); return; }
+    if (C.dialog.onKey && !C.inField(event) && C.dialog.onKey(event)) event.preventDefault();
+    return;
+  }
+  if (C.staff && ["F1", "F2", "F3"].includes(event.key)) {
+    event.preventDefault();
+    C.show({F1: "sale", F2: "incoming", F3: "find"}[event.key]);
+    return;
+  }
+  const screen = C.screens[C.screen];
+  if (screen && screen.key && screen.key(event)) event.preventDefault();
+});
+
+// ---- start ----------------------------------------------------------------------------------------
+
+C.start = function () {
+  for (const lang of C.config.languages) {
+    $("#langs").append(C.el("button", {type: "button", "data-lang": lang.code, title: lang.name,
+                                       onclick: () => C.setLanguage(lang.code)}, lang.code.toUpperCase()));
+  }
+  C.signinPad = C.pinPad($("#signin-pad"), C.signIn);
+  $("#signout").addEventListener("click", C.signOut);
+  for (const tab of $$("#tabs button")) tab.addEventListener("click", () => C.show(tab.dataset.go));
+  $("#dialog").addEventListener("cancel", (event) => { event.preventDefault(); C.closeDialog(true); });
+  C.applyStrings();
+  C.connect();
+  C.emit("start", {});
+  C.show("signin");
+};
+
+window.addEventListener("DOMContentLoaded", C.start);

@@ -1,0 +1,369 @@
+"""The self-service kiosk in Debian's Chromium, portrait 1080x1920, against a whole running store:
+the hub under gunicorn, its embedded broker, a ZVT terminal simulator and receipt and kitchen printers behind agents."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.support.browser import screenshot
+from tests.support.hub_process import HubProcess
+from tests.support.store_stack import KIOSK, StoreStack
+
+PORTRAIT = {"width": 1080, "height": 1920}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """One store for the module's payment tests: starting agents and simulators takes seconds."""
+    stack = StoreStack(tmp_path_factory.mktemp("store"))
+    try:
+        stack.start()
+    except Exception:
+        print(stack.logs())
+        raise
+    yield stack
+    print(stack.logs())
+    stack.stop()
+
+
+@pytest.fixture
+def open_kiosk(browser):
+    """Open the kiosk page of a hub in its own browser context, once its menu is loaded and it is live."""
+    contexts = []
+
+    def open_page(base_url: str, device_id: str = KIOSK):
+        context = browser.new_context(viewport=PORTRAIT, has_touch=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{base_url}/kiosk/{device_id}")
+        expect(page.locator("body")).to_have_attribute("data-ready", "1")
+        expect(page.locator("body")).to_have_attribute("data-link", "live")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def start(page, mode: str = "takeaway"):
+    page.locator("#start").click()
+    page.locator(f".mode-choice[data-mode='{mode}']").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "menu")
+
+
+def add(page, category: str, sku: str, *modifiers: str, qty: int = 1):
+    """Open an item from its category, choose modifiers and quantity, and add it."""
+    page.locator(f".cat[data-cat='{category}']").click()
+    page.locator(f"#grid .tile[data-sku='{sku}']").click()
+    for code in modifiers:
+        page.locator(f"#detail .option[data-code='{code}']").click()
+    for _ in range(qty - 1):
+        page.locator("#qty-plus").click()
+    page.locator("#detail-add").click()
+    expect(page.locator("#detail")).to_be_hidden()
+
+
+def to_cart(page):
+    page.locator("#to-cart").click()
+    expect(page.locator("#cart-total")).not_to_be_empty()
+
+
+def test_full_kiosk_order_from_attract_screen_to_order_number_on_the_kitchen_display_and_receipt(store, open_kiosk, browser):
+    page = open_kiosk(store.hub.base_url)
+    screenshot(page, "kiosk-attract")
+    page.locator("#start").click()
+    screenshot(page, "kiosk-mode")
+    page.locator(".mode-choice[data-mode='dine_in']").click()
+    screenshot(page, "kiosk-menu")
+    add(page, "food", "BURGER", "RARE", "BACON")
+    expect(page.locator("#recs .tile")).to_have_count(2)  # the catalog pairs fries and cola with a burger
+    screenshot(page, "kiosk-recommendations")
+    page.locator("#recs .tile[data-sku='FRIES']").click()
+    page.locator("#detail-add").click()
+    add(page, "pastry", "CROISSANT", qty=2)
+    expect(page.locator("#cartbar-hint")).to_contain_text("add")
+    to_cart(page)
+    expect(page.locator("#lines .line-name")).to_have_text(["Cheeseburger", "Fries", "Butter croissant"])
+    expect(page.locator("#lines .line-mods").first).to_have_text("Medium rare, Add bacon")
+    expect(page.locator("#hints")).to_contain_text("add 1 more pastry to get 3 pastries for the price of 2")
+    expect(page.locator("#sums")).to_contain_text("incl. VAT 7 %")
+    # 9.90 + 1.50 bacon + 3.90 fries + 2 x 2.60 croissants
+    expect(page.locator("#cart-total")).to_have_text("€20.50")
+    screenshot(page, "kiosk-cart")
+
+    held = []  # the payment request waits until the paying screen is captured
+    page.route("**/api/v1/orders/*/payments", lambda route: held.append(route))
+    page.locator("#pay-card").click()
+    expect(page.locator("#paying-amount")).to_have_text("€20.50")
+    screenshot(page, "kiosk-paying")
+    held[0].continue_()
+    page.unroute("**/api/v1/orders/*/payments")
+    expect(page.locator("body")).to_have_attribute("data-screen", "done", timeout=20_000)
+    number = page.locator("#order-number").inner_text()
+    assert re.fullmatch(r"[A-Z]\d{3}", number)
+    expect(page.locator("#done-receipt")).to_have_text("Your receipt is printing.")
+    screenshot(page, "kiosk-done")
+
+    kds = browser.new_page(viewport={"width": 1280, "height": 800})
+    kds.goto(f"{store.hub.base_url}/displays/kds/grill")
+    expect(kds.locator(".card .number")).to_contain_text([number])
+    expect(kds.locator(f".card[data-number='{number}']")).to_contain_text("Cheeseburger")
+    kds.close()
+    till = store.tills[KIOSK]
+    expect_text(till.receipt_text, number, "Cheeseburger", "20.50")
+    assert store.tills[KIOSK].terminal.charges()[-1].amount == 2050
+
+
+def expect_text(read, *parts, timeout_s: float = 15):
+    """Wait until the text read contains every part."""
+    deadline = time.monotonic() + timeout_s
+    text = read()
+    while time.monotonic() < deadline:
+        text = read()
+        if all(part in text for part in parts):
+            return text
+        time.sleep(0.2)
+    raise AssertionError(f"missing {[p for p in parts if p not in text]} in:\n{text}")
+
+
+def get_json(url: str) -> dict:
+    """GET a hub URL and return its JSON."""
+    with urllib.request.urlopen(url) as reply:
+        return json.load(reply)
+
+
+def held_order_id(page) -> str:
+    """Return the id of the order the kiosk has the hub hold for payment."""
+    return page.evaluate("KioskState.held && KioskState.held.order_id")
+
+
+def test_declined_card_returns_to_the_cart_with_the_order_kept_then_the_same_order_is_paid(store, open_kiosk):
+    page = open_kiosk(store.hub.base_url)
+    start(page)
+    add(page, "coffee", "LATTE-M", "OAT")
+    to_cart(page)
+    store.tills[KIOSK].terminal.queue("decline")
+    page.locator("#pay-card").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "cart", timeout=20_000)
+    expect(page.locator("#cart-message")).to_have_text(
+        "The payment did not go through. Your order is kept: try again or choose another way to pay.")
+    expect(page.locator("#lines .line-name")).to_have_text(["Latte (medium)"])
+    screenshot(page, "kiosk-declined")
+    held = held_order_id(page)
+    waiting = store.call("GET", f"/api/v1/orders/{held}")
+    assert waiting["status"] == "received" and waiting["hold"] == "payment"
+
+    page.locator("#pay-card").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "done", timeout=20_000)
+    paid = store.call("GET", f"/api/v1/orders/{held}")
+    assert paid["status"] == "accepted" and paid["payment"]["state"] == "paid"
+    expect(page.locator("#order-number")).to_have_text(paid["number"])
+
+
+def test_changing_the_cart_after_a_declined_card_cancels_the_held_order_and_pays_a_new_one(store, open_kiosk):
+    page = open_kiosk(store.hub.base_url)
+    start(page)
+    add(page, "coffee", "ESPRESSO")
+    to_cart(page)
+    store.tills[KIOSK].terminal.queue("cancel")
+    page.locator("#pay-card").click()
+    expect(page.locator("#cart-message")).to_contain_text("The payment was cancelled", timeout=20_000)
+    first = held_order_id(page)
+    page.locator("#lines .plus").click()  # the customer wants two now
+    expect(page.locator("#cart-total")).to_have_text("€5.00")
+    page.locator("#pay-card").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "done", timeout=20_000)
+    assert store.call("GET", f"/api/v1/orders/{first}")["status"] == "cancelled"
+    number = page.locator("#order-number").inner_text()
+    assert number != store.call("GET", f"/api/v1/orders/{first}")["number"]
+
+
+def test_required_modifiers_and_maximum_choices_are_enforced(store, open_kiosk):
+    page = open_kiosk(store.hub.base_url)
+    start(page)
+    page.locator(".cat[data-cat='food']").click()
+    page.locator("#grid .tile[data-sku='BURGER']").click()
+    expect(page.locator("#detail .group[data-group='doneness'] .group-rule")).to_have_text("Choose 1")
+    page.locator("#detail-add").click()
+    expect(page.locator("#detail-problem")).to_have_text("Please choose: doneness")
+    expect(page.locator("#detail")).to_be_visible()
+    screenshot(page, "kiosk-detail-required")
+    page.locator("#detail .option[data-code='RARE']").click()
+    page.locator("#detail .option[data-code='WELL']").click()  # one of: the new choice replaces the old
+    expect(page.locator("#detail .option[aria-pressed='true']")).to_have_text(["Well done"])
+    page.locator("#detail-add").click()
+    expect(page.locator("#detail")).to_be_hidden()
+
+    page.locator(".cat[data-cat='coffee']").click()
+    page.locator("#grid .tile[data-sku='LATTE-L']").click()
+    expect(page.locator("#detail .option[data-code='SUGAR-FREE']")).to_be_disabled()  # only with vanilla
+    for code in ("SHOT", "VANILLA"):
+        page.locator(f"#detail .option[data-code='{code}']").click()
+    page.locator("#detail .option[data-code='SUGAR-FREE']").click()
+    expect(page.locator("#detail-price")).to_have_text("€5.50")
+    screenshot(page, "kiosk-detail")
+    page.locator("#detail-add").click()
+    to_cart(page)
+    expect(page.locator("#lines .line-mods")).to_have_text(["Well done", "Extra shot, Vanilla syrup, Sugar-free syrup"])
+
+
+def test_sold_out_items_grey_out_and_one_in_the_cart_blocks_payment_until_removed(store, open_kiosk):
+    page = open_kiosk(store.hub.base_url)
+    start(page)
+    add(page, "pastry", "MUFFIN-BLUE")
+    add(page, "pastry", "COOKIE")
+    store.call("PUT", "/api/v1/items/MUFFIN-BLUE/sold-out", {"sold_out": True})
+    try:
+        expect(page.locator("#grid .tile[data-sku='MUFFIN-BLUE']")).to_have_class(re.compile(r"\bsold\b"))
+        expect(page.locator("#grid .tile[data-sku='MUFFIN-BLUE'] .sold-badge")).to_have_text("Sold out")
+        screenshot(page, "kiosk-sold-out")
+        page.locator("#to-cart").click()
+        expect(page.locator("#lines .line.sold .line-flag")).to_have_text(["Sold out: please remove it before paying"])
+        expect(page.locator("#pay-card")).to_be_disabled()
+        screenshot(page, "kiosk-cart-sold-out")
+        page.locator("#lines .line.sold .remove").click()
+        expect(page.locator("#lines .line-name")).to_have_text(["Chocolate chip cookie"])
+        expect(page.locator("#pay-card")).to_be_enabled()
+    finally:
+        store.call("PUT", "/api/v1/items/MUFFIN-BLUE/sold-out", {"sold_out": False})
+    page.locator("#add-more").click()
+    expect(page.locator("#grid .tile[data-sku='MUFFIN-BLUE']")).not_to_have_class(re.compile(r"\bsold\b"))
+
+
+def test_member_scans_their_card_redeems_a_reward_and_pays_less(store, open_kiosk):
+    page = open_kiosk(store.hub.base_url)
+    start(page)
+    add(page, "food", "SALAD-CAESAR")
+    page.locator("#member-button").click()
+    for key in "01717654321":  # Alan's phone, typed on the kiosk's keypad
+        page.locator(f"#keypad .key[data-key='{key}']").click()
+    screenshot(page, "kiosk-member-sign-in")
+    page.locator("#phone-go").click()
+    expect(page.locator("#member-hello")).to_have_text("Hello Alan Turing")
+    expect(page.locator("#member-rewards .needs").first).to_have_text("needs 100 points")
+    page.locator("#member-out").click()
+    page.keyboard.type("L-1001")  # a keyboard-wedge scanner types the card's code and Enter
+    page.keyboard.press("Enter")
+    expect(page.locator("#member-points")).to_have_text(re.compile(r"^\d+ points$"))
+    before = store.call("GET", "/api/v1/loyalty/L-1001")["points"]
+    page.locator("#member-rewards .reward[data-reward='R250'] .redeem").click()
+    screenshot(page, "kiosk-member")
+    page.locator("#member-close").click()
+    to_cart(page)
+    expect(page.locator("#sums")).to_contain_text("−€2.50")
+    page.locator("#pay-card").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "done", timeout=20_000)
+    assert store.call("GET", "/api/v1/loyalty/L-1001")["points"] == before - 250
+
+
+def test_pay_at_counter_shows_the_number_to_pay_with(store, open_kiosk):
+    page = open_kiosk(store.hub.base_url)
+    start(page)
+    add(page, "tea", "TEA-EARLGREY")
+    to_cart(page)
+    page.locator("#pay-counter").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "done")
+    expect(page.locator("#done-note")).to_have_text("Please pay at the counter and show this number.")
+    number = page.locator("#order-number").inner_text()
+    found = store.call("GET", f"/api/v1/orders?q={number}")["orders"]
+    assert [(o["number"], o["hold"]) for o in found] == [(number, "payment")]
+    screenshot(page, "kiosk-pay-at-counter")
+
+
+@pytest.fixture
+def own_hub(tmp_path):
+    """Start a hub of the test's own (no terminals, no printers), with a `frontdesk.toml` if given."""
+    hubs = []
+
+    def start_hub(frontdesk_toml: str = "") -> HubProcess:
+        hub = HubProcess(tmp_path / f"hub{len(hubs)}")
+        hub.data_dir.mkdir(parents=True, exist_ok=True)
+        if frontdesk_toml:
+            (hub.data_dir / "frontdesk.toml").write_text(frontdesk_toml)
+        hub.prepare()
+        hub.start()
+        hubs.append(hub)
+        return hub
+
+    yield start_hub
+    for hub in hubs:
+        hub.stop()
+
+
+def test_language_switch_keeps_the_cart_and_formats_prices_for_the_locale(own_hub, open_kiosk):
+    page = open_kiosk(own_hub().base_url)
+    page.locator(".lang[data-lang='de']").click()
+    expect(page.locator("#start .attract-title")).to_have_text("Zum Bestellen berühren")
+    page.locator("#start").click()
+    page.locator(".mode-choice[data-mode='takeaway']").click()
+    add(page, "coffee", "LATTE-M")
+    expect(page.locator("#cartbar-total")).to_have_text("4,00\u00a0€")
+    page.locator(".lang[data-lang='en']").click()
+    expect(page.locator("#cartbar-total")).to_have_text("€4.00")
+    expect(page.locator("#to-cart")).to_have_text("Review and pay")
+    page.locator(".lang[data-lang='de']").click()
+    page.locator("#to-cart").click()
+    expect(page.locator("#lines .line-name")).to_have_text(["Latte (medium)"])
+    expect(page.locator("#cart h1")).to_have_text("Ihre Bestellung")
+    expect(page.locator("#sums")).to_contain_text("inkl. VAT 19 %")
+    screenshot(page, "kiosk-cart-de")
+    page.locator("#a11y").click()
+    expect(page.locator("body")).to_have_class(re.compile(r"\ba11y\b"))
+    box = page.locator("#pay-card").bounding_box()
+    assert box["y"] > PORTRAIT["height"] / 3  # within reach of a seated person
+    screenshot(page, "kiosk-accessible")
+
+
+def test_idle_kiosk_asks_if_anyone_is_there_then_clears_the_cart(own_hub, open_kiosk):
+    # "still there?" after 2 s, gives up 2 s later; this store takes no orders to pay at the counter
+    quick_hub = own_hub('[kiosk]\nidle_s = 2\nstill_there_s = 2\npay_at_counter = "off"\n')
+    page = open_kiosk(quick_hub.base_url)
+    start(page)
+    add(page, "coffee", "ESPRESSO")
+    expect(page.locator("#still")).to_be_visible(timeout=5000)
+    screenshot(page, "kiosk-still-there")
+    page.locator("#still-yes").click()
+    expect(page.locator("#still")).to_be_hidden()
+    expect(page.locator("#cartbar-count")).to_have_text("1 item")
+    to_cart(page)
+    expect(page.locator("#pay-counter")).to_be_hidden()
+    page.locator("#pay-card").click()  # this hub has no terminal for the kiosk: the order waits, unpaid
+    expect(page.locator("#cart-message")).to_contain_text("The payment could not start: ")
+    held = held_order_id(page)
+    expect(page.locator("#still")).to_be_visible(timeout=5000)
+    expect(page.locator("body")).to_have_attribute("data-screen", "attract", timeout=5000)
+    # the customer left: the held order is given up
+    expect_text(lambda: get_json(f"{quick_hub.base_url}/api/v1/orders/{held}")["status"], "cancelled")
+    page.locator("#start").click()
+    page.locator(".mode-choice[data-mode='takeaway']").click()
+    expect(page.locator("#cartbar-count")).to_have_text("")
+    expect(page.locator("#to-cart")).to_be_disabled()
+
+
+def test_unreachable_hub_is_said_plainly_and_no_order_or_payment_is_sent(own_hub, open_kiosk):
+    hub = own_hub()
+    page = open_kiosk(hub.base_url)
+    start(page)
+    add(page, "coffee", "ESPRESSO")
+    to_cart(page)
+    page.route("**/api/v1/orders", lambda route: route.abort())  # the order cannot reach the hub
+    page.locator("#pay-card").click()
+    expect(page.locator("#offline")).to_be_visible()
+    expect(page.locator("#cart-message")).to_have_text("Paying is not possible while the store system cannot be reached.")
+    expect(page.locator("body")).to_have_attribute("data-screen", "cart")
+    expect(page.locator("#pay-card")).to_be_disabled()
+    page.unroute("**/api/v1/orders")
+    expect(page.locator("#offline")).to_be_hidden()  # the kiosk asks again and sees the hub is back
+    assert get_json(f"{hub.base_url}/api/v1/orders?day=today")["orders"] == []
+    hub.stop()  # now the hub itself goes away
+    expect(page.locator("body")).to_have_attribute("data-link", "offline")
+    expect(page.locator("#offline")).to_have_text(
+        "We cannot reach the store system right now. You cannot pay here at the moment: please order at the counter.")
+    expect(page.locator("#pay-card")).to_be_disabled()
+    screenshot(page, "kiosk-offline")
