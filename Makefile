@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lock docs clean
+.PHONY: demo test bench lock docs translations clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Passline needs Python 3.11 or newer"' \
@@ -31,6 +31,15 @@ docs: $(STAMP)
 # Re-pin every dependency after editing pyproject.toml (needs uv: pip install uv).
 lock:
 	uv pip compile pyproject.toml --extra test --extra build --generate-hashes --python-version 3.11 -o requirements.lock
+
+# Gather the kiosk's and counter's strings into their German catalogs (new ones untranslated), then compile them.
+translations: $(STAMP)
+	@for page in kiosk counter; do \
+		$(BIN)/pybabel -q extract -k N_ --no-location --no-wrap -o .$$page.pot kiosk/$${page}_strings.py && \
+		$(BIN)/pybabel -q update --no-fuzzy-matching --no-wrap -i .$$page.pot -d kiosk/translations/$$page -l de && \
+		$(BIN)/pybabel compile --statistics -d kiosk/translations/$$page -l de; \
+		rm -f .$$page.pot; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from flask import Flask, current_app, request
-from flask_babel import Babel, force_locale, gettext
+from flask_babel import Babel, Domain, force_locale, gettext
 
 LANGUAGE_COOKIE = "passline_lang"
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}  # each in its own language, for the switch
@@ -43,10 +43,17 @@ def request_language() -> str:
     return offered[0]
 
 
-def ui_strings(messages: Mapping[str, str], langs: Iterable[str]) -> dict[str, dict[str, str]]:
-    """Translate a page's strings (key -> English text marked with N_) into every language, for switching in place."""
+_DOMAINS = {name: Domain(translation_directories=[str(TRANSLATIONS / name)]) for name in CATALOGS}
+
+
+def ui_strings(messages: Mapping[str, str], langs: Iterable[str], catalog: str | None = None) -> dict[str, dict[str, str]]:
+    """Translate a page's strings (key -> English text marked with N_) into every language, for switching in place.
+
+    With a catalog name only that page's translations count: the same English word may need another
+    translation on the kiosk than on the counter ("Total": "Gesamt" for a customer, "Summe" at the till)."""
+    translate = _DOMAINS[catalog].gettext if catalog else gettext
     table = {}
     for lang in langs:
         with force_locale(lang):
-            table[lang] = {key: gettext(text) for key, text in messages.items()}
+            table[lang] = {key: translate(text) for key, text in messages.items()}
     return table

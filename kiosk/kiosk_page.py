@@ -28,7 +28,7 @@ def kiosk(device_id: str):
         "lang": lang,
         "languages": [{"code": code, "name": LANGUAGE_NAMES.get(code, code)} for code in offered],
         "lang_cookie": LANGUAGE_COOKIE,
-        "strings": ui_strings(KIOSK_STRINGS, offered),
+        "strings": ui_strings(KIOSK_STRINGS, offered, "kiosk"),
         "menu_url": "/api/v1/menu?channel=kiosk",
         "img_base": url_for("kiosk.static", filename="img/"),
     }

@@ -14,7 +14,7 @@ from hub.contracts.envelope import Envelope
 from hub.contracts.errors import ErrorCode
 from hub.contracts.orders import OrderSubmit
 from hub.contracts.validation import first_error
-from hub.domain.commands import LineRequest, SubmitOrder
+from hub.domain.commands import LineRequest, ManualDiscount, SubmitOrder
 from hub.domain.errors import OrderRefused
 from hub.domain.order_holds import CONFIRMATION
 from hub.domain.orders import Order
@@ -57,7 +57,7 @@ def fingerprint(submit: OrderSubmit) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def to_command(submit: OrderSubmit, source: str) -> SubmitOrder:
+def to_command(submit: OrderSubmit, source: str, staff_token: str | None = None) -> SubmitOrder:
     """Build the one command every origin's order becomes."""
     return SubmitOrder(
         order_id=str(submit.order_id),
@@ -74,6 +74,9 @@ def to_command(submit: OrderSubmit, source: str) -> SubmitOrder:
         release=submit.release.value,
         customer_name=submit.customer.name if submit.customer else None,
         customer_phone=submit.customer.phone if submit.customer else None,
+        discounts=tuple(ManualDiscount(d.reason.strip(), d.line, d.percent, d.amount) for d in submit.discounts),
+        approval=submit.approval,
+        staff_token=staff_token,
     )
 
 

@@ -15,6 +15,7 @@ from hub.domain.orders import Order, price_lines, tickets_for
 from hub.domain.queueing import deadline_for
 from hub.services.commerce import commit_sale, prepare_sale
 from hub.services.ports import Clock, Notify, UnitOfWork
+from hub.services.staff import authorize_sale
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +54,13 @@ def submit_order(command: commands.SubmitOrder, uow: UnitOfWork, clock: Clock, s
     now = clock()
     # The same engine as POST /api/v1/baskets/price; stock is checked before anything is written.
     sale = prepare_sale(uow, command.lines, command.origin, now, store_day.tz, command.loyalty_id,
-                        command.tax_exempt, command.redeem_points)
+                        command.tax_exempt, command.redeem_points, command.discounts,
+                        frontdesk.discount_limit_percent)
     lines = price_lines(command, sale.catalog, sale.priced)
     hold = hold_for(command.origin, command.release, sale.priced.total, frontdesk.pay_at_counter,
                     frontdesk.remote_orders)
+    # The last check before the first write: discounts by hand need staff (and over the limit a manager's approval).
+    authorize_sale(uow, command, sale.priced, frontdesk, now)
     day = business_day(now, store_day.tz, store_day.starts_at_hour)
     order = Order(
         order_id=command.order_id,

@@ -246,4 +246,6 @@ C.on("incoming.changed", () => Incoming.load());
 C.on("order.status", (data) => {
   if (Find.order && data.order_id === Find.order.order_id && C.screen === "find") Find.open(data.order_id);
 });
-setInterval(() => { if (C.screen === "incoming") Incoming.draw(); }, 30000);  // ready-at times move with the clock
+setInterval(() => {  // ready-at times move with the clock; never under a cashier typing a quote
+  if (C.screen === "incoming" && !document.activeElement.matches(".quote-minutes")) Incoming.draw();
+}, 30000);

@@ -297,6 +297,9 @@ C.signIn = async function (pin, pad) {
     const session = await C.api("POST", "/api/v1/staff/sessions", {pin: pin, device_id: C.device}, {quiet401: true});
     C.token = session.token;
     C.staff = session.staff;
+    clearTimeout(C.expiryTimer);
+    const left = Date.parse(session.expires_at) - Date.now();
+    if (left > 0) C.expiryTimer = setTimeout(() => { if (C.token === session.token) C.sessionEnded(); }, Math.min(left, 2 ** 31 - 1));
     pad.clear();
     C.showStaff();
     C.emit("signed_in", C.staff);
@@ -326,6 +329,7 @@ C.signOut = async function () {
 };
 
 C.sessionEnded = function (byHand) {
+  clearTimeout(C.expiryTimer);
   C.token = null;
   C.staff = null;
   C.showStaff();

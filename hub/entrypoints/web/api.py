@@ -16,6 +16,7 @@ from hub.domain.errors import OrderConflict, OrderRefused
 from hub.entrypoints.intake import order_view, to_command
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.health import health
+from hub.entrypoints.web.staff_api import bearer_token
 from hub.services.payments import payment_summary
 from hub.domain.frontdesk import FrontdeskSettings
 from hub.domain.numbering import business_day
@@ -45,11 +46,11 @@ def submit_order():
         return _error(422, ErrorCode.INVALID_PAYLOAD.value, first["message"], first["field"], errors=problems)
     hub = hub_of(current_app)
     try:
-        result = hub.bus.handle(to_command(submit, source="http"))
+        result = hub.bus.handle(to_command(submit, source="http", staff_token=bearer_token()))
     except OrderConflict as refusal:
         return _error(409, refusal.code, refusal.message, refusal.field)
-    except OrderRefused as refusal:
-        return _error(422, refusal.code, refusal.message, refusal.field)
+    except OrderRefused as refusal:  # 403 approval_required, 401 not_signed_in (staff), else 422
+        return _error(getattr(refusal, "status", 422), refusal.code, refusal.message, refusal.field)
     return jsonify(order_view(result.order)), 201 if result.created else 200
 
 
