@@ -39,7 +39,7 @@ def counter(device_id: str):
         "lang": request_language(),
         "languages": [{"code": code, "name": LANGUAGE_NAMES.get(code, code)} for code in offered],
         "lang_cookie": LANGUAGE_COOKIE,
-        "strings": ui_strings(COUNTER_STRINGS, offered),
+        "strings": ui_strings(COUNTER_STRINGS, offered, "counter"),
         "discount_limit_percent": frontdesk.discount_limit_percent,
         "quote_step_minutes": frontdesk.quote_step_minutes,
     }

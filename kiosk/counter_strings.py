@@ -129,6 +129,7 @@ COUNTER_STRINGS = {
     "card_failed": N_("The card payment did not go through."),
     "card_reversed": N_("The charge was reversed."),
     "card_refunded": N_("Refunded to the card."),
+    "card_refund_at_terminal": N_("the customer presents the card at the terminal"),
     "print_receipt": N_("Print receipt"),
     "e_receipt": N_("E-receipt"),
     "new_sale": N_("New sale"),

@@ -88,6 +88,11 @@ class HintOut(BaseModel):
 
     promotion: str
     message: str = Field(description="e.g. `add 1 more pastry to get 3 pastries for the price of 2`.")
+    kind: str | None = Field(default=None, description="`add_slot`, `add_more` or `spend_more`: for saying it in another language.")
+    name: str | None = Field(default=None, description="The promotion's name.")
+    count: int = Field(default=0, description="How many to add (`add_slot`, `add_more`).")
+    noun: str = Field(default="", description="What to add, e.g. `pastry`.")
+    amount: int = Field(default=0, description="How much more to spend, minor units (`spend_more`).")
 
 
 class PricedBasketOut(BaseModel):

@@ -13,6 +13,7 @@ from hub.domain.commands import LineRequest, ManualDiscount
 from hub.domain.errors import OrderRefused
 from hub.domain.money import round_minor
 from hub.domain.promotions import (
+    Hint,
     Promotion,
     PromotionContext,
     Unit,
@@ -173,7 +174,7 @@ class PricedBasket:
             "discount": money(self.discount),
             "tax": money(self.taxes.tax),
             "total": money(self.total),
-            "hints": [{"promotion": p, "message": m} for p, m in self.hints],
+            "hints": [{"promotion": p, "message": m, **(m.parts() if isinstance(m, Hint) else {})} for p, m in self.hints],
             "approval_required": self.approval_required,
         }
 

@@ -236,7 +236,28 @@ def _bundle(promo: Promotion, index: UnitIndex, remaining: Mapping[int, int]) ->
             weights.extend((pool[i][1], pool[i][0]) for i in chosen)
 
 
-def hint_for(promo: Promotion, units: Sequence[Unit] | UnitIndex, currency: str) -> str | None:
+class Hint(str):
+    """What a customer is missing for a promotion, as an English sentence that also carries its parts,
+    so a page can say it in the customer's language: kind (`add_slot`, `add_more`, `spend_more`), the
+    promotion's name, and the count and noun to add or the amount (minor units) to spend."""
+
+    kind: str
+    name: str
+    count: int
+    noun: str
+    amount: int
+
+    def __new__(cls, text: str, kind: str, name: str, count: int = 0, noun: str = "", amount: int = 0) -> Hint:
+        hint = super().__new__(cls, text)
+        hint.kind, hint.name, hint.count, hint.noun, hint.amount = kind, name, count, noun, amount
+        return hint
+
+    def parts(self) -> dict:
+        """Return the hint's parts for the wire."""
+        return {"kind": self.kind, "name": self.name, "count": self.count, "noun": self.noun, "amount": self.amount}
+
+
+def hint_for(promo: Promotion, units: Sequence[Unit] | UnitIndex, currency: str) -> Hint | None:
     """Say what a customer is missing for a promotion that almost applied, or None."""
     index = _indexed(units)
     units = index.units
@@ -244,16 +265,17 @@ def hint_for(promo: Promotion, units: Sequence[Unit] | UnitIndex, currency: str)
         filled = [bool(index.in_slot(slot)) for slot in promo.slots]
         missing = [promo.slot_names[i] if i < len(promo.slot_names) else "item" for i, f in enumerate(filled) if not f]
         if len(missing) == 1 and any(filled):
-            return f"add a {missing[0]} to get {promo.name}"
+            return Hint(f"add a {missing[0]} to get {promo.name}", "add_slot", promo.name, 1, missing[0])
         return None
     matching = sum(u.qty for u in index.matching(promo))
     needed = max(promo.min_qty, promo.buy + promo.get if promo.kind == "buy_x_get_y" else 0)
     if needed and 0 < matching < needed and needed - matching <= max(1, needed // 2):
         more = needed - matching
-        return f"add {more} more {promo.noun} to get {promo.name}"
+        return Hint(f"add {more} more {promo.noun} to get {promo.name}", "add_more", promo.name, more, promo.noun)
     if promo.min_spend:
         spent = index.spent
         if 0 < spent < promo.min_spend and promo.min_spend - spent <= promo.min_spend // 2:
             gap = promo.min_spend - spent
-            return f"spend {gap // 100}.{gap % 100:02d} {currency} more to get {promo.name}"
+            return Hint(f"spend {gap // 100}.{gap % 100:02d} {currency} more to get {promo.name}", "spend_more",
+                        promo.name, amount=gap)
     return None

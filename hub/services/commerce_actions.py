@@ -15,8 +15,10 @@ from hub.domain.pricing import split_by_weight
 from hub.domain.stock import StockLevel
 from hub.domain.tenders import Tender, apply_tender, refund_split
 from hub.domain.payment_events import CardPaymentApproved, CardPaymentRefunded
+from hub.domain.payments import RefundPayment
 from hub.services.commerce import AvailabilityChanged, StockChanged, publish_availability, refresh_availability, settle_stock
 from hub.services.commerce_ports import loyalty_program
+from hub.services.payments import refund_payment
 from hub.services.ports import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class RefundResult:
     amount: int
     currency: str
     to_tenders: tuple[tuple[str, str, int], ...]  # (tender id, kind, amount)
+    card_refunds: tuple[str, ...] = ()  # payments whose part was sent to their terminal: the customer presents the card
 
 
 def mark_sold_out(command: commands.MarkSoldOut, uow: UnitOfWork, clock: Clock) -> bool:
@@ -190,7 +193,13 @@ def refund_order(command: commands.RefundOrder, uow: UnitOfWork, clock: Clock) -
         amount += payable[index] * (before + units) // qty - payable[index] * before // qty
     now = clock()
     plan = refund_split(amount, repo.tenders(order.order_id))
+    # A card's part goes back through its terminal, and counts once the terminal says so; asked first,
+    # so a refusal (a refund of that card already on its way) leaves nothing written.
+    card_refunds = tuple(refund_payment(RefundPayment(tender.reference or tender.tender_id, part), uow, clock).payment_id
+                         for tender, part in plan if tender.kind == "card")
     for tender, part in plan:
+        if tender.kind == "card":
+            continue
         tender.refunded += part
         repo.save_tender(tender, now, new=False)
         if tender.kind == "points":
@@ -203,7 +212,7 @@ def refund_order(command: commands.RefundOrder, uow: UnitOfWork, clock: Clock) -
     repo.add_refund(command.refund_id, order.order_id, amount, order.total.currency,
                     {**done, **{i: done.get(i, 0) + u for i, u in wanted.items()}}, now)
     return RefundResult(command.refund_id, amount, order.total.currency,
-                        tuple((t.tender_id, t.kind, part) for t, part in plan))
+                        tuple((t.tender_id, t.kind, part) for t, part in plan), card_refunds)
 
 
 def _points_back(uow: UnitOfWork, member_id: str | None, order_id: str, amount: int, now: datetime) -> None:

@@ -218,7 +218,9 @@ Find.refundNow = async function (all) {
   if (!approval) return;
   try {
     const answer = await C.api("POST", `/api/v1/orders/${order.order_id}/refunds`, {lines: lines, approval: approval});
-    const back = (answer.to_tenders || []).map((t) => `${C.t(t.kind)} ${C.money(t.amount)}`).join(", ");
+    // A card's part goes back at its terminal: the customer presents the card there.
+    const back = (answer.to_tenders || []).map((t) => `${C.t(t.kind)} ${C.money(t.amount)}`
+      + (t.pending ? ` (${C.t("card_refund_at_terminal")})` : "")).join(", ");
     await Find.open(order.order_id);
     const text = C.t("refunded_notice", {amount: C.money(answer.amount.amount), to: back});
     $("#find-result").textContent = text;

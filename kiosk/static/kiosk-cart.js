@@ -103,7 +103,7 @@ function renderCartScreen(cart, items, isSold) {
   document.getElementById("cart-empty").hidden = cart.lines.length > 0;
   const hints = document.getElementById("hints");
   hints.replaceChildren(...(priced ? priced.hints : []).map((h) => el("li", {class: "hint"},
-    el("span", {class: "hint-tag", text: t("deal_hint")}), " ", h.message)));
+    el("span", {class: "hint-tag", text: t("deal_hint")}), " ", hintText(h))));
   const sums = document.getElementById("sums");
   const rows = [];
   if (priced) {

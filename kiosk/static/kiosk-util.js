@@ -24,6 +24,13 @@ function money(minor) {
   return format.format(minor / 10 ** digits);
 }
 
+function hintText(hint) {
+  // The hub's hint in the customer's language; its English sentence when the kind is new to this page.
+  const key = `hint_${hint.kind}`;
+  if (!hint.kind || (Kiosk.config.strings.en || {})[key] === undefined) return hint.message;
+  return t(key, {count: hint.count, noun: hint.noun, name: hint.name, amount: money(hint.amount)});
+}
+
 function dateTime(date) {
   return new Intl.DateTimeFormat(Kiosk.lang, {dateStyle: "medium", timeStyle: "short"}).format(date);
 }

@@ -154,7 +154,7 @@ function renderCartBar() {
   const count = cart.count();
   $("cartbar-count").textContent = count === 1 ? t("one_item") : count ? t("items_count", {n: count}) : "";
   $("cartbar-total").textContent = cart.priced ? money(cart.priced.total.amount) : "";
-  $("cartbar-hint").textContent = cart.priced && cart.priced.hints.length ? cart.priced.hints[0].message : "";
+  $("cartbar-hint").textContent = cart.priced && cart.priced.hints.length ? hintText(cart.priced.hints[0]) : "";
   $("to-cart").disabled = count === 0;
   const chip = $("member-chip");
   chip.hidden = !KioskState.member;

@@ -167,6 +167,26 @@ def test_a_discount_over_the_limit_needs_a_manager_then_a_split_tender_pays_it(o
     expect(page.locator("#notice")).to_have_text("Approved by Morgan")
     expect(page.locator("#lines .line-discount")).to_have_text("−50 % · Complaint")
     expect(page.locator("#total")).to_have_text("€4.95")
+    page.keyboard.press("F9")  # the order carries the discount and the approval
+    expect(page.locator("#pay-due")).to_have_text("€4.95")
+    page.keyboard.press("Escape")  # back to the sale: that order is cancelled, and its approval was spent
+    expect(page.locator("#screen-sale")).to_be_visible()
+    page.keyboard.press("F9")
+    expect(page.locator("#dialog .approval")).to_be_visible()  # so a manager approves the new order again
+    page.keyboard.type("9999")
+    page.keyboard.press("Enter")
+    expect(page.locator("#pay-due")).to_have_text("€4.95")
+    page.locator("#cash-quick button").first.click()
+    expect(page.locator("#screen-pay")).to_have_attribute("data-state", "paid")
+    page.keyboard.press("Enter")
+    page.locator(".tile[data-sku='BURGER']").click()
+    page.keyboard.press("F7")
+    page.locator("#dialog button[data-percent='50']").click()
+    page.locator("#discount-reason").fill("Cold")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")  # no manager at hand: no discount
+    expect(page.locator("#notice")).to_have_text("No approval: the discount was not applied")
+    expect(page.locator("#total")).to_have_text("€9.90")
     page.locator("#btn-clear").click()
     page.keyboard.press("Enter")
     page.locator(".tile[data-sku='BURGER']").click()

@@ -87,11 +87,11 @@ def test_full_kiosk_order_from_attract_screen_to_order_number_on_the_kitchen_dis
     page.locator("#recs .tile[data-sku='FRIES']").click()
     page.locator("#detail-add").click()
     add(page, "pastry", "CROISSANT", qty=2)
-    expect(page.locator("#cartbar-hint")).to_contain_text("add")
+    expect(page.locator("#cartbar-hint")).to_contain_text("Add a coffee to get Breakfast deal")
     to_cart(page)
     expect(page.locator("#lines .line-name")).to_have_text(["Cheeseburger", "Fries", "Butter croissant"])
     expect(page.locator("#lines .line-mods").first).to_have_text("Medium rare, Add bacon")
-    expect(page.locator("#hints")).to_contain_text("add 1 more pastry to get 3 pastries for the price of 2")
+    expect(page.locator("#hints")).to_contain_text("Add 1 more pastry to get 3 pastries for the price of 2")
     expect(page.locator("#sums")).to_contain_text("incl. VAT 7 %")
     # 9.90 + 1.50 bacon + 3.90 fries + 2 x 2.60 croissants
     expect(page.locator("#cart-total")).to_have_text("€20.50")
@@ -312,6 +312,7 @@ def test_language_switch_keeps_the_cart_and_formats_prices_for_the_locale(own_hu
     expect(page.locator("#lines .line-name")).to_have_text(["Latte (medium)"])
     expect(page.locator("#cart h1")).to_have_text("Ihre Bestellung")
     expect(page.locator("#sums")).to_contain_text("inkl. VAT 19 %")
+    expect(page.locator("#hints")).to_contain_text("Noch 1 × pastry dazu, dann gilt: Breakfast deal")  # the hub's hint, in German
     screenshot(page, "kiosk-cart-de")
     page.locator("#a11y").click()
     expect(page.locator("body")).to_have_class(re.compile(r"\ba11y\b"))

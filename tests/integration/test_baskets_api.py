@@ -39,7 +39,14 @@ def test_priced_basket_names_each_discount_and_tax_rate(client):
 
 def test_hint_says_what_is_missing(client):
     basket = price(client, [{"sku": "CROISSANT", "qty": 2}])
-    assert {"promotion": "pastry-3for2", "message": "add 1 more pastry to get 3 pastries for the price of 2"} in basket["hints"]
+    assert {"promotion": "pastry-3for2", "message": "add 1 more pastry to get 3 pastries for the price of 2",
+            "kind": "add_more", "name": "3 pastries for the price of 2", "count": 1, "noun": "pastry", "amount": 0} in basket["hints"]
+
+
+def test_a_spend_hint_carries_the_amount_so_a_page_can_say_it_in_its_language(client):
+    basket = price(client, [{"sku": "BURGER", "qty": 2}])
+    [spend] = [h for h in basket["hints"] if h["kind"] == "spend_more"]
+    assert spend["amount"] > 0 and spend["message"].startswith(f"spend {spend['amount'] // 100}.{spend['amount'] % 100:02d} EUR more")
 
 
 def test_happy_hour_applies_in_its_window_on_its_channels(client):

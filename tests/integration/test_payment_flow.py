@@ -192,3 +192,26 @@ def test_a_second_refund_while_the_first_is_on_its_way_is_refused_so_the_card_ge
     again = client.post(f"/api/v1/payments/{payment['payment_id']}/refund", json={"approval": approval(client, hub)})
     assert again.status_code in (409, 422)  # nothing left to refund once the first came back
     assert len([j for j in pay_jobs(hub, order["order_id"]) if j.payload["operation"] == "refund"]) == 1
+
+
+def test_refunding_part_of_a_card_paid_order_sends_that_part_to_the_card_and_counts_it_once(client, hub, order):
+    from tests.integration.commerce_support import complete
+
+    payment = start_payment(client, order)
+    answer(hub, pay_jobs(hub, order["order_id"])[0], True, **card())
+    complete(hub, order["order_id"])
+    one_latte = {"lines": [{"index": 0, "qty": 1}]}
+    refund = client.post(f"/api/v1/orders/{order['order_id']}/refunds", json={**one_latte, "approval": approval(client, hub)})
+    assert refund.status_code == 201, refund.json
+    assert refund.json["to_tenders"][0] | {"tender_id": None} == {"tender_id": None, "kind": "card", "amount": 400, "pending": True}
+    assert refund.json["card_refunds"] == [payment["payment_id"]]
+    [job] = [j for j in pay_jobs(hub, order["order_id"]) if j.payload["operation"] == "refund"]
+    assert job.payload["amount"] == 400  # the customer presents the card at the terminal that took it
+    assert client.get(f"/api/v1/orders/{order['order_id']}/tenders").json["tenders"][0]["refunded"] == 0  # not yet back
+    second = client.post(f"/api/v1/orders/{order['order_id']}/refunds", json={**one_latte, "approval": approval(client, hub)})
+    assert (second.status_code, second.json["code"]) == (409, "refund_in_progress")  # and nothing of it was written
+    answer(hub, job, True, operation="refund", result="approved", amount=400)
+    assert client.get(f"/api/v1/orders/{order['order_id']}/tenders").json["tenders"][0]["refunded"] == 400  # counted once
+    again = client.post(f"/api/v1/orders/{order['order_id']}/refunds", json={**one_latte, "approval": approval(client, hub)})
+    assert again.status_code == 201 and again.json["to_tenders"][0]["amount"] == 400
+    assert client.get(f"/api/v1/payments/{payment['payment_id']}").json["refunded_amount"] == 400  # the second is on its way

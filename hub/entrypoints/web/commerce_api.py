@@ -14,6 +14,7 @@ from hub.contracts.validation import all_errors
 from hub.domain import commands
 from hub.domain.commands import LineRequest, ManualDiscount
 from hub.domain.errors import CommerceRefused, OrderRefused
+from hub.domain.payments import PaymentRefused
 from hub.domain.staff import StaffRefused
 from hub.domain.till import TakeTender
 from hub.entrypoints.web.app import hub_of
@@ -50,6 +51,8 @@ def _run(command: object):
         return None, _error(refusal.status, refusal.code, refusal.message, refusal.field)
     except OrderRefused as refusal:
         return None, _error(422, refusal.code, refusal.message, refusal.field)
+    except PaymentRefused as refusal:  # a card's part of a refund the terminal cannot take now
+        return None, _error(refusal.status, refusal.code, refusal.message)
 
 
 def manual_discounts(discounts) -> tuple[ManualDiscount, ...]:
@@ -182,7 +185,10 @@ def post_refund(order_id: str):
     if error:
         return error
     return jsonify({"refund_id": result.refund_id, "amount": {"amount": result.amount, "currency": result.currency},
-                    "to_tenders": [{"tender_id": t, "kind": k, "amount": a} for t, k, a in result.to_tenders]}), 201
+                    "to_tenders": [{"tender_id": t, "kind": k, "amount": a, "pending": k == "card"}
+                                   for t, k, a in result.to_tenders],
+                    # Card parts go back at the card's terminal once the customer presents it; follow these payments.
+                    "card_refunds": list(result.card_refunds)}), 201
 
 
 @blueprint.get("/loyalty/<member_id>")
