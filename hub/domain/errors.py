@@ -75,3 +75,14 @@ class InvalidTransition(PasslineError):
         super().__init__(f"{what} cannot go from {current} to {target}")
         self.current = current
         self.target = target
+
+
+class Refused(PasslineError):
+    """An action the hub will not do: a wire code, a message naming the problem, an HTTP status, the field."""
+
+    def __init__(self, code: str, message: str, status: int = 422, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.field = field

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hub.domain.errors import OrderRefused
+from hub.domain.errors import OrderRefused, Refused
 
 ROLES = ("cashier", "manager")
 APPROVAL_ACTIONS = ("discount", "refund", "void")
@@ -37,15 +37,8 @@ PIN_ROUNDS = 20_000
 PIN_DIGITS = (4, 8)
 
 
-class StaffRefused(Exception):
+class StaffRefused(Refused):
     """A staff action the hub will not do: a wire code, a message, an HTTP status, and the field."""
-
-    def __init__(self, code: str, message: str, status: int = 422, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-        self.field = field
 
 
 @dataclass(frozen=True, slots=True)

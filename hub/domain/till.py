@@ -6,18 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.domain.commands import AddTender
+from hub.domain.errors import Refused
 from hub.domain.printing import PrinterRef
 
 
-class TillRefused(Exception):
+class TillRefused(Refused):
     """Till work the hub will not do: a wire code, a message naming the problem, an HTTP status."""
-
-    def __init__(self, code: str, message: str, status: int = 422, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-        self.field = field
 
 
 @dataclass(frozen=True, slots=True)

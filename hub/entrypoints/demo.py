@@ -47,6 +47,8 @@ def banner(settings: Settings, items: int, traffic: float) -> str:
         "",
         f"Passline demo — store '{settings.store}', {items} catalog items, data in {settings.data_dir}",
         f"  Start page        {http}/",
+        f"  Kiosk             {http}/kiosk/kiosk-1  (portrait touchscreen; also kiosk-2)",
+        f"  Counter           {http}/counter/counter-1  (sign in with a PIN below)",
         f"  Admin and health  {http}/admin",
         f"  Kitchen displays  {http}/displays/  (bar, kitchen, grill, pastry, expo, pick lists)",
         f"  Order-ready board {http}/displays/board",

@@ -167,7 +167,7 @@ Sale.draw = function () {
   const orderDiscount = basket.discounts.find((d) => d.line === null);
   if (orderDiscount && !priced) adjustments.push(C.el("li", {class: "adjustment"}, `${Sale.discountText(orderDiscount)} · ${orderDiscount.reason}`));
   $("#adjustments").replaceChildren(...adjustments);
-  $("#hints").replaceChildren(...(priced ? priced.hints.map((h) => C.el("li", null, h.message)) : []),
+  $("#hints").replaceChildren(...(priced ? priced.hints.map((h) => C.el("li", null, Sale.hintText(h))) : []),
     ...(Sale.priceError ? [C.el("li", {class: "error"}, Sale.priceError)] : []));
   $("#subtotal").textContent = priced ? C.money(priced.subtotal.amount) : "";
   $("#discount-total").textContent = priced && priced.discount.amount ? `−${C.money(priced.discount.amount)}` : "";
@@ -319,3 +319,10 @@ C.on("availability", (data) => {
   for (const item of Sale.items) item.sold_out = out.has(item.sku);
   Sale.drawCatalog();
 });
+
+// The hub's hint in the till's language (its English sentence for a kind this page does not know).
+Sale.hintText = function (hint) {
+  const key = `hint_${hint.kind}`;
+  if (!hint.kind || C.t(key) === key) return hint.message;
+  return C.t(key, {count: hint.count, noun: hint.noun, name: hint.name, amount: C.money(hint.amount)});
+};
