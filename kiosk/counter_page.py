@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, abort, current_app, render_template
 
 from kiosk.counter_strings import COUNTER_STRINGS
 from kiosk.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, languages, request_language, ui_strings
@@ -13,7 +13,6 @@ blueprint = Blueprint("counter", __name__, url_prefix="/counter", template_folde
                       static_folder="static", static_url_path="/static")
 
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-CHANNEL = "counter"  # the price list a counter sells from
 
 
 def _device(device_id: str) -> str:
@@ -45,32 +44,3 @@ def counter(device_id: str):
     }
     return render_template("kiosk/counter.html", config=config, lang=config["lang"],
                            t=config["strings"][config["lang"]])
-
-
-@blueprint.get("/<device_id>/catalog.json")
-def catalog(device_id: str):
-    """Return what the counter sells: items at counter prices, categories, modifiers, barcodes, what is sold out."""
-    _device(device_id)
-    with _hub().uow_factory() as uow:
-        items = uow.catalog()
-        location = items.location
-        sold_out = set(uow.commerce.sold_out())
-        listed = [_item(item, location) for item in items]
-    currency = listed[0]["currency"] if listed else "EUR"
-    for item in listed:
-        item["sold_out"] = item["sold_out"] or item["sku"] in sold_out
-    categories = list(dict.fromkeys(item["category"] for item in listed))
-    return jsonify({"currency": currency, "categories": categories, "items": listed})
-
-
-def _item(item, location: str | None) -> dict:
-    """Return one catalog item as the page shows it."""
-    return {
-        "sku": item.sku, "name": item.name, "price": item.unit_amount(location, CHANNEL),
-        "currency": item.price.currency, "category": item.category, "gtin": item.gtin,
-        "sold_out": not item.available,
-        "modifiers": [{"code": m.code, "name": m.name, "price_delta": m.price_delta, "group": m.group,
-                       "parent": m.parent} for m in item.modifiers.values()],
-        "groups": [{"code": g.code, "name": g.name, "min": g.min_choices, "max": g.max_choices, "default": g.default}
-                   for g in item.groups.values()],
-    }

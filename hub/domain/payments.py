@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from hub.domain.errors import PasslineError
+from hub.domain.errors import Refused
 from hub.domain.presence import DeviceState
 
 # A payment in `checking` may hold a charge only the terminal can confirm, so the hub never
@@ -49,14 +49,8 @@ CHARGED = frozenset({PaymentState.APPROVED, PaymentState.REFUNDED})
 CARD_FACTS = ("masked_pan", "brand", "auth_code", "receipt_no", "trace_no", "terminal_id", "card_token")
 
 
-class PaymentRefused(PasslineError):
+class PaymentRefused(Refused):
     """A payment request the hub will not carry out, with a code and a message."""
-
-    def __init__(self, code: str, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,11 @@ Sale.basket = Sale.newBasket();
 
 Sale.loadCatalog = async function () {
   try {
-    const catalog = await C.api("GET", `/counter/${encodeURIComponent(C.device)}/catalog.json`);
+    // The same menu the kiosk reads, at counter prices; what is sold out comes with it.
+    const catalog = await C.api("GET", "/api/v1/menu?channel=counter");
     C.currency = catalog.currency;
     Sale.items = catalog.items;
+    Sale.applyAvailability(catalog.availability);
     Sale.bySku = new Map(catalog.items.map((item) => [item.sku, item]));
     Sale.byGtin = new Map(catalog.items.filter((item) => item.gtin).map((item) => [item.gtin, item]));
     Sale.categories = catalog.categories;
@@ -313,10 +315,16 @@ C.on("start", () => {
   Sale.draw();
 });
 C.on("connected", () => { if (Sale.items.length) Sale.loadCatalog(); });
+// Sold out: by hand, unavailable, or no units left for the counter (stock kept back for other channels).
+Sale.applyAvailability = function (data) {
+  const out = new Set(data.sold_out);
+  for (const [sku, left] of Object.entries(data.stock || {})) if ((left.counter ?? 1) <= 0) out.add(sku);
+  for (const item of Sale.items || []) item.sold_out = out.has(item.sku);
+};
+
 C.on("availability", (data) => {
   if (!data || !Array.isArray(data.sold_out)) return;
-  const out = new Set(data.sold_out);
-  for (const item of Sale.items) item.sold_out = out.has(item.sku);
+  Sale.applyAvailability(data);
   Sale.drawCatalog();
 });
 

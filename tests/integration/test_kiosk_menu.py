@@ -21,6 +21,12 @@ def test_menu_lists_items_with_channel_prices_choices_and_page_settings(client):
     assert menu["availability"]["sold_out"] == []
 
 
+def test_the_counter_reads_the_same_menu_with_barcodes(client):
+    menu = client.get("/api/v1/menu?channel=counter").get_json()
+    cola = next(item for item in menu["items"] if item["sku"] == "COLA")
+    assert (menu["channel"], cola["gtin"], cola["price"]) == ("counter", "5000112000603", 320)
+
+
 def test_sold_out_goes_to_live_pages_as_an_availability_event(app, client):
     socketio = app.extensions["passline_socketio"]
     page = socketio.test_client(app, namespace="/hub")

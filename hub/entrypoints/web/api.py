@@ -15,6 +15,7 @@ from hub.contracts.validation import all_errors
 from hub.domain.errors import OrderConflict, OrderRefused
 from hub.entrypoints.intake import order_view, to_command
 from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.replies import error as _error
 from hub.entrypoints.web.health import health
 from hub.entrypoints.web.staff_api import bearer_token
 from hub.services.payments import payment_summary
@@ -26,10 +27,6 @@ from hub.services.order_holds import incoming_orders
 logger = logging.getLogger(__name__)
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def _error(status: int, code: str, message: str, field: str | None = None, **extra):
-    return jsonify({"code": code, "message": message, "field": field, **extra}), status
 
 
 @blueprint.post("/orders")

@@ -5,54 +5,22 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, current_app, jsonify, request
-from pydantic import BaseModel, ValidationError
 
 from hub.bootstrap import utc_now
 from hub.contracts.errors import ErrorCode
 from hub.contracts.pricing import BasketIn, GiftCardIn, RefundIn, SoldOutIn, TenderIn
-from hub.contracts.validation import all_errors
 from hub.domain import commands
 from hub.domain.commands import LineRequest, ManualDiscount
-from hub.domain.errors import CommerceRefused, OrderRefused
-from hub.domain.payments import PaymentRefused
-from hub.domain.staff import StaffRefused
+from hub.domain.errors import OrderRefused
 from hub.domain.till import TakeTender
 from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.replies import body_of as _body
+from hub.entrypoints.web.replies import error as _error
+from hub.entrypoints.web.replies import run as _run
 from hub.services.commerce import availability_snapshot, prepare_sale
 from hub.services.staff import RunApproved
 
 blueprint = Blueprint("commerce_api", __name__, url_prefix="/api/v1")
-
-
-def _error(status: int, code: str, message: str, field: str | None = None, **extra):
-    return jsonify({"code": code, "message": message, "field": field, **extra}), status
-
-
-def _body(model: type[BaseModel]):
-    """Return the validated body, or the error reply to send."""
-    body = request.get_json(silent=True)
-    if body is None:
-        return None, _error(400, ErrorCode.INVALID_JSON.value, "the request body must be a JSON object")
-    try:
-        return model.model_validate(body), None
-    except ValidationError as exc:
-        problems = all_errors(exc)
-        return None, _error(422, ErrorCode.INVALID_PAYLOAD.value, problems[0]["message"], problems[0]["field"],
-                            errors=problems)
-
-
-def _run(command: object):
-    """Run a command on the bus; return (result, None) or (None, error reply)."""
-    try:
-        return hub_of(current_app).bus.handle(command), None
-    except CommerceRefused as refusal:
-        return None, _error(404 if refusal.code == "not_found" else 422, refusal.code, refusal.message)
-    except StaffRefused as refusal:
-        return None, _error(refusal.status, refusal.code, refusal.message, refusal.field)
-    except OrderRefused as refusal:
-        return None, _error(422, refusal.code, refusal.message, refusal.field)
-    except PaymentRefused as refusal:  # a card's part of a refund the terminal cannot take now
-        return None, _error(refusal.status, refusal.code, refusal.message)
 
 
 def manual_discounts(discounts) -> tuple[ManualDiscount, ...]:

@@ -13,6 +13,7 @@ from hub.adapters.db.bought_together import BoughtTogetherReader
 from hub.domain.catalog import CHANNELS, Catalog, CatalogItem
 from hub.domain.recommendations import MIN_TOGETHER, recommend
 from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.replies import error as _error
 from hub.services.commerce import availability_snapshot
 from hub.services.commerce_ports import loyalty_program
 
@@ -21,10 +22,6 @@ logger = logging.getLogger(__name__)
 blueprint = Blueprint("menu_api", __name__, url_prefix="/api/v1")
 
 MAX_SUGGESTIONS = 6
-
-
-def _error(status: int, code: str, message: str, field: str | None = None):
-    return jsonify({"code": code, "message": message, "field": field}), status
 
 
 def _channel() -> tuple[str | None, tuple | None]:
@@ -46,7 +43,7 @@ def item_view(item: CatalogItem, catalog: Catalog, channel: str) -> dict:
     """Return an item as a page shows it: its price for the channel, choices, marks and picture."""
     return {
         "sku": item.sku, "name": item.name, "price": item.unit_amount(catalog.location, channel),
-        "category": item.category, "image": item.image, "dietary": list(item.dietary), "allergens": list(item.allergens),
+        "category": item.category, "gtin": item.gtin, "image": item.image, "dietary": list(item.dietary), "allergens": list(item.allergens),
         "modifiers": [{"code": m.code, "name": m.name, "price_delta": m.price_delta, "group": m.group, "parent": m.parent}
                       for m in item.modifiers.values()],
         "groups": [{"code": g.code, "name": g.name, "min": g.min_choices, "max": g.max_choices, "default": g.default}

@@ -9,9 +9,11 @@ from pydantic import ValidationError
 
 from hub.contracts.payments import PaymentRequest, RefundRequest, TerminalAssignment
 from hub.contracts.validation import all_errors
-from hub.domain.payments import AssignTerminal, CheckPayment, PaymentRefused, RefundPayment, RequestPayment, TerminalRef
-from hub.domain.staff import StaffRefused
+from hub.domain.payments import AssignTerminal, CheckPayment, RefundPayment, RequestPayment, TerminalRef
 from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.replies import body_of as _body
+from hub.entrypoints.web.replies import error as _error
+from hub.entrypoints.web.replies import run as _handle
 from hub.services.staff import RunApproved
 from hub.services.payments import payment_summary, payment_view, payments_in_doubt
 
@@ -29,35 +31,11 @@ def _payment_checks():
     return {"payments_checking": payments_checking}
 
 
-def _error(status: int, code: str, message: str, field: str | None = None, **extra):
-    return jsonify({"code": code, "message": message, "field": field, **extra}), status
-
-
-def _body(model):
-    body = request.get_json(silent=True)
-    if body is None:
-        return None, _error(400, "invalid_json", "the request body must be a JSON object (Content-Type: application/json)")
-    try:
-        return model.model_validate(body), None
-    except ValidationError as exc:
-        problems = all_errors(exc)
-        return None, _error(422, "invalid_payload", problems[0]["message"], problems[0]["field"], errors=problems)
-
-
 def _uuid(value: str) -> str | None:
     try:
         return str(uuid.UUID(value))
     except ValueError:
         return None
-
-
-def _handle(command):
-    try:
-        return hub_of(current_app).bus.handle(command), None
-    except PaymentRefused as refusal:
-        return None, _error(refusal.status, refusal.code, refusal.message)
-    except StaffRefused as refusal:
-        return None, _error(refusal.status, refusal.code, refusal.message, refusal.field)
 
 
 def _body_of(model, body: dict):

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
-from pydantic import ValidationError
 
 from hub.contracts.printing import DrawerIn, PrintRouteIn, ReprintIn
-from hub.contracts.validation import all_errors
 from hub.domain.errors import OrderRefused
 from hub.domain.printing import DOCUMENTS, OpenDrawer, PrinterRef, PrintRequest, PrintRoute, RemovePrintRoute, ReprintOrder, SetPrintRoute
 from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.replies import body_of as _body
+from hub.entrypoints.web.replies import error as _error
 
 blueprint = Blueprint("printing_api", __name__, url_prefix="/api/v1")
-
-
-def _error(status: int, code: str, message: str, field: str | None = None, **extra):
-    return jsonify({"code": code, "message": message, "field": field, **extra}), status
 
 
 def route_view(route: PrintRoute) -> dict:
@@ -32,17 +28,6 @@ def print_view(p: PrintRequest) -> dict:
     return {"print_id": p.print_id, "document": p.document, "station": p.place, "order_id": p.order_id,
             "state": p.state.value, "on_backup": p.on_backup, "reprint": p.reprint, "printed_by": p.printed_by,
             "error": p.error, "message": p.message, "job_ids": p.job_ids, "created_at": p.created_at.isoformat()}
-
-
-def _body(model):
-    body = request.get_json(silent=True)
-    if body is None:
-        return None, _error(400, "invalid_json", "the request body must be a JSON object")
-    try:
-        return model.model_validate(body), None
-    except ValidationError as exc:
-        problems = all_errors(exc)
-        return None, _error(422, "invalid_payload", problems[0]["message"], problems[0]["field"], errors=problems)
 
 
 @blueprint.get("/printing/routes")

@@ -15,7 +15,7 @@ from hub.domain.printing import PrinterRef
 from hub.domain.till import PrintReceipt, SetCashDrawer
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.printing_api import print_view
-from hub.entrypoints.web.staff_api import body_of, error, run
+from hub.entrypoints.web.replies import body_of, error, run
 from hub.services.till import receipt_document
 
 blueprint = Blueprint("till_api", __name__, template_folder="templates")

@@ -1,0 +1,39 @@
+"""What every /api/v1 endpoint answers with: JSON errors, validated bodies, and a command's outcome."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from pydantic import BaseModel, ValidationError
+
+from hub.contracts.validation import all_errors
+from hub.domain.errors import CommerceRefused, OrderRefused, Refused
+from hub.entrypoints.web.app import hub_of
+
+
+def error(status: int, code: str, message: str, field: str | None = None, **extra):
+    """Return the JSON error reply every endpoint uses."""
+    return jsonify({"code": code, "message": message, "field": field, **extra}), status
+
+
+def body_of(model: type[BaseModel], body: object = None):
+    """Return (validated body, None) or (None, the error reply to send)."""
+    body = request.get_json(silent=True) if body is None else body
+    if body is None:
+        return None, error(400, "invalid_json", "the request body must be a JSON object (Content-Type: application/json)")
+    try:
+        return model.model_validate(body), None
+    except ValidationError as exc:
+        problems = all_errors(exc)
+        return None, error(422, "invalid_payload", problems[0]["message"], problems[0]["field"], errors=problems)
+
+
+def run(command: object):
+    """Run a command on the hub's bus; return (result, None) or (None, the error reply)."""
+    try:
+        return hub_of(current_app).bus.handle(command), None
+    except Refused as refusal:
+        return None, error(refusal.status, refusal.code, refusal.message, refusal.field)
+    except CommerceRefused as refusal:
+        return None, error(404 if refusal.code == "not_found" else 422, refusal.code, refusal.message)
+    except OrderRefused as refusal:
+        return None, error(getattr(refusal, "status", 422), refusal.code, refusal.message, refusal.field)
