@@ -2,7 +2,8 @@
 
 Simulated kiosks submit orders to a hub through a broker and time each `order.submit`
 to its `order.accepted`; a publisher and a subscriber on the same broker give the raw
-round trip to compare with. The last line printed is one JSON object; bench/README.md
+round trip to compare with, and durable SQLite commits of an order's size, with the hub's
+settings, give the disk's share. The last line printed is one JSON object; bench/README.md
 says what each figure means and which targets apply.
 
 Run: python bench/intake.py --rate 100 --orders 3000
@@ -33,7 +34,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert
+from sqlalchemy.exc import SQLAlchemyError
 
+from hub.adapters.db.engine import make_engine
 from hub.contracts import topics
 from hub.contracts.envelope import envelope
 from hub.demo import DEMO_CATALOG
@@ -50,6 +54,7 @@ HUB_START_TIMEOUT_S = 60.0
 PROGRESS_EVERY_S = 2.0
 START_LEAD_S = 0.2  # every sender thread is waiting before the first scheduled send
 ORDER_LINES = [{"sku": "LATTE-M", "qty": 2, "modifiers": ["OAT"]}]
+COMMIT_ROWS = ("order", "line", "ticket")  # what the hub writes for one order before it may reply
 
 BROKER_TEMPLATE = Path(__file__).resolve().parents[1] / "firmware_configs" / "mosquitto" / "mosquitto.conf.template"
 # Durability, queue and latency tuning read from the shipped template, so the bench meets
@@ -504,12 +509,70 @@ def measure_orders(url: str, store: str, run_id: str, count: int, rate: float, k
     return flight
 
 
-def summary(orders: Flight, broker: Flight, rate: float) -> dict:
+def measure_commits(parent: Path, count: int, rate: float, size: int) -> list[float]:
+    """Time `count` durable commits of an order's rows in a scratch SQLite file under `parent`; return ms."""
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="passline-bench-commit-", dir=parent))
+    except OSError as exc:
+        raise SetupError(f"cannot make a scratch folder in {parent}: {exc}") from None
+    # make_engine gives the hub's own pragmas: WAL, synchronous=FULL, BEGIN IMMEDIATE.
+    engine = make_engine(f"sqlite:///{folder / 'commit.db'}")
+    # Bench-only scratch, deleted after the phase: a table made here with Core, not an Alembic migration.
+    writes = Table("order_writes", MetaData(), Column("id", Integer, primary_key=True),
+                   Column("kind", String(16), nullable=False), Column("payload", String, nullable=False))
+    payload = "x" * (size // len(COMMIT_ROWS))
+    timings: list[float] = []
+    lag = 0.0
+    try:
+        writes.metadata.create_all(engine)
+        with engine.connect() as db:
+            start = time.perf_counter()
+            next_report = start + PROGRESS_EVERY_S
+            for index in range(count):
+                if rate:
+                    # Absolute times as in the other phases: the disk idles between commits as it does at this rate.
+                    due = start + index / rate
+                    delay = due - time.perf_counter()
+                    if delay > 0:
+                        time.sleep(delay)
+                    lag = max(lag, time.perf_counter() - due)
+                transaction = db.begin()
+                for kind in COMMIT_ROWS:
+                    db.execute(insert(writes), {"kind": kind, "payload": payload})
+                began = time.perf_counter()
+                transaction.commit()
+                timings.append((time.perf_counter() - began) * 1000)
+                if time.perf_counter() >= next_report:
+                    next_report += PROGRESS_EVERY_S
+                    say(f"  durable commit: {len(timings)}/{count} committed, recent p50 "
+                        f"{percentile(timings[-500:], 50):.2f} ms")
+    except SQLAlchemyError as exc:
+        raise SetupError(f"cannot write the scratch database in {folder}: {exc}") from None
+    finally:
+        engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+    if rate:
+        say(f"  durable commit: worst lag behind schedule {lag * 1000:.1f} ms")
+    return timings
+
+
+def describe_commits(timings: list[float], rate: float) -> None:
+    """Print the commit phase's outcome in words."""
+    pace = f"{rate:g}/s" if rate else "back to back"
+    line = f"durable commit: {len(timings)} commits (WAL, synchronous=FULL), {pace}"
+    if timings:
+        marks = ", ".join(f"p{p} {percentile(timings, p):.2f}" for p in (50, 90, 99))
+        line += f"; commit ms {marks}, max {max(timings):.2f}"
+    say(line)
+
+
+def summary(orders: Flight, broker: Flight, rate: float, commits_ms: list[float]) -> dict:
     """Return the figures of the last line."""
     done = len(orders.latencies_ms)
     span = (orders.last_answer_at or 0) - (orders.first_sent_at or 0)
     p50, p99 = percentile(orders.latencies_ms, 50), percentile(orders.latencies_ms, 99)
     b50, b99 = percentile(broker.latencies_ms, 50), percentile(broker.latencies_ms, 99)
+    c50, c99 = percentile(commits_ms, 50), percentile(commits_ms, 99)
     return {
         "orders": orders.sent,
         "rate": int(rate) if rate == int(rate) else rate,
@@ -521,6 +584,10 @@ def summary(orders: Flight, broker: Flight, rate: float) -> dict:
         "broker_p50_ms": round(b50, 3) if b50 is not None else None,
         "broker_p99_ms": round(b99, 3) if b99 is not None else None,
         "overhead_p50": round(p50 / b50, 2) if p50 is not None and b50 else None,
+        "commit_p50_ms": round(c50, 3) if c50 is not None else None,
+        "commit_p99_ms": round(c99, 3) if c99 is not None else None,
+        # The lowest overhead_p50 this machine allows: two broker hops and a durable commit, no hub code.
+        "floor_overhead_p50": round((2 * b50 + c50) / b50, 2) if c50 is not None and b50 else None,
     }
 
 
@@ -545,6 +612,8 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as cleanup:
         try:
             store, mqtt_url, broker = options.store or DEFAULT_STORE, options.mqtt_url, None
+            # The hub's own disk when the bench starts the hub; with --hub-url only this machine's is at hand.
+            commit_parent, commit_where = Path(tempfile.gettempdir()), "on this machine's disk, not the hub's"
             if options.hub_url:
                 report = hub_health(options.hub_url.rstrip("/"))
                 if report is None or not report["checks"]["broker"]["ok"]:
@@ -571,6 +640,7 @@ def main(argv: list[str] | None = None) -> int:
             if not options.hub_url:
                 data_dir = Path(tempfile.mkdtemp(prefix="passline-bench-hub-"))
                 cleanup.callback(shutil.rmtree, data_dir, ignore_errors=True)
+                commit_parent, commit_where = data_dir, "in the hub's data folder"
                 hub = HubProcess(data_dir, mqtt_url=mqtt_url, store=store)
                 hub.prepare()
                 cleanup.callback(hub.stop)
@@ -581,6 +651,11 @@ def main(argv: list[str] | None = None) -> int:
             say(f"broker round trip: {samples} messages of {order_size()} bytes, QoS 1, {rate_text}")
             broker_flight = measure_broker(mqtt_url, store, run_id, samples, options.rate, options.kiosks * WINDOW)
             describe("broker", broker_flight)
+            pace = f"{options.rate:g}/s" if options.rate else "back to back"
+            say(f"durable commit: {samples} transactions of {len(COMMIT_ROWS)} rows ({order_size()} bytes in all), "
+                f"SQLite set up as the hub's, {commit_where} ({commit_parent}), {pace}")
+            commits_ms = measure_commits(commit_parent, samples, options.rate, order_size())
+            describe_commits(commits_ms, options.rate)
             say(f"orders: {options.orders} from {options.kiosks} kiosks, {rate_text}")
             orders_flight = measure_orders(mqtt_url, store, run_id, options.orders, options.rate, options.kiosks)
             describe("orders", orders_flight)
@@ -589,7 +664,7 @@ def main(argv: list[str] | None = None) -> int:
         except SetupError as exc:
             print(f"bench: setup failed: {exc}", file=sys.stderr, flush=True)
             return 2
-    print(json.dumps(summary(orders_flight, broker_flight, options.rate)), flush=True)
+    print(json.dumps(summary(orders_flight, broker_flight, options.rate, commits_ms)), flush=True)
     return 0
 
 

@@ -82,7 +82,11 @@ class MqttConsumer:
                 logger.exception("handling %d MQTT messages failed; they stay unacknowledged", len(batch))
 
     def _handle(self, batch: list[ReceivedMessage]) -> None:
-        """Answer every order in the batch, commit once, then reply and acknowledge in arrival order."""
+        """Answer every order in the batch, commit once, reply and acknowledge in arrival order, then react.
+
+        The after-commit reactions (live screens, the device relay's wake-up) run after the
+        replies: a kiosk's `order.accepted` needs only the commit.
+        """
         replies: dict[int, tuple[str, dict]] = {}
         orders: list[tuple[int, str, object, str]] = []  # (position, device, command, envelope id): orders and device events
         for position, message in enumerate(batch):
@@ -107,8 +111,9 @@ class MqttConsumer:
                     orders.append((position, device_id, event, event.event_id))
             else:
                 logger.debug("ignoring %s from %s (no handler yet)", kind, device_id)
+        reactions: list[object] = []
         if orders:
-            outcomes = self._commit([command for _, _, command, _ in orders])
+            outcomes, reactions = self._commit([command for _, _, command, _ in orders])
             for (position, device_id, _, envelope_id), outcome in zip(orders, outcomes):
                 replies[position] = (device_id, self._answer(batch[position], device_id, outcome, envelope_id))
         connection = self.connection
@@ -119,19 +124,24 @@ class MqttConsumer:
                     connection.publish(topics.device_in(self._store, device_id, "reply"), reply)
                 connection.ack(message)
             self.processed += 1
+        self._bus.react(reactions)
 
-    def _commit(self, commands: list) -> list:
+    def _commit(self, commands: list) -> tuple[list, list[object]]:
         """Commit the batch; while the database refuses it, keep trying and acknowledge nothing.
 
-        Only database and I/O errors are retried: they pass (disk freed, lock released,
-        a racing writer done). Any other error is a bug for that one order; its sender gets
-        `internal` and a dead-letter copy, so one bad order cannot stall the store.
+        Returns each command's outcome and the committed events still to react to. Only
+        database and I/O errors are retried: they pass (disk freed, lock released, a racing
+        writer done). Any other error is a bug for that one order; its sender gets `internal`
+        and a dead-letter copy, so one bad order cannot stall the store.
         """
         outcomes: list = [None] * len(commands)
+        reactions: list[object] = []
         waiting = list(range(len(commands)))  # positions whose commands are not committed yet
         while True:
             try:
-                results = self._bus.handle_batch([commands[i] for i in waiting])
+                committed = self._bus.commit_batch([commands[i] for i in waiting])
+                results = committed.outcomes
+                reactions.extend(committed.reactions)
             except RETRYABLE as exc:
                 results = [exc] * len(waiting)
             except Exception as exc:  # noqa: BLE001 - answered as internal, never stops the hub
@@ -142,8 +152,9 @@ class MqttConsumer:
             # Only the commands the database refused are tried again; the committed ones keep their answers.
             waiting = [i for i in waiting if isinstance(outcomes[i], RETRYABLE)]
             if not waiting:
-                return outcomes
+                return outcomes, reactions
             if self._stopping.is_set():
+                self._bus.react(reactions)  # what did commit still reaches the screens
                 raise RuntimeError("stopping with an uncommitted batch; the broker will redeliver it")
             logger.error("the database refused %d of %d messages (%s); retrying in %.1f s",
                          len(waiting), len(commands), outcomes[waiting[0]], RETRY_DELAY_S)

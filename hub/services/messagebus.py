@@ -44,6 +44,14 @@ class HandlerTables:
         return tables
 
 
+@dataclass(frozen=True)
+class Committed:
+    """What a committed batch gave: one outcome per command, and the events still to react to."""
+
+    outcomes: list[Any]
+    reactions: list[object]
+
+
 class MessageBus:
     """Dispatch commands and events to handlers, injecting their dependencies by name."""
 
@@ -73,10 +81,18 @@ class MessageBus:
         return outcome
 
     def handle_batch(self, batch: Sequence[object]) -> list[Any]:
-        """Run commands in one unit of work, committed once; each gets a result or its refusal.
+        """Run commands in one unit of work, committed once, then react; each gets a result or its refusal."""
+        committed = self.commit_batch(batch)
+        self.react(committed.reactions)
+        return committed.outcomes
 
-        A refused command writes nothing, so the others still commit. If the commit itself
-        fails the batch is retried one command at a time, so one bad write cannot sink the rest.
+    def commit_batch(self, batch: Sequence[object]) -> Committed:
+        """Run commands in one unit of work and commit it; the after-commit reactions are left to react().
+
+        A caller that answers senders (the MQTT consumer) replies between the two, so a kiosk's
+        `order.accepted` does not wait for live screens to be told. A refused command writes
+        nothing, so the others still commit. If the commit itself fails the batch is retried one
+        command at a time, so one bad write cannot sink the rest.
         """
         try:
             with self._write_lock:
@@ -89,16 +105,17 @@ class MessageBus:
             if len(batch) == 1:
                 raise
             logger.exception("committing a batch of %d commands failed; retrying one at a time", len(batch))
-            return [self._handle_alone(command) for command in batch]
-        self._publish(pending)
-        return outcomes
+            alone = [self._commit_alone(command) for command in batch]
+            return Committed([outcome for outcome, _ in alone], [event for _, events in alone for event in events])
+        return Committed(outcomes, pending)
 
-    def _handle_alone(self, command: object) -> Any:
+    def _commit_alone(self, command: object) -> tuple[Any, list[object]]:
         try:
-            return self.handle_batch([command])[0]
+            committed = self.commit_batch([command])
         except Exception as exc:  # noqa: BLE001 - reported to the sender as a result
             logger.exception("command %s failed", type(command).__name__)
-            return exc
+            return exc, []
+        return committed.outcomes[0], committed.reactions
 
     def _run(self, command: object, uow: UnitOfWork) -> Any:
         handler = self._command_handlers[type(command)]
@@ -120,8 +137,9 @@ class MessageBus:
             settled.extend(fresh)
         raise RuntimeError(f"events kept raising events after {self.MAX_EVENT_ROUNDS} rounds: {settled[-3:]}")
 
-    def _publish(self, pending: list[object]) -> None:
-        for event in pending:
+    def react(self, reactions: Sequence[object]) -> None:
+        """Run the after-commit handlers of committed events; a failing one is logged, never undoes the commit."""
+        for event in reactions:
             for handler in self._event_handlers.get(type(event), []):
                 try:
                     self._call(handler, event)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from hub.adapters.catalog_file import CatalogImport, build_import, promotion_from
 from hub.adapters.db import commerce_tables as ct
@@ -16,63 +18,124 @@ from hub.domain.promotions import Promotion
 
 VERSION_KEY = "catalog_version"
 PROMOTIONS_KEY = "promotions_version"
-_SELECT_VERSION = select(schema.settings_kv.c.value).where(schema.settings_kv.c.key == VERSION_KEY)
+T = TypeVar("T")
 _BASE = ("sku", "name", "price", "tax_rate_bp", "station", "prep_seconds", "available")
 
 
 class CatalogCache:
-    """Hold the current catalog and promotions; one cheap version read per unit of work keeps them fresh."""
+    """Hold what every unit of work reads and few change: the catalog, promotions, and other versioned reads.
+
+    Each is kept with the version counter (in hub_state) it was read at; one read of the counters
+    per transaction tells whether another process or an earlier transaction changed it.
+    """
 
     def __init__(self) -> None:
         self._catalog = Catalog()
         self._version: int | None = None
         self._promotions: list[Promotion] = []
         self._promotions_version: int | None = None
+        self._kept: dict[str, tuple[int, Any]] = {}
         self._lock = threading.Lock()
 
     def current(self, connection: Connection) -> Catalog:
         """Return the catalog, reloading it if another process imported a new one."""
-        version = catalog_version(connection)
+        version = read_counter(connection, VERSION_KEY)
         with self._lock:
-            if version != self._version:
-                self._catalog = load_catalog(connection, version)
-                self._version = version
-            return self._catalog
+            if version == self._version:
+                return self._catalog
+        catalog = load_catalog(connection, version)
+        if not changed_here(connection, VERSION_KEY):
+            with self._lock:
+                self._catalog, self._version = catalog, version
+        return catalog
 
     def promotions(self, connection: Connection) -> list[Promotion]:
         """Return every promotion, reloaded when one was imported or switched."""
         version = read_counter(connection, PROMOTIONS_KEY)
         with self._lock:
-            if version != self._promotions_version:
-                rows = connection.execute(select(ct.promotions).order_by(ct.promotions.c.position)).mappings()
-                self._promotions = [promotion_from({**row["definition"], "active": row["active"]}) for row in rows]
-                self._promotions_version = version
-            return self._promotions
+            if version == self._promotions_version:
+                return self._promotions
+        rows = connection.execute(select(ct.promotions).order_by(ct.promotions.c.position)).mappings()
+        promotions = [promotion_from({**row["definition"], "active": row["active"]}) for row in rows]
+        if not changed_here(connection, PROMOTIONS_KEY):
+            with self._lock:
+                self._promotions, self._promotions_version = promotions, version
+        return promotions
+
+    def kept(self, connection: Connection, key: str, load: Callable[[Connection], T]) -> T:
+        """Return what `load` read at the current version of counter `key`, reading again once it moved.
+
+        Whoever writes what `load` reads must bump_counter(key) in the same transaction. What `load`
+        returns is shared between threads, so it must not be changed: return a tuple or frozenset.
+        """
+        version = read_counter(connection, key)
+        with self._lock:
+            hit = self._kept.get(key)
+            if hit is not None and hit[0] == version:
+                return hit[1]
+        value = load(connection)
+        if not changed_here(connection, key):  # an uncommitted change may still be rolled back
+            with self._lock:
+                self._kept[key] = (version, value)
+        return value
 
 
-_SELECT_COUNTER = select(schema.settings_kv.c.value).where(schema.settings_kv.c.key == bindparam("key"))
+@dataclass
+class _Counters:
+    """hub_state's version counters as one transaction sees them, and which of them it bumped."""
+
+    transaction: Any
+    values: dict[str, int]
+    bumped: set[str] = field(default_factory=set)
+
+
+_SELECT_COUNTERS = select(schema.settings_kv.c.key, schema.settings_kv.c.value)
+_COUNTERS = "passline_counters"  # where a connection keeps its transaction's counters (Connection.info)
+
+
+def _counters(connection: Connection) -> _Counters:
+    """Read every counter once per transaction: a unit of work asks for three or four of them."""
+    memo = connection.info.get(_COUNTERS)
+    transaction = connection.get_transaction()
+    if memo is not None and transaction is not None and memo.transaction is transaction:
+        return memo
+    values = {}
+    for key, value in connection.execute(_SELECT_COUNTERS):
+        try:
+            values[key] = int(value)
+        except (TypeError, ValueError):
+            continue  # not a counter
+    memo = _Counters(connection.get_transaction(), values)
+    connection.info[_COUNTERS] = memo
+    return memo
 
 
 def read_counter(connection: Connection, key: str) -> int:
-    """Return a version counter kept in hub_state (0 when never set)."""
-    value = connection.execute(_SELECT_COUNTER, {"key": key}).scalar()
-    return int(value) if value is not None else 0
+    """Return a version counter kept in hub_state (0 when never set), as this transaction sees it."""
+    return _counters(connection).values.get(key, 0)
 
 
 def bump_counter(connection: Connection, key: str) -> int:
     """Add one to a version counter and return it."""
-    version = read_counter(connection, key) + 1
+    memo = _counters(connection)
+    version = memo.values.get(key, 0) + 1
     if version == 1:
         connection.execute(insert(schema.settings_kv).values(key=key, value=str(version)))
     else:
         connection.execute(update(schema.settings_kv).where(schema.settings_kv.c.key == key).values(value=str(version)))
+    memo.values[key] = version
+    memo.bumped.add(key)
     return version
+
+
+def changed_here(connection: Connection, key: str) -> bool:
+    """Say whether this transaction bumped a counter (what it guards is then not committed yet)."""
+    return key in _counters(connection).bumped
 
 
 def catalog_version(connection: Connection) -> int:
     """Return the version counter bumped by every import."""
-    value = connection.execute(_SELECT_VERSION).scalar()
-    return int(value) if value is not None else 0
+    return read_counter(connection, VERSION_KEY)
 
 
 def get_setting(connection: Connection, key: str, default: Any) -> Any:

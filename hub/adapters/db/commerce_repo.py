@@ -30,6 +30,13 @@ _COUNT_USES = (
 )
 
 
+SOLD_OUT_KEY = "sold_out_version"  # bumped with every change to `sold_out`, so each order need not read it
+
+
+def _read_sold_out(connection: Connection) -> frozenset[str]:
+    return frozenset(connection.execute(select(ct.sold_out.c.sku)).scalars())
+
+
 class SqlCommerceRepository(CommerceRepository):
     """Commerce state in the commerce tables, on the unit of work's connection."""
 
@@ -102,13 +109,14 @@ class SqlCommerceRepository(CommerceRepository):
 
     def sold_out(self) -> set[str]:
         if self._sold_out is None:
-            self._sold_out = set(self._db.execute(select(ct.sold_out.c.sku)).scalars())
+            self._sold_out = set(self._cache.kept(self._db, SOLD_OUT_KEY, _read_sold_out))
         return set(self._sold_out)
 
     def mark_sold_out(self, sku, sold_out, by, at) -> None:
         self._db.execute(delete(ct.sold_out).where(ct.sold_out.c.sku == sku))
         if sold_out:
             self._db.execute(insert(ct.sold_out).values(sku=sku, since=at, by=by))
+        bump_counter(self._db, SOLD_OUT_KEY)
         if self._sold_out is not None:
             (self._sold_out.add if sold_out else self._sold_out.discard)(sku)
 

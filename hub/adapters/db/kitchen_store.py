@@ -28,6 +28,7 @@ display_actions = Table(
 )
 
 _SELECT_SEQ = select(display_sequences.c.seq).where(display_sequences.c.view == bindparam("view"))
+_SELECT_ALL_SEQS = select(display_sequences.c.view, display_sequences.c.seq)
 _UPDATE_SEQ = update(display_sequences).where(display_sequences.c.view == bindparam("v")).values(seq=bindparam("seq"))
 
 
@@ -38,17 +39,19 @@ class SqlDisplayStore(DisplayStore):
         self._db = connection
         self._before_read = before_read  # writes the unit of work's new orders, so queries over tickets see them
         self._seqs: dict[str, int] = {}
+        self._all_read = False  # an order is on three or four views: one read of the few views' numbers, not one each
         # A batch of orders numbers many changes per view; one UPDATE per view at commit, not one per change.
         self._dirty: set[str] = set()
 
     def next_seq(self, view: str) -> int:
         """Return the next change number of a view, starting at 1."""
+        if not self._all_read:
+            self._seqs = {row.view: row.seq for row in self._db.execute(_SELECT_ALL_SEQS)} | self._seqs
+            self._all_read = True
         last = self._seqs.get(view)
-        if last is None:
-            last = self._db.execute(_SELECT_SEQ, {"view": view}).scalar()
-            if last is None:
-                self._db.execute(insert(display_sequences), {"view": view, "seq": 0})
-                last = 0
+        if last is None:  # a view's first change ever
+            self._db.execute(insert(display_sequences), {"view": view, "seq": 0})
+            last = 0
         self._seqs[view] = last + 1
         self._dirty.add(view)
         return last + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from hub.adapters.db.catalog_store import CatalogCache, bump_counter
 from hub.adapters.db.printing_tables import print_request_jobs, print_requests, print_routes
 from hub.domain.printing import PrinterRef, PrintRequest, PrintRoute, PrintState
 from hub.services.ports import PrintingRepository
@@ -23,27 +24,32 @@ def _route(row) -> PrintRoute:
                       row["language"], float(row["answer_within_s"]))
 
 
+ROUTES_KEY = "print_routes_version"  # bumped with every change to `print_routes`, so each order need not read them
+
+
+def _read_routes(connection: Connection) -> tuple[PrintRoute, ...]:
+    rows = connection.execute(select(print_routes).order_by(print_routes.c.document, print_routes.c.place))
+    return tuple(_route(row._mapping) for row in rows)
+
+
 class SqlPrintingRepository(PrintingRepository):
     """Read and write print routes and prints on the unit of work's connection."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, cache: CatalogCache) -> None:
         self._c = connection
-        self._routes: list[PrintRoute] | None = None  # read once per unit of work (a batch of orders)
+        self._cache = cache  # the routes, kept between units of work until one changes them
 
     def routes(self) -> list[PrintRoute]:
-        if self._routes is None:
-            rows = self._c.execute(select(print_routes).order_by(print_routes.c.document, print_routes.c.place))
-            self._routes = [_route(row._mapping) for row in rows]
-        return list(self._routes)
+        return list(self._cache.kept(self._c, ROUTES_KEY, _read_routes))
 
     def set_route(self, route: PrintRoute) -> None:
         self.remove_route(route.document, route.place)
         self._c.execute(insert(print_routes).values(**_route_row(route)))
-        self._routes = None
+        bump_counter(self._c, ROUTES_KEY)
 
     def remove_route(self, document: str, place: str) -> bool:
         gone = self._c.execute(delete(print_routes).where(print_routes.c.document == document, print_routes.c.place == place))
-        self._routes = None
+        bump_counter(self._c, ROUTES_KEY)
         return gone.rowcount > 0
 
     def _row(self, request: PrintRequest) -> dict:

@@ -34,7 +34,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.orders = SqlOrderRepository(self._connection)
         self.displays = SqlDisplayStore(self._connection, before_read=self.orders.flush)
         self.device_jobs = SqlDeviceJobRepository(self._connection)
-        self.printing = SqlPrintingRepository(self._connection)
+        self.printing = SqlPrintingRepository(self._connection, self._catalog_cache)
         self.payments = SqlPaymentRepository(self._connection)
         self.commerce = SqlCommerceRepository(self._connection, self._catalog_cache)
         self.staff = SqlStaffRepository(self._connection)  # staff, approvals, held baskets, drawers (issue 6)

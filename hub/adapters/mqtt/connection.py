@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,6 +68,9 @@ class HubConnection:
         self._client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
         self._client.max_inflight_messages_set(OUTBOUND_INFLIGHT)
         self._client.max_queued_messages_set(0)
+        # paho leaves Nagle's algorithm on: a PUBACK written just after a reply would wait for the
+        # broker's TCP acknowledgement of the reply, holding back the broker's next delivery.
+        self._client.on_socket_open = _no_delay
         self._client.on_connect = self._handle_connect
         self._client.on_disconnect = self._handle_disconnect
         self._client.on_message = self._handle_message
@@ -154,3 +158,11 @@ class HubConnection:
                 generation=self._generation,
             )
         )
+
+
+def _no_delay(_client, _userdata, sock) -> None:
+    """Send every MQTT packet at once (TCP_NODELAY); the hub's packets are small and urgent."""
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except (OSError, AttributeError):  # a TLS or unix socket may not take the option; Nagle then stays on
+        logger.debug("TCP_NODELAY not available on the broker connection")
