@@ -104,8 +104,17 @@ def announce_status(event: events.OrderStatusChanged, notify: Notify) -> None:
     notify("order.status", {"order_id": event.order_id, "previous": event.previous, "status": event.current})
 
 
+def preload_orders(batch: list[commands.SubmitOrder], uow: UnitOfWork) -> None:
+    """Look a batch's order ids up in one read; each submit_order's duplicate check then needs none."""
+    uow.orders.preload([command.order_id for command in batch])
+
+
 COMMAND_HANDLERS = {
     commands.SubmitOrder: submit_order,
+}
+
+PREPARE_BATCH = {
+    commands.SubmitOrder: preload_orders,
 }
 
 EVENT_HANDLERS = {

@@ -26,18 +26,21 @@ class HandlerTables:
     """
 
     commands: dict[type, Callable] = field(default_factory=dict)
+    prepare: dict[type, Callable] = field(default_factory=dict)  # reads a whole batch of one command type needs
     within: dict[type, list[Callable]] = field(default_factory=dict)
     after: dict[type, list[Callable]] = field(default_factory=dict)
 
     @classmethod
     def from_modules(cls, modules: Sequence[ModuleType]) -> HandlerTables:
-        """Merge the COMMAND_HANDLERS, WITHIN_TRANSACTION and EVENT_HANDLERS tables of service modules."""
+        """Merge the COMMAND_HANDLERS, PREPARE_BATCH, WITHIN_TRANSACTION and EVENT_HANDLERS tables of service modules."""
         tables = cls()
         for module in modules:
             for command, handler in getattr(module, "COMMAND_HANDLERS", {}).items():
                 if command in tables.commands:
                     raise ValueError(f"{command.__name__} has two handlers ({module.__name__})")
                 tables.commands[command] = handler
+            for command, prepare in getattr(module, "PREPARE_BATCH", {}).items():
+                tables.prepare[command] = prepare
             for source, target in (("WITHIN_TRANSACTION", tables.within), ("EVENT_HANDLERS", tables.after)):
                 for event, handlers in getattr(module, source, {}).items():
                     target.setdefault(event, []).extend(handlers)
@@ -65,6 +68,7 @@ class MessageBus:
     ) -> None:
         self._uow_factory = uow_factory
         self._command_handlers = tables.commands
+        self._prepare = tables.prepare
         self._within_handlers = tables.within
         self._event_handlers = tables.after
         self._dependencies = dependencies
@@ -98,6 +102,7 @@ class MessageBus:
             with self._write_lock:
                 uow = self._uow_factory()
                 with uow:
+                    self._prepare_batch(batch, uow)
                     outcomes = [self._run(command, uow) for command in batch]
                     pending = self._settle(uow)
                     uow.commit()
@@ -116,6 +121,17 @@ class MessageBus:
             logger.exception("command %s failed", type(command).__name__)
             return exc, []
         return committed.outcomes[0], committed.reactions
+
+    def _prepare_batch(self, batch: Sequence[object], uow: UnitOfWork) -> None:
+        """Let a command type read what its whole batch needs at once (one query, not one per command)."""
+        if len(batch) < 2:
+            return
+        of_type: dict[type, list[object]] = {}
+        for command in batch:
+            if type(command) in self._prepare:
+                of_type.setdefault(type(command), []).append(command)
+        for kind, commands in of_type.items():
+            self._call(self._prepare[kind], commands, uow=uow)
 
     def _run(self, command: object, uow: UnitOfWork) -> Any:
         handler = self._command_handlers[type(command)]

@@ -29,6 +29,9 @@ class OrderRepository(abc.ABC):
     def get(self, order_id: str) -> Order | None:
         """Return an order by id, or None."""
 
+    def preload(self, order_ids: list[str]) -> None:
+        """Look a batch's order ids up at once, so each get() that follows needs no read of its own."""
+
     @abc.abstractmethod
     def save(self, order: Order) -> None:
         """Store the changed status of an order and its tickets."""

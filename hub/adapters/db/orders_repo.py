@@ -42,6 +42,7 @@ class SqlOrderRepository(OrderQueries, OrderRepository):
         # reactions to their acceptance (ticket firing times) land in those rows instead of an UPDATE each.
         self._pending: dict[str, Order] = {}
         self._numbers: dict[date, int] = {}
+        self._absent: set[str] = set()  # ids preload() found no order for, in this transaction
 
     def seen(self) -> list[Order]:
         """Return the orders added or loaded through this repository."""
@@ -80,12 +81,24 @@ class SqlOrderRepository(OrderQueries, OrderRepository):
         """Return an order by id, or None."""
         if order_id in self._seen:
             return self._seen[order_id]
+        if order_id in self._absent:
+            return None
         row = self._db.execute(_SELECT_ORDER, {"order_id": order_id}).mappings().first()
         if row is None:
             return None
         order = self._load([row])[0]
         self._seen[order_id] = order
         return order
+
+    def preload(self, order_ids: list[str]) -> None:
+        """Read a batch's orders in one query; ids with no order are remembered as new for this transaction."""
+        wanted = [order_id for order_id in dict.fromkeys(order_ids) if order_id not in self._seen]
+        if len(wanted) < 2:
+            return  # get() reads one as cheaply
+        rows = self._db.execute(select(schema.orders).where(schema.orders.c.order_id.in_(wanted))).mappings().all()
+        for order in self._load(rows):
+            self._seen[order.order_id] = order
+        self._absent.update(order_id for order_id in wanted if order_id not in self._seen)
 
     def save(self, order: Order) -> None:
         """Store the changed status of an order and its tickets."""
