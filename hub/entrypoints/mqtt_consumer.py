@@ -117,14 +117,16 @@ class MqttConsumer:
             for (position, device_id, _, envelope_id), outcome in zip(orders, outcomes):
                 replies[position] = (device_id, self._answer(batch[position], device_id, outcome, envelope_id))
         connection = self.connection
-        for position, message in enumerate(batch):
-            if connection is not None:
-                if position in replies:
-                    device_id, reply = replies[position]
-                    connection.publish(topics.device_in(self._store, device_id, "reply"), reply)
-                connection.ack(message)
-            self.processed += 1
-        self._bus.react(reactions)
+        try:
+            for position, message in enumerate(batch):
+                if connection is not None:
+                    if position in replies:
+                        device_id, reply = replies[position]
+                        connection.publish(topics.device_in(self._store, device_id, "reply"), reply)
+                    connection.ack(message)
+                self.processed += 1
+        finally:
+            self._bus.react(reactions)  # committed either way: the screens must hear of it
 
     def _commit(self, commands: list) -> tuple[list, list[object]]:
         """Commit the batch; while the database refuses it, keep trying and acknowledge nothing.

@@ -23,6 +23,8 @@ class HandlerTables:
     `within` handlers run inside the command's unit of work, before the commit, so what
     they write (a print job, a display change) is kept exactly when the order is; they
     must not refuse. `after` handlers run once the commit succeeded (live screens, wakeups).
+    `prepare` handlers get every command of their type in a batch before any runs, to read
+    what all of them need in one query.
     """
 
     commands: dict[type, Callable] = field(default_factory=dict)

@@ -426,6 +426,7 @@ def test_a_gift_card_points_and_cash_pay_one_order_together(open_counter, store)
     expect(page.locator("#pay-due")).to_have_text("€6.90")
     first = page.locator("#pay-number").inner_text()
     page.keyboard.press("Escape")  # back to the sale before anything is paid: that order is cancelled
+    expect(page.locator("#screen-sale")).to_be_visible()  # once the hub said so; F9 before that is the pay screen's
     expect(line_names(page)).to_have_text(["Salmon bagel"])
     eventually(lambda: store.call("GET", f"/api/v1/orders/{_order_id(store, first)}")["status"] == "cancelled",
                f"order {first} cancelled")

@@ -68,8 +68,8 @@ class HubConnection:
         self._client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
         self._client.max_inflight_messages_set(OUTBOUND_INFLIGHT)
         self._client.max_queued_messages_set(0)
-        # paho leaves Nagle's algorithm on: a PUBACK written just after a reply would wait for the
-        # broker's TCP acknowledgement of the reply, holding back the broker's next delivery.
+        # paho leaves Nagle's algorithm on; the hub's packets (replies, acknowledgements) are small
+        # and each is wanted at once, so none may wait for the previous one's TCP acknowledgement.
         self._client.on_socket_open = _no_delay
         self._client.on_connect = self._handle_connect
         self._client.on_disconnect = self._handle_disconnect
