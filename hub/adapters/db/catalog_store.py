@@ -30,37 +30,16 @@ class CatalogCache:
     """
 
     def __init__(self) -> None:
-        self._catalog = Catalog()
-        self._version: int | None = None
-        self._promotions: list[Promotion] = []
-        self._promotions_version: int | None = None
         self._kept: dict[str, tuple[int, Any]] = {}
         self._lock = threading.Lock()
 
     def current(self, connection: Connection) -> Catalog:
         """Return the catalog, reloading it if another process imported a new one."""
-        version = read_counter(connection, VERSION_KEY)
-        with self._lock:
-            if version == self._version:
-                return self._catalog
-        catalog = load_catalog(connection, version)
-        if not changed_here(connection, VERSION_KEY):
-            with self._lock:
-                self._catalog, self._version = catalog, version
-        return catalog
+        return self.kept(connection, VERSION_KEY, lambda db: load_catalog(db, read_counter(db, VERSION_KEY)))
 
     def promotions(self, connection: Connection) -> list[Promotion]:
         """Return every promotion, reloaded when one was imported or switched."""
-        version = read_counter(connection, PROMOTIONS_KEY)
-        with self._lock:
-            if version == self._promotions_version:
-                return self._promotions
-        rows = connection.execute(select(ct.promotions).order_by(ct.promotions.c.position)).mappings()
-        promotions = [promotion_from({**row["definition"], "active": row["active"]}) for row in rows]
-        if not changed_here(connection, PROMOTIONS_KEY):
-            with self._lock:
-                self._promotions, self._promotions_version = promotions, version
-        return promotions
+        return list(self.kept(connection, PROMOTIONS_KEY, _read_promotions))
 
     def kept(self, connection: Connection, key: str, load: Callable[[Connection], T]) -> T:
         """Return what `load` read at the current version of counter `key`, reading again once it moved.
@@ -78,6 +57,11 @@ class CatalogCache:
             with self._lock:
                 self._kept[key] = (version, value)
         return value
+
+
+def _read_promotions(connection: Connection) -> tuple[Promotion, ...]:
+    rows = connection.execute(select(ct.promotions).order_by(ct.promotions.c.position)).mappings()
+    return tuple(promotion_from({**row["definition"], "active": row["active"]}) for row in rows)
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import date, datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request
@@ -16,6 +15,7 @@ from hub.domain.errors import OrderConflict, OrderRefused
 from hub.entrypoints.intake import order_view, to_command
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import error as _error
+from hub.entrypoints.web.replies import order_key
 from hub.entrypoints.web.health import health
 from hub.entrypoints.web.staff_api import bearer_token
 from hub.services.payments import payment_summary
@@ -65,10 +65,9 @@ def _unexpected(error: Exception):
 @blueprint.get("/orders/<order_id>")
 def get_order(order_id: str):
     """Return an order with its status and tickets."""
-    try:
-        order_id = str(uuid.UUID(order_id))
-    except ValueError:
-        return _error(404, "not_found", f"no order {order_id}: order ids are UUIDs")
+    order_id, problem = order_key(order_id)
+    if problem:
+        return problem
     with hub_of(current_app).uow_factory() as uow:
         order = uow.orders.get(order_id)
         payment = payment_summary(uow, order) if order is not None else None
@@ -142,10 +141,9 @@ def incoming():
 
 
 def _held_action(order_id: str, build):
-    try:
-        order_id = str(uuid.UUID(order_id))
-    except ValueError:
-        return _error(404, "not_found", f"no order {order_id}: order ids are UUIDs")
+    order_id, problem = order_key(order_id)
+    if problem:
+        return problem
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return _error(400, ErrorCode.INVALID_JSON.value, "the request body must be a JSON object (Content-Type: application/json)")

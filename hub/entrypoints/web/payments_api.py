@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, current_app, jsonify, request
-from pydantic import ValidationError
 
 from hub.contracts.payments import PaymentRequest, RefundRequest, TerminalAssignment
-from hub.contracts.validation import all_errors
 from hub.domain.payments import AssignTerminal, CheckPayment, RefundPayment, RequestPayment, TerminalRef
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import body_of as _body
+from hub.entrypoints.web.replies import canonical_uuid
+from hub.entrypoints.web.replies import order_key as order_key_of
 from hub.entrypoints.web.replies import error as _error
 from hub.entrypoints.web.replies import run as _handle
 from hub.services.staff import RunApproved
@@ -29,21 +29,6 @@ def _payment_checks():
             return [payment_view(p) for p in payments_in_doubt(uow)]
 
     return {"payments_checking": payments_checking}
-
-
-def _uuid(value: str) -> str | None:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
-
-
-def _body_of(model, body: dict):
-    try:
-        return model.model_validate(body), None
-    except ValidationError as exc:
-        problems = all_errors(exc)
-        return None, _error(422, "invalid_payload", problems[0]["message"], problems[0]["field"], errors=problems)
 
 
 @blueprint.get("/payment-terminals")
@@ -70,9 +55,9 @@ def put_terminal(device_id: str):
 @blueprint.post("/orders/<order_id>/payments")
 def post_payment(order_id: str):
     """Start a card payment for an order at the terminal of the given kiosk or counter (202: the customer pays now)."""
-    order_key = _uuid(order_id)
-    if order_key is None:
-        return _error(404, "not_found", f"no order {order_id}: order ids are UUIDs")
+    order_key, problem = order_key_of(order_id)
+    if problem:
+        return problem
     body, problem = _body(PaymentRequest)
     if problem:
         return problem
@@ -99,7 +84,7 @@ def get_payment(payment_id: str):
 def get_order_payments(order_id: str):
     """Return an order's payment state and its card payments."""
     with hub_of(current_app).uow_factory() as uow:
-        order = uow.orders.get(_uuid(order_id) or order_id)
+        order = uow.orders.get(canonical_uuid(order_id) or order_id)
         if order is None:
             return _error(404, "not_found", f"no order {order_id}")
         summary = payment_summary(uow, order)
@@ -114,7 +99,7 @@ def post_refund(payment_id: str):
     if not isinstance(raw, dict):
         return _error(400, "invalid_json", "the request body must be a JSON object (Content-Type: application/json)")
     approval = raw.pop("approval", None)  # the staff gate's field; the rest is the payment contract's
-    body, problem = _body_of(RefundRequest, raw)
+    body, problem = _body(RefundRequest, raw)
     if problem:
         return problem
     payment, problem = _handle(RunApproved(approval if isinstance(approval, str) else None, "refund",

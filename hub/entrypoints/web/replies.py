@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 
@@ -13,6 +15,22 @@ from hub.entrypoints.web.app import hub_of
 def error(status: int, code: str, message: str, field: str | None = None, **extra):
     """Return the JSON error reply every endpoint uses."""
     return jsonify({"code": code, "message": message, "field": field, **extra}), status
+
+
+def canonical_uuid(value: str) -> str | None:
+    """Return an id from a URL as orders are stored (lower-case UUID with dashes), or None if it is no UUID."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def order_key(order_id: str):
+    """Return (the order id as stored, None) or (None, the 404 reply saying order ids are UUIDs)."""
+    key = canonical_uuid(order_id)
+    if key is None:
+        return None, error(404, "not_found", f"no order {order_id}: order ids are UUIDs")
+    return key, None
 
 
 def body_of(model: type[BaseModel], body: object = None):

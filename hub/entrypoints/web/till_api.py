@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import uuid
 
 import segno
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
@@ -15,7 +14,7 @@ from hub.domain.printing import PrinterRef
 from hub.domain.till import PrintReceipt, SetCashDrawer
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.printing_api import print_view
-from hub.entrypoints.web.replies import body_of, error, run
+from hub.entrypoints.web.replies import body_of, canonical_uuid, error, order_key, run
 from hub.services.till import receipt_document
 
 blueprint = Blueprint("till_api", __name__, template_folder="templates")
@@ -34,13 +33,6 @@ def receipt_url(order_id: str) -> str:
     frontdesk = hub_of(current_app).frontdesk
     base = (getattr(frontdesk, "receipt_url", None) or request.host_url).rstrip("/")
     return f"{base}/r/{order_id}/{sign(_secret(), order_id)}"
-
-
-def _order_id(value: str) -> str | None:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
 
 
 @blueprint.put("/api/v1/cash-drawers/<device_id>")
@@ -70,9 +62,9 @@ def _drawer_view(till: str, printer: str, hardware: str | None, pin: int) -> dic
 @blueprint.post("/api/v1/orders/<order_id>/receipt")
 def post_receipt(order_id: str):
     """Print an order's receipt on the till's receipt printer, with tenders, change and the e-receipt QR (202)."""
-    key = _order_id(order_id)
-    if key is None:
-        return error(404, "not_found", f"no order {order_id}: order ids are UUIDs")
+    key, problem = order_key(order_id)
+    if problem:
+        return problem
     body, problem = body_of(ReceiptIn)
     if problem:
         return problem
@@ -85,7 +77,7 @@ def post_receipt(order_id: str):
 @blueprint.get("/api/v1/orders/<order_id>/e-receipt")
 def get_e_receipt(order_id: str):
     """Return the order's e-receipt link and the same link as a QR code (SVG) to show the customer."""
-    key = _order_id(order_id)
+    key = canonical_uuid(order_id)
     with hub_of(current_app).uow_factory() as uow:
         order = uow.orders.get(key) if key else None
     if order is None:
@@ -99,7 +91,7 @@ def get_e_receipt(order_id: str):
 @blueprint.get("/r/<order_id>/<sig>")
 def e_receipt_page(order_id: str, sig: str):
     """Show one order's receipt to whoever holds its signed link; every other link is a plain 404."""
-    key = _order_id(order_id)
+    key = canonical_uuid(order_id)
     if key is None or not signature_ok(_secret(), key, sig):
         abort(404)
     with hub_of(current_app).uow_factory() as uow:
