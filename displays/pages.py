@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, render_template, request
+from hub.contracts.access import needs
 
 blueprint = Blueprint(
     "displays",
@@ -31,12 +32,14 @@ def _station(name: str) -> str:
 
 
 @blueprint.get("/")
+@needs("display.watch")
 def index():
     """List the display pages."""
     return render_template("displays/index.html")
 
 
 @blueprint.get("/kds/<station>")
+@needs("display.watch")
 def kds(station: str):
     """Show a station's kitchen display."""
     station = _station(station)
@@ -44,6 +47,7 @@ def kds(station: str):
 
 
 @blueprint.get("/pick/<zone>")
+@needs("display.watch")
 def pick(zone: str):
     """Show a pick zone's list by bin: scan or tap to pick, short-pick, pack, ready, hand over."""
     zone = _station(zone)
@@ -51,12 +55,14 @@ def pick(zone: str):
 
 
 @blueprint.get("/expo")
+@needs("display.watch")
 def expo():
     """Show every open order with each station's progress."""
     return render_template("displays/expo.html", view="expo")
 
 
 @blueprint.get("/board")
+@needs("display.watch")
 def board():
     """Show the order-ready board for customers."""
     return render_template("displays/board.html", view="board")

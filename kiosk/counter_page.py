@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 
 from kiosk.counter_strings import COUNTER_STRINGS
-from kiosk.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, languages, request_language, ui_strings
+from kiosk.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, languages, request_language, screen_of_another, ui_strings
+from hub.contracts.access import needs
 
 blueprint = Blueprint("counter", __name__, url_prefix="/counter", template_folder="templates",
                       static_folder="static", static_url_path="/static")
@@ -26,9 +27,13 @@ def _hub():
 
 
 @blueprint.get("/<device_id>")
+@needs("screen.counter")
 def counter(device_id: str):
     """Serve the counter page with its strings in every language the store offers."""
     device_id = _device(device_id)
+    own = screen_of_another(device_id)
+    if own is not None:
+        return redirect(url_for("counter.counter", device_id=own))
     hub = _hub()
     offered = languages()
     frontdesk = hub.frontdesk

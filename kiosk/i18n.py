@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel, Domain, force_locale, gettext
 
 LANGUAGE_COOKIE = "passline_lang"
@@ -57,3 +57,14 @@ def ui_strings(messages: Mapping[str, str], langs: Iterable[str], catalog: str |
         with force_locale(lang):
             table[lang] = {key: translate(text) for key, text in messages.items()}
     return table
+
+
+def screen_of_another(device_id: str) -> str | None:
+    """Return the device id of the enrolled screen making this request when it is not `device_id`, else None.
+
+    A paired screen is one device: opened on another device's page, it is sent to its own.
+    """
+    me = getattr(g, "identity", None)
+    if me is not None and me.kind == "device" and me.name != device_id:
+        return me.name
+    return None

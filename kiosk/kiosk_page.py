@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 
-from kiosk.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, languages, request_language, ui_strings
+from kiosk.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, languages, request_language, screen_of_another, ui_strings
 from kiosk.kiosk_strings import KIOSK_STRINGS
+from hub.contracts.access import needs
 
 blueprint = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates",
                       static_folder="static", static_url_path="/static")
@@ -16,10 +17,14 @@ DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @blueprint.get("/<device_id>")
+@needs("screen.kiosk")
 def kiosk(device_id: str):
     """Serve the kiosk page with its strings in every language the store offers."""
     if not DEVICE_ID.match(device_id):
         abort(404, f"no kiosk {device_id!r}: device ids are letters, digits, - and _")
+    own = screen_of_another(device_id)
+    if own is not None:
+        return redirect(url_for("kiosk.kiosk", device_id=own))
     offered = languages()
     lang = request_language()
     config = {

@@ -12,6 +12,7 @@ from hub.config import Settings, load_settings
 from hub.demo import DEMO_CATALOG
 from hub.entrypoints.catalog_import import import_catalog
 from hub.entrypoints.web.app import create_app
+from tests.support.identities import owner_client
 from tests.support.mosquitto import dev_broker, mosquitto_binary
 
 
@@ -63,7 +64,13 @@ def app(hub):
 
 @pytest.fixture
 def client(app):
-    """A test client for the web app."""
+    """A test client for the web app, signed in as the store's owner (who may do everything)."""
+    return owner_client(app)
+
+
+@pytest.fixture
+def anonymous(app):
+    """A test client with no identity at all: someone on the store's Wi-Fi."""
     return app.test_client()
 
 

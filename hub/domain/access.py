@@ -60,9 +60,11 @@ class Permission(enum.StrEnum):
     PAYMENT_READ = "payment.read"
     PAYMENT_CHECK = "payment.check"
     LOYALTY_LOOKUP = "loyalty.lookup"  # a member's balance: staff, or the member's own proof
+    MEMBER_SIGN_IN = "loyalty.sign_in"  # a member signs in at a kiosk with their card's code or phone
     GIFT_CARD_ISSUE = "gift_card.issue"
     RECEIPT_PRINT = "receipt.print"
     RECEIPT_LINK = "receipt.link"  # an order's e-receipt link: staff only
+    TICKET_REPRINT = "ticket.reprint"  # print an order's kitchen tickets again
     DRAWER_OPEN = "drawer.open"
     STAFF_SIGN_IN = "staff.sign_in"  # a till where staff sign in with their PIN
     BASKET_HOLD = "basket.hold"
@@ -77,15 +79,17 @@ class Permission(enum.StrEnum):
     STAFF_MANAGE = "staff.manage"
     HEALTH_READ = "health.read"  # the full health report (the liveness probe is OPEN)
     ADMIN_VIEW = "admin.view"
+    KIOSK_SCREEN = "screen.kiosk"  # open the kiosk page
+    COUNTER_SCREEN = "screen.counter"  # open the counter page
 
 
 P = Permission
 _SELLING = {P.ORDER_SUBMIT, P.ORDER_READ, P.MENU_READ, P.BASKET_PRICE, P.PAYMENT_START, P.PAYMENT_READ,
-            P.RECEIPT_PRINT}
+            P.RECEIPT_PRINT, P.MEMBER_SIGN_IN}
 _TILL_STAFF = _SELLING | {P.ORDER_SEARCH, P.ORDER_CANCEL_UNPAID, P.ORDER_CONFIRM, P.QUEUE_READ, P.TENDER_ADD,
                           P.REFUND, P.PAYMENT_CHECK, P.LOYALTY_LOOKUP, P.RECEIPT_LINK, P.DRAWER_OPEN,
-                          P.BASKET_HOLD, P.SOLD_OUT}
-_KITCHEN = {P.ORDER_READ, P.QUEUE_READ, P.MENU_READ, P.KITCHEN_ACT, P.DISPLAY_WATCH, P.SOLD_OUT}
+                          P.BASKET_HOLD, P.SOLD_OUT, P.TICKET_REPRINT, P.COUNTER_SCREEN}
+_KITCHEN = {P.ORDER_READ, P.QUEUE_READ, P.MENU_READ, P.KITCHEN_ACT, P.DISPLAY_WATCH, P.SOLD_OUT, P.TICKET_REPRINT}
 _HARDWARE = {P.HARDWARE_READ, P.HARDWARE_MANAGE, P.DEVICES_READ, P.DEVICES_MANAGE, P.HEALTH_READ, P.ADMIN_VIEW,
              P.PAYMENT_CHECK}
 
@@ -98,10 +102,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(_TILL_STAFF),
     Role.KITCHEN: frozenset(_KITCHEN),
     # A kiosk sells to the customer in front of it; card payments and receipts for its own orders.
-    Role.KIOSK: frozenset(_SELLING | {P.ORDER_CANCEL_UNPAID}),
+    Role.KIOSK: frozenset(_SELLING | {P.ORDER_CANCEL_UNPAID, P.KIOSK_SCREEN}),
     # A counter on its own (no one signed in) shows the menu and lets staff sign in; the rest needs a PIN.
     Role.COUNTER: frozenset({P.MENU_READ, P.BASKET_PRICE, P.ORDER_READ, P.QUEUE_READ, P.STAFF_SIGN_IN,
-                             P.PAYMENT_READ}),
+                             P.PAYMENT_READ, P.COUNTER_SCREEN}),
     Role.DISPLAY: frozenset(_KITCHEN),
     Role.BOARD: frozenset({P.DISPLAY_WATCH}),
     Role.AGENT: frozenset(),  # agents talk MQTT only, within their own topics

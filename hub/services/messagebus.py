@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from types import ModuleType
 from typing import Any
 
@@ -78,6 +79,11 @@ class MessageBus:
         # in this process; the database's unique keys guard across processes.
         self._write_lock = threading.Lock()
         self._wanted: dict[Callable, list[str]] = {}
+
+    def now(self) -> datetime:
+        """Return the time by the bus's clock (a test's fake clock when it has one)."""
+        clock = self._dependencies.get("clock")
+        return clock() if clock is not None else datetime.now(timezone.utc)
 
     def handle(self, command: object) -> Any:
         """Run one command in its own unit of work and return its result; refusals raise."""

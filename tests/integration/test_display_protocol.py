@@ -10,13 +10,14 @@ from hub.domain.device_jobs import RecordDeviceEvent
 from hub.domain.kitchen_messages import FireDueTickets
 from hub.entrypoints.web.app import create_app
 from tests.support.devices import order_data
+from tests.support.identities import owner_client, screen_socket
 
 BAGEL_AND_LATTE = [{"sku": "LATTE-M", "qty": 1}, {"sku": "BAGEL-SALMON", "qty": 1, "note": "nut allergy"}]
 
 
 def screen(app, view: str):
     """Connect a display, join a view, and return (client, snapshot)."""
-    client = app.extensions["passline_socketio"].test_client(app, namespace=NAMESPACE)
+    client = screen_socket(app, NAMESPACE)
     snapshot = client.emit("join", {"view": view}, namespace=NAMESPACE, callback=True)
     assert snapshot["ok"], snapshot
     return client, snapshot
@@ -119,7 +120,7 @@ def test_numbers_continue_after_a_hub_restart(settings, client, app):
     restarted = create_app(hub=bootstrap(settings))
     again, snapshot = screen(restarted, "kds:bar")
     assert snapshot["seq"] == before
-    restarted.test_client().post("/api/v1/orders", json=order_data())
+    owner_client(restarted).post("/api/v1/orders", json=order_data())
     assert [c["seq"] for c in changes(again)] == [before + 1]
 
 
@@ -146,7 +147,7 @@ def test_changes_sent_out_of_order_by_two_threads_reach_screens_in_number_order(
 
 
 def test_a_bad_join_or_action_is_answered_with_the_reason(app):
-    client = app.extensions["passline_socketio"].test_client(app, namespace=NAMESPACE)
+    client = screen_socket(app, NAMESPACE)
     assert "no view 'fridge'" in client.emit("join", {"view": "fridge"}, namespace=NAMESPACE, callback=True)["reason"]
     refused = act(client, "bump", order_id=str(uuid.uuid4()))
     assert refused == {"ok": False, "reason": "ticket_id is required for bump"}

@@ -11,6 +11,7 @@ from hub.contracts.displays import NAMESPACE
 from hub.entrypoints.web.app import LIVE_NAMESPACE, create_app
 from tests.conftest import make_settings, prepare_database, start_hub
 from tests.support.devices import TestDevice, order_data
+from tests.support.identities import owner_client, screen_socket
 
 CONFIRM = '[counter]\nremote_orders = "confirm"\nquote_step_minutes = 5\n'
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
@@ -28,7 +29,7 @@ def counter(settings):
     hub = bootstrap(settings, clock=lambda: NOW)
     app = create_app(hub=hub)
     app.config["TESTING"] = True
-    yield hub, app, app.test_client()
+    yield hub, app, owner_client(app)
     hub.stop()
 
 
@@ -40,7 +41,7 @@ def mqtt_store(tmp_path):
     (settings.data_dir / "frontdesk.toml").write_text(CONFIRM)
     hub, app = start_hub(settings)
     device = TestDevice(hub.broker.url, settings.store, "app-gateway")
-    yield hub, app.test_client(), device
+    yield hub, owner_client(app), device
     device.close()
     hub.stop()
 
@@ -76,9 +77,9 @@ def test_a_requested_later_time_is_what_gets_suggested(counter):
 
 def test_confirming_sends_it_to_the_kitchen_with_the_quoted_time_and_updates_every_counter(counter):
     hub, app, client = counter
-    live = app.extensions["passline_socketio"].test_client(app, namespace=LIVE_NAMESPACE)
+    live = screen_socket(app, LIVE_NAMESPACE)
     order = client.post("/api/v1/orders", json=burger()).json
-    kds = app.extensions["passline_socketio"].test_client(app, namespace=NAMESPACE)
+    kds = screen_socket(app, NAMESPACE)
     assert kds.emit("join", {"view": "kds:grill"}, namespace=NAMESPACE, callback=True)["cards"] == []
     reply = client.post(f"/api/v1/orders/{order['order_id']}/confirm", json={"minutes": 25})
     assert reply.status_code == 200, reply.json

@@ -13,6 +13,7 @@ import pytest
 
 from hub.bootstrap import bootstrap
 from hub.entrypoints.web.app import create_app
+from tests.support.identities import owner_client
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def two(settings):
     for hub in (first, second):
         app = create_app(hub=hub)
         app.config["TESTING"] = True
-        clients.append(app.test_client())
+        clients.append(owner_client(app))
     yield first, clients[0], second, clients[1]
     first.stop()
     second.stop()

@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from hub.contracts.catalog import MemberIn
+from tests.support.identities import screen_socket
 
 
 def test_menu_lists_items_with_channel_prices_choices_and_page_settings(client):
@@ -28,8 +29,7 @@ def test_the_counter_reads_the_same_menu_with_barcodes(client):
 
 
 def test_sold_out_goes_to_live_pages_as_an_availability_event(app, client):
-    socketio = app.extensions["passline_socketio"]
-    page = socketio.test_client(app, namespace="/hub")
+    page = screen_socket(app, "/hub")
     first = page.get_received("/hub")
     assert [m["name"] for m in first] == ["availability"]  # the snapshot on connect
     client.put("/api/v1/items/CROISSANT/sold-out", json={"sold_out": True})

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from hub.entrypoints.web.app import LIVE_NAMESPACE
 from tests.support.devices import order_data
+from tests.support.identities import screen_socket
 
 
 def test_new_order_is_announced_to_connected_screens(app, client):
-    screen = app.extensions["passline_socketio"].test_client(app, namespace=LIVE_NAMESPACE)
+    screen = screen_socket(app, LIVE_NAMESPACE)
     assert screen.is_connected(LIVE_NAMESPACE)
     created = client.post("/api/v1/orders", json=order_data()).get_json()
     client.post("/api/v1/orders", json={**order_data(), "order_id": created["order_id"]})  # a repeat: no new event

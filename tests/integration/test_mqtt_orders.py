@@ -13,6 +13,7 @@ from hub.entrypoints.catalog_import import import_catalog
 from tests.conftest import make_settings, prepare_database, require_mosquitto, start_hub
 from tests.support.devices import TestDevice, order_data
 from tests.support.mosquitto import dev_broker
+from tests.support.identities import owner_client
 
 
 @pytest.fixture(params=["mosquitto", "embedded"])
@@ -29,7 +30,7 @@ def store(request, tmp_path):
     prepare_database(settings)
     hub, app = start_hub(settings)
     url = broker.url if broker else hub.broker.url
-    yield hub, url, app.test_client()
+    yield hub, url, owner_client(app)
     hub.stop()
     if broker:
         broker.stop()

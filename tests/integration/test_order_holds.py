@@ -16,6 +16,7 @@ from hub.domain.order_holds import ExpireUnpaidHolds
 from hub.entrypoints.web.app import LIVE_NAMESPACE, create_app
 from tests.conftest import make_settings, prepare_database
 from tests.support.devices import TestDevice, order_data
+from tests.support.identities import owner_client, screen_socket
 
 AGENT, KIOSK = "till-agent", "kiosk-1"
 DECAF = "BEANS-DECAF-250"  # 6 on hand in the demo catalog
@@ -45,7 +46,7 @@ def store(settings, clock, request):
     hub = bootstrap(settings, clock=clock)
     app = create_app(hub=hub)
     app.config["TESTING"] = True
-    client = app.test_client()
+    client = owner_client(app)
     assert client.put("/api/v1/printing/routes/kitchen_ticket/*",
                       json={"printer": {"device_id": "printers-1", "hardware": "kitchen"}}).status_code == 200
     assert client.put(f"/api/v1/payment-terminals/{KIOSK}",
@@ -72,7 +73,7 @@ def decaf_left(client) -> int:
 
 
 def kitchen_cards(app, view: str = "kds:bar") -> list[str]:
-    screen = app.extensions["passline_socketio"].test_client(app, namespace=NAMESPACE)
+    screen = screen_socket(app, NAMESPACE)
     snapshot = screen.emit("join", {"view": view}, namespace=NAMESPACE, callback=True)
     assert snapshot["ok"], snapshot
     return [card["number"] for card in snapshot["cards"]]
@@ -100,7 +101,7 @@ def test_an_order_that_waits_for_payment_has_a_number_and_stock_but_no_kitchen_t
 
 def test_cash_that_covers_the_total_sends_it_to_the_kitchen_at_once(store, clock):
     hub, app, client = store
-    screen = app.extensions["passline_socketio"].test_client(app, namespace=LIVE_NAMESPACE)
+    screen = screen_socket(app, LIVE_NAMESPACE)
     order = held_order(client)
     total = order["total"]["amount"]
     clock.now += timedelta(minutes=4)
@@ -258,7 +259,7 @@ def test_the_hubs_own_sweep_cancels_an_unpaid_kiosk_order_sent_over_mqtt(tmp_pat
         sent = kiosk.submit(order_data(release="when_paid"))
         reply = kiosk.reply()
         assert (reply["type"], reply["data"]["status"], reply["data"]["hold"]) == ("order.accepted", "received", "payment")
-        client = app.test_client()
+        client = owner_client(app)
         url = f"/api/v1/orders/{sent['data']['order_id']}"
         clock.now += timedelta(minutes=2)
         deadline = time.monotonic() + 10

@@ -9,6 +9,7 @@ import pytest
 from hub.bootstrap import bootstrap
 from hub.entrypoints.web.app import create_app
 from tests.support.devices import order_data
+from tests.support.identities import owner_client
 
 
 class Clock:
@@ -27,7 +28,7 @@ def shop(settings):
     clock = Clock()
     hub = bootstrap(settings, clock=clock)
     app = create_app(hub=hub)
-    client = app.test_client()
+    client = owner_client(app)
 
     def order(**customer):
         reply = client.post("/api/v1/orders", json=order_data(customer=customer or None))

@@ -20,6 +20,7 @@ from hub.domain.presence import DeviceState
 from hub.entrypoints.device_relay import DeviceRelay
 from hub.entrypoints.web.app import create_app
 from hub.services.payments import CHECK_ANSWER_WITHIN_S, PAY_ANSWER_WITHIN_S
+from tests.support.identities import owner_client
 
 AGENT = "till-agent"
 KIOSK = "kiosk-1"
@@ -44,7 +45,7 @@ class Store:
     def __init__(self, settings) -> None:
         self.clock = HandClock()
         self.hub = bootstrap(settings, clock=self.clock)
-        self.client = create_app(hub=self.hub).test_client()
+        self.client = owner_client(create_app(hub=self.hub))
         self.published: list[dict] = []
         self.relay = DeviceRelay(self.hub.bus, "test", lambda _topic, message: self.published.append(message),
                                  threading.Event())

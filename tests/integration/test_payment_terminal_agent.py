@@ -10,6 +10,7 @@ import pytest
 from devices.simulators.zvt_terminal import PtyTerminal, Scenario, TcpTerminal, ZvtTerminalSimulator
 from tests.conftest import make_settings, prepare_database, start_hub
 from tests.support.agent_process import AgentProcess, write_agent_config
+from tests.support.identities import owner_client
 
 AGENT = "till-agent"
 KIOSK = "kiosk-1"
@@ -22,7 +23,7 @@ def store(tmp_path, mosquitto):
     settings = make_settings(tmp_path, mqtt_url=mosquitto.url)
     prepare_database(settings)
     hub, app = start_hub(settings)
-    client = app.test_client()
+    client = owner_client(app)
     assert client.put(f"/api/v1/payment-terminals/{KIOSK}", json={"agent_device_id": AGENT, "hardware": "terminal"}).status_code == 200
     yield hub, client, settings
     hub.stop()

@@ -10,6 +10,7 @@ import pytest
 from devices.simulators.printer import PrinterSimulator
 from tests.conftest import make_settings, prepare_database, start_hub
 from tests.support.agent_process import AgentProcess, write_agent_config
+from tests.support.identities import owner_client
 
 STORE = "test"
 
@@ -30,7 +31,7 @@ def store(tmp_path, mosquitto):
                                 hardware=[{"name": "grill", "type": "escpos", "connection": grill.url, "poll_s": 0.5},
                                           {"name": "pass", "type": "escpos", "connection": passp.url, "poll_s": 0.5}])
     agent = AgentProcess(config).start()
-    client = app.test_client()
+    client = owner_client(app)
     reply = client.put("/api/v1/printing/routes/kitchen_ticket/grill",
                        json={"printer": {"device_id": "printers-1", "hardware": "grill"},
                              "backup": {"device_id": "printers-1", "hardware": "pass"}, "answer_within_s": 10})

@@ -11,6 +11,7 @@ from tests.conftest import make_settings, prepare_database
 from tests.integration.commerce_support import cancel, complete
 from tests.support.devices import TestDevice, order_data
 from tests.support.staff import approval
+from tests.support.identities import owner_client
 
 DECAF = "BEANS-DECAF-250"  # 6 on hand; web holds back 2, marketplace 3
 
@@ -90,7 +91,7 @@ def test_availability_is_a_retained_broadcast_from_start_and_on_every_change(tmp
     from hub.bootstrap import bootstrap
 
     hub = bootstrap(settings)
-    client = create_app(hub=hub, start_messaging=True).test_client()
+    client = owner_client(create_app(hub=hub, start_messaging=True))
     try:
         assert hub.connection.wait_connected(10)
         topic = topics.broadcast("test", "availability")

@@ -23,6 +23,8 @@ from hub.domain.frontdesk import FrontdeskSettings
 from hub.domain.numbering import business_day
 from hub.domain.order_holds import CancelHeldOrder, ConfirmOrder, HoldRefused, OrderQuery, RejectOrder
 from hub.services.order_holds import incoming_orders
+from hub.domain.access import Permission
+from hub.entrypoints.web.access import requires
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,7 @@ blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @blueprint.post("/orders")
+@requires(Permission.ORDER_SUBMIT)
 def submit_order():
     """Take an order over HTTP: the same body as an `order.submit` envelope's data."""
     body = request.get_json(silent=True)
@@ -63,6 +66,7 @@ def _unexpected(error: Exception):
 
 
 @blueprint.get("/orders/<order_id>")
+@requires(Permission.ORDER_READ)
 def get_order(order_id: str):
     """Return an order with its status and tickets."""
     order_id, problem = order_key(order_id)
@@ -77,6 +81,7 @@ def get_order(order_id: str):
 
 
 @blueprint.get("/orders")
+@requires(Permission.ORDER_SEARCH)
 def search_orders():
     """Find orders by number, customer name, phone or loyalty id (`q`), on a business day (`day`), newest first."""
     hub = hub_of(current_app)
@@ -102,12 +107,14 @@ def search_orders():
 
 
 @blueprint.post("/orders/<order_id>/cancel")
+@requires(Permission.ORDER_CANCEL_UNPAID)
 def cancel_held_order(order_id: str):
     """Cancel an order that still waits (nothing paid): `{"reason"}`."""
     return _held_action(order_id, lambda order_id, body: CancelHeldOrder(order_id, body.get("reason"), body.get("by") or "staff"))
 
 
 @blueprint.post("/orders/<order_id>/confirm")
+@requires(Permission.ORDER_CONFIRM)
 def confirm_order(order_id: str):
     """Accept a remote order that waits for a cashier: `{"ready_at": iso} or {"minutes": n}`."""
     def command(order_id: str, body: dict) -> ConfirmOrder:
@@ -126,12 +133,14 @@ def confirm_order(order_id: str):
 
 
 @blueprint.post("/orders/<order_id>/reject")
+@requires(Permission.ORDER_CONFIRM)
 def reject_order(order_id: str):
     """Turn down a remote order that waits for a cashier: `{"reason"}` (required; the sender is told)."""
     return _held_action(order_id, lambda order_id, body: RejectOrder(order_id, body.get("reason")))
 
 
 @blueprint.get("/incoming")
+@requires(Permission.ORDER_CONFIRM)
 def incoming():
     """Return remote orders waiting for a cashier, oldest first, each with a quote from the kitchen's load."""
     hub = hub_of(current_app)
@@ -162,6 +171,7 @@ def _now(hub) -> datetime:
 
 
 @blueprint.get("/queue")
+@requires(Permission.QUEUE_READ)
 def get_queue():
     """Return open orders in the order the kitchen should finish them."""
     with hub_of(current_app).uow_factory() as uow:
@@ -170,6 +180,7 @@ def get_queue():
 
 
 @blueprint.get("/devices")
+@requires(Permission.DEVICES_READ)
 def get_devices():
     """Return every device the hub has heard of, and whether it is online."""
     devices = hub_of(current_app).presence.devices()
@@ -190,7 +201,16 @@ def get_devices():
     )
 
 
+@blueprint.get("/live")
+@requires(Permission.OPEN)
+def get_live():
+    """Say whether the hub answers and is connected to its broker, and nothing else (for probes and scripts)."""
+    connection = hub_of(current_app).connection
+    return jsonify({"live": True, "ready": bool(connection and connection.connected)})
+
+
 @blueprint.get("/health")
+@requires(Permission.HEALTH_READ)
 def get_health():
     """Return the hub's health; 503 when something needs attention."""
     report = health(hub_of(current_app))

@@ -9,6 +9,9 @@ from flask_socketio import SocketIO
 
 from hub.bootstrap import Hub, bootstrap
 from hub.config import Settings, load_settings
+from hub.domain.access import Permission
+from hub.entrypoints.web import access
+from hub.entrypoints.web.access import own_origins
 
 logger = logging.getLogger(__name__)
 
@@ -24,19 +27,23 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     app.json.sort_keys = False
     # Threading mode with simple-websocket under gunicorn's gthread worker: the
     # Flask-SocketIO maintainer's first recommendation, and no monkey-patching.
-    socketio = SocketIO(app, async_mode="threading", cors_allowed_origins=[])
+    # Browsers may open sockets only from the hub's own pages (never `[]`: that turns the check off).
+    socketio = SocketIO(app, async_mode="threading",
+                        cors_allowed_origins=own_origins(settings.http_port))
     app.extensions["passline_socketio"] = socketio
     hub.notifier.send = lambda event, data: socketio.emit(event, data, namespace=LIVE_NAMESPACE)
+    access.install(app, hub)
 
-    @socketio.on("connect", namespace=LIVE_NAMESPACE)
-    def _screen_connected(_auth=None) -> bool:
+    def _send_availability() -> None:
         from flask_socketio import emit
 
         from hub.services.commerce import availability_snapshot
 
         with hub.uow_factory() as uow:  # a kiosk that (re)connects starts from what is sold out now
             emit("availability", availability_snapshot(uow))
-        return True
+
+    socketio.on("connect", namespace=LIVE_NAMESPACE)(
+        access.connect_guard(hub, Permission.MENU_READ, _send_availability))
 
     from hub.entrypoints.web import api, pages
 

@@ -19,6 +19,8 @@ from hub.entrypoints.web.replies import error as _error
 from hub.entrypoints.web.replies import run as _run
 from hub.services.commerce import availability_snapshot, prepare_sale
 from hub.services.staff import RunApproved
+from hub.domain.access import Permission
+from hub.entrypoints.web.access import requires
 
 blueprint = Blueprint("commerce_api", __name__, url_prefix="/api/v1")
 
@@ -29,6 +31,7 @@ def manual_discounts(discounts) -> tuple[ManualDiscount, ...]:
 
 
 @blueprint.post("/baskets/price")
+@requires(Permission.BASKET_PRICE)
 def price_basket():
     """Price a basket exactly as order intake would: lines, discounts, taxes by rate, total, hints."""
     basket, error = _body(BasketIn)
@@ -48,6 +51,7 @@ def price_basket():
 
 
 @blueprint.get("/availability")
+@requires(Permission.MENU_READ)
 def get_availability():
     """Return what is sold out and how many units each channel may still sell."""
     with hub_of(current_app).uow_factory() as uow:
@@ -55,6 +59,7 @@ def get_availability():
 
 
 @blueprint.put("/items/<sku>/sold-out")
+@requires(Permission.SOLD_OUT)
 def put_sold_out(sku: str):
     """86 an item by hand (or bring it back); every device hears it at once."""
     body, error = _body(SoldOutIn)
@@ -67,6 +72,7 @@ def put_sold_out(sku: str):
 
 
 @blueprint.get("/stock")
+@requires(Permission.MENU_READ)
 def get_stock():
     """Return every stock-tracked item's on hand, reserved and in transit, per location."""
     with hub_of(current_app).uow_factory() as uow:
@@ -76,6 +82,7 @@ def get_stock():
 
 
 @blueprint.post("/stock/<sku>/receive")
+@requires(Permission.STOCK_RECEIVE)
 def post_receive(sku: str):
     """Book a delivery: `{"qty": 12}`; in transit becomes on hand."""
     body = request.get_json(silent=True)
@@ -87,6 +94,7 @@ def post_receive(sku: str):
 
 
 @blueprint.get("/promotions")
+@requires(Permission.MENU_READ)
 def get_promotions():
     """Return every promotion, whether it is on, and how often it was used."""
     with hub_of(current_app).uow_factory() as uow:
@@ -97,6 +105,7 @@ def get_promotions():
 
 
 @blueprint.put("/promotions/<promo_id>")
+@requires(Permission.PROMOTIONS_MANAGE)
 def put_promotion(promo_id: str):
     """Switch a promotion on or off: `{"active": false}`; the next basket sees it, no restart."""
     body = request.get_json(silent=True)
@@ -114,6 +123,7 @@ def _tender_view(tender) -> dict:
 
 
 @blueprint.post("/orders/<order_id>/tenders")
+@requires(Permission.TENDER_ADD)
 def post_tender(order_id: str):
     """Pay part or all of an order; cash over what is due gives change, and opens the till's drawer (`device_id`)."""
     body, error = _body(TenderIn)
@@ -130,6 +140,7 @@ def post_tender(order_id: str):
 
 
 @blueprint.get("/orders/<order_id>/tenders")
+@requires(Permission.PAYMENT_READ)
 def get_tenders(order_id: str):
     """Return an order's tenders and what is still due."""
     with hub_of(current_app).uow_factory() as uow:
@@ -142,6 +153,7 @@ def get_tenders(order_id: str):
 
 
 @blueprint.post("/orders/<order_id>/refunds")
+@requires(Permission.REFUND)
 def post_refund(order_id: str):
     """Refund units of a completed order to its original tenders, with a manager's approval; stock and points go back."""
     body, error = _body(RefundIn)
@@ -160,6 +172,7 @@ def post_refund(order_id: str):
 
 
 @blueprint.get("/loyalty/<member_id>")
+@requires(Permission.LOYALTY_LOOKUP)
 def get_member(member_id: str):
     """Return a loyalty member's tier and points."""
     with hub_of(current_app).uow_factory() as uow:
@@ -170,6 +183,7 @@ def get_member(member_id: str):
 
 
 @blueprint.post("/gift-cards")
+@requires(Permission.GIFT_CARD_ISSUE)
 def post_gift_card():
     """Load a gift card; the code is kept only as a hash."""
     body, error = _body(GiftCardIn)

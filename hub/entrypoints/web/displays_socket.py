@@ -18,6 +18,8 @@ from hub.domain import kitchen_messages as km
 from hub.domain.errors import OrderRefused
 from hub.domain.kitchen import RECALL_LIMIT, RECALL_WINDOW, KitchenSettings
 from hub.domain.kitchen_views import card, shelf_of, valid_view
+from hub.domain.access import Permission
+from hub.entrypoints.web.access import connect_guard, requires, socket_guard
 
 logger = logging.getLogger(__name__)
 
@@ -84,12 +86,12 @@ class DisplaySockets:
 
     def register(self) -> None:
         """Attach the namespace's handlers and take the hub's display feed."""
-        on = self._socketio.on
-        on("connect", namespace=NAMESPACE)(lambda _auth=None: True)
-        on("disconnect", namespace=NAMESPACE)(self._disconnected)
-        on("join", namespace=NAMESPACE)(self.join)
-        on("action", namespace=NAMESPACE)(self.action)
-        on("recent", namespace=NAMESPACE)(self.recent)
+        on, hub = self._socketio.on, self._hub
+        on("connect", namespace=NAMESPACE)(connect_guard(hub, Permission.DISPLAY_WATCH))
+        on("disconnect", namespace=NAMESPACE)(requires(Permission.OPEN)(lambda *args: self._disconnected(*args)))
+        on("join", namespace=NAMESPACE)(socket_guard(hub, Permission.DISPLAY_WATCH)(self.join))
+        on("action", namespace=NAMESPACE)(socket_guard(hub, Permission.KITCHEN_ACT)(self.action))
+        on("recent", namespace=NAMESPACE)(socket_guard(hub, Permission.KITCHEN_ACT)(self.recent))
         self._hub.display_feed.send = self.feed
 
     @property

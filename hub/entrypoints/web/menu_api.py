@@ -16,6 +16,8 @@ from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import error as _error
 from hub.services.commerce import availability_snapshot
 from hub.services.commerce_ports import loyalty_program
+from hub.domain.access import Permission
+from hub.entrypoints.web.access import requires
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ def item_view(item: CatalogItem, catalog: Catalog, channel: str) -> dict:
 
 
 @blueprint.get("/menu")
+@requires(Permission.MENU_READ)
 def get_menu():
     """Return the menu for a channel (`?channel=kiosk`): items by category, availability, rewards, page settings."""
     channel, error = _channel()
@@ -91,6 +94,7 @@ def _reader() -> BoughtTogetherReader:
 
 
 @blueprint.get("/recommendations")
+@requires(Permission.MENU_READ)
 def get_recommendations():
     """Suggest what goes with a cart (`?skus=A,B&channel=kiosk`): learned from orders, else the catalog's pairings."""
     channel, error = _channel()
@@ -138,6 +142,7 @@ def _member_by_phone(engine, typed: str) -> tuple[str | None, int]:
 
 
 @blueprint.get("/loyalty/find")
+@requires(Permission.MEMBER_SIGN_IN)
 def find_member():
     """Sign a member in by card code (`?member_id=`) or phone (`?phone=`): name, points and the rewards they can redeem."""
     member_id = request.args.get("member_id", "").strip()

@@ -6,11 +6,14 @@ from flask import Blueprint, current_app, render_template
 
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.health import health
+from hub.domain.access import Permission
+from hub.entrypoints.web.access import requires
 
 blueprint = Blueprint("pages", __name__, template_folder="templates")
 
 
 @blueprint.get("/")
+@requires(Permission.ADMIN_VIEW)
 def index():
     """Show what this hub serves."""
     hub = hub_of(current_app)
@@ -18,6 +21,7 @@ def index():
 
 
 @blueprint.get("/admin")
+@requires(Permission.ADMIN_VIEW)
 def admin():
     """Show health, devices and today's orders in words a store manager understands."""
     hub = hub_of(current_app)

@@ -16,6 +16,8 @@ from hub.entrypoints.web.replies import error as _error
 from hub.entrypoints.web.replies import run as _handle
 from hub.services.staff import RunApproved
 from hub.services.payments import payment_summary, payment_view, payments_in_doubt
+from hub.domain.access import Permission
+from hub.entrypoints.web.access import own_device, requires
 
 blueprint = Blueprint("payments_api", __name__, url_prefix="/api/v1")
 
@@ -32,6 +34,7 @@ def _payment_checks():
 
 
 @blueprint.get("/payment-terminals")
+@requires(Permission.HARDWARE_READ)
 def list_terminals():
     """Return which terminal serves each kiosk and counter."""
     with hub_of(current_app).uow_factory() as uow:
@@ -41,6 +44,7 @@ def list_terminals():
 
 
 @blueprint.put("/payment-terminals/<device_id>")
+@requires(Permission.HARDWARE_MANAGE)
 def put_terminal(device_id: str):
     """Set the terminal (an agent and its hardware name) that serves a kiosk or counter."""
     body, problem = _body(TerminalAssignment)
@@ -53,6 +57,7 @@ def put_terminal(device_id: str):
 
 
 @blueprint.post("/orders/<order_id>/payments")
+@requires(Permission.PAYMENT_START)
 def post_payment(order_id: str):
     """Start a card payment for an order at the terminal of the given kiosk or counter (202: the customer pays now)."""
     order_key, problem = order_key_of(order_id)
@@ -61,6 +66,9 @@ def post_payment(order_id: str):
     body, problem = _body(PaymentRequest)
     if problem:
         return problem
+    if not own_device(body.device_id):
+        return _error(403, "forbidden", "device_id: a screen takes card payments only at its own terminal",
+                     "device_id")
     payment_id = str(body.payment_id or uuid.uuid4())
     seen = tuple(hub_of(current_app).presence.devices())  # an offline terminal agent is refused at once
     payment, problem = _handle(RequestPayment(payment_id, order_key, body.device_id, body.amount, seen))
@@ -71,6 +79,7 @@ def post_payment(order_id: str):
 
 
 @blueprint.get("/payments/<payment_id>")
+@requires(Permission.PAYMENT_READ)
 def get_payment(payment_id: str):
     """Return a payment: its state and what the receipt may show about the card."""
     with hub_of(current_app).uow_factory() as uow:
@@ -81,6 +90,7 @@ def get_payment(payment_id: str):
 
 
 @blueprint.get("/orders/<order_id>/payments")
+@requires(Permission.PAYMENT_READ)
 def get_order_payments(order_id: str):
     """Return an order's payment state and its card payments."""
     with hub_of(current_app).uow_factory() as uow:
@@ -93,6 +103,7 @@ def get_order_payments(order_id: str):
 
 
 @blueprint.post("/payments/<payment_id>/refund")
+@requires(Permission.REFUND)
 def post_refund(payment_id: str):
     """Give (part of) an approved card payment back to the card, with a manager's approval (202)."""
     raw = request.get_json(silent=True) if request.data else {}
@@ -110,6 +121,7 @@ def post_refund(payment_id: str):
 
 
 @blueprint.post("/payments/<payment_id>/check")
+@requires(Permission.PAYMENT_CHECK)
 def post_check(payment_id: str):
     """Ask the terminal again about a payment whose result is unknown (202)."""
     payment, problem = _handle(CheckPayment(payment_id))

@@ -10,6 +10,8 @@ from hub.domain.printing import DOCUMENTS, OpenDrawer, PrinterRef, PrintRequest,
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import body_of as _body
 from hub.entrypoints.web.replies import error as _error
+from hub.domain.access import Permission
+from hub.entrypoints.web.access import requires
 
 blueprint = Blueprint("printing_api", __name__, url_prefix="/api/v1")
 
@@ -31,6 +33,7 @@ def print_view(p: PrintRequest) -> dict:
 
 
 @blueprint.get("/printing/routes")
+@requires(Permission.HARDWARE_READ)
 def list_routes():
     """Return every print route."""
     hub = hub_of(current_app)
@@ -39,6 +42,7 @@ def list_routes():
 
 
 @blueprint.put("/printing/routes/<document>/<station>")
+@requires(Permission.HARDWARE_MANAGE)
 def put_route(document: str, station: str):
     """Send a document kind for a station (`*` = every station) to a printer, with an optional backup."""
     if document not in DOCUMENTS:
@@ -54,6 +58,7 @@ def put_route(document: str, station: str):
 
 
 @blueprint.delete("/printing/routes/<document>/<station>")
+@requires(Permission.HARDWARE_MANAGE)
 def delete_route(document: str, station: str):
     """Stop printing a document kind for a station."""
     if not hub_of(current_app).bus.handle(RemovePrintRoute(document, station)):
@@ -62,6 +67,7 @@ def delete_route(document: str, station: str):
 
 
 @blueprint.get("/printing/prints")
+@requires(Permission.HARDWARE_READ)
 def list_prints():
     """Return the newest prints, or one order's (`?order_id=`)."""
     hub = hub_of(current_app)
@@ -72,6 +78,7 @@ def list_prints():
 
 
 @blueprint.post("/orders/<order_id>/reprint")
+@requires(Permission.TICKET_REPRINT)
 def reprint(order_id: str):
     """Print an order's kitchen tickets (or one station's, or its receipt) again, marked REPRINT."""
     body, error = _body(ReprintIn) if request.content_length else (ReprintIn(), None)
@@ -86,6 +93,7 @@ def reprint(order_id: str):
 
 
 @blueprint.post("/printing/drawer")
+@requires(Permission.DRAWER_OPEN)
 def open_drawer():
     """Open a cash drawer through its receipt printer; the agent reports `drawer.opened`."""
     body, error = _body(DrawerIn)

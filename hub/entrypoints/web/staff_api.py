@@ -13,6 +13,8 @@ from hub.domain.till import HoldBasket, RecallBasket
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import body_of, error, run
 from hub.services.staff import SignedIn, session_member
+from hub.domain.access import Permission
+from hub.entrypoints.web.access import requires
 
 blueprint = Blueprint("staff_api", __name__, url_prefix="/api/v1")
 
@@ -42,6 +44,7 @@ def _granted(outcome: SignedIn, key: str):
 
 
 @blueprint.post("/staff/sessions")
+@requires(Permission.STAFF_SIGN_IN)
 def post_session():
     """Sign in at a till with a PIN: 201 with a bearer token, 401 `wrong_pin`, 429 `locked`."""
     body, problem = body_of(SessionIn)
@@ -56,6 +59,7 @@ def post_session():
 
 
 @blueprint.get("/staff/sessions/current")
+@requires(Permission.STAFF_SIGN_IN)
 def get_session():
     """Say who this request's bearer token belongs to (401 when none or ended)."""
     member, problem = signed_in()
@@ -68,6 +72,7 @@ def get_session():
 
 
 @blueprint.delete("/staff/sessions/current")
+@requires(Permission.STAFF_SIGN_IN)
 def delete_session():
     """Sign out: the bearer token stops working at once."""
     token = bearer_token()
@@ -83,6 +88,7 @@ def delete_session():
 
 
 @blueprint.post("/staff/approvals")
+@requires(Permission.STAFF_SIGN_IN)
 def post_approval():
     """A manager's PIN approves one discount, refund or void: 201 with a one-use token good for 5 minutes."""
     body, problem = body_of(ApprovalIn)
@@ -101,6 +107,7 @@ def _member_id(member: StaffMember | None) -> str | None:
 
 
 @blueprint.post("/held-baskets")
+@requires(Permission.BASKET_HOLD)
 def post_held_basket():
     """Park the basket the counter is building; recall it once later."""
     body, problem = body_of(HeldBasketIn)
@@ -114,6 +121,7 @@ def post_held_basket():
 
 
 @blueprint.get("/held-baskets")
+@requires(Permission.BASKET_HOLD)
 def list_held_baskets():
     """Return the baskets waiting to be recalled (one till's with `?device_id=`), oldest first."""
     with hub_of(current_app).uow_factory() as uow:
@@ -122,6 +130,7 @@ def list_held_baskets():
 
 
 @blueprint.post("/held-baskets/<held_id>/recall")
+@requires(Permission.BASKET_HOLD)
 def recall_held_basket(held_id: str):
     """Take a held basket back: 200 with the basket, and it is gone (a second recall is 404)."""
     member, problem = signed_in()

@@ -16,6 +16,8 @@ from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.printing_api import print_view
 from hub.entrypoints.web.replies import body_of, canonical_uuid, error, order_key, run
 from hub.services.till import receipt_document
+from hub.domain.access import Permission
+from hub.entrypoints.web.access import requires
 
 blueprint = Blueprint("till_api", __name__, template_folder="templates")
 
@@ -36,6 +38,7 @@ def receipt_url(order_id: str) -> str:
 
 
 @blueprint.put("/api/v1/cash-drawers/<device_id>")
+@requires(Permission.HARDWARE_MANAGE)
 def put_cash_drawer(device_id: str):
     """Say which receipt printer opens a till's drawer: `{"printer": {"device_id", "hardware"}, "pin": 2}`."""
     body, problem = body_of(DrawerIn)
@@ -48,6 +51,7 @@ def put_cash_drawer(device_id: str):
 
 
 @blueprint.get("/api/v1/cash-drawers")
+@requires(Permission.HARDWARE_READ)
 def list_cash_drawers():
     """Return every till's drawer."""
     with hub_of(current_app).uow_factory() as uow:
@@ -60,6 +64,7 @@ def _drawer_view(till: str, printer: str, hardware: str | None, pin: int) -> dic
 
 
 @blueprint.post("/api/v1/orders/<order_id>/receipt")
+@requires(Permission.RECEIPT_PRINT)
 def post_receipt(order_id: str):
     """Print an order's receipt on the till's receipt printer, with tenders, change and the e-receipt QR (202)."""
     key, problem = order_key(order_id)
@@ -75,6 +80,7 @@ def post_receipt(order_id: str):
 
 
 @blueprint.get("/api/v1/orders/<order_id>/e-receipt")
+@requires(Permission.RECEIPT_LINK)
 def get_e_receipt(order_id: str):
     """Return the order's e-receipt link and the same link as a QR code (SVG) to show the customer."""
     key = canonical_uuid(order_id)
@@ -89,6 +95,7 @@ def get_e_receipt(order_id: str):
 
 
 @blueprint.get("/r/<order_id>/<sig>")
+@requires(Permission.OPEN)
 def e_receipt_page(order_id: str, sig: str):
     """Show one order's receipt to whoever holds its signed link; every other link is a plain 404."""
     key = canonical_uuid(order_id)
