@@ -227,3 +227,8 @@ class RevokeDevice:
     """End a device's cookie, token and broker login at once."""
 
     device_id: str
+
+
+def pairing_url(hub_url: str, code: str) -> str:
+    """Return the pairing page's address with the code in the fragment, which browsers never send or log."""
+    return f"{hub_url.rstrip('/')}/pair#code={code}"
