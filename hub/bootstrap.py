@@ -17,10 +17,12 @@ from hub.adapters.db.engine import make_engine
 from hub.adapters.db.unit_of_work import SqlUnitOfWork
 from hub.adapters.frontdesk_config import load_frontdesk_settings
 from hub.adapters.kitchen_config import load_kitchen_settings
+from hub.adapters.receipt_secret import load_secret
 from hub.config import Settings
 from hub.contracts import topics
 from hub.contracts.envelope import envelope
 from hub.domain.presence import Presence
+from hub.services import access as access_service
 from hub.services import commerce_actions, device_jobs, handlers, kitchen
 from hub.services import printing as printing_service
 from hub.services import payments as payments_service
@@ -37,6 +39,7 @@ logger = logging.getLogger(__name__)
 SERVICE_MODULES = (handlers, device_jobs, kitchen, printing_service, commerce_actions, payments_service)
 SERVICE_MODULES += (order_holds_service,)  # issue 6: held orders, remote order confirmation
 SERVICE_MODULES += (staff_service, till_service)  # issue 6: staff, approvals, held baskets, drawers, receipts
+SERVICE_MODULES += (access_service,)  # issue 12: accounts, claim-code enrolment, revocation
 
 
 def hub_version() -> str:
@@ -185,7 +188,8 @@ class Hub:
         self.engine.dispose()
 
 
-def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | None = None) -> Hub:
+def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | None = None,
+              device_logins: Any = None, password_hasher: Any = None) -> Hub:
     """Build the hub from settings; nothing connects until start_messaging()."""
     engine = engine or make_engine(settings.database_url)
     cache = CatalogCache()
@@ -213,6 +217,8 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
             "frontdesk": frontdesk,
             "reply_to_device": DeviceReplier(settings.store, broadcaster),
             "store_day": StoreDay(settings.zone, settings.day_starts_at_hour),
+            # one hub secret (the receipt links' file), used for claim codes under its own "claim:" label
+            **access_service.dependencies(lambda: load_secret(settings.data_dir), device_logins, password_hasher),
         },
     )
     return Hub(

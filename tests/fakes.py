@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import secrets
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
@@ -16,6 +17,8 @@ from hub.domain.loyalty import Member
 from hub.domain.stock import StockLevel
 from hub.domain.tenders import Tender
 from hub.services.commerce_ports import CommerceRepository
+from hub.domain.access import Role
+from hub.services.access_ports import DeviceLogins, MqttLogin
 
 
 class FakeOrderRepository(OrderRepository):
@@ -241,3 +244,26 @@ class FakeCommerceRepository(CommerceRepository):
 
     def add_refund(self, refund_id, order_id, amount, currency, lines, at):
         self.refund_rows.append((order_id, dict(lines)))
+
+
+class FakeDeviceLogins(DeviceLogins):
+    """Broker logins in a dict; `removed` lists the devices kicked off, in order."""
+
+    def __init__(self, url: str = "mqtt://127.0.0.1:1883") -> None:
+        self.url = url
+        self.logins: dict[str, tuple[Role, str]] = {}
+        self.removed: list[str] = []
+        self.fail = False  # True: the broker does not answer
+
+    def create(self, device_id: str, role: Role) -> MqttLogin:
+        if self.fail:
+            raise TimeoutError("the broker did not answer")
+        password = secrets.token_urlsafe(16)
+        self.logins[device_id] = (role, password)
+        return MqttLogin(self.url, device_id, password)
+
+    def remove(self, device_id: str) -> None:
+        if self.fail:
+            raise TimeoutError("the broker did not answer")
+        self.logins.pop(device_id, None)
+        self.removed.append(device_id)

@@ -1,22 +1,92 @@
-"""Run the agent: python -m devices.agent --config agent.toml."""
+"""Run the agent: python -m devices.agent --config agent.toml [--claim CODE --hub URL]."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
-from devices.agent.config import AgentConfigError, load_config
+from devices.agent.config import AgentConfigError, load_config, write_enrolment
+
+CLAIM_TIMEOUT_S = 15.0  # the hub makes a broker login while we wait: seconds, not minutes
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "::"}
+
+
+class ClaimFailed(Exception):
+    """The claim exchange did not give this agent a login; the message says why in words."""
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Load the config and run the agent until SIGTERM or SIGINT."""
+    """Enrol with a claim code if given, then run the agent until SIGTERM or SIGINT."""
     parser = argparse.ArgumentParser(prog="passline agent", description="Run a Passline device agent.")
-    parser.add_argument("--config", type=Path, required=True, help="agent TOML file")
+    parser.add_argument("--config", type=Path, default=Path("agent.toml"), help="agent TOML (default ./agent.toml)")
+    parser.add_argument("--claim", metavar="CODE", help="enrol first: exchange this claim code with the hub")
+    parser.add_argument("--hub", metavar="URL", help="the hub's address for --claim, e.g. http://hub.local:8000")
     args = parser.parse_args(argv)
-    return run_agent(args.config)
+    return claim_and_run(args.config, args.claim, args.hub)
+
+
+def claim_and_run(config_path: Path, code: str | None, hub_url: str | None) -> int:
+    """Exchange a claim code (when given) and keep the login in the config file, then run the agent."""
+    if code is not None:
+        if not hub_url:
+            print("passline agent: --hub is required with --claim (the hub's address, e.g. http://hub.local:8000)",
+                  file=sys.stderr)
+            return 2
+        try:
+            enrol(config_path, code, hub_url)
+        except (ClaimFailed, AgentConfigError, OSError) as exc:
+            print(f"passline agent: not enrolled: {exc}", file=sys.stderr)
+            return 2
+        print(f"enrolled: the broker login is kept in {config_path} (mode 0600)")
+    return run_agent(config_path)
+
+
+def enrol(config_path: Path, code: str, hub_url: str) -> dict:
+    """POST the claim to the hub, write what came back into the config file (0600); return the reply."""
+    reply = exchange_claim(code, hub_url)
+    mqtt, config = reply.get("mqtt"), reply.get("config") or {}
+    if not isinstance(mqtt, dict) or not config.get("store"):
+        raise ClaimFailed(f"the hub enrolled {reply.get('device_id')} as {reply.get('role')}, which has no broker login: "
+                          "this code is not for an agent")
+    write_enrolment(config_path, reply["device_id"], config["store"], login_url(mqtt, hub_url))
+    return reply
+
+
+def exchange_claim(code: str, hub_url: str) -> dict:
+    """Return the hub's JSON answer to a claim, or raise ClaimFailed with its message."""
+    request = urllib.request.Request(f"{hub_url.rstrip('/')}/api/v1/devices/claim", method="POST",
+                                     data=json.dumps({"code": code}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=CLAIM_TIMEOUT_S) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        try:
+            message = json.loads(exc.read()).get("message")
+        except ValueError:
+            message = None
+        raise ClaimFailed(f"the hub refused the claim ({exc.code}): {message or exc.reason}") from None
+    except (urllib.error.URLError, TimeoutError) as exc:
+        raise ClaimFailed(f"cannot reach the hub at {hub_url}: {getattr(exc, 'reason', exc)}") from None
+
+
+def login_url(mqtt: dict, hub_url: str) -> str:
+    """Return mqtt://login:password@host:port; a loopback broker address becomes the hub's own host."""
+    broker = urlsplit(mqtt["url"])
+    host = broker.hostname or ""
+    if host in LOOPBACK:
+        host = urlsplit(hub_url).hostname or host
+    if ":" in host:
+        host = f"[{host}]"
+    credentials = f"{quote(mqtt['username'], safe='')}:{quote(mqtt['password'], safe='')}"
+    return f"{broker.scheme or 'mqtt'}://{credentials}@{host}:{broker.port or 1883}"
 
 
 def run_agent(config_path: Path) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -88,3 +89,43 @@ def load_config(path: Path) -> AgentConfig:
     except tomllib.TOMLDecodeError as exc:
         raise AgentConfigError(f"{path}: not valid TOML: {exc}") from None
     return parse_config(data, Path(path).resolve().parent)
+
+
+def enrolled_agent_table(device_id: str, store: str, mqtt_url: str, spool_dir: str) -> str:
+    """Return the [agent] table an enrolment writes (TOML basic strings, so quotes and backslashes are escaped)."""
+    def quoted(value: str) -> str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return (f"[agent]\n# Written by `passline agent --claim`: this device's own broker login. Keep this file private.\n"
+            f"device_id = {quoted(device_id)}\nstore = {quoted(store)}\nmqtt_url = {quoted(mqtt_url)}\n"
+            f"spool_dir = {quoted(spool_dir)}\n")
+
+
+def write_enrolment(path: Path, device_id: str, store: str, mqtt_url: str) -> None:
+    """Put an enrolment's [agent] table into the config file, keep its [[hardware]] tables, mode 0600 from the start."""
+    path = Path(path)
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    spool_dir = f"spool-{device_id}"
+    if old:
+        previous = tomllib.loads(old).get("agent", {})
+        spool_dir = previous.get("spool_dir", spool_dir) if isinstance(previous, dict) else spool_dir
+    rest = _without_agent_table(old)
+    text = enrolled_agent_table(device_id, store, mqtt_url, spool_dir) + ("\n" + rest.lstrip("\n") if rest.strip() else "")
+    temporary = path.with_name(f".{path.name}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.chmod(temporary, 0o600)  # an older temp file keeps its mode through O_CREAT
+    os.replace(temporary, path)
+
+
+def _without_agent_table(text: str) -> str:
+    """Return a TOML text without its [agent] table; every other table and comment stays."""
+    kept, inside = [], False
+    for line in text.splitlines(keepends=True):
+        header = line.strip()
+        if header.startswith("["):
+            inside = header.split("#")[0].strip() == "[agent]"
+        if not inside:
+            kept.append(line)
+    return "".join(kept)

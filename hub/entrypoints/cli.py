@@ -81,7 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     protocol.set_defaults(run=_docs_protocol)
 
     agent = commands.add_parser("agent", help="run a device agent (printers, drawers, bump bars, scanners)")
-    agent.add_argument("--config", type=Path, required=True, help="agent TOML, see firmware_configs/agent/agent.toml.template")
+    agent.add_argument("--config", type=Path, default=Path("agent.toml"), help="agent TOML (default ./agent.toml)")
+    agent.add_argument("--claim", metavar="CODE", help="enrol first: exchange this claim code with the hub, keep what it gives")
+    agent.add_argument("--hub", metavar="URL", help="the hub's address for --claim, e.g. http://hub.local:8000")
     agent.set_defaults(run=_agent)
     printer_sim = commands.add_parser("printer-sim", help="run a simulated ESC/POS network printer")
     printer_sim.add_argument("--port", type=int, default=9100)
@@ -118,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     staff_add.add_argument("--role", choices=("cashier", "manager"), required=True)
     staff_add.add_argument("--pin", help="4 to 8 digits (asked for, unseen, when left out)")
     staff_add.set_defaults(run=_staff)
+    from hub.entrypoints.access_cli import add_commands  # issue 12: accounts, device enrolment
+
+    add_commands(commands)
     return parser
 
 
@@ -205,9 +210,9 @@ def _demo(settings: Settings, args) -> int:
 
 
 def _agent(_settings: Settings, args) -> int:
-    from devices.agent.__main__ import run_agent  # the CLI is the one place the hub package starts device code
+    from devices.agent.__main__ import claim_and_run  # the CLI is the one place the hub package starts device code
 
-    return run_agent(args.config)
+    return claim_and_run(args.config, args.claim, args.hub)
 
 
 def _printers(settings: Settings, args) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine
 
+from hub.adapters.db.access_repo import SqlAccessRepository
 from hub.adapters.db.catalog_store import CatalogCache
 from hub.adapters.db.commerce_repo import SqlCommerceRepository
 from hub.adapters.db.kitchen_store import SqlDisplayStore
@@ -38,6 +39,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.payments = SqlPaymentRepository(self._connection)
         self.commerce = SqlCommerceRepository(self._connection, self._catalog_cache)
         self.staff = SqlStaffRepository(self._connection)  # staff, approvals, held baskets, drawers (issue 6)
+        self.access = SqlAccessRepository(self._connection)  # accounts, devices, claim codes (issue 12)
         self._catalog = None
         return self
 

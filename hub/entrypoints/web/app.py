@@ -65,6 +65,9 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     from hub.entrypoints.web import menu_api
 
     app.register_blueprint(menu_api.blueprint)
+    from hub.entrypoints.web import access_api  # issue 12: account sessions, enrolment, pairing and sign-in pages
+
+    app.register_blueprint(access_api.blueprint)
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:
