@@ -79,6 +79,7 @@ class Permission(enum.StrEnum):
     STAFF_MANAGE = "staff.manage"
     HEALTH_READ = "health.read"  # the full health report (the liveness probe is OPEN)
     ADMIN_VIEW = "admin.view"
+    OWN_SESSION = "session.own"  # see and end one's own account session
     KIOSK_SCREEN = "screen.kiosk"  # open the kiosk page
     COUNTER_SCREEN = "screen.counter"  # open the counter page
 
@@ -90,7 +91,7 @@ _TILL_STAFF = _SELLING | {P.ORDER_SEARCH, P.ORDER_CANCEL_UNPAID, P.ORDER_CONFIRM
                           P.REFUND, P.PAYMENT_CHECK, P.LOYALTY_LOOKUP, P.RECEIPT_LINK, P.DRAWER_OPEN,
                           P.BASKET_HOLD, P.SOLD_OUT, P.TICKET_REPRINT, P.COUNTER_SCREEN}
 _KITCHEN = {P.ORDER_READ, P.QUEUE_READ, P.MENU_READ, P.KITCHEN_ACT, P.DISPLAY_WATCH, P.SOLD_OUT, P.TICKET_REPRINT}
-_HARDWARE = {P.HARDWARE_READ, P.HARDWARE_MANAGE, P.DEVICES_READ, P.DEVICES_MANAGE, P.HEALTH_READ, P.ADMIN_VIEW,
+_HARDWARE = {P.OWN_SESSION, P.HARDWARE_READ, P.HARDWARE_MANAGE, P.DEVICES_READ, P.DEVICES_MANAGE, P.HEALTH_READ, P.ADMIN_VIEW,
              P.PAYMENT_CHECK}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

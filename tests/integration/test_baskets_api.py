@@ -29,7 +29,7 @@ def test_accepted_order_total_equals_the_priced_basket_on_every_channel(client, 
 
 
 def test_priced_basket_names_each_discount_and_tax_rate(client):
-    basket = price(client, [{"sku": "LATTE-M", "qty": 1}, {"sku": "CROISSANT", "qty": 3}])
+    basket = price(client, [{"sku": "LATTE-M", "qty": 1}, {"sku": "CROISSANT", "qty": 3}], at="2026-11-23T09:00:00Z")
     given = {d["promotion"]: d["amount"]["amount"] for d in basket["discounts"]}
     assert given == {"breakfast-deal": 160, "pastry-3for2": 260}
     assert {t["code"] for t in basket["taxes"]} == {"VAT19", "VAT7"}

@@ -46,20 +46,10 @@ def hub(settings, clock, logins):
     hub.stop()
 
 
-def who_is_asking(hub, clock):
-    """Return the identity of the current request, as the permission layer will."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    with hub.uow_factory() as uow:
-        return access.identify(uow, account_token=request.cookies.get("passline_account"),
-                               device_token=request.cookies.get("passline_device"),
-                               bearer=token.strip() if scheme.lower() == "bearer" else None, now=clock())
-
-
 @pytest.fixture
 def app(hub, clock):
     app = create_app(hub=hub)
     app.config["TESTING"] = True
-    app.before_request(lambda: setattr(g, "identity", who_is_asking(hub, clock)))
     return app
 
 
@@ -198,7 +188,7 @@ def test_identify_knows_accounts_screens_gateways_and_staff_on_their_own_counter
     counter, other = app.test_client(), app.test_client()
     for client, device_id in ((counter, "counter-1"), (other, "counter-2")):
         client.post("/api/v1/devices/claim", json={"code": new_code(owner, device_id, "counter")["claim_code"]})
-    staff = app.test_client().post("/api/v1/staff/sessions", json={"pin": CASHIER_PIN, "device_id": "counter-1"})
+    staff = counter.post("/api/v1/staff/sessions", json={"pin": CASHIER_PIN, "device_id": "counter-1"})
     staff_token = staff.get_json()["token"]
     account = owner.get_cookie("passline_account").value
 

@@ -1,8 +1,4 @@
-"""Accounts' sessions, device enrolment and revocation under /api/v1, and the pairing and sign-in pages.
-
-The lead's permission layer sets `flask.g.identity` and adds `@requires(...)` to each route; the
-`# permission:` comment above each says which one it needs.
-"""
+"""Accounts' sessions, device enrolment and revocation under /api/v1, and the pairing and sign-in pages."""
 
 from __future__ import annotations
 
@@ -13,7 +9,7 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request
 
 from hub.bootstrap import utc_now
 from hub.contracts import topics
-from hub.domain.access import ANONYMOUS, SCREEN_ROLES, Identity
+from hub.domain.access import ANONYMOUS, SCREEN_ROLES, Identity, Permission
 from hub.domain.enrolment import (
     ACCOUNT_SESSION_TTL,
     CLAIM_LENGTH,
@@ -28,6 +24,7 @@ from hub.domain.enrolment import (
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import error, run
 from hub.entrypoints.web.throttle import Throttle
+from hub.entrypoints.web.access import requires
 
 blueprint = Blueprint("access_api", __name__, template_folder="templates")
 
@@ -86,8 +83,8 @@ def _set_cookie(reply, name: str, value: str, ttl: timedelta) -> None:
                      secure=request.is_secure)
 
 
-# permission: OPEN (rate-limited per source address)
 @blueprint.post("/api/v1/sessions")
+@requires(Permission.OPEN)
 def post_session():
     """Sign an owner or store IT in: 201 and the `passline_account` cookie, 401 `wrong_password`."""
     problem = _throttled("sign_in")
@@ -107,8 +104,8 @@ def post_session():
     return _no_store(reply), 201
 
 
-# permission: any signed-in account
 @blueprint.get("/api/v1/sessions/current")
+@requires(Permission.OWN_SESSION)
 def get_session():
     """Say which account this browser is signed in as (401 when none)."""
     identity = _identity()
@@ -117,8 +114,8 @@ def get_session():
     return jsonify({"username": identity.name, "role": identity.role.value})
 
 
-# permission: any signed-in account
 @blueprint.delete("/api/v1/sessions/current")
+@requires(Permission.OWN_SESSION)
 def delete_session():
     """Sign out: the cookie stops working at once and is cleared."""
     token = request.cookies.get(ACCOUNT_COOKIE)
@@ -134,8 +131,8 @@ def delete_session():
     return reply
 
 
-# permission: OPEN (rate-limited per source address)
 @blueprint.post("/api/v1/devices/claim")
+@requires(Permission.OPEN)
 def post_claim():
     """Exchange a claim code, once, for the device's credentials; a wrong, used or expired code: 400 `invalid_claim`."""
     problem = _throttled("claim")
@@ -165,8 +162,8 @@ def post_claim():
     return _no_store(reply)
 
 
-# permission: DEVICES_MANAGE
 @blueprint.post("/api/v1/devices")
+@requires(Permission.DEVICES_MANAGE)
 def post_device():
     """Make a one-time claim code for a device id and role: 201 with the code, its expiry and a QR code (SVG)."""
     body, problem = _json_object()
@@ -192,8 +189,8 @@ def post_device():
     return _no_store(jsonify(answer)), 201
 
 
-# permission: DEVICES_READ
 @blueprint.get("/api/v1/devices/enrolled")
+@requires(Permission.DEVICES_READ)
 def list_enrolled():
     """List every device the hub knows (id, role, state, enrolled, last seen, online) and the codes not yet used."""
     hub = hub_of(current_app)
@@ -208,8 +205,8 @@ def list_enrolled():
     })
 
 
-# permission: DEVICES_MANAGE
 @blueprint.post("/api/v1/devices/<device_id>/revoke")
+@requires(Permission.DEVICES_MANAGE)
 def post_revoke(device_id: str):
     """Revoke a device: its cookie, token, unused codes and broker login end at once."""
     revoked, problem = run(RevokeDevice(device_id))
@@ -226,16 +223,16 @@ def _local_next(target: str | None, default: str) -> str:
     return target
 
 
-# permission: OPEN
 @blueprint.get("/pair")
+@requires(Permission.OPEN)
 def pair_page():
     """Show the page where a screen types its claim code, then goes on to the page it was opened for."""
     return render_template("access/pair.html", next=_local_next(request.args.get("next"), "/"),
                            code_length=CLAIM_LENGTH)
 
 
-# permission: OPEN
 @blueprint.get("/admin/sign-in")
+@requires(Permission.OPEN)
 def sign_in_page():
     """Show the owner's and store IT's sign-in page."""
     return render_template("access/sign_in.html", next=_local_next(request.args.get("next"), "/admin"))

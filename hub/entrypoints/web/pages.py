@@ -1,4 +1,4 @@
-"""Human pages: the start page and the admin health page."""
+"""Human pages: the start page and /admin (health, devices and their enrolment, accounts, staff)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, render_template
 
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.health import health
-from hub.domain.access import Permission
-from hub.entrypoints.web.access import requires
+from hub.domain.access import DEVICE_ROLES, Permission
+from hub.entrypoints.web.access import current_identity, requires
 
 blueprint = Blueprint("pages", __name__, template_folder="templates")
 
@@ -23,6 +23,16 @@ def index():
 @blueprint.get("/admin")
 @requires(Permission.ADMIN_VIEW)
 def admin():
-    """Show health, devices and today's orders in words a store manager understands."""
+    """Show health, devices, enrolment, accounts and staff in words a store manager understands."""
     hub = hub_of(current_app)
-    return render_template("admin.html", report=health(hub), devices=hub.presence.devices())
+    me = current_identity()
+    with hub.uow_factory() as uow:
+        enrolled = uow.access.devices()
+        pending = uow.access.pending_claims(hub.bus.now())
+        accounts = uow.access.accounts() if me.may(Permission.ACCOUNTS_MANAGE) else []
+        staff = uow.staff.members() if me.may(Permission.STAFF_MANAGE) else []
+    online = {state.device_id for state in hub.presence.devices() if state.online}
+    return render_template("admin.html", report=health(hub), devices=hub.presence.devices(), me=me,
+                           enrolled=enrolled, pending=pending, online=online, accounts=accounts, staff=staff,
+                           roles=sorted(role.value for role in DEVICE_ROLES),
+                           may_manage_devices=me.may(Permission.DEVICES_MANAGE))

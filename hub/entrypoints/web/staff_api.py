@@ -14,7 +14,7 @@ from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import body_of, error, run
 from hub.services.staff import SignedIn, session_member
 from hub.domain.access import Permission
-from hub.entrypoints.web.access import requires
+from hub.entrypoints.web.access import own_device, requires
 
 blueprint = Blueprint("staff_api", __name__, url_prefix="/api/v1")
 
@@ -50,6 +50,8 @@ def post_session():
     body, problem = body_of(SessionIn)
     if problem:
         return problem
+    if not own_device(body.device_id):
+        return error(403, "forbidden", "device_id: a till signs staff in on itself only", "device_id")
     outcome, problem = run(SignIn(body.pin, body.device_id))
     if problem:
         return problem
@@ -94,6 +96,8 @@ def post_approval():
     body, problem = body_of(ApprovalIn)
     if problem:
         return problem
+    if not own_device(body.device_id):
+        return error(403, "forbidden", "device_id: a till signs staff in on itself only", "device_id")
     outcome, problem = run(GrantApproval(body.pin, body.action, body.device_id))
     if problem:
         return problem
