@@ -1,8 +1,4 @@
-"""Claim-code enrolment over HTTP: one use, one answer for every bad code, hashed at rest, revoked at once.
-
-Until the lead's permission layer sets `g.identity`, the `app` fixture here sets it the same way, with
-identify(); the tests sign in as the owner where a route needs an account, so they hold once it lands.
-"""
+"""Claim-code enrolment over HTTP: one use, one answer for every bad code, hashed at rest, revoked at once."""
 
 from __future__ import annotations
 
@@ -12,69 +8,13 @@ import threading
 from datetime import timedelta
 
 import pytest
-from argon2 import profiles
-from flask import g, request
 
 from hub.bootstrap import bootstrap
-from hub.domain.enrolment import AccessRefused, AddAccount, ClaimDevice, CreateClaim
-from hub.entrypoints.web.app import create_app
+from hub.domain.enrolment import AccessRefused, ClaimDevice, CreateClaim
 from hub.services import access
-from hub.services.staff import SignedIn
 from tests.fakes import FakeDeviceLogins
-from tests.integration.test_staff_api import Clock
+from tests.integration.access_support import OWNER_PASSWORD, app, clock, hub, logins, new_code, owner  # noqa: F401
 from tests.support.staff import CASHIER_PIN, ensure_staff
-
-OWNER_PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def logins():
-    return FakeDeviceLogins()
-
-
-@pytest.fixture
-def hub(settings, clock, logins):
-    hub = bootstrap(settings, clock=clock, device_logins=logins,
-                    password_hasher=access.password_hasher(profiles.CHEAPEST))
-    hub.bus.handle(AddAccount("owner", "owner", OWNER_PASSWORD))
-    yield hub
-    hub.stop()
-
-
-def who_is_asking(hub, clock):
-    """Return the identity of the current request, as the permission layer will."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    with hub.uow_factory() as uow:
-        return access.identify(uow, account_token=request.cookies.get("passline_account"),
-                               device_token=request.cookies.get("passline_device"),
-                               bearer=token.strip() if scheme.lower() == "bearer" else None, now=clock())
-
-
-@pytest.fixture
-def app(hub, clock):
-    app = create_app(hub=hub)
-    app.config["TESTING"] = True
-    app.before_request(lambda: setattr(g, "identity", who_is_asking(hub, clock)))
-    return app
-
-
-@pytest.fixture
-def owner(app):
-    """A browser signed in as the owner."""
-    browser = app.test_client()
-    assert browser.post("/api/v1/sessions", json={"username": "owner", "password": OWNER_PASSWORD}).status_code == 201
-    return browser
-
-
-def new_code(owner, device_id: str, role: str, **extra) -> dict:
-    reply = owner.post("/api/v1/devices", json={"device_id": device_id, "role": role, **extra})
-    assert reply.status_code == 201, reply.get_json()
-    return reply.get_json()
 
 
 def test_a_screen_claims_its_code_once_and_gets_a_strict_httponly_cookie(owner, app):
