@@ -133,10 +133,10 @@ def run_devices(settings: Settings, args) -> int:
 def device_logins_for(settings: Settings):
     """Return the broker's device-login adapter for a CLI run outside the hub, or None if this hub has none."""
     try:
-        from hub.adapters.mqtt.dynsec import DynamicSecurityLogins  # the broker part's adapter
+        from hub.bootstrap import make_device_logins  # the broker part's wiring of DynamicSecurityLogins
     except ImportError:
         return None
-    return DynamicSecurityLogins.from_settings(settings)
+    return make_device_logins(settings)
 
 
 def default_hub_url(settings: Settings) -> str:

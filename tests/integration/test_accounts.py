@@ -111,6 +111,8 @@ def test_the_devices_commands_add_list_and_revoke(tmp_path):
     revoked = passline(tmp_path, "devices", "revoke", "kiosk-1")
     assert revoked.returncode == 0 and "revoked" in revoked.stdout
     assert json.loads(passline(tmp_path, "devices", "list", "--json").stdout)[0]["state"] == "revoked"
+    agent = passline(tmp_path, "devices", "revoke", "printers-1")  # no broker here: its login could not be removed
+    assert agent.returncode == 1 and "NOT removed" in agent.stderr and "revoked" in agent.stdout
     unknown = passline(tmp_path, "devices", "revoke", "nobody")
     assert unknown.returncode == 2 and "device_id" in unknown.stderr
     bad = passline(tmp_path, "devices", "add", "kiosk/2", "--role", "kiosk")
