@@ -19,9 +19,8 @@ from hub.domain.enrolment import (
     RevokeDevice,
     new_password,
     pairing_url,
+    seen_lately,
 )
-
-ONLINE_WITHIN = timedelta(minutes=2)  # a screen or gateway seen this recently counts as online (it calls every minute)
 
 
 def add_commands(commands) -> None:
@@ -197,7 +196,7 @@ def _online(device, now: datetime) -> bool | None:
     """Return whether an HTTP device called lately; None for broker devices, whose presence only the hub sees."""
     if device.role in MQTT_ROLES and device.role is not Role.GATEWAY:
         return None
-    return device.state == "enrolled" and device.last_seen_at is not None and now - device.last_seen_at < ONLINE_WITHIN
+    return seen_lately(device, now)
 
 
 def _iso(at: datetime | None) -> str | None:

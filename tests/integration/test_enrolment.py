@@ -200,3 +200,16 @@ def test_codes_tokens_and_passwords_never_reach_the_database_or_the_log(settings
     stored = " ".join(str(v) for table in tables for row in database.execute(f"select * from {table}") for v in row)
     assert "kiosk-1" in stored and "claim code made" in caplog.text and "enrolled as" in caplog.text
     assert [s for s in secrets if s in stored or s in caplog.text] == []
+
+
+def test_the_enrolled_list_shows_state_last_seen_online_and_pending_codes_without_the_code(owner, app, hub):
+    screen = app.test_client()
+    screen.post("/api/v1/devices/claim", json={"code": new_code(owner, "kiosk-1", "kiosk")["claim_code"]})
+    screen.get("/api/v1/sessions/current")  # any request of the screen notes it as seen
+    waiting = new_code(owner, "printers-1", "agent")["claim_code"]
+    listed = owner.get("/api/v1/devices/enrolled").get_json()
+    kiosk, agent = listed["devices"]
+    assert (kiosk["device_id"], kiosk["state"], kiosk["online"]) == ("kiosk-1", "enrolled", True)
+    assert kiosk["enrolled_at"] and kiosk["last_seen_at"]
+    assert (agent["device_id"], agent["state"], agent["online"]) == ("printers-1", "pending", False)
+    assert [p["device_id"] for p in listed["pending"]] == ["printers-1"] and waiting not in str(listed)

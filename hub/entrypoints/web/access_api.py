@@ -24,6 +24,7 @@ from hub.domain.enrolment import (
     SignInAccount,
     SignOutAccount,
     pairing_url,
+    seen_lately,
 )
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import error, run
@@ -197,13 +198,16 @@ def post_device():
 def list_enrolled():
     """List every device the hub knows (id, role, state, enrolled, last seen, online) and the codes not yet used."""
     hub = hub_of(current_app)
-    online = {state.device_id for state in hub.presence.devices() if state.online}
+    online = {state.device_id for state in hub.presence.devices() if state.online}  # MQTT devices' retained status
+    now = utc_now()
     with hub.uow_factory() as uow:
         devices = uow.access.devices()
-        pending = uow.access.pending_claims(utc_now())
+        pending = uow.access.pending_claims(now)
     return jsonify({
         "devices": [{"device_id": d.device_id, "role": d.role.value, "state": d.state, "enrolled_at": _iso(d.enrolled_at),
-                     "last_seen_at": _iso(d.last_seen_at), "online": d.device_id in online} for d in devices],
+                     "last_seen_at": _iso(d.last_seen_at),
+                     "online": d.state == "enrolled" and (d.device_id in online or seen_lately(d, now))}
+                    for d in devices],
         "pending": [{"device_id": c.device_id, "role": c.role.value, "expires_at": _iso(c.expires_at)} for c in pending],
     })
 
