@@ -92,11 +92,15 @@ def _set_cookie(reply, name: str, value: str, ttl: timedelta) -> None:
 def post_session():
     """Sign an owner or store IT in: 201 and the `passline_account` cookie, 401 `wrong_password`."""
     problem = _throttled("sign_in")
-    body, problem = (None, problem) if problem else _json_object()
+    if problem:
+        return problem
+    body, problem = _json_object()
     if problem:
         return problem
     username, problem = _text(body, "username")
-    password, problem = (None, problem) if problem else _text(body, "password")
+    if problem:
+        return problem
+    password, problem = _text(body, "password")
     if problem:
         return problem
     outcome, problem = run(SignInAccount(username, password))
@@ -140,7 +144,9 @@ def delete_session():
 def post_claim():
     """Exchange a claim code, once, for the device's credentials; a wrong, used or expired code: 400 `invalid_claim`."""
     problem = _throttled("claim")
-    body, problem = (None, problem) if problem else _json_object()
+    if problem:
+        return problem
+    body, problem = _json_object()
     if problem:
         return problem
     code, problem = _text(body, "code")
@@ -174,7 +180,9 @@ def post_device():
     if problem:
         return problem
     device_id, problem = _text(body, "device_id")
-    role, problem = (None, problem) if problem else _text(body, "role")
+    if problem:
+        return problem
+    role, problem = _text(body, "role")
     if problem:
         return problem
     minutes = body.get("ttl_minutes", 30)
