@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hub.domain.access import ACCOUNT_ROLES, DEVICE_ROLES, Role
+from hub.domain.access import ACCOUNT_ROLES, DEVICE_ROLES, EnrolledDevice, Role
 from hub.domain.errors import Refused
 
 # No 0/O, 1/I/L, 5/S or 2/Z: a code read off one screen and typed on another is typed right.
@@ -24,6 +24,7 @@ CLAIM_TTL_MAX = timedelta(days=7)  # a code mailed to a branch; longer is a pass
 ACCOUNT_SESSION_TTL = timedelta(hours=12)  # one working day; sign-out ends it sooner
 DEVICE_COOKIE_TTL = timedelta(days=400)  # browsers cap cookies at 400 days; revocation is what ends it
 LAST_SEEN_EVERY = timedelta(minutes=1)  # a busy screen writes last_seen_at at most once a minute
+SEEN_LATELY = timedelta(minutes=2)  # a screen polls at least every minute: two minutes quiet is offline
 GATEWAY_PREFIX = "pld_"  # tells a gateway's bearer token from a staff session token
 PASSWORD_MIN = 10
 PASSWORD_MAX = 256  # argon2 hashes any length; this caps the work one request can ask for
@@ -69,6 +70,11 @@ class ClaimCode:
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
+
+
+def seen_lately(device: EnrolledDevice, now: datetime) -> bool:
+    """Return whether an enrolled HTTP device (screen, gateway) made a request in the last two minutes."""
+    return device.state == "enrolled" and device.last_seen_at is not None and now - device.last_seen_at < SEEN_LATELY
 
 
 def check_username(username: object) -> str:

@@ -19,9 +19,8 @@ from hub.domain.enrolment import (
     RevokeDevice,
     new_password,
     pairing_url,
+    seen_lately,
 )
-
-ONLINE_WITHIN = timedelta(minutes=2)  # a screen or gateway seen this recently counts as online (it calls every minute)
 
 
 def add_commands(commands) -> None:
@@ -133,10 +132,10 @@ def run_devices(settings: Settings, args) -> int:
 def device_logins_for(settings: Settings):
     """Return the broker's device-login adapter for a CLI run outside the hub, or None if this hub has none."""
     try:
-        from hub.adapters.mqtt.dynsec import DynamicSecurityLogins  # the broker part's adapter
+        from hub.bootstrap import make_device_logins  # the broker part's wiring of DynamicSecurityLogins
     except ImportError:
         return None
-    return DynamicSecurityLogins.from_settings(settings)
+    return make_device_logins(settings)
 
 
 def default_hub_url(settings: Settings) -> str:
@@ -197,7 +196,7 @@ def _online(device, now: datetime) -> bool | None:
     """Return whether an HTTP device called lately; None for broker devices, whose presence only the hub sees."""
     if device.role in MQTT_ROLES and device.role is not Role.GATEWAY:
         return None
-    return device.state == "enrolled" and device.last_seen_at is not None and now - device.last_seen_at < ONLINE_WITHIN
+    return seen_lately(device, now)
 
 
 def _iso(at: datetime | None) -> str | None:

@@ -12,14 +12,14 @@ from hub.domain.enrolment import AccountSession, ClaimCode
 
 @dataclass(frozen=True)
 class MqttLogin:
-    """A device's own broker login, handed to it once."""
+    """A device's own broker login, handed to it once (the url may carry the login too)."""
 
     url: str
     username: str
     password: str
 
     def __repr__(self) -> str:
-        return f"MqttLogin(url={self.url!r}, username={self.username!r}, password=***)"
+        return f"MqttLogin(url={self.url.split('@')[-1]!r}, username={self.username!r}, password=***)"
 
 
 class DeviceLogins(abc.ABC):

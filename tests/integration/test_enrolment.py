@@ -1,8 +1,4 @@
-"""Claim-code enrolment over HTTP: one use, one answer for every bad code, hashed at rest, revoked at once.
-
-Until the lead's permission layer sets `g.identity`, the `app` fixture here sets it the same way, with
-identify(); the tests sign in as the owner where a route needs an account, so they hold once it lands.
-"""
+"""Claim-code enrolment over HTTP: one use, one answer for every bad code, hashed at rest, revoked at once."""
 
 from __future__ import annotations
 
@@ -12,59 +8,13 @@ import threading
 from datetime import timedelta
 
 import pytest
-from argon2 import profiles
-from flask import g, request
 
 from hub.bootstrap import bootstrap
-from hub.domain.enrolment import AccessRefused, AddAccount, ClaimDevice, CreateClaim
-from hub.entrypoints.web.app import create_app
+from hub.domain.enrolment import AccessRefused, ClaimDevice, CreateClaim
 from hub.services import access
-from hub.services.staff import SignedIn
 from tests.fakes import FakeDeviceLogins
-from tests.integration.test_staff_api import Clock
+from tests.integration.access_support import OWNER_PASSWORD, app, clock, hub, logins, new_code, owner  # noqa: F401
 from tests.support.staff import CASHIER_PIN, ensure_staff
-
-OWNER_PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def logins():
-    return FakeDeviceLogins()
-
-
-@pytest.fixture
-def hub(settings, clock, logins):
-    hub = bootstrap(settings, clock=clock, device_logins=logins,
-                    password_hasher=access.password_hasher(profiles.CHEAPEST))
-    hub.bus.handle(AddAccount("owner", "owner", OWNER_PASSWORD))
-    yield hub
-    hub.stop()
-
-
-@pytest.fixture
-def app(hub, clock):
-    app = create_app(hub=hub)
-    app.config["TESTING"] = True
-    return app
-
-
-@pytest.fixture
-def owner(app):
-    """A browser signed in as the owner."""
-    browser = app.test_client()
-    assert browser.post("/api/v1/sessions", json={"username": "owner", "password": OWNER_PASSWORD}).status_code == 201
-    return browser
-
-
-def new_code(owner, device_id: str, role: str, **extra) -> dict:
-    reply = owner.post("/api/v1/devices", json={"device_id": device_id, "role": role, **extra})
-    assert reply.status_code == 201, reply.get_json()
-    return reply.get_json()
 
 
 def test_a_screen_claims_its_code_once_and_gets_a_strict_httponly_cookie(owner, app):
@@ -188,7 +138,7 @@ def test_identify_knows_accounts_screens_gateways_and_staff_on_their_own_counter
     counter, other = app.test_client(), app.test_client()
     for client, device_id in ((counter, "counter-1"), (other, "counter-2")):
         client.post("/api/v1/devices/claim", json={"code": new_code(owner, device_id, "counter")["claim_code"]})
-    staff = counter.post("/api/v1/staff/sessions", json={"pin": CASHIER_PIN, "device_id": "counter-1"})
+    staff = app.test_client().post("/api/v1/staff/sessions", json={"pin": CASHIER_PIN, "device_id": "counter-1"})
     staff_token = staff.get_json()["token"]
     account = owner.get_cookie("passline_account").value
 
@@ -250,3 +200,16 @@ def test_codes_tokens_and_passwords_never_reach_the_database_or_the_log(settings
     stored = " ".join(str(v) for table in tables for row in database.execute(f"select * from {table}") for v in row)
     assert "kiosk-1" in stored and "claim code made" in caplog.text and "enrolled as" in caplog.text
     assert [s for s in secrets if s in stored or s in caplog.text] == []
+
+
+def test_the_enrolled_list_shows_state_last_seen_online_and_pending_codes_without_the_code(owner, app, hub):
+    screen = app.test_client()
+    screen.post("/api/v1/devices/claim", json={"code": new_code(owner, "kiosk-1", "kiosk")["claim_code"]})
+    screen.get("/api/v1/sessions/current")  # any request of the screen notes it as seen
+    waiting = new_code(owner, "printers-1", "agent")["claim_code"]
+    listed = owner.get("/api/v1/devices/enrolled").get_json()
+    kiosk, agent = listed["devices"]
+    assert (kiosk["device_id"], kiosk["state"], kiosk["online"]) == ("kiosk-1", "enrolled", True)
+    assert kiosk["enrolled_at"] and kiosk["last_seen_at"]
+    assert (agent["device_id"], agent["state"], agent["online"]) == ("printers-1", "pending", False)
+    assert [p["device_id"] for p in listed["pending"]] == ["printers-1"] and waiting not in str(listed)

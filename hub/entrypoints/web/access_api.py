@@ -20,6 +20,7 @@ from hub.domain.enrolment import (
     SignInAccount,
     SignOutAccount,
     pairing_url,
+    seen_lately,
 )
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import error, run
@@ -88,11 +89,15 @@ def _set_cookie(reply, name: str, value: str, ttl: timedelta) -> None:
 def post_session():
     """Sign an owner or store IT in: 201 and the `passline_account` cookie, 401 `wrong_password`."""
     problem = _throttled("sign_in")
-    body, problem = (None, problem) if problem else _json_object()
+    if problem:
+        return problem
+    body, problem = _json_object()
     if problem:
         return problem
     username, problem = _text(body, "username")
-    password, problem = (None, problem) if problem else _text(body, "password")
+    if problem:
+        return problem
+    password, problem = _text(body, "password")
     if problem:
         return problem
     outcome, problem = run(SignInAccount(username, password))
@@ -136,7 +141,9 @@ def delete_session():
 def post_claim():
     """Exchange a claim code, once, for the device's credentials; a wrong, used or expired code: 400 `invalid_claim`."""
     problem = _throttled("claim")
-    body, problem = (None, problem) if problem else _json_object()
+    if problem:
+        return problem
+    body, problem = _json_object()
     if problem:
         return problem
     code, problem = _text(body, "code")
@@ -170,7 +177,9 @@ def post_device():
     if problem:
         return problem
     device_id, problem = _text(body, "device_id")
-    role, problem = (None, problem) if problem else _text(body, "role")
+    if problem:
+        return problem
+    role, problem = _text(body, "role")
     if problem:
         return problem
     minutes = body.get("ttl_minutes", 30)
@@ -194,13 +203,16 @@ def post_device():
 def list_enrolled():
     """List every device the hub knows (id, role, state, enrolled, last seen, online) and the codes not yet used."""
     hub = hub_of(current_app)
-    online = {state.device_id for state in hub.presence.devices() if state.online}
+    online = {state.device_id for state in hub.presence.devices() if state.online}  # MQTT devices' retained status
+    now = utc_now()
     with hub.uow_factory() as uow:
         devices = uow.access.devices()
-        pending = uow.access.pending_claims(utc_now())
+        pending = uow.access.pending_claims(now)
     return jsonify({
         "devices": [{"device_id": d.device_id, "role": d.role.value, "state": d.state, "enrolled_at": _iso(d.enrolled_at),
-                     "last_seen_at": _iso(d.last_seen_at), "online": d.device_id in online} for d in devices],
+                     "last_seen_at": _iso(d.last_seen_at),
+                     "online": d.state == "enrolled" and (d.device_id in online or seen_lately(d, now))}
+                    for d in devices],
         "pending": [{"device_id": c.device_id, "role": c.role.value, "expires_at": _iso(c.expires_at)} for c in pending],
     })
 
