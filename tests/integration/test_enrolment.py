@@ -138,7 +138,7 @@ def test_identify_knows_accounts_screens_gateways_and_staff_on_their_own_counter
     counter, other = app.test_client(), app.test_client()
     for client, device_id in ((counter, "counter-1"), (other, "counter-2")):
         client.post("/api/v1/devices/claim", json={"code": new_code(owner, device_id, "counter")["claim_code"]})
-    staff = app.test_client().post("/api/v1/staff/sessions", json={"pin": CASHIER_PIN, "device_id": "counter-1"})
+    staff = counter.post("/api/v1/staff/sessions", json={"pin": CASHIER_PIN, "device_id": "counter-1"})
     staff_token = staff.get_json()["token"]
     account = owner.get_cookie("passline_account").value
 
