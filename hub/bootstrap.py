@@ -192,7 +192,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
     notifier = Notifier()
     broadcaster = Broadcaster(settings.store)
     hub_holder: list[Hub] = []
-    device_logins = _device_logins(settings, lambda: hub_holder[0].broker)
+    device_logins = make_device_logins(settings, lambda: hub_holder[0].broker)
     relay_bell = threading.Event()
     display_feed = Notifier()
     kitchen_settings = load_kitchen_settings(settings.data_dir / "displays.toml")
@@ -236,7 +236,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
     return hub
 
 
-def _device_logins(settings: Settings, running_broker: Callable[[], Any]):
+def make_device_logins(settings: Settings, running_broker: Callable[[], Any] = lambda: None):
     """Return the devices' broker logins, as the hub's admin login on whichever broker serves the store."""
     from hub.adapters.mqtt.dynsec import DynamicSecurityLogins
     from hub.adapters.mqtt.mosquitto_supervisor import supervised_admin_target
