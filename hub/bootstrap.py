@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version as package_version
 from typing import Any
@@ -70,7 +70,7 @@ class Broadcaster:
     """Publish to `passline/<store>/broadcast/<kind>` once the hub is connected to its broker.
 
     Retained broadcasts (availability) are also kept here and published again on every
-    start, because the embedded broker forgets retained messages when the hub restarts.
+    start, so a broker that lost its retained messages (a fresh data folder) hears the truth.
     """
 
     def __init__(self, store: str) -> None:
@@ -121,7 +121,8 @@ class Hub:
     broadcaster: Broadcaster
     version: str
     relay_bell: threading.Event = field(default_factory=threading.Event)
-    broker: Any = None
+    broker: Any = None  # the supervised Mosquitto, when no broker is configured
+    device_logins: Any = None  # DynamicSecurityLogins: devices' broker logins
     connection: Any = None
     consumer: Any = None
     relay: Any = None
@@ -131,23 +132,22 @@ class Hub:
     frontdesk: Any = None  # FrontdeskSettings: kiosks' and counters' behaviour
 
     def start_messaging(self) -> None:
-        """Start the embedded broker if none is configured, then connect and consume."""
+        """Start the supervised Mosquitto if no broker is configured, then connect and consume."""
         from hub.adapters.mqtt.connection import HubConnection
+        from hub.adapters.mqtt.dynsec import DynamicSecurityError
         from hub.entrypoints.device_relay import DeviceRelay
         from hub.entrypoints.mqtt_consumer import MqttConsumer
 
-        if self.settings.embedded_broker:
-            from hub.adapters.mqtt.embedded_broker import EmbeddedBroker
+        if self.settings.supervised_broker:
+            from hub.adapters.mqtt.mosquitto_supervisor import MosquittoSupervisor
 
-            self.broker = EmbeddedBroker(host=self.settings.broker_host, port=self.settings.broker_port)
-            try:
-                self.broker.start()
-            except OSError as exc:
-                raise OSError(
-                    f"cannot start the embedded MQTT broker on port {self.settings.broker_port}: {exc}. "
-                    "Another broker may be running: set PASSLINE_MQTT_URL=mqtt://user:pass@host:port to use it, "
-                    "or PASSLINE_BROKER_PORT to pick another port."
-                ) from exc
+            self.broker = MosquittoSupervisor(self.settings.data_dir, store=self.settings.store,
+                                              host=self.settings.broker_host, port=self.settings.broker_port)
+            self.broker.start()
+        try:
+            self.device_logins.ensure_roles()
+        except DynamicSecurityError as exc:
+            logger.warning("cannot check the broker's device roles: %s", exc)
         target = self.mqtt_target()
         self.consumer = MqttConsumer(self.bus, self.presence, self.settings.store)
         self.connection = HubConnection(
@@ -168,14 +168,13 @@ class Hub:
             self.broadcaster("availability", availability_snapshot(uow), retain=True)
 
     def mqtt_target(self):
-        """Return where the hub's MQTT connection goes (the embedded broker's real port if any)."""
-        target = self.settings.mqtt
+        """Return where and as whom the hub's MQTT connection goes (the supervised broker's real port if any)."""
         if self.broker is not None:
-            target = replace(target, port=self.broker.port)
-        return target
+            return self.broker.target()
+        return self.settings.mqtt
 
     def stop(self) -> None:
-        """Stop consuming, say offline, stop the embedded broker, close the database."""
+        """Stop consuming, say offline, stop the supervised broker, close the database."""
         if self.relay is not None:
             self.relay.stop()
         if self.connection is not None:
@@ -196,6 +195,8 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
     presence = Presence()
     notifier = Notifier()
     broadcaster = Broadcaster(settings.store)
+    hub_holder: list[Hub] = []
+    device_logins = device_logins or make_device_logins(settings, lambda: hub_holder[0].broker)
     relay_bell = threading.Event()
     display_feed = Notifier()
     kitchen_settings = load_kitchen_settings(settings.data_dir / "displays.toml")
@@ -221,7 +222,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
             **access_service.dependencies(lambda: load_secret(settings.data_dir), device_logins, password_hasher),
         },
     )
-    return Hub(
+    hub = Hub(
         settings=settings,
         engine=engine,
         bus=bus,
@@ -234,4 +235,28 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
         display_feed=display_feed,
         kitchen_settings=kitchen_settings,
         frontdesk=frontdesk,
+        device_logins=device_logins,
     )
+    hub_holder.append(hub)
+    return hub
+
+
+def make_device_logins(settings: Settings, running_broker: Callable[[], Any] = lambda: None):
+    """Return the devices' broker logins, as the hub's admin login on whichever broker serves the store."""
+    from hub.adapters.mqtt.dynsec import DynamicSecurityLogins
+    from hub.adapters.mqtt.mosquitto_supervisor import supervised_admin_target
+    from hub.config import parse_mqtt_url
+
+    def admin() -> Any:
+        if settings.mqtt_admin_url:
+            return parse_mqtt_url(settings.mqtt_admin_url, "PASSLINE_MQTT_ADMIN_URL")
+        if settings.mqtt_url:
+            from hub.adapters.mqtt.dynsec import DynamicSecurityError
+
+            raise DynamicSecurityError("PASSLINE_MQTT_ADMIN_URL is not set: the hub cannot make devices' logins "
+                                       "on the configured broker (see `passline broker config`)")
+        broker = running_broker()
+        return broker.admin_target() if broker is not None else supervised_admin_target(settings)
+
+    device_host = None if settings.broker_host in ("0.0.0.0", "::", "") else settings.broker_host
+    return DynamicSecurityLogins(admin, store=settings.store, device_host=device_host)

@@ -50,6 +50,7 @@ class Settings:
     data_dir: Path
     database_url: str
     mqtt_url: str | None = None
+    mqtt_admin_url: str | None = None  # a store's own Mosquitto: the hub's dynamic-security login
     http_host: str = DEFAULT_HTTP_HOST
     http_port: int = DEFAULT_HTTP_PORT
     http_threads: int = DEFAULT_HTTP_THREADS
@@ -61,19 +62,20 @@ class Settings:
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
         shown["mqtt_url"] = self.mqtt.address if self.mqtt_url else None
+        shown["mqtt_admin_url"] = parse_mqtt_url(self.mqtt_admin_url).address if self.mqtt_admin_url else None
         shown["database_url"] = hide_password(self.database_url)
         return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
 
     @property
-    def embedded_broker(self) -> bool:
-        """Return True when the hub must run its own broker."""
+    def supervised_broker(self) -> bool:
+        """Return True when the hub must start and supervise its own Mosquitto."""
         return not self.mqtt_url
 
     @property
     def mqtt(self) -> MqttTarget:
-        """Return the broker to connect to: the configured one, or the embedded one on loopback."""
+        """Return the broker to connect to: the configured one, or the supervised one on loopback (no login)."""
         if not self.mqtt_url:
-            loopback = {"0.0.0.0": "127.0.0.1", "::": "::1"}  # asyncio binds "::" to IPv6 only
+            loopback = {"0.0.0.0": "127.0.0.1", "::": "::1"}
             host = loopback.get(self.broker_host, self.broker_host)
             return MqttTarget(host=host, port=self.broker_port)
         return parse_mqtt_url(self.mqtt_url)
@@ -84,17 +86,17 @@ class Settings:
         return ZoneInfo(self.timezone)
 
 
-def parse_mqtt_url(url: str) -> MqttTarget:
+def parse_mqtt_url(url: str, name: str = "PASSLINE_MQTT_URL") -> MqttTarget:
     """Parse `mqtt://user:pass@host:port` (port 1883 when left out)."""
     parts = urlsplit(url)
     if parts.scheme != "mqtt":
-        raise ConfigError(f"PASSLINE_MQTT_URL must start with mqtt:// (got scheme {parts.scheme or 'none'!r})")
+        raise ConfigError(f"{name} must start with mqtt:// (got scheme {parts.scheme or 'none'!r})")
     if not parts.hostname:
-        raise ConfigError("PASSLINE_MQTT_URL has no host name")
+        raise ConfigError(f"{name} has no host name")
     try:
         port = parts.port or 1883
     except ValueError:
-        raise ConfigError("PASSLINE_MQTT_URL has a port that is not a number from 1 to 65535") from None
+        raise ConfigError(f"{name} has a port that is not a number from 1 to 65535") from None
     return MqttTarget(
         host=parts.hostname,
         port=port,
@@ -162,6 +164,8 @@ def _checked(values: dict[str, object], env: Mapping[str, str]) -> Settings:
     settings = Settings(**values)  # type: ignore[arg-type]
     if settings.mqtt_url:
         parse_mqtt_url(settings.mqtt_url)
+    if settings.mqtt_admin_url:
+        parse_mqtt_url(settings.mqtt_admin_url, "PASSLINE_MQTT_ADMIN_URL")
     return settings
 
 

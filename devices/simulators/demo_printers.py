@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import threading
 from pathlib import Path
@@ -17,6 +18,7 @@ from devices.agent.runner import Agent
 from devices.simulators.printer import PrinterSimulator
 
 DEVICE_ID = "demo-printers"
+URL_ENV = "PASSLINE_DEVICE_MQTT_URL"
 PRINTERS = ("kitchen", "pass", "receipt")  # stations print in the kitchen, the pass is its backup; receipts and
 # the counter's cash drawer are on the receipt printer
 
@@ -24,7 +26,8 @@ PRINTERS = ("kitchen", "pass", "receipt")  # stations print in the kitchen, the 
 def main(argv: list[str] | None = None) -> int:
     """Start the printers and the agent; run until SIGTERM."""
     parser = argparse.ArgumentParser(prog="python -m devices.simulators.demo_printers")
-    parser.add_argument("--mqtt-url", required=True)
+    parser.add_argument("--mqtt-url", default=os.environ.get(URL_ENV), required=not os.environ.get(URL_ENV),
+                        help=f"the agent's broker login (or ${URL_ENV}, which keeps the password out of ps)")
     parser.add_argument("--store", required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)

@@ -8,10 +8,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +27,7 @@ from hub.contracts.envelope import envelope
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 5.0  # no reply by then: send the same order again (same order_id), as real senders must
+LOGINS_ENV = "PASSLINE_TRAFFIC_LOGINS"  # each sender's own login, kept out of the command line (ps shows it)
 SENDERS = {
     "kiosk-1": "kiosk",
     "kiosk-2": "kiosk",
@@ -180,12 +183,14 @@ def _room_in_group(group: str | None, chosen: list[str], item: CatalogItemIn, gr
     return taken < groups[group].max
 
 
-def run(url: str, store: str, rate: float, menu_path: Path, stop: threading.Event | None = None) -> None:
-    """Send orders at `rate` per second from every origin until stopped."""
+def run(url: str | Mapping[str, str], store: str, rate: float, menu_path: Path,
+        stop: threading.Event | None = None) -> None:
+    """Send orders at `rate` per second from every origin until stopped; url is one for all, or each sender's own."""
     menu = CatalogFile.model_validate_json(menu_path.read_text())
     rng = random.Random()
     shelf = Shelf()
-    senders = [SimulatedSender(device_id, origin, url, store, shelf) for device_id, origin in SENDERS.items()]
+    urls = url if isinstance(url, Mapping) else dict.fromkeys(SENDERS, url)
+    senders = [SimulatedSender(device_id, origin, urls[device_id], store, shelf) for device_id, origin in SENDERS.items()]
     stop = stop or threading.Event()
     try:
         while not stop.wait(1 / rate if rate > 0 else 1):
@@ -201,14 +206,16 @@ def run(url: str, store: str, rate: float, menu_path: Path, stop: threading.Even
 def main() -> None:
     """Run simulated traffic from the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mqtt-url", default="mqtt://127.0.0.1:1883")
+    parser.add_argument("--mqtt-url", default="mqtt://127.0.0.1:1883",
+                        help=f"one broker URL for every sender; ${LOGINS_ENV} (JSON: device id -> URL) wins")
     parser.add_argument("--store", default="demo")
     parser.add_argument("--rate", type=float, default=0.5, help="orders per second (default 0.5)")
     parser.add_argument("--menu", type=Path, required=True, help="a catalog JSON file to pick items from")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s traffic %(message)s")
     try:
-        run(args.mqtt_url, args.store, args.rate, args.menu)
+        logins = json.loads(os.environ[LOGINS_ENV]) if os.environ.get(LOGINS_ENV) else None
+        run(logins or args.mqtt_url, args.store, args.rate, args.menu)
     except KeyboardInterrupt:
         pass
 

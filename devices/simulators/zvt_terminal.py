@@ -367,7 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--scenario", default="approve", choices=[s.value for s in Scenario])
     parser.add_argument("--terminal-id", default="52500001")
-    parser.add_argument("--agent-mqtt-url", metavar="URL", help="also run a device agent driving this terminal (for the demo)")
+    parser.add_argument("--agent-mqtt-url", metavar="URL", default=os.environ.get("PASSLINE_DEVICE_MQTT_URL"),
+                        help="also run a device agent driving this terminal (for the demo); "
+                             "or $PASSLINE_DEVICE_MQTT_URL, which keeps the password out of ps")
     parser.add_argument("--agent-store", default="demo")
     parser.add_argument("--agent-device-id", default="demo-terminal")
     parser.add_argument("--agent-spool", type=Path, default=Path("terminal-agent-spool"))

@@ -1,50 +1,61 @@
-"""`passline broker config`: everything Mosquitto needs to serve one store, and the hub's login."""
+"""`passline broker config`: everything Mosquitto needs to serve one store, and the hub's two logins."""
 
 from __future__ import annotations
 
 import os
 import pwd
-import secrets
 from pathlib import Path
 from urllib.parse import quote
 
-from hub.adapters.mqtt.mosquitto_files import PASSWORD_FILE_NAME, render_broker_config, write_password_file
+from hub.adapters.mqtt.dynsec_acls import ADMIN_LOGIN, HUB_LOGIN
+from hub.adapters.mqtt.mosquitto_files import DYNSEC_FILE_NAME, new_hub_logins, render_broker_config, write_dynsec_file
 
-HUB_LOGIN = "hub"
-PASSWORD_BYTES = 24  # 192 bits: the hub's password is never typed by a person
 BROKER_ACCOUNT = "mosquitto"  # Debian's broker drops to this user before reading its files
 
 
 def write_broker_config(store: str, out: Path, *, port: int, bind: str, data_dir: Path,
                         env_file: Path | None = None) -> list[str]:
-    """Render the config; on first run create the hub's login and its env file. Return what was done."""
+    """Render the config; on first run create the dynamic security file, the hub's logins and its env file.
+
+    Return what was done, in words (never a password).
+    """
     conf = render_broker_config(out, store=store, port=port, bind_address=bind, data_dir=data_dir)
-    done = [f"wrote {conf} and {conf.parent / 'acl'} for store {store}, port {port}"]
-    password_file = conf.parent / PASSWORD_FILE_NAME
+    done = [f"wrote {conf} for store {store}, port {port} (dynamic security plugin, no anonymous logins)"]
+    dynsec_file = data_dir.resolve() / DYNSEC_FILE_NAME
     env_file = env_file or conf.parent / "hub.env"
-    if password_file.exists():
-        done.append(f"kept the existing logins in {password_file}")
-        return done + _hand_to_broker(password_file, data_dir)
-    password = secrets.token_urlsafe(PASSWORD_BYTES)
-    write_password_file(password_file, {HUB_LOGIN: password})
+    if dynsec_file.exists():
+        done.append(f"kept the existing logins and roles in {dynsec_file}")
+        return done + _hand_to_broker(data_dir)
+    logins = new_hub_logins()
+    write_dynsec_file(dynsec_file, store, logins[HUB_LOGIN], logins[ADMIN_LOGIN])
     host = "127.0.0.1" if bind in ("0.0.0.0", "::") else bind
     env_file.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
-        handle.write(f"PASSLINE_STORE={store}\nPASSLINE_MQTT_URL=mqtt://{HUB_LOGIN}:{quote(password, safe='')}@{host}:{port}\n")
-    done.append(f"created the hub's login in {password_file}")
-    done.append(f"wrote PASSLINE_STORE and PASSLINE_MQTT_URL (with the hub's password) to {env_file}, readable by its owner only")
-    return done + _hand_to_broker(password_file, data_dir)
+        handle.write(f"PASSLINE_STORE={store}\n"
+                     f"PASSLINE_MQTT_URL={_url(HUB_LOGIN, logins[HUB_LOGIN], host, port)}\n"
+                     f"PASSLINE_MQTT_ADMIN_URL={_url(ADMIN_LOGIN, logins[ADMIN_LOGIN], host, port)}\n")
+    done.append(f"created the hub's logins ({HUB_LOGIN}, {ADMIN_LOGIN}) and the device roles in {dynsec_file}")
+    done.append(f"wrote PASSLINE_STORE, PASSLINE_MQTT_URL and PASSLINE_MQTT_ADMIN_URL (with the hub's passwords) "
+                f"to {env_file}, readable by its owner only")
+    return done + _hand_to_broker(data_dir)
 
 
-def _hand_to_broker(password_file: Path, data_dir: Path) -> list[str]:
-    """Give the broker's account its password file and persistence folder, when run as root."""
+def _url(login: str, password: str, host: str, port: int) -> str:
+    return f"mqtt://{login}:{quote(password, safe='')}@{host}:{port}"
+
+
+def _hand_to_broker(data_dir: Path) -> list[str]:
+    """Give the broker's account its data folder (persistence and the dynamic security file), when run as root."""
     if os.geteuid() != 0:
         return []
     try:
         account = pwd.getpwnam(BROKER_ACCOUNT)
     except KeyError:
-        return [f"no '{BROKER_ACCOUNT}' account here: make {password_file} and {data_dir} the broker's own"]
-    for path in (password_file, data_dir):
-        os.chown(path, account.pw_uid, account.pw_gid)
-    return [f"gave {password_file} and {data_dir} to the '{BROKER_ACCOUNT}' account"]
+        return [f"no '{BROKER_ACCOUNT}' account here: make {data_dir} and what is in it the broker's own"]
+    os.chown(data_dir, account.pw_uid, account.pw_gid)
+    os.chmod(data_dir, 0o700)
+    for path in data_dir.iterdir():
+        if path.is_file():
+            os.chown(path, account.pw_uid, account.pw_gid)
+    return [f"gave {data_dir} to the '{BROKER_ACCOUNT}' account"]

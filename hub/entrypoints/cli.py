@@ -62,13 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     catalog_export.set_defaults(run=_catalog_export)
 
     broker = commands.add_parser("broker", help="Mosquitto for production").add_subparsers(required=True, metavar="ACTION")
-    broker_config = broker.add_parser("config", help="write mosquitto.conf, acl, the password file and the hub's login")
+    broker_config = broker.add_parser("config", help="write mosquitto.conf, the dynamic security file and the hub's logins")
     broker_config.add_argument("--out", type=Path, required=True, help="config folder, e.g. /etc/passline/mosquitto")
     broker_config.add_argument("--port", type=int, default=1883)
     broker_config.add_argument("--bind", default="0.0.0.0", help="address the broker listens on")
     broker_config.add_argument("--data-dir", type=Path, default=Path("/var/lib/passline-mosquitto"),
                                help="the broker's persistence folder")
-    broker_config.add_argument("--env-file", type=Path, help="where to write PASSLINE_MQTT_URL (default: OUT/hub.env)")
+    broker_config.add_argument("--env-file", type=Path, help="where to write PASSLINE_MQTT_URL and PASSLINE_MQTT_ADMIN_URL (default: OUT/hub.env)")
     broker_config.set_defaults(run=_broker_config)
 
     doctor = commands.add_parser("doctor", help="check broker, database, disk and clock; say what to fix")

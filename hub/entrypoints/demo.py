@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import atexit
+import json
 import logging
+import os
 import socket
 import subprocess
 import sys
+import threading
+import time
 
+from devices.simulators.demo_printers import URL_ENV as DEVICE_URL_ENV
+from devices.simulators.traffic import LOGINS_ENV, SENDERS
+from hub.adapters.child_process import die_with_parent
 from hub.adapters.db.migrate import upgrade
 from hub.config import Settings
 from hub.demo import DEMO_CATALOG
+from hub.domain.access import Role
 from hub.entrypoints.catalog_import import import_catalog
 from hub.entrypoints.staff_cli import add_demo_staff
 
 logger = logging.getLogger(__name__)
 
-TRAFFIC_START_DELAY_S = 3  # let the hub and its broker come up before simulated devices connect
+BROKER_WAIT_S = 60  # how long the simulated devices wait for the hub's broker to take their logins
 
 
 def run_demo(settings: Settings, *, traffic: float = 0.0) -> int:
@@ -30,10 +38,7 @@ def run_demo(settings: Settings, *, traffic: float = 0.0) -> int:
     _assign_demo_terminal(settings)
     add_demo_staff(settings, DEMO_PRINTERS, "receipt")  # Sam 1111 (cashier), Morgan 9999 (manager): demo PINs only
     print(banner(settings, count, traffic), flush=True)
-    _start_printers(settings)
-    _start_terminal(settings)
-    if traffic > 0:
-        _start_traffic(settings, traffic)
+    DemoDevices(settings, traffic).start()
     serve(settings)
     return 0
 
@@ -42,7 +47,7 @@ def banner(settings: Settings, items: int, traffic: float) -> str:
     """Return the text that tells a person what to open."""
     host = _lan_address() if settings.http_host in ("0.0.0.0", "::") else settings.http_host
     http = f"http://{host}:{settings.http_port}"
-    mqtt = settings.mqtt.address.replace("127.0.0.1", host) if settings.embedded_broker else settings.mqtt.address
+    mqtt = settings.mqtt.address.replace("127.0.0.1", host) if settings.supervised_broker else settings.mqtt.address
     lines = [
         "",
         f"Passline demo — store '{settings.store}', {items} catalog items, data in {settings.data_dir}",
@@ -55,7 +60,8 @@ def banner(settings: Settings, items: int, traffic: float) -> str:
         f"  Order queue       {http}/api/v1/queue",
         f"  Devices           {http}/api/v1/devices",
         f"  Place an order    POST {http}/api/v1/orders",
-        f"  MQTT broker       {mqtt}" + (" (embedded, anonymous logins allowed)" if settings.embedded_broker else ""),
+        f"  MQTT broker       {mqtt}" + (" (Mosquitto, run by the hub; every device has its own login)"
+                                          if settings.supervised_broker else ""),
         f"  Simulated orders  {_traffic_line(traffic)}",
         f"  Printed tickets   {settings.data_dir / 'printed.txt'} (simulated printers 'kitchen', 'pass' and 'receipt')",
         f"  Card payments     POST {http}/api/v1/orders/<id>/payments {{\"device_id\": \"kiosk-1\"}} (simulated ZVT terminal)",
@@ -80,17 +86,6 @@ def _lan_address() -> str:
     return "127.0.0.1" if address.startswith("127.") else address
 
 
-def _start_traffic(settings: Settings, rate: float) -> None:
-    target = settings.mqtt
-    url = f"mqtt://{target.host}:{target.port}"
-    command = [sys.executable, "-c",
-               f"import time; time.sleep({TRAFFIC_START_DELAY_S}); from devices.simulators.traffic import main; main()",
-               "--mqtt-url", url, "--store", settings.store, "--rate", str(rate), "--menu", str(DEMO_CATALOG)]
-    process = subprocess.Popen(command)
-    atexit.register(_stop, process)
-    logger.info("simulated traffic started (pid %s)", process.pid)
-
-
 DEMO_PRINTERS = "demo-printers"  # the device id devices/simulators/demo_printers.py runs its agent as
 
 
@@ -107,17 +102,6 @@ def _route_demo_printers(settings: Settings) -> None:
         hub.bus.handle(SetPrintRoute(PrintRoute(RECEIPT, ANY_PLACE, PrinterRef(DEMO_PRINTERS, "receipt"))))
     finally:
         hub.stop()
-
-
-def _start_printers(settings: Settings) -> None:
-    target = settings.mqtt
-    url = f"mqtt://{target.host}:{target.port}"
-    command = [sys.executable, "-c",
-               f"import time; time.sleep({TRAFFIC_START_DELAY_S}); from devices.simulators.demo_printers import main; main()",
-               "--mqtt-url", url, "--store", settings.store, "--out", str(settings.data_dir)]
-    process = subprocess.Popen(command)
-    atexit.register(_stop, process)
-    logger.info("simulated printers started (pid %s)", process.pid)
 
 
 DEMO_TERMINAL = "demo-terminal"  # the device id of the agent driving the simulated payment terminal
@@ -137,16 +121,64 @@ def _assign_demo_terminal(settings: Settings) -> None:
         hub.stop()
 
 
-def _start_terminal(settings: Settings) -> None:
-    target = settings.mqtt
-    url = f"mqtt://{target.host}:{target.port}"
-    command = [sys.executable, "-c",
-               f"import time; time.sleep({TRAFFIC_START_DELAY_S}); from devices.simulators.zvt_terminal import main; main()",
-               "--tcp", "0", "--agent-mqtt-url", url, "--agent-store", settings.store, "--agent-device-id", DEMO_TERMINAL,
-               "--agent-spool", str(settings.data_dir / "terminal-agent-spool")]
-    process = subprocess.Popen(command)
-    atexit.register(_stop, process)
-    logger.info("simulated payment terminal started (pid %s)", process.pid)
+class DemoDevices(threading.Thread):
+    """Start the simulated printers, terminal and traffic once the broker is up, each with its own login.
+
+    This thread starts them and then waits on them, for as long as the demo runs: a child gets
+    SIGTERM when the thread that started it ends, so they all end with the demo, even when it
+    is SIGKILLed.
+    """
+
+    def __init__(self, settings: Settings, traffic: float) -> None:
+        super().__init__(name="demo-devices", daemon=True)
+        self._settings = settings
+        self._traffic = traffic
+        self.processes: list[subprocess.Popen] = []
+
+    def run(self) -> None:
+        """Wait for the broker, make the devices' logins, start them, and wait on them."""
+        from hub.bootstrap import make_device_logins
+
+        logins = make_device_logins(self._settings)
+        login = self._first_login(logins)
+        if login is None:
+            return
+        settings = self._settings
+        self._start("printers", [sys.executable, "-m", "devices.simulators.demo_printers", "--store", settings.store,
+                                 "--out", str(settings.data_dir)], {DEVICE_URL_ENV: login.url})
+        terminal = logins.create(DEMO_TERMINAL, Role.AGENT)
+        self._start("payment terminal", [sys.executable, "-m", "devices.simulators.zvt_terminal", "--tcp", "0",
+                                         "--agent-store", settings.store, "--agent-device-id", DEMO_TERMINAL,
+                                         "--agent-spool", str(settings.data_dir / "terminal-agent-spool")],
+                    {DEVICE_URL_ENV: terminal.url})
+        if self._traffic > 0:
+            # The simulated kiosks and counter send orders over MQTT as the gateways do, so they get a gateway's login.
+            urls = {device_id: logins.create(device_id, Role.GATEWAY).url for device_id in SENDERS}
+            self._start("traffic", [sys.executable, "-m", "devices.simulators.traffic", "--store", settings.store,
+                                    "--rate", str(self._traffic), "--menu", str(DEMO_CATALOG)],
+                        {LOGINS_ENV: json.dumps(urls)})
+        for process in self.processes:
+            process.wait()
+
+    def _first_login(self, logins):
+        from hub.adapters.mqtt.dynsec import DynamicSecurityError
+        from hub.adapters.mqtt.mosquitto_supervisor import BrokerStartError
+
+        deadline = time.monotonic() + BROKER_WAIT_S
+        while True:
+            try:
+                return logins.create(DEMO_PRINTERS, Role.AGENT)
+            except (DynamicSecurityError, BrokerStartError) as exc:
+                if time.monotonic() > deadline:
+                    logger.error("no simulated devices: cannot make their broker logins: %s", exc)
+                    return None
+                time.sleep(0.5)
+
+    def _start(self, what: str, command: list[str], env: dict[str, str]) -> None:
+        process = subprocess.Popen(command, env={**os.environ, **env}, preexec_fn=die_with_parent())
+        self.processes.append(process)
+        atexit.register(_stop, process)
+        logger.info("simulated %s started (pid %s)", what, process.pid)
 
 
 def _stop(process: subprocess.Popen) -> None:

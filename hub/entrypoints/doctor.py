@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -69,15 +70,24 @@ def check_database(settings: Settings) -> Finding:
 
 
 def check_broker(settings: Settings) -> Finding:
-    """Log in to the configured broker, or check the embedded broker's port."""
+    """Log in to the configured broker, or check what the supervised Mosquitto needs."""
+    from hub.adapters.mqtt.mosquitto_files import DYNSEC_PLUGIN
+    from hub.adapters.mqtt.mosquitto_supervisor import MOSQUITTO_BINARY
+
     target = settings.mqtt
-    if settings.embedded_broker:
+    if settings.supervised_broker:
+        missing = [path for path in (MOSQUITTO_BINARY, DYNSEC_PLUGIN) if not os.path.exists(path)]
+        if missing:
+            return Finding("FAIL", "broker", f"the hub runs Mosquitto itself, but {', '.join(missing)} is missing",
+                           "Install it: `sudo apt-get install mosquitto`, or point PASSLINE_MQTT_URL at a broker.")
         if not _port_open(target.host, target.port):
-            return Finding("OK", "broker", f"embedded broker (starts with the hub) on port {target.port}; port is free")
+            return Finding("OK", "broker", f"Mosquitto (the hub starts it) on port {target.port}; port is free")
         verdict = _mqtt_login(target)
-        if verdict is None:
-            return Finding("OK", "broker", f"embedded broker answers at {target.address}")
-        return Finding("FAIL", "broker", f"something on port {target.port} is not Passline's broker: {verdict}",
+        if verdict is not None and "authori" in verdict.lower():  # it answers and wants a login: Mosquitto
+            return Finding("OK", "broker", f"a broker that refuses anonymous logins answers at {target.address} "
+                                           "(the hub's own Mosquitto, if the hub runs)")
+        return Finding("FAIL", "broker", f"something on port {target.port} is not the hub's Mosquitto: "
+                                         f"{verdict or 'it lets anyone in'}",
                        "Stop it, or set PASSLINE_BROKER_PORT, or point PASSLINE_MQTT_URL at it.")
     verdict = _mqtt_login(target)
     if verdict is None:

@@ -1,4 +1,4 @@
-"""Browser tests: the real hub under gunicorn with its embedded broker, and Debian's Chromium."""
+"""Browser tests: the real hub under gunicorn with the Mosquitto it supervises, and Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ expect.set_options(timeout=10_000)
 @pytest.fixture(scope="module")
 def browser():
     """One Chromium per test module: Playwright's sync API holds an asyncio loop while it runs,
-    and later tests that call asyncio.run() (the embedded broker's) fail if it outlives the module."""
+    and later tests that call asyncio.run()  fail if it outlives the module."""
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
         yield chromium
@@ -29,7 +29,7 @@ def browser():
 
 @pytest.fixture
 def hub(tmp_path):
-    """The hub as a store runs it: `passline serve`, embedded broker, demo catalog."""
+    """The hub as a store runs it: `passline serve`, its supervised Mosquitto, demo catalog."""
     process = HubProcess(tmp_path / "hub")
     process.prepare()
     process.start()
@@ -41,7 +41,7 @@ def hub(tmp_path):
 @pytest.fixture
 def kiosk(hub):
     """A kiosk on the hub's broker that also hears the `ready` broadcast."""
-    device = TestDevice(f"mqtt://127.0.0.1:{hub.broker_port}", hub.store, "kiosk-1",
+    device = TestDevice(hub.device_url, hub.store, "kiosk-1",
                         extra_topics=(topics.broadcast(hub.store, "ready"),))
     yield device
     device.close()

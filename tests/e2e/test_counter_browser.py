@@ -263,7 +263,7 @@ def test_a_sale_is_edited_held_and_recalled_and_a_sold_out_item_greys_out(open_c
 
 
 def test_an_app_order_is_accepted_with_a_quoted_time_and_another_rejected(open_counter, store):
-    app = TestDevice(f"mqtt://127.0.0.1:{store.hub.broker_port}", store.hub.store, "app-gateway")
+    app = TestDevice(store.hub.device_url("app-gateway", "gateway"), store.hub.store, "app-gateway")
     try:
         page = open_counter()
         sign_in(page, "1111", "Sam")

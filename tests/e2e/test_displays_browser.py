@@ -183,7 +183,7 @@ def test_a_display_is_right_again_after_the_hub_restarts(open_display, hub, kios
     expect(bar.locator("#link")).to_have_attribute("data-state", "offline")
     hub.start()
     kiosk.close()
-    again = TestDevice(f"mqtt://127.0.0.1:{hub.broker_port}", hub.store, "kiosk-2")
+    again = TestDevice(hub.device_url, hub.store, "kiosk-2")
     try:
         second = send(again, latte())
     finally:
@@ -197,7 +197,7 @@ def test_a_serial_bump_bar_behind_an_agent_bumps_on_its_station(open_display, hu
     bar = open_display("/displays/kds/bar")
     first, second, third = (send(kiosk, latte()) for _ in range(3))
     expect(numbers(bar)).to_have_text([first, second, third])
-    bump_bar = TestDevice(f"mqtt://127.0.0.1:{hub.broker_port}", hub.store, "bumpbar-1")
+    bump_bar = TestDevice(hub.device_url, hub.store, "bumpbar-1")
     try:
         for key in ("key2", "bump"):  # as the device agent reports a serial bump bar's keys
             bump_bar.send_raw(json.dumps(envelope("key.pressed", {"hardware": "bb1", "key": key, "station": "bar"})), kind="event")
@@ -213,7 +213,7 @@ def test_ticket_timers_turn_yellow_then_red_at_the_station_thresholds(open_displ
     hub.start()
     bar = open_display("/displays/kds/bar")
     kitchen = open_display("/displays/kds/kitchen")
-    counter = TestDevice(f"mqtt://127.0.0.1:{hub.broker_port}", hub.store, "counter-1")
+    counter = TestDevice(hub.device_url, hub.store, "counter-1")
     try:
         number = send(counter, latte(), {"sku": "SOUP-DAY", "qty": 1})
     finally:

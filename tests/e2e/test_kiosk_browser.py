@@ -1,5 +1,5 @@
 """The self-service kiosk in Debian's Chromium, portrait 1080x1920, against a whole running store:
-the hub under gunicorn, its embedded broker, a ZVT terminal simulator and receipt and kitchen printers behind agents."""
+the hub under gunicorn, its supervised Mosquitto, a ZVT terminal simulator and receipt and kitchen printers behind agents."""
 
 from __future__ import annotations
 

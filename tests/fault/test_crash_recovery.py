@@ -51,14 +51,14 @@ class Store:
     broker: MosquittoProcess | None
 
     @property
-    def mqtt_url(self) -> str:
-        """Return where devices connect: Mosquitto, or the hub's embedded broker."""
-        return self.broker.url if self.broker else f"mqtt://127.0.0.1:{self.hub.broker_port}"
+    def mqtt_url(self):
+        """Return where devices connect: the anonymous Mosquitto's URL, or a device's own login on the hub's."""
+        return self.broker.url if self.broker else self.hub.device_url
 
 
 @pytest.fixture
 def store(request, tmp_path: Path):
-    """A running hub on Mosquitto or on its embedded broker; log tails are printed (shown on failure)."""
+    """A running hub on Mosquitto or on the Mosquitto it supervises; log tails are printed (shown on failure)."""
     broker = broker_dir = None
     if request.param == "mosquitto":
         require_mosquitto()
@@ -91,7 +91,7 @@ def fleet(store: Store):
     print(f"--- devices --- {fleet.summary()}")
 
 
-@pytest.mark.parametrize("store", ["mosquitto", "embedded"], indirect=True)
+@pytest.mark.parametrize("store", ["mosquitto", "supervised"], indirect=True)
 def test_hub_killed_mid_stream_loses_and_duplicates_nothing(store: Store, fleet: Fleet):
     fleet.start()
     assert fleet.wait_answered(CRASH_AFTER_REPLIES, FIRST_REPLIES_TIMEOUT_S), _stalled(fleet, "before the crash")

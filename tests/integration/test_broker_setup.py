@@ -1,4 +1,4 @@
-"""`passline broker config` produces a Mosquitto that the hub can log in to and nobody else can."""
+"""`passline broker config` produces a Mosquitto that the hub can log in to and manage devices' logins on, and nobody else can."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from hub.bootstrap import bootstrap
 from hub.config import load_settings
+from hub.domain.access import Role
 from hub.entrypoints.broker_setup import write_broker_config
 from tests.conftest import prepare_database, require_mosquitto
 from hub.entrypoints.doctor import check_broker
@@ -34,6 +35,9 @@ def test_rendered_broker_takes_the_hub_login_and_refuses_anonymous(tmp_path):
         hub = bootstrap(settings)
         create_app(hub=hub, start_messaging=True)
         assert hub.connection.wait_connected(10), hub.connection.last_error
+        login = hub.device_logins.create("printer-1", Role.AGENT)  # the same code path as the supervised broker
+        assert login.url.endswith(f"@127.0.0.1:{port}")
+        hub.device_logins.remove("printer-1")
         hub.stop()
         assert check_broker(replace(settings, mqtt_url=f"mqtt://127.0.0.1:{port}")).level == "FAIL"
         assert check_broker(settings).level == "OK"

@@ -12,6 +12,7 @@ from hub.entrypoints.web.app import LIVE_NAMESPACE, create_app
 from tests.conftest import make_settings, prepare_database, start_hub
 from tests.support.devices import TestDevice, order_data
 from tests.support.identities import owner_client, screen_socket
+from tests.support.mosquitto import device_urls
 
 CONFIRM = '[counter]\nremote_orders = "confirm"\nquote_step_minutes = 5\n'
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
@@ -35,12 +36,12 @@ def counter(settings):
 
 @pytest.fixture
 def mqtt_store(tmp_path):
-    """A running hub with the embedded broker that holds remote orders; yields (hub, client, app device)."""
+    """A running hub with its supervised broker that holds remote orders; yields (hub, client, app device)."""
     settings = make_settings(tmp_path, broker_host="127.0.0.1", broker_port="0")
     prepare_database(settings)
     (settings.data_dir / "frontdesk.toml").write_text(CONFIRM)
     hub, app = start_hub(settings)
-    device = TestDevice(hub.broker.url, settings.store, "app-gateway")
+    device = TestDevice(device_urls(hub)("app-gateway", "gateway"), settings.store, "app-gateway")
     yield hub, owner_client(app), device
     device.close()
     hub.stop()

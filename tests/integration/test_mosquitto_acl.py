@@ -1,4 +1,4 @@
-"""The shipped Mosquitto config, run for real: logins, per-device ACL, wills, persistence."""
+"""The shipped Mosquitto config, run for real: dynamic security logins, per-device ACL, wills, persistence."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
+from hub.adapters.mqtt.dynsec import DynamicSecurityLogins
+from hub.config import MqttTarget
+from hub.domain.access import Role
 from tests.support.mosquitto import MosquittoProcess, mosquitto_binary, production_broker
 
 pytestmark = pytest.mark.mosquitto
 
 STORE = "store-7"
 ROOT = f"passline/{STORE}"
-LOGINS = {"hub": "hub-secret", "kiosk-1": "kiosk-1-secret", "kiosk-2": "kiosk-2-secret"}
+LOGINS: dict[str, str] = {}  # filled by the broker fixture: the hub's password and the devices' made through dynsec
 # Upper bound on every wait; a passing test waits only as long as delivery takes.
 WAIT = 5.0
 # autosave_on_changes writes from the broker's main loop shortly after the
@@ -121,8 +124,14 @@ class Peer:
 def broker(tmp_path):
     if mosquitto_binary() is None:
         pytest.fail("mosquitto is not installed: run .ci/run, or apt-get install mosquitto mosquitto-clients")
-    broker = production_broker(tmp_path, store=STORE, logins=LOGINS)
+    broker, hub_logins = production_broker(tmp_path, store=STORE)
     broker.start()
+    admin = MqttTarget(host=broker.host, port=broker.port, username="hub-admin", password=hub_logins["hub-admin"])
+    device_logins = DynamicSecurityLogins(lambda: admin, store=STORE)
+    LOGINS.clear()
+    LOGINS["hub"] = hub_logins["hub"]
+    for device_id in ("kiosk-1", "kiosk-2"):
+        LOGINS[device_id] = device_logins.create(device_id, Role.AGENT).password
     yield broker
     broker.stop()
     # Shown by pytest only when the test failed.
@@ -162,7 +171,7 @@ def test_anonymous_connection_is_refused(broker):
 
 
 def test_wrong_password_is_refused(broker):
-    reason_code = _refused(broker, "kiosk-1", "kiosk-2-secret")
+    reason_code = _refused(broker, "kiosk-1", LOGINS["kiosk-2"])
 
     assert reason_code.is_failure
     # Mosquitto 2.0 answers a v3.1.1 client "not authorized" (5), not "bad password" (4).
@@ -197,7 +206,8 @@ def test_device_cannot_read_another_devices_topics(connect):
     kiosk_1 = connect("kiosk-1")
     kiosk_1.subscribe(f"{ROOT}/device/kiosk-1/in/#")
     snoop = connect("kiosk-2")
-    snoop.subscribe(f"{ROOT}/device/kiosk-1/#", f"{ROOT}/#")
+    # Dynamic security refuses these two in the SUBACK; broadcast/# is the snoop's to read, and brings the control.
+    snoop.subscribe(f"{ROOT}/device/kiosk-1/#", f"{ROOT}/#", f"{ROOT}/broadcast/#")
 
     kiosk_1.publish(f"{ROOT}/device/kiosk-1/out/order", b"order")
     kiosk_1.publish(f"{ROOT}/device/kiosk-1/status", b"online", retain=True)

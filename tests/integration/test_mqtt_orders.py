@@ -1,4 +1,4 @@
-"""Order intake over MQTT: a real Mosquitto and the embedded broker, the same tests on both."""
+"""Order intake over MQTT: a Mosquitto of the store's own and the one the hub supervises, the same tests on both."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ from hub.contracts import topics
 from hub.entrypoints.catalog_import import import_catalog
 from tests.conftest import make_settings, prepare_database, require_mosquitto, start_hub
 from tests.support.devices import TestDevice, order_data
-from tests.support.mosquitto import dev_broker
 from tests.support.identities import owner_client
+from tests.support.mosquitto import dev_broker, device_urls
 
 
-@pytest.fixture(params=["mosquitto", "embedded"])
+@pytest.fixture(params=["mosquitto", "supervised"])
 def store(request, tmp_path):
-    """A running hub with messaging on either broker; yields (hub, broker url, web client)."""
+    """A running hub with messaging on either broker; yields (hub, device urls, web client).
+
+    Device urls: the anonymous broker's URL, or a DeviceUrls making each device's own login."""
     broker = None
     if request.param == "mosquitto":
         require_mosquitto()
@@ -29,7 +31,7 @@ def store(request, tmp_path):
         settings = make_settings(tmp_path, broker_host="127.0.0.1", broker_port="0")
     prepare_database(settings)
     hub, app = start_hub(settings)
-    url = broker.url if broker else hub.broker.url
+    url = broker.url if broker else device_urls(hub)
     yield hub, url, owner_client(app)
     hub.stop()
     if broker:
@@ -39,6 +41,7 @@ def store(request, tmp_path):
 @pytest.fixture
 def kiosk(store):
     hub, url, _ = store
+    url = url if broker_is_anonymous(url) else url.observer("kiosk-1")  # it watches the hub's dead letters too
     device = TestDevice(url, hub.settings.store, "kiosk-1", extra_topics=(topics.deadletter(hub.settings.store),))
     yield device
     device.close()
@@ -160,6 +163,7 @@ def test_devices_show_online_and_offline_from_their_retained_status(store):
 
 def test_hub_status_is_retained_online_then_offline_when_it_stops(store):
     hub, url, _ = store
+    url = url if broker_is_anonymous(url) else url.observer("watcher")
     watcher = TestDevice(url, hub.settings.store, "watcher", extra_topics=(topics.hub_status(hub.settings.store),))
     topic, payload = watcher.received.get(timeout=10)
     assert topic == topics.hub_status(hub.settings.store)
@@ -168,6 +172,10 @@ def test_hub_status_is_retained_online_then_offline_when_it_stops(store):
     topic, payload = watcher.received.get(timeout=10)
     assert json.loads(payload)["data"]["state"] == "offline"
     watcher.close()
+
+
+def broker_is_anonymous(url) -> bool:
+    return isinstance(url, str)
 
 
 def _next_on(device: TestDevice, suffix: str, timeout: float = 10) -> dict:

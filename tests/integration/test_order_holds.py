@@ -17,6 +17,7 @@ from hub.entrypoints.web.app import LIVE_NAMESPACE, create_app
 from tests.conftest import make_settings, prepare_database
 from tests.support.devices import TestDevice, order_data
 from tests.support.identities import owner_client, screen_socket
+from tests.support.mosquitto import device_urls
 
 AGENT, KIOSK = "till-agent", "kiosk-1"
 DECAF = "BEANS-DECAF-250"  # 6 on hand in the demo catalog
@@ -254,7 +255,7 @@ def test_the_hubs_own_sweep_cancels_an_unpaid_kiosk_order_sent_over_mqtt(tmp_pat
     hub = bootstrap(settings, clock=clock)
     app = create_app(hub=hub, start_messaging=True)
     assert hub.connection.wait_connected(10), hub.connection.last_error
-    kiosk = TestDevice(hub.broker.url, settings.store, KIOSK)
+    kiosk = TestDevice(device_urls(hub), settings.store, KIOSK)
     try:
         sent = kiosk.submit(order_data(release="when_paid"))
         reply = kiosk.reply()

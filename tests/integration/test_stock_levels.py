@@ -10,6 +10,7 @@ from hub.entrypoints.web.app import create_app
 from tests.conftest import make_settings, prepare_database
 from tests.integration.commerce_support import cancel, complete
 from tests.support.devices import TestDevice, order_data
+from tests.support.mosquitto import device_urls
 from tests.support.staff import approval
 from tests.support.identities import owner_client
 
@@ -95,12 +96,12 @@ def test_availability_is_a_retained_broadcast_from_start_and_on_every_change(tmp
     try:
         assert hub.connection.wait_connected(10)
         topic = topics.broadcast("test", "availability")
-        late = TestDevice(hub.broker.url, "test", "kiosk-9", extra_topics=(topic,))
+        late = TestDevice(device_urls(hub), "test", "kiosk-9", extra_topics=(topic,))
         assert json.loads(_next(late, topic))["data"]["sold_out"] == []
         client.put("/api/v1/items/MUFFIN-BLUE/sold-out", json={"sold_out": True})
         assert json.loads(_next(late, topic))["data"]["by_hand"] == ["MUFFIN-BLUE"]
         late.close()
-        later = TestDevice(hub.broker.url, "test", "kiosk-10", extra_topics=(topic,))
+        later = TestDevice(device_urls(hub), "test", "kiosk-10", extra_topics=(topic,))
         assert json.loads(_next(later, topic))["data"]["sold_out"] == ["MUFFIN-BLUE"]  # retained
         later.close()
     finally:

@@ -19,7 +19,9 @@ class TestDevice:
 
     __test__ = False
 
-    def __init__(self, url: str, store: str, device_id: str, *, extra_topics: tuple[str, ...] = ()) -> None:
+    def __init__(self, url, store: str, device_id: str, *, extra_topics: tuple[str, ...] = ()) -> None:
+        """Log in at url, or at the URL url(device_id) returns (a DeviceUrls making the device's own login)."""
+        url = url(device_id) if callable(url) else url
         self.store = store
         self.device_id = device_id
         self.replies: queue.Queue[dict] = queue.Queue()

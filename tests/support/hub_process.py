@@ -12,7 +12,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from hub.adapters.mqtt.dynsec import DynamicSecurityLogins
+from hub.adapters.mqtt.mosquitto_supervisor import supervised_admin_target
+from hub.config import load_settings
 from hub.demo import DEMO_CATALOG
+from hub.domain.access import Role
 from tests.support.mosquitto import free_port
 
 PASSLINE = str(Path(sys.executable).with_name("passline"))
@@ -40,6 +44,7 @@ class HubProcess:
             self.env["PASSLINE_MQTT_URL"] = mqtt_url
         else:
             self.env.pop("PASSLINE_MQTT_URL", None)
+        self.mqtt_url = mqtt_url
         self.log_path = data_dir / "hub.log"
         self._process: subprocess.Popen | None = None
 
@@ -52,6 +57,23 @@ class HubProcess:
     def database_url(self) -> str:
         """Return the hub's SQLite URL."""
         return f"sqlite:///{self.data_dir / 'passline.db'}"
+
+    def device_url(self, device_id: str, role: str = "agent") -> str:
+        """Return `mqtt://user:pass@127.0.0.1:port`: the device's own login on the hub's broker.
+
+        Made through DynamicSecurityLogins as the hub's admin login (read from the data folder);
+        on a hub given PASSLINE_MQTT_URL (an anonymous test broker) that URL itself. Enrolment
+        by claim code will replace this one method.
+        """
+        if self.mqtt_url:
+            return self.mqtt_url
+        settings = load_settings(self.env)
+        logins = DynamicSecurityLogins(lambda: supervised_admin_target(settings), store=self.store)
+        return logins.create(device_id, Role(role)).url
+
+    def broker_pids(self) -> list[int]:
+        """Return the process ids of every Mosquitto running on this hub's data folder."""
+        return mosquitto_pids(self.data_dir)
 
     def prepare(self) -> None:
         """Create the schema and load the demo catalog, as store IT would."""
@@ -102,3 +124,20 @@ class HubProcess:
     def log(self) -> str:
         """Return what the hub logged."""
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def mosquitto_pids(data_dir: Path) -> list[int]:
+    """Return the process ids of every Mosquitto whose config lies in this data folder."""
+    conf = str(Path(data_dir).resolve() / "mosquitto" / "mosquitto.conf").encode()
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            state = next(line for line in (entry / "status").read_text().splitlines() if line.startswith("State:"))
+        except (OSError, StopIteration):
+            continue
+        if conf in argv and "zombie" not in state:
+            pids.append(int(entry.name))
+    return pids

@@ -10,7 +10,10 @@ import subprocess
 import time
 from pathlib import Path
 
-from hub.adapters.mqtt.mosquitto_files import PASSWORD_FILE_NAME, render_broker_config, write_password_file
+from hub.adapters.mqtt.dynsec import DynamicSecurityLogins
+from hub.adapters.mqtt.dynsec_acls import HUB_ROLE
+from hub.adapters.mqtt.mosquitto_files import new_hub_logins, render_broker_config, write_dynsec_file
+from hub.domain.access import Role
 
 # Debian installs the broker outside a normal user's PATH.
 _FALLBACK_BINARY = "/usr/sbin/mosquitto"
@@ -144,7 +147,7 @@ class MosquittoProcess:
 
 
 def dev_broker(workdir: Path, port: int | None = None, *, persistence: bool = True) -> MosquittoProcess:
-    """Prepare (not start) an anonymous broker on 127.0.0.1 tuned like production."""
+    """Prepare (not start) an anonymous broker on 127.0.0.1 tuned like production (for hubs given PASSLINE_MQTT_URL)."""
     workdir = Path(workdir).resolve()
     data_dir = workdir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -158,18 +161,38 @@ def dev_broker(workdir: Path, port: int | None = None, *, persistence: bool = Tr
     return MosquittoProcess(conf_path, port)
 
 
-def production_broker(
-    workdir: Path, *, store: str, logins: dict[str, str], port: int | None = None
-) -> MosquittoProcess:
-    """Prepare (not start) the shipped production config on 127.0.0.1 with these logins."""
+def production_broker(workdir: Path, *, store: str, port: int | None = None) -> tuple[MosquittoProcess, dict[str, str]]:
+    """Prepare (not start) the shipped production config on 127.0.0.1; return it and the hub's passwords."""
     workdir = Path(workdir).resolve()
     port = port or free_port()
-    conf_path = render_broker_config(
-        workdir, store=store, port=port, bind_address="127.0.0.1", data_dir=workdir / "data"
-    )
-    write_password_file(workdir / PASSWORD_FILE_NAME, logins)
+    conf_path = render_broker_config(workdir, store=store, port=port, bind_address="127.0.0.1", data_dir=workdir / "data")
+    logins = new_hub_logins()
+    write_dynsec_file(workdir / "data" / "dynsec.json", store, logins["hub"], logins["hub-admin"])
     _stay_root(conf_path)
-    return MosquittoProcess(conf_path, port)
+    return MosquittoProcess(conf_path, port), logins
+
+
+class DeviceUrls:
+    """Make real broker logins for test devices through the hub's DynamicSecurityLogins; call it with a device id."""
+
+    def __init__(self, logins: DynamicSecurityLogins) -> None:
+        self.logins = logins
+
+    def __call__(self, device_id: str, role: str = "agent") -> str:
+        """Return `mqtt://id:password@host:port` for a new login of this device."""
+        return self.logins.create(device_id, Role(role)).url
+
+    def observer(self, name: str) -> str:
+        """Return a login that reads and writes everything of the store, as the hub may: for tests that watch
+        the hub's own topics (its status, dead letters). No device is ever given this."""
+        url = self(name)
+        self.logins._run([{"command": "addClientRole", "username": name, "rolename": HUB_ROLE}])
+        return url
+
+
+def device_urls(hub) -> DeviceUrls:
+    """Return the device login maker of an in-process hub that runs its supervised Mosquitto."""
+    return DeviceUrls(hub.device_logins)
 
 
 def _stay_root(conf_path: Path) -> None:

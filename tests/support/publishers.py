@@ -191,11 +191,13 @@ class RetryingPublisher:
 class Fleet:
     """Several devices sharing a list of orders, each sending its share."""
 
-    def __init__(self, url: str, store: str, orders: Sequence[dict], *, devices: int = 5, **options) -> None:
+    def __init__(self, url, store: str, orders: Sequence[dict], *, devices: int = 5, **options) -> None:
+        """url: one broker URL for all, or a function of the device id giving each device its own login."""
         self.tally = Tally()
         self.total = len(orders)
         self.publishers = [
-            RetryingPublisher(url, store, f"kiosk-{n + 1}", orders[n::devices], self.tally, **options)
+            RetryingPublisher(url(f"kiosk-{n + 1}") if callable(url) else url, store, f"kiosk-{n + 1}",
+                              orders[n::devices], self.tally, **options)
             for n in range(devices)
         ]
 

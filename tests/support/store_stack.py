@@ -1,4 +1,4 @@
-"""A whole store for browser tests: the hub under gunicorn with its embedded broker, printers,
+"""A whole store for browser tests: the hub under gunicorn with its supervised Mosquitto, printers,
 payment terminals and the device agents driving them, wired up the way store IT would."""
 
 from __future__ import annotations
@@ -67,15 +67,14 @@ class StoreStack:
         for name, role, pin in DEMO_STAFF:
             self.passline("staff", "add", name, "--role", role, "--pin", pin)
         self.hub.start()
-        mqtt_url = f"mqtt://127.0.0.1:{self.hub.broker_port}"
         self.kitchen_printer = PrinterSimulator(port=0, name="kitchen").start()
-        self._agent("kitchen-agent", mqtt_url, [{"name": "kitchen", "type": "escpos", "connection": self.kitchen_printer.url,
+        self._agent("kitchen-agent", [{"name": "kitchen", "type": "escpos", "connection": self.kitchen_printer.url,
                                                  "poll_s": 5}])
         for device_id in (KIOSK, COUNTER):
             terminal = ZvtTerminalSimulator()
             till = Till(device_id, PrinterSimulator(port=0, name=f"{device_id}-receipt").start(), terminal,
                         TcpTerminal(terminal, port=0).start())
-            till.agent = self._agent(till.agent_id, mqtt_url, [
+            till.agent = self._agent(till.agent_id, [
                 {"name": "receipt", "type": "escpos", "connection": till.printer.url, "poll_s": 5},
                 {"name": "terminal", "type": "zvt", "connection": till.line.url, "completion_timeout_s": 20.0,
                  "recovery_window_s": 10.0, "health_interval_s": 0, "state_file": str(self.root / f"{device_id}-zvt.json")},
@@ -85,9 +84,9 @@ class StoreStack:
         self._wire()
         return self
 
-    def _agent(self, device_id: str, mqtt_url: str, hardware: list[dict]) -> AgentProcess:
+    def _agent(self, device_id: str, hardware: list[dict]) -> AgentProcess:
         config = write_agent_config(self.root / f"{device_id}.toml", device_id=device_id, store=self.hub.store,
-                                    mqtt_url=mqtt_url, spool_dir=self.root / f"{device_id}-spool", hardware=hardware)
+                                    mqtt_url=self.hub.device_url(device_id), spool_dir=self.root / f"{device_id}-spool", hardware=hardware)
         agent = AgentProcess(config).start()
         self.agents.append(agent)
         return agent

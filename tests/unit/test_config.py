@@ -9,11 +9,11 @@ import pytest
 from hub.config import ConfigError, load_settings
 
 
-def test_defaults_give_a_demo_store_with_sqlite_and_an_embedded_broker(tmp_path):
+def test_defaults_give_a_demo_store_with_sqlite_and_a_supervised_broker(tmp_path):
     settings = load_settings({"HOME": str(tmp_path)})
     assert settings.store == "demo"
     assert settings.database_url == f"sqlite:///{tmp_path}/.local/share/passline/passline.db"
-    assert settings.embedded_broker
+    assert settings.supervised_broker
     assert settings.mqtt.address == "mqtt://127.0.0.1:1883"
     assert (settings.http_host, settings.http_port) == ("0.0.0.0", 8000)
 
@@ -29,7 +29,7 @@ def test_mqtt_url_with_credentials_is_parsed_and_never_shown(tmp_path):
     settings = load_settings({"PASSLINE_MQTT_URL": "mqtt://hub:s3cret%21@broker.local:8883", "PASSLINE_DATA_DIR": str(tmp_path)})
     target = settings.mqtt
     assert (target.host, target.port, target.username, target.password) == ("broker.local", 8883, "hub", "s3cret!")
-    assert not settings.embedded_broker
+    assert not settings.supervised_broker
     assert "s3cret" not in repr(settings) and "s3cret" not in repr(target)
 
 
@@ -66,3 +66,12 @@ def test_unknown_or_broken_config_file_is_named(tmp_path):
         load_settings({"PASSLINE_CONFIG": str(config)})
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings({"PASSLINE_CONFIG": str(Path(tmp_path, "missing.toml"))})
+
+
+def test_admin_url_is_read_checked_and_never_shown(tmp_path):
+    settings = load_settings({"PASSLINE_MQTT_URL": "mqtt://hub:a@broker.local", "PASSLINE_DATA_DIR": str(tmp_path),
+                              "PASSLINE_MQTT_ADMIN_URL": "mqtt://hub-admin:s3cret@broker.local:1883"})
+    assert settings.mqtt_admin_url == "mqtt://hub-admin:s3cret@broker.local:1883"
+    assert "s3cret" not in repr(settings)
+    with pytest.raises(ConfigError, match="PASSLINE_MQTT_ADMIN_URL"):
+        load_settings({"PASSLINE_MQTT_ADMIN_URL": "http://x", "PASSLINE_DATA_DIR": str(tmp_path)})

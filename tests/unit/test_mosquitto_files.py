@@ -1,50 +1,33 @@
-"""The broker files the hub writes: password hashes, password file, rendered config."""
+"""The broker files the hub writes: password hashes, the dynamic security file, the rendered config."""
 
 from __future__ import annotations
 
 import base64
-import re
+import json
 import stat
 
 import pytest
 
-from hub.adapters.mqtt.mosquitto_files import (
-    ACL_FILE_NAME,
-    PASSWORD_FILE_NAME,
-    hash_password,
-    render_broker_config,
-    write_password_file,
-)
+from hub.adapters.mqtt.dynsec_acls import device_acls
+from hub.adapters.mqtt.mosquitto_files import DYNSEC_PLUGIN, hash_password, render_broker_config, write_dynsec_file
 
-# `mosquitto_passwd -c -b passwd alice secret` from Debian's mosquitto 2.0.11.
-MOSQUITTO_PASSWD_LINE = (
-    "alice:$7$101$4UzgA0J6HMng/tsN$4tJu2b3KOZuygDC8aaQ4V06168pEpiyGBNrfuAm2cgePGTaE8vfnN3Jnry"
-    "KP4jxvC+rp0VVc2Cuo1K9yRr4/EA=="
-)
-MOSQUITTO_2_HASH = re.compile(r"\$7\$101\$(?P<salt>[A-Za-z0-9+/=]+)\$(?P<hash>[A-Za-z0-9+/=]+)")
+# `mosquitto_ctrl dynsec init dynsec.json admin secretpw` from Debian's mosquitto 2.0.11 wrote this login.
+CTRL_SALT = "pAzBMQs7JvLu/Ykz"
+CTRL_HASH = "uflBKAHuktHriDBQn9MQRXeingThhu7sVUsAVuxR+4oTzBJ590LXZBCc+OQX48jC8CSSp2X2KZqQtk2y7x9vvA=="
 
 
-def test_hash_matches_what_mosquitto_passwd_wrote():
-    expected = MOSQUITTO_PASSWD_LINE.split(":", 1)[1]
-    salt = base64.b64decode(expected.split("$")[3])
+def test_hash_matches_what_mosquitto_ctrl_wrote():
+    fields = hash_password("secretpw", salt=base64.b64decode(CTRL_SALT))
 
-    assert hash_password("secret", salt=salt) == expected
-
-
-def test_hash_has_mosquitto_2_format_with_a_12_byte_salt_and_64_byte_digest():
-    match = MOSQUITTO_2_HASH.fullmatch(hash_password("secret"))
-
-    assert match
-    assert len(base64.b64decode(match["salt"])) == 12
-    assert len(base64.b64decode(match["hash"])) == 64
+    assert fields == {"password": CTRL_HASH, "salt": CTRL_SALT, "iterations": 101}
 
 
-def test_same_password_hashes_differently_each_time():
-    assert hash_password("secret") != hash_password("secret")
+def test_hash_has_a_12_byte_salt_and_a_64_byte_digest_and_differs_each_time():
+    first, second = hash_password("secret"), hash_password("secret")
 
-
-def test_hash_records_its_iteration_count():
-    assert hash_password("secret", iterations=1000).startswith("$7$1000$")
+    assert len(base64.b64decode(first["salt"])) == 12
+    assert len(base64.b64decode(first["password"])) == 64
+    assert first != second
 
 
 @pytest.mark.parametrize("length", [8, 16])
@@ -53,58 +36,69 @@ def test_salt_of_a_length_mosquitto_refuses_is_refused(length):
         hash_password("secret", salt=bytes(length))
 
 
-def test_password_file_holds_hashes_only_and_is_private(tmp_path):
-    path = tmp_path / PASSWORD_FILE_NAME
+def test_dynsec_file_holds_the_hubs_two_logins_as_hashes_and_denies_by_default(tmp_path):
+    path = tmp_path / "dynsec.json"
 
-    write_password_file(path, {"hub": "hub-secret", "kiosk-1": "kiosk-secret"})
+    write_dynsec_file(path, "store-7", "hub-secret", "admin-secret")
 
     text = path.read_text()
+    document = json.loads(text)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert [line.split(":")[0] for line in text.splitlines()] == ["hub", "kiosk-1"]
-    assert all(MOSQUITTO_2_HASH.fullmatch(line.split(":", 1)[1]) for line in text.splitlines())
     assert "secret" not in text
+    assert [c["username"] for c in document["clients"]] == ["hub", "hub-admin"]
+    assert {r["rolename"] for r in document["roles"]} == {"passline-hub", "passline-admin", "passline-agent",
+                                                          "passline-gadget", "passline-gateway"}
+    assert not any(document["defaultACLAccess"][k] for k in ("publishClientSend", "publishClientReceive", "subscribe"))
+    hub_role = next(r for r in document["roles"] if r["rolename"] == "passline-hub")
+    assert {a["topic"] for a in hub_role["acls"]} == {"passline/store-7/#"}
 
 
-def test_password_file_is_replaced_whole_and_leaves_no_temp_file(tmp_path):
-    path = tmp_path / PASSWORD_FILE_NAME
-    write_password_file(path, {"kiosk-1": "old"})
+def test_a_device_writes_its_out_and_status_and_reads_its_in_only():
+    acls = {(a["acltype"], a["topic"]) for a in device_acls("store-7", "kiosk-1")}
 
-    write_password_file(path, {"kiosk-2": "new"})
-
-    assert path.read_text().startswith("kiosk-2:$7$")
-    assert "kiosk-1" not in path.read_text()
-    assert [p.name for p in tmp_path.iterdir()] == [PASSWORD_FILE_NAME]
-
-
-@pytest.mark.parametrize("username", ["", "a:b", "kiosk/1", "+", "#", "kiosk 1", "kiosk\n1"])
-def test_username_that_would_break_the_file_or_the_acl_is_refused(tmp_path, username):
-    with pytest.raises(ValueError, match="username"):
-        write_password_file(tmp_path / PASSWORD_FILE_NAME, {username: "pw"})
+    assert acls == {
+        ("publishClientSend", "passline/store-7/device/kiosk-1/out/#"),
+        ("publishClientSend", "passline/store-7/device/kiosk-1/status"),
+        ("subscribePattern", "passline/store-7/device/kiosk-1/in/#"),
+        ("publishClientReceive", "passline/store-7/device/kiosk-1/in/#"),
+    }
 
 
-def test_rendered_config_names_the_store_port_and_files(tmp_path):
+@pytest.mark.parametrize("device_id", ["", "a:b", "kiosk/1", "+", "#", "kiosk 1", "kiosk\n1"])
+def test_device_id_that_would_widen_its_acl_is_refused(device_id):
+    with pytest.raises(ValueError, match="device id"):
+        device_acls("store-7", device_id)
+
+
+def test_rendered_config_names_the_store_port_plugin_and_files(tmp_path):
     conf_path = render_broker_config(
         tmp_path / "conf", store="store-7", port=18830, bind_address="127.0.0.1", data_dir=tmp_path / "data"
     )
 
-    conf = conf_path.read_text()
-    acl = (tmp_path / "conf" / ACL_FILE_NAME).read_text()
+    lines = conf_path.read_text().splitlines()
     assert conf_path == tmp_path / "conf" / "mosquitto.conf"
-    assert "\nlistener 18830 127.0.0.1\n" in conf
-    assert f"\npassword_file {tmp_path}/conf/{PASSWORD_FILE_NAME}\n" in conf
-    assert f"\nacl_file {tmp_path}/conf/{ACL_FILE_NAME}\n" in conf
-    assert f"\npersistence_location {tmp_path}/data\n" in conf
-    assert "\nuser hub\ntopic readwrite passline/store-7/#\n" in acl
-    assert "\npattern write passline/store-7/device/%u/out/#\n" in acl
+    for line in ("listener 18830 127.0.0.1", f"plugin {DYNSEC_PLUGIN}",
+                 f"plugin_opt_config_file {tmp_path}/data/dynsec.json", f"persistence_location {tmp_path}/data/",
+                 "allow_anonymous false", "use_username_as_clientid true", "per_listener_settings false",
+                 "autosave_interval 1", "autosave_on_changes true", "max_queued_messages 200000",
+                 "set_tcp_nodelay true"):
+        assert line in lines
+    assert not any(line.startswith(("password_file", "acl_file", "user ")) for line in lines)
     assert (tmp_path / "data").is_dir()
 
 
-def test_rendered_config_leaves_no_placeholder(tmp_path):
-    render_broker_config(tmp_path, store="store-7", port=1883, data_dir=tmp_path / "data")
+def test_rendered_config_for_the_supervised_broker_runs_as_the_hubs_account(tmp_path):
+    conf_path = render_broker_config(tmp_path, store="s", port=1883, data_dir=tmp_path, run_as="passline",
+                                     conf_mode=0o600)
 
-    for name in ("mosquitto.conf", ACL_FILE_NAME):
-        text = (tmp_path / name).read_text()
-        assert "{" not in text and "}" not in text, name
+    assert "user passline" in conf_path.read_text().splitlines()
+    assert stat.S_IMODE(conf_path.stat().st_mode) == 0o600
+
+
+def test_rendered_config_leaves_no_placeholder(tmp_path):
+    text = render_broker_config(tmp_path, store="store-7", port=1883, data_dir=tmp_path / "data").read_text()
+
+    assert "{" not in text and "}" not in text
 
 
 @pytest.mark.parametrize("store", ["", "a/b", "a+b", "#", "a b"])

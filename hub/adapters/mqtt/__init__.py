@@ -1,1 +1,1 @@
-"""MQTT: the hub's broker connection, and the embedded broker used when none is configured."""
+"""MQTT: the hub's broker connection, the Mosquitto it supervises, and devices' logins on it."""

@@ -1,14 +1,18 @@
-"""Write the files a Mosquitto 2 broker for the hub reads: config, ACL, passwords."""
+"""Write the files a Mosquitto 2 broker for the hub reads: its config and its dynamic security file."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
-import re
 import secrets
 import tempfile
 from pathlib import Path
+
+from hub.adapters.mqtt.dynsec_acls import (
+    ADMIN_LOGIN, ADMIN_ROLE, DEFAULT_ACL_ACCESS, HUB_LOGIN, HUB_ROLE, base_roles, check_name,
+)
 
 # The templates ship in the repository, not in the package: the hub is installed
 # editable from the repository, so its root is three folders above this file's
@@ -16,52 +20,64 @@ from pathlib import Path
 TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "firmware_configs" / "mosquitto"
 
 CONF_FILE_NAME = "mosquitto.conf"
-ACL_FILE_NAME = "acl"
-# Referenced by the rendered config, so write_password_file() must target this name.
-PASSWORD_FILE_NAME = "passwd"
+DYNSEC_FILE_NAME = "dynsec.json"
+HUB_LOGINS_FILE_NAME = "hub-logins.json"  # the hub's own passwords, for the supervised broker
+DYNSEC_PLUGIN = "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so"  # Debian 12's mosquitto 2.0.11
 
-# What `mosquitto_passwd` 2.0.x writes: PBKDF2-SHA512, 101 rounds, a 12-byte salt.
-# The broker reads the rounds from each line but refuses any other salt length.
+# What the dynamic security plugin of 2.0.x writes: PBKDF2-SHA512, 101 rounds, a 12-byte salt.
 DEFAULT_ITERATIONS = 101
 SALT_BYTES = 12
 _HASH_BYTES = 64
-
-# A login or store id becomes a topic level (%u in the ACL) or a password-file
-# key, so it must not hold a separator, a wildcard, a colon or whitespace.
-_NAME = re.compile(r"[A-Za-z0-9._-]+")
+PASSWORD_BYTES = 24  # 192 bits: the hub's passwords are never typed by a person
 
 
-def hash_password(password: str, *, iterations: int = DEFAULT_ITERATIONS, salt: bytes | None = None) -> str:
-    """Hash a password the way Mosquitto 2's password file stores it."""
+def hash_password(password: str, *, iterations: int = DEFAULT_ITERATIONS, salt: bytes | None = None) -> dict:
+    """Return the `password`, `salt` and `iterations` fields the dynamic security file stores for a login."""
     if iterations < 1:
         raise ValueError("iterations must be at least 1")
-    if salt is None:
-        salt = secrets.token_bytes(SALT_BYTES)
+    salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
     if len(salt) != SALT_BYTES:
-        raise ValueError(f"salt must be {SALT_BYTES} bytes: Mosquitto 2.0 refuses other lengths")
+        raise ValueError(f"salt must be {SALT_BYTES} bytes, as Mosquitto 2.0 writes it")
     digest = hashlib.pbkdf2_hmac("sha512", password.encode("utf-8"), salt, iterations, _HASH_BYTES)
-    return f"$7${iterations}${_b64(salt)}${_b64(digest)}"
+    return {"password": _b64(digest), "salt": _b64(salt), "iterations": iterations}
 
 
-def write_password_file(path: str | os.PathLike[str], logins: dict[str, str]) -> None:
-    """Write a Mosquitto password file holding only hashes, mode 0600, atomically."""
-    lines = []
-    for username, password in sorted(logins.items()):
-        _check_name("username", username)
-        lines.append(f"{username}:{hash_password(password)}\n")
-    _write_atomically(Path(path), "".join(lines), mode=0o600)
+def dynsec_document(store: str, hub_password: str, admin_password: str) -> dict:
+    """Return a first dynamic security file: the hub's two logins and the base roles, nothing else allowed."""
+    clients = [
+        {"username": HUB_LOGIN, "textname": "Passline hub (bus)", **hash_password(hub_password),
+         "roles": [{"rolename": HUB_ROLE}]},
+        {"username": ADMIN_LOGIN, "textname": "Passline hub (device logins)", **hash_password(admin_password),
+         "roles": [{"rolename": ADMIN_ROLE}]},
+    ]
+    return {"clients": clients, "groups": [], "roles": base_roles(store), "defaultACLAccess": dict(DEFAULT_ACL_ACCESS)}
 
 
-def render_broker_config(
-    target_dir: str | os.PathLike[str],
-    *,
-    store: str,
-    port: int,
-    bind_address: str = "0.0.0.0",
-    data_dir: str | os.PathLike[str],
-) -> Path:
-    """Render mosquitto.conf and acl for one store into target_dir; return the conf path."""
-    _check_name("store", store)
+def write_dynsec_file(path: str | os.PathLike[str], store: str, hub_password: str, admin_password: str) -> None:
+    """Write a first dynamic security file, mode 0600 (it holds password hashes)."""
+    document = dynsec_document(store, hub_password, admin_password)
+    write_atomically(Path(path), json.dumps(document, indent=1), mode=0o600)
+
+
+def new_hub_logins() -> dict[str, str]:
+    """Return fresh random passwords for the hub's two logins, by login name."""
+    return {HUB_LOGIN: secrets.token_urlsafe(PASSWORD_BYTES), ADMIN_LOGIN: secrets.token_urlsafe(PASSWORD_BYTES)}
+
+
+def read_hub_logins(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Return the hub's passwords by login name, as written by write_hub_logins."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_hub_logins(path: str | os.PathLike[str], logins: dict[str, str]) -> None:
+    """Keep the hub's passwords, readable by their owner only."""
+    write_atomically(Path(path), json.dumps(logins), mode=0o600)
+
+
+def render_broker_config(target_dir: str | os.PathLike[str], *, store: str, port: int, bind_address: str = "0.0.0.0",
+                         data_dir: str | os.PathLike[str], run_as: str | None = None, conf_mode: int = 0o644) -> Path:
+    """Render mosquitto.conf for one store into target_dir; the dynamic security file lives in data_dir."""
+    check_name("store", store)
     if not 0 < int(port) < 65536:
         raise ValueError(f"port must be 1-65535, got {port!r}")
     if not bind_address or any(c.isspace() for c in bind_address):
@@ -69,41 +85,29 @@ def render_broker_config(
     config_dir = Path(target_dir).resolve()
     data_path = Path(data_dir).resolve()
     for name, value in (("target_dir", config_dir), ("data_dir", data_path)):
-        # Mosquitto splits option lines on whitespace.
-        if any(c.isspace() for c in str(value)):
+        if any(c.isspace() for c in str(value)):  # Mosquitto splits option lines on whitespace
             raise ValueError(f"{name} must not contain whitespace: {str(value)!r}")
     config_dir.mkdir(parents=True, exist_ok=True)
     data_path.mkdir(parents=True, exist_ok=True)
-
     values = {
-        "store": store,
-        "port": int(port),
-        "bind_address": bind_address,
-        "config_dir": config_dir,
-        "data_dir": data_path,
+        "store": store, "port": int(port), "bind_address": bind_address, "data_dir": data_path,
+        "dynsec_file": data_path / DYNSEC_FILE_NAME, "plugin": DYNSEC_PLUGIN,
+        # Started as root, Mosquitto drops to the "mosquitto" account unless told otherwise.
+        "run_as": f"user {run_as}" if run_as else "# Started as root, it drops to the 'mosquitto' account.",
     }
     conf_path = config_dir / CONF_FILE_NAME
-    _write_atomically(conf_path, _render("mosquitto.conf.template", values), mode=0o644)
-    _write_atomically(config_dir / ACL_FILE_NAME, _render("acl.template", values), mode=0o644)
+    text = (TEMPLATE_DIR / "mosquitto.conf.template").read_text(encoding="utf-8").format_map(values)
+    write_atomically(conf_path, text, mode=conf_mode)
     return conf_path
-
-
-def _render(template_name: str, values: dict[str, object]) -> str:
-    return (TEMPLATE_DIR / template_name).read_text(encoding="utf-8").format_map(values)
-
-
-def _check_name(what: str, value: str) -> None:
-    if not _NAME.fullmatch(value):
-        raise ValueError(f"{what} {value!r} may hold only letters, digits, '.', '_' and '-'")
 
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _write_atomically(path: Path, text: str, *, mode: int) -> None:
-    # mkstemp creates the file 0600, so a password file is never readable by
-    # others, not even before the chmod.
+def write_atomically(path: Path, text: str, *, mode: int) -> None:
+    """Replace path with text through a temporary file, so no reader sees half of it."""
+    # mkstemp creates the file 0600, so a secret is never readable by others, not even before the chmod.
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as tmp:

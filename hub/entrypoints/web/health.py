@@ -20,7 +20,7 @@ def health(hub: Hub) -> dict[str, Any]:
     checks["broker"] = {
         "ok": broker_ok,
         "address": hub.mqtt_target().address,
-        "embedded": hub.settings.embedded_broker,
+        "supervised": hub.settings.supervised_broker,
         "detail": "connected" if broker_ok else (connection.last_error if connection else "messaging not started"),
         "fix": None if broker_ok else "Check that the broker runs and PASSLINE_MQTT_URL is right; run `passline doctor`.",
     }
