@@ -24,6 +24,7 @@ from hub.entrypoints.staff_cli import add_demo_staff
 
 logger = logging.getLogger(__name__)
 
+DEMO_OWNER = "owner"
 BROKER_WAIT_S = 60  # how long the simulated devices wait for the hub's broker to take their logins
 
 
@@ -37,13 +38,31 @@ def run_demo(settings: Settings, *, traffic: float = 0.0) -> int:
     _route_demo_printers(settings)
     _assign_demo_terminal(settings)
     add_demo_staff(settings, DEMO_PRINTERS, "receipt")  # Sam 1111 (cashier), Morgan 9999 (manager): demo PINs only
-    print(banner(settings, count, traffic), flush=True)
+    password = _demo_owner(settings)
+    print(banner(settings, count, traffic, password), flush=True)
     DemoDevices(settings, traffic).start()
     serve(settings)
     return 0
 
 
-def banner(settings: Settings, items: int, traffic: float) -> str:
+def _demo_owner(settings: Settings) -> str | None:
+    """Make the demo's owner account on the first run; return its new password (None when it existed)."""
+    from hub.bootstrap import bootstrap
+    from hub.domain.enrolment import AddAccount, new_password
+
+    hub = bootstrap(settings)
+    try:
+        with hub.uow_factory() as uow:
+            if uow.access.account(DEMO_OWNER) is not None:
+                return None
+        password = new_password()
+        hub.bus.handle(AddAccount(DEMO_OWNER, "owner", password))
+        return password
+    finally:
+        hub.stop()
+
+
+def banner(settings: Settings, items: int, traffic: float, owner_password: str | None = None) -> str:
     """Return the text that tells a person what to open."""
     host = _lan_address() if settings.http_host in ("0.0.0.0", "::") else settings.http_host
     http = f"http://{host}:{settings.http_port}"
@@ -66,6 +85,10 @@ def banner(settings: Settings, items: int, traffic: float) -> str:
         f"  Printed tickets   {settings.data_dir / 'printed.txt'} (simulated printers 'kitchen', 'pass' and 'receipt')",
         f"  Card payments     POST {http}/api/v1/orders/<id>/payments {{\"device_id\": \"kiosk-1\"}} (simulated ZVT terminal)",
         "  Counter staff     Sam PIN 1111 (cashier), Morgan PIN 9999 (manager) — demo PINs, add real staff with `passline staff add`",
+        f"  Owner sign-in     {DEMO_OWNER} / {owner_password}  (shown this once: write it down)" if owner_password else
+        f"  Owner sign-in     {DEMO_OWNER} (password shown on the first run; new one: `passline accounts passwd {DEMO_OWNER}`)",
+        "  Pair a screen     open any page above on it and type a code from /admin → Enrol a device,",
+        "                    or `passline devices add kiosk-2 --role kiosk` (see docs/provisioning.md)",
         "Press Ctrl+C to stop.",
         "",
     ]

@@ -55,6 +55,8 @@ def open_display(browser, hub):
     def open_page(path: str):
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         contexts.append(context)
+        role = "board" if path.rstrip("/").endswith("/board") else "display"
+        hub.enrol_screen(context, f"{role}-{len(contexts)}", role)
         page = context.new_page()
         page.goto(f"{hub.base_url}{path}")
         expect(page.locator("#link")).to_have_attribute("data-state", "live")

@@ -52,6 +52,7 @@ def open_counter(browser, store):
     def open_page(path: str = f"/counter/{COUNTER}"):
         context = browser.new_context(viewport={"width": 1366, "height": 768})
         contexts.append(context)
+        store.hub.enrol_screen(context, COUNTER, "counter")
         page = context.new_page()
         page.on("pageerror", lambda error: print(f"page error: {error}"))
         page.goto(f"{store.hub.base_url}{path}")
@@ -310,6 +311,7 @@ def test_an_app_order_is_accepted_with_a_quoted_time_and_another_rejected(open_c
 def _complete(browser, store, number: str) -> None:
     """Bump the order at the bar and hand it over at expo, as the kitchen would."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
+    store.hub.enrol_screen(context, "bar-display", "display")
     try:
         bar = context.new_page()
         bar.goto(f"{store.hub.base_url}/displays/kds/bar")

@@ -3,10 +3,8 @@ the hub under gunicorn, its supervised Mosquitto, a ZVT terminal simulator and r
 
 from __future__ import annotations
 
-import json
 import re
 import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
@@ -37,9 +35,11 @@ def open_kiosk(browser):
     """Open the kiosk page of a hub in its own browser context, once its menu is loaded and it is live."""
     contexts = []
 
-    def open_page(base_url: str, device_id: str = KIOSK):
+    def open_page(hub, device_id: str = KIOSK):
         context = browser.new_context(viewport=PORTRAIT, has_touch=True)
         contexts.append(context)
+        hub.enrol_screen(context, device_id, "kiosk")
+        base_url = hub.base_url
         page = context.new_page()
         page.goto(f"{base_url}/kiosk/{device_id}")
         expect(page.locator("body")).to_have_attribute("data-ready", "1")
@@ -75,7 +75,7 @@ def to_cart(page):
 
 
 def test_full_kiosk_order_from_attract_screen_to_order_number_on_the_kitchen_display_and_receipt(store, open_kiosk, browser):
-    page = open_kiosk(store.hub.base_url)
+    page = open_kiosk(store.hub)
     screenshot(page, "kiosk-attract")
     page.locator("#start").click()
     screenshot(page, "kiosk-mode")
@@ -110,11 +110,13 @@ def test_full_kiosk_order_from_attract_screen_to_order_number_on_the_kitchen_dis
     expect(page.locator("#done-receipt")).to_have_text("Your receipt is printing.")
     screenshot(page, "kiosk-done")
 
-    kds = browser.new_page(viewport={"width": 1280, "height": 800})
+    kds_context = browser.new_context(viewport={"width": 1280, "height": 800})
+    store.hub.enrol_screen(kds_context, "grill-display", "display")
+    kds = kds_context.new_page()
     kds.goto(f"{store.hub.base_url}/displays/kds/grill")
     expect(kds.locator(".card .number")).to_contain_text([number])
     expect(kds.locator(f".card[data-number='{number}']")).to_contain_text("Cheeseburger")
-    kds.close()
+    kds_context.close()
     till = store.tills[KIOSK]
     expect_text(till.receipt_text, number, "Cheeseburger", "20.50")
     assert store.tills[KIOSK].terminal.charges()[-1].amount == 2050
@@ -132,10 +134,6 @@ def expect_text(read, *parts, timeout_s: float = 15):
     raise AssertionError(f"missing {[p for p in parts if p not in text]} in:\n{text}")
 
 
-def get_json(url: str) -> dict:
-    """GET a hub URL and return its JSON."""
-    with urllib.request.urlopen(url) as reply:
-        return json.load(reply)
 
 
 def held_order_id(page) -> str:
@@ -144,7 +142,7 @@ def held_order_id(page) -> str:
 
 
 def test_declined_card_returns_to_the_cart_with_the_order_kept_then_the_same_order_is_paid(store, open_kiosk):
-    page = open_kiosk(store.hub.base_url)
+    page = open_kiosk(store.hub)
     start(page)
     add(page, "coffee", "LATTE-M", "OAT")
     to_cart(page)
@@ -167,7 +165,7 @@ def test_declined_card_returns_to_the_cart_with_the_order_kept_then_the_same_ord
 
 
 def test_changing_the_cart_after_a_declined_card_cancels_the_held_order_and_pays_a_new_one(store, open_kiosk):
-    page = open_kiosk(store.hub.base_url)
+    page = open_kiosk(store.hub)
     start(page)
     add(page, "coffee", "ESPRESSO")
     to_cart(page)
@@ -185,7 +183,7 @@ def test_changing_the_cart_after_a_declined_card_cancels_the_held_order_and_pays
 
 
 def test_required_modifiers_and_maximum_choices_are_enforced(store, open_kiosk):
-    page = open_kiosk(store.hub.base_url)
+    page = open_kiosk(store.hub)
     start(page)
     page.locator(".cat[data-cat='food']").click()
     page.locator("#grid .tile[data-sku='BURGER']").click()
@@ -214,7 +212,7 @@ def test_required_modifiers_and_maximum_choices_are_enforced(store, open_kiosk):
 
 
 def test_sold_out_items_grey_out_and_one_in_the_cart_blocks_payment_until_removed(store, open_kiosk):
-    page = open_kiosk(store.hub.base_url)
+    page = open_kiosk(store.hub)
     start(page)
     add(page, "pastry", "MUFFIN-BLUE")
     add(page, "pastry", "COOKIE")
@@ -237,7 +235,7 @@ def test_sold_out_items_grey_out_and_one_in_the_cart_blocks_payment_until_remove
 
 
 def test_member_scans_their_card_redeems_a_reward_and_pays_less(store, open_kiosk):
-    page = open_kiosk(store.hub.base_url)
+    page = open_kiosk(store.hub)
     start(page)
     add(page, "food", "SALAD-CAESAR")
     page.locator("#member-button").click()
@@ -263,7 +261,7 @@ def test_member_scans_their_card_redeems_a_reward_and_pays_less(store, open_kios
 
 
 def test_pay_at_counter_shows_the_number_to_pay_with(store, open_kiosk):
-    page = open_kiosk(store.hub.base_url)
+    page = open_kiosk(store.hub)
     start(page)
     add(page, "tea", "TEA-EARLGREY")
     to_cart(page)
@@ -297,7 +295,7 @@ def own_hub(tmp_path):
 
 
 def test_language_switch_keeps_the_cart_and_formats_prices_for_the_locale(own_hub, open_kiosk):
-    page = open_kiosk(own_hub().base_url)
+    page = open_kiosk(own_hub())
     page.locator(".lang[data-lang='de']").click()
     expect(page.locator("#start .attract-title")).to_have_text("Zum Bestellen berühren")
     page.locator("#start").click()
@@ -324,7 +322,7 @@ def test_language_switch_keeps_the_cart_and_formats_prices_for_the_locale(own_hu
 def test_idle_kiosk_asks_if_anyone_is_there_then_clears_the_cart(own_hub, open_kiosk):
     # "still there?" after 2 s, gives up 2 s later; this store takes no orders to pay at the counter
     quick_hub = own_hub('[kiosk]\nidle_s = 2\nstill_there_s = 2\npay_at_counter = "off"\n')
-    page = open_kiosk(quick_hub.base_url)
+    page = open_kiosk(quick_hub)
     start(page)
     add(page, "coffee", "ESPRESSO")
     expect(page.locator("#still")).to_be_visible(timeout=5000)
@@ -340,7 +338,7 @@ def test_idle_kiosk_asks_if_anyone_is_there_then_clears_the_cart(own_hub, open_k
     expect(page.locator("#still")).to_be_visible(timeout=5000)
     expect(page.locator("body")).to_have_attribute("data-screen", "attract", timeout=5000)
     # the customer left: the held order is given up
-    expect_text(lambda: get_json(f"{quick_hub.base_url}/api/v1/orders/{held}")["status"], "cancelled")
+    expect_text(lambda: quick_hub.api("GET", f"/api/v1/orders/{held}")[1]["status"], "cancelled")
     page.locator("#start").click()
     page.locator(".mode-choice[data-mode='takeaway']").click()
     expect(page.locator("#cartbar-count")).to_have_text("")
@@ -349,7 +347,7 @@ def test_idle_kiosk_asks_if_anyone_is_there_then_clears_the_cart(own_hub, open_k
 
 def test_unreachable_hub_is_said_plainly_and_no_order_or_payment_is_sent(own_hub, open_kiosk):
     hub = own_hub()
-    page = open_kiosk(hub.base_url)
+    page = open_kiosk(hub)
     start(page)
     add(page, "coffee", "ESPRESSO")
     to_cart(page)
@@ -361,7 +359,7 @@ def test_unreachable_hub_is_said_plainly_and_no_order_or_payment_is_sent(own_hub
     expect(page.locator("#pay-card")).to_be_disabled()
     page.unroute("**/api/v1/orders")
     expect(page.locator("#offline")).to_be_hidden()  # the kiosk asks again and sees the hub is back
-    assert get_json(f"{hub.base_url}/api/v1/orders?day=today")["orders"] == []
+    assert hub.api("GET", "/api/v1/orders?day=today")[1]["orders"] == []
     hub.stop()  # now the hub itself goes away
     expect(page.locator("body")).to_have_attribute("data-link", "offline")
     expect(page.locator("#offline")).to_have_text(

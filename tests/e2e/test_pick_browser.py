@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import queue
-import urllib.request
 
 from playwright.sync_api import expect
 
@@ -17,11 +16,9 @@ HOUSE_GTIN = "4001234000015"
 
 def price(hub, lines: list[dict]) -> str:
     """Return the basket's total as the pick list writes it, priced by POST /api/v1/baskets/price."""
-    request = urllib.request.Request(f"{hub.base_url}/api/v1/baskets/price", method="POST",
-                                     data=json.dumps({"channel": "kiosk", "lines": lines}).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as reply:
-        total = json.load(reply)["total"]
+    status, answer = hub.api("POST", "/api/v1/baskets/price", {"channel": "kiosk", "lines": lines})
+    assert status == 200, answer
+    total = answer["total"]
     return f"{total['amount'] / 100:.2f} {total['currency']}"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import urllib.request
 import uuid
 
 from playwright.sync_api import expect
@@ -12,10 +10,9 @@ from tests.support.browser import screenshot
 
 
 def _call(hub, method: str, path: str, body: dict | None = None) -> dict:
-    request = urllib.request.Request(f"{hub.base_url}{path}", data=json.dumps(body).encode() if body else None,
-                                     method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
+    status, answer = hub.api(method, path, body)
+    assert status < 300, (method, path, status, answer)
+    return answer
 
 
 def test_the_e_receipt_reads_on_a_phone_and_loads_nothing_but_itself(browser, hub):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import signal
 import subprocess
@@ -16,9 +17,28 @@ from tests.support.hub_process import free_port
 PASSLINE = str(Path(sys.executable).with_name("passline"))
 
 
-def _get(url: str):
-    with urllib.request.urlopen(url, timeout=2) as response:
+def _owner(output: str) -> tuple[str, str]:
+    """Return the owner's name and password as the banner shows them once."""
+    found = re.search(r"Owner sign-in +(\S+) / (\S+)", output)
+    if not found:
+        raise OSError("the demo has not printed its banner yet")  # the callers' loops wait and try again
+    return found.group(1), found.group(2)
+
+
+def _get(url: str, cookie: str):
+    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=2) as response:
         return json.load(response)
+
+
+def _sign_in(http_port: int, output: str) -> str:
+    """Sign in as the demo's owner with the password its banner showed; return the session cookie."""
+    username, password = _owner(output)
+    request = urllib.request.Request(f"http://127.0.0.1:{http_port}/api/v1/sessions", method="POST",
+                                     data=json.dumps({"username": username, "password": password}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.headers["Set-Cookie"].split(";")[0]
 
 
 def test_demo_prints_where_to_look_and_takes_simulated_orders_from_every_origin(tmp_path):
@@ -33,11 +53,15 @@ def test_demo_prints_where_to_look_and_takes_simulated_orders_from_every_origin(
         origins: set[str] = set()
         devices: list[dict] = []
         deadline = time.monotonic() + 60
+        cookie = None
         while time.monotonic() < deadline and (len(origins) < 6 or len(devices) < 7):
             time.sleep(0.5)
             try:
-                origins = {o["origin"] for o in _get(f"http://127.0.0.1:{http_port}/api/v1/queue")["orders"]}
-                devices = [d for d in _get(f"http://127.0.0.1:{http_port}/api/v1/devices")["devices"] if d["online"]]
+                if cookie is None:
+                    log.seek(0)
+                    cookie = _sign_in(http_port, log.read())
+                origins = {o["origin"] for o in _get(f"http://127.0.0.1:{http_port}/api/v1/queue", cookie)["orders"]}
+                devices = [d for d in _get(f"http://127.0.0.1:{http_port}/api/v1/devices", cookie)["devices"] if d["online"]]
             except OSError:
                 continue
         log.seek(0)
@@ -46,8 +70,11 @@ def test_demo_prints_where_to_look_and_takes_simulated_orders_from_every_origin(
         assert {d["device_id"] for d in devices} >= {"kiosk-1", "counter-1", "gateway-marketplace"}
         assert f"Admin and health  http://127.0.0.1:{http_port}/admin" in output
         assert f"Order-ready board http://127.0.0.1:{http_port}/displays/board" in output
-        board = urllib.request.urlopen(f"http://127.0.0.1:{http_port}/displays/board", timeout=5).read().decode()
+        board = urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{http_port}/displays/board",
+                                                              headers={"Cookie": cookie}), timeout=5).read().decode()
         assert "Ready" in board
+        anonymous = urllib.request.urlopen(f"http://127.0.0.1:{http_port}/displays/board", timeout=5)
+        assert anonymous.url.endswith("/pair?next=/displays/board")  # an unpaired screen is asked for its code
         assert f"MQTT broker       mqtt://127.0.0.1:{broker_port}" in output
         assert "24 catalog items" in output
     finally:

@@ -12,6 +12,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from tests.integration.test_demo import _sign_in
 from tests.support.hub_process import free_port
 
 PASSLINE = str(Path(sys.executable).with_name("passline"))
@@ -35,8 +36,10 @@ def test_demo_order_comes_out_on_the_simulated_kitchen_printer(tmp_path):
                 if number is None:
                     body = json.dumps({"order_id": str(uuid.uuid4()), "origin": "kiosk", "fulfilment": "takeaway",
                                        "lines": [{"sku": "BURGER", "qty": 1}]}).encode()
+                    log.seek(0)
                     request = urllib.request.Request(f"http://127.0.0.1:{http_port}/api/v1/orders", body,
-                                                     {"Content-Type": "application/json"})
+                                                     {"Content-Type": "application/json",
+                                                      "Cookie": _sign_in(http_port, log.read())})
                     with urllib.request.urlopen(request, timeout=5) as response:
                         number = json.load(response)["number"]
             except OSError:

@@ -20,6 +20,7 @@ from hub.domain.access import Role
 from tests.support.mosquitto import free_port
 
 PASSLINE = str(Path(sys.executable).with_name("passline"))
+OWNER, OWNER_PASSWORD = "owner", "owner-test-password"  # made by prepare(), as store IT would
 
 
 class HubProcess:
@@ -47,6 +48,7 @@ class HubProcess:
         self.mqtt_url = mqtt_url
         self.log_path = data_dir / "hub.log"
         self._process: subprocess.Popen | None = None
+        self._owner_cookie: str | None = None
 
     @property
     def base_url(self) -> str:
@@ -76,13 +78,53 @@ class HubProcess:
         return mosquitto_pids(self.data_dir)
 
     def prepare(self) -> None:
-        """Create the schema and load the demo catalog, as store IT would."""
+        """Create the schema, load the demo catalog and make the owner's account, as store IT would."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         for args in (["db", "upgrade"], ["catalog", "import", str(DEMO_CATALOG)]):
             subprocess.run([PASSLINE, *args], env=self.env, check=True, capture_output=True)
+        self.passline("accounts", "add", OWNER, "--role", "owner", "--password-stdin", stdin=OWNER_PASSWORD)
+
+    def passline(self, *args: str, stdin: str | None = None) -> str:
+        """Run a `passline` command against this hub's data folder and return what it printed."""
+        done = subprocess.run([PASSLINE, *args], env=self.env, input=stdin, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"passline {' '.join(args)} failed: {done.stderr or done.stdout}")
+        return done.stdout
+
+    def claim_code(self, device_id: str, role: str) -> str:
+        """Return a fresh one-time claim code for a device, from `passline devices add --json`."""
+        return json.loads(self.passline("devices", "add", device_id, "--role", role, "--json"))["claim_code"]
+
+    def enrol_screen(self, context, device_id: str, role: str) -> None:
+        """Pair a browser context as a screen: claim a fresh code the way the pairing page does."""
+        reply = context.request.post(f"{self.base_url}/api/v1/devices/claim", data={"code": self.claim_code(device_id, role)})
+        assert reply.ok, reply.text()
+
+    def api(self, method: str, path: str, body: object = None) -> tuple[int, dict]:
+        """Call the hub's API as the signed-in owner; return (status, JSON body)."""
+        if self._owner_cookie is None:
+            status, _, cookie = self._send("POST", "/api/v1/sessions", {"username": OWNER, "password": OWNER_PASSWORD})
+            assert status == 201, f"the owner could not sign in ({status})"
+            self._owner_cookie = cookie
+        status, answer, _ = self._send(method, path, body, self._owner_cookie)
+        return status, answer
+
+    def _send(self, method: str, path: str, body: object = None, cookie: str | None = None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.base_url}{path}", data=data, method=method,
+                                         headers={"content-type": "application/json"})
+        if cookie:
+            request.add_header("Cookie", cookie)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                raw, status, headers = response.read(), response.status, response.headers
+        except urllib.error.HTTPError as exc:
+            raw, status, headers = exc.read(), exc.code, exc.headers
+        session = headers.get("Set-Cookie", "").split(";")[0] or None
+        return status, json.loads(raw) if raw else {}, session
 
     def start(self, timeout: float = 30) -> None:
-        """Start `passline serve` and wait until its health says the broker is connected."""
+        """Start `passline serve` and wait until its liveness probe says the broker is connected."""
         log = self.log_path.open("ab")
         self._process = subprocess.Popen([PASSLINE, "serve"], env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                          start_new_session=True)
@@ -90,19 +132,23 @@ class HubProcess:
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
                 raise RuntimeError(f"the hub exited with {self._process.returncode}:\n{self.log()}")
-            health = self.health()
-            if health and health["checks"]["broker"]["ok"]:
+            if self.ready():
                 return
             time.sleep(0.1)
         raise TimeoutError(f"the hub did not become healthy within {timeout} s:\n{self.log()}")
 
-    def health(self) -> dict | None:
-        """Return the hub's health report, or None if it does not answer."""
+    def ready(self) -> bool:
+        """Return whether the hub answers its open liveness probe and is connected to its broker."""
         try:
-            with urllib.request.urlopen(f"{self.base_url}/api/v1/health", timeout=2) as response:
-                return json.load(response)
-        except urllib.error.HTTPError as exc:
-            return json.load(exc)
+            with urllib.request.urlopen(f"{self.base_url}/api/v1/live", timeout=2) as response:
+                return bool(json.load(response)["ready"])
+        except OSError:
+            return False
+
+    def health(self) -> dict | None:
+        """Return the hub's health report as the owner sees it, or None if it does not answer."""
+        try:
+            return self.api("GET", "/api/v1/health")[1]
         except OSError:
             return None
 

@@ -3,11 +3,8 @@ payment terminals and the device agents driving them, wired up the way store IT 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,14 +108,10 @@ class StoreStack:
 
     def call(self, method: str, path: str, body: dict | None = None) -> dict:
         """Call the hub's HTTP API; raise naming the call and the hub's answer when it is not a success."""
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.hub.base_url}{path}", data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return json.load(response)
-        except urllib.error.HTTPError as exc:
-            raise RuntimeError(f"{method} {path} answered {exc.code}: {exc.read().decode(errors='replace')}") from exc
+        status, answer = self.hub.api(method, path, body)
+        if status >= 300:
+            raise RuntimeError(f"{method} {path} answered {status}: {answer}")
+        return answer
 
     def wait_online(self, device_ids: list[str], timeout: float = 30) -> None:
         """Wait until the hub sees every device online."""
