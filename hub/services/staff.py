@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hub.domain import staff as rules
 from hub.domain.commands import RefundOrder, SubmitOrder
@@ -72,34 +73,50 @@ def _by_pin(uow: UnitOfWork, pin: str) -> StaffMember | None:
     return next((m for m in uow.staff.members() if m.active and rules.pin_matches(pin, m.pin_hash)), None)
 
 
-def _checked_pin(uow: UnitOfWork, pin: str, device_id: str, now: datetime) -> StaffMember | StaffRefused:
-    """Return the member a PIN belongs to, or the refusal; wrong PINs count towards the till's lockout."""
-    failures = uow.staff.pin_failures(device_id, now - rules.LOCKOUT_WINDOW)
-    if rules.locked(failures, now):
-        until = rules.unlocks_at(failures, now)
-        return StaffRefused("locked", f"{rules.LOCKOUT_ATTEMPTS} wrong PINs at {device_id}: PIN entry is locked "
-                                      f"until {until:%H:%M:%S} UTC", 429, "pin")
-    everywhere = uow.staff.pin_failures(None, now - rules.LOCKOUT_WINDOW)
-    if len(everywhere) >= rules.STORE_LOCKOUT_ATTEMPTS:
-        logger.warning("%d wrong PINs across the store in 5 minutes: PIN entry locked at every till", len(everywhere))
-        return StaffRefused("locked", f"{len(everywhere)} wrong PINs across the store in 5 minutes: PIN entry is "
-                                      "locked at every till for a few minutes", 429, "pin")
+def _checked_pin(uow: UnitOfWork, pin: str, device_id: str, source: str | None,
+                 now: datetime) -> StaffMember | StaffRefused:
+    """Return the member a PIN belongs to, or the refusal; a wrong PIN counts for the till, the source and the store.
+
+    A till or a source with too many wrong PINs is locked for a few minutes; the store as a whole is
+    only slowed (one attempt every few seconds), so no one can lock every till by failing on purpose.
+    """
+    since = now - rules.LOCKOUT_WINDOW
+    keys = [rules.till_key(device_id)] + ([rules.source_key(source)] if source else [])
+    counted = {key: uow.staff.pin_failures(key, since) for key in keys}
+    for key, what in zip(keys, (f"at {device_id}", "from this address")):
+        if rules.locked(counted[key], now):
+            until = rules.unlocks_at(counted[key], now)
+            return _wait(StaffRefused("locked", f"{rules.LOCKOUT_ATTEMPTS} wrong PINs {what}: PIN entry is locked "
+                                                f"until {until:%H:%M:%S} UTC", 429, "pin"), until - now)
+    wait = rules.store_wait(uow.staff.pin_failures(rules.STORE_KEY, since), now)
+    if wait is not None:
+        logger.warning("many wrong PINs across the store: sign-ins slowed to one every %ss",
+                       rules.STORE_SLOW_DELAY.seconds)
+        return _wait(StaffRefused("slow_down", "many wrong PINs across the store: wait a few seconds and try again",
+                                  429, "pin"), wait)
     member = _by_pin(uow, pin) if pin.isdigit() else None
     if member is None:
-        uow.staff.add_pin_failure(device_id, now)
-        left = rules.LOCKOUT_ATTEMPTS - len(failures) - 1
-        logger.warning("wrong PIN at %s (%d tries left)", device_id, max(left, 0))
+        for key in keys + [rules.STORE_KEY]:
+            uow.staff.add_pin_failure(key, now)
+        left = rules.LOCKOUT_ATTEMPTS - max(len(c) for c in counted.values()) - 1
+        logger.warning("wrong PIN at %s from %s (%d tries left)", device_id, source or "an unknown address", max(left, 0))
         tries = "1 more try" if left == 1 else f"{left} more tries"
         tail = f"{tries} before this till locks for 5 minutes" if left > 0 else "this till is now locked for 5 minutes"
         return StaffRefused("wrong_pin", f"wrong PIN: {tail}", 401, "pin")
-    uow.staff.clear_pin_failures(device_id)
+    for key in keys:
+        uow.staff.clear_pin_failures(key)
     return member
+
+
+def _wait(refusal: StaffRefused, wait: timedelta) -> StaffRefused:
+    refusal.retry_after_s = max(1, math.ceil(wait.total_seconds()))
+    return refusal
 
 
 def sign_in(command: SignIn, uow: UnitOfWork, clock: Clock) -> SignedIn | StaffRefused:
     """Start a session at a till; a refusal is returned, not raised, so the wrong PIN it counts is kept."""
     now = clock()
-    member = _checked_pin(uow, command.pin, command.device_id, now)
+    member = _checked_pin(uow, command.pin, command.device_id, command.source, now)
     if isinstance(member, StaffRefused):
         return member
     token, hashed = rules.new_token()
@@ -119,7 +136,7 @@ def grant_approval(command: GrantApproval, uow: UnitOfWork, clock: Clock) -> Sig
     if command.action not in rules.APPROVAL_ACTIONS:
         raise StaffRefused("invalid_payload", f"action must be one of {', '.join(rules.APPROVAL_ACTIONS)}", field="action")
     now = clock()
-    member = _checked_pin(uow, command.pin, command.device_id, now)
+    member = _checked_pin(uow, command.pin, command.device_id, command.source, now)
     if isinstance(member, StaffRefused):
         return member
     if not rules.may(member.role, f"approve:{command.action}"):

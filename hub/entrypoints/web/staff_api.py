@@ -47,7 +47,7 @@ def post_session():
     body, problem = body_of(SessionIn)
     if problem:
         return problem
-    outcome, problem = run(SignIn(body.pin, body.device_id))
+    outcome, problem = run(SignIn(body.pin, body.device_id, source=request.remote_addr))
     if problem:
         return problem
     if isinstance(outcome, StaffRefused):
@@ -88,7 +88,7 @@ def post_approval():
     body, problem = body_of(ApprovalIn)
     if problem:
         return problem
-    outcome, problem = run(GrantApproval(body.pin, body.action, body.device_id))
+    outcome, problem = run(GrantApproval(body.pin, body.action, body.device_id, source=request.remote_addr))
     if problem:
         return problem
     if isinstance(outcome, StaffRefused):
