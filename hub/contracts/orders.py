@@ -87,7 +87,13 @@ class OrderSubmit(BaseModel):
     customer: CustomerIn | None = None
     promised_at: AwareDatetime | None = Field(default=None, description="When the customer expects it; null means as soon as possible.")
     rush: StrictBool = Field(default=False, description="Pull the order forward in the queue.")
-    tax_exempt: StrictBool = Field(default=False, description="Sell without tax (a tax-exempt customer).")
+    tax_exempt: StrictBool = Field(default=False, description=(
+        "Sell without tax (a tax-exempt customer): needs `tax_exempt_reason` and `tax_exempt_approval`, "
+        "else 403 `approval_required`."))
+    tax_exempt_reason: str | None = Field(default=None, max_length=200, description=(
+        "Why the customer pays no tax, e.g. the exemption certificate's number."))
+    tax_exempt_approval: str | None = Field(default=None, max_length=128, description=(
+        "A manager's one-use approval token (`POST /api/v1/staff/approvals`, action `tax_exempt`), spent by this order."))
     redeem_points: StrictInt = Field(default=0, ge=0, description="Loyalty points the customer spends as a discount.")
     release: Release = Field(default=Release.NOW, description=(
         "When the kitchen gets it: `now`; `when_paid` (held as `received` until tenders or card payments cover "

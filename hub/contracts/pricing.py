@@ -16,7 +16,10 @@ class BasketIn(BaseModel):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
     channel: Origin = Field(description="Where the basket is sold; `phone` prices as `counter`.")
     customer: CustomerIn | None = None
-    tax_exempt: StrictBool = Field(default=False, description="Price without tax (a tax-exempt customer).")
+    # A preview, on purpose: the cashier shows the customer the net price while the manager comes over;
+    # pricing writes nothing and takes no money, so the gate is the order (approval and reason there).
+    tax_exempt: StrictBool = Field(default=False, description=(
+        "Price without tax, as a preview: an order with `tax_exempt` needs a manager's approval and a reason."))
     redeem_points: StrictInt = Field(default=0, ge=0, description="Loyalty points to spend as a discount.")
     at: AwareDatetime | None = Field(default=None, description="Price as at this time (promotion windows); now if null.")
     discounts: list[DiscountIn] = Field(default_factory=list, max_length=MAX_DISCOUNTS,

@@ -46,6 +46,8 @@ class SubmitOrder:
     customer_phone: str | None = None
     discounts: tuple[ManualDiscount, ...] = ()  # by hand at the counter (hub.services.staff.authorize_sale)
     approval: str | None = field(default=None, repr=False)  # a manager's one-use approval token; never logged
+    tax_exempt_reason: str | None = None  # why this customer pays no tax (a certificate, a diplomat's card)
+    tax_exempt_approval: str | None = field(default=None, repr=False)  # a manager's `tax_exempt` approval token
     staff_token: str | None = field(default=None, repr=False)  # the counter session's bearer token; never logged
 
 

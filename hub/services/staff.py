@@ -160,9 +160,9 @@ def session_member(uow: UnitOfWork, token: str | None, now: datetime) -> StaffMe
     return member if member is not None and member.active else None
 
 
-def spend_approval(uow: UnitOfWork, token: str | None, action: str, used_for: str, now: datetime) -> StaffMember:
-    """Spend an approval on one action, or raise ApprovalRequired saying what is wrong with it."""
-    where = "approval"
+def spend_approval(uow: UnitOfWork, token: str | None, action: str, used_for: str, now: datetime,
+                   where: str = "approval") -> StaffMember:
+    """Spend an approval on one action, or raise ApprovalRequired naming the field `where`."""
     if not token:
         raise ApprovalRequired(f"{where}: a {action} needs a manager's approval (POST /api/v1/staff/approvals)", where)
     approval = uow.staff.approval(rules.token_hash(token))
@@ -186,22 +186,39 @@ def spend_approval(uow: UnitOfWork, token: str | None, action: str, used_for: st
 
 def authorize_sale(uow: UnitOfWork, command: SubmitOrder, priced: PricedBasket, frontdesk: FrontdeskSettings | None,
                    now: datetime) -> None:
-    """Gate an order's manual discounts and note who took it; call before the order's first write.
+    """Gate an order's tax exemption and manual discounts and note who took it; call before the order's first write.
 
     Discounts are given by staff, so they need a live session; over the store's limit they also need
-    a manager's approval, spent here in the order's transaction.
+    a manager's approval, spent here in the order's transaction. A tax exemption always does.
     """
+    exempted_by = _authorize_exemption(uow, command, now) if command.tax_exempt else None
     if not command.discounts and not command.staff_token:
+        if exempted_by is not None:
+            uow.staff.set_order_staff(command.order_id, None, exempted_by.staff_id, now)
         return
     member = session_member(uow, command.staff_token, now)
     if member is None:
         why = "the staff session ended or expired" if command.staff_token else "discounts are given by signed-in staff"
         raise NotSignedIn(f"Authorization: {why}: sign in at the counter again", "Authorization")
-    approver = None
+    approver = exempted_by
     limit = frontdesk.discount_limit_percent if frontdesk is not None else 0
     if command.discounts and needs_approval(priced, limit):
         approver = spend_approval(uow, command.approval, "discount", command.order_id, now)
     uow.staff.set_order_staff(command.order_id, member.staff_id, approver.staff_id if approver else None, now)
+
+
+def _authorize_exemption(uow: UnitOfWork, command: SubmitOrder, now: datetime) -> StaffMember:
+    """Spend a manager's `tax_exempt` approval on an order that has a reason, or refuse naming `tax_exempt`."""
+    reason = (command.tax_exempt_reason or "").strip()
+    if not command.tax_exempt_approval:
+        raise ApprovalRequired("tax_exempt: selling without tax needs a manager's approval (action `tax_exempt`) "
+                               "and a reason (`tax_exempt_reason`)", "tax_exempt")
+    if not reason:
+        raise ApprovalRequired("tax_exempt: say why the customer pays no tax in `tax_exempt_reason`", "tax_exempt")
+    manager = spend_approval(uow, command.tax_exempt_approval, "tax_exempt", command.order_id, now, "tax_exempt")
+    logger.info("order %s sold without tax, approved by %s: %s", command.order_id,
+                manager.name if manager else "a manager", reason)
+    return manager
 
 
 # The commands a manager's approval may unlock, and their own handlers (run in the same unit of work).
