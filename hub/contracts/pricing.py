@@ -170,5 +170,7 @@ class GiftCardIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: Code
-    amount: StrictInt = Field(gt=0)
+    amount: StrictInt = Field(gt=0, description="Minor units; a card holds at most the store's `counter.gift_card_max`.")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
+    approval: str | None = Field(default=None, max_length=128, description=(
+        "A manager's one-use approval (action `gift_card`); an owner's session needs none."))

@@ -91,9 +91,9 @@ class RefundOrder:
 
 @dataclass(frozen=True, slots=True)
 class IssueGiftCard:
-    """Load a gift card with a balance."""
+    """Load a gift card with a balance, up to the store's limit per card."""
 
-    code: str
+    code: str = field(repr=False)  # spendable as it is: never logged
     amount: int
     currency: str
 

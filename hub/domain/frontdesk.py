@@ -22,6 +22,7 @@ class FrontdeskSettings:
     remote_orders: str = "auto"
     quote_step_minutes: int = 5  # quoted times are rounded up to this
     receipt_url: str | None = None  # base URL printed in e-receipt QR codes; None = the address the page was opened at
+    gift_card_max: int = 50_000  # minor units one gift card may hold (500.00): a leaked approval costs no more
 
     @classmethod
     def from_mapping(cls, data: dict, where: str = "frontdesk.toml") -> FrontdeskSettings:
@@ -56,12 +57,13 @@ class FrontdeskSettings:
             remote_orders=_choice(counter, "remote_orders", defaults.remote_orders, REMOTE_ORDER_CHOICES, where, "counter"),
             quote_step_minutes=_whole(counter, "quote_step_minutes", defaults.quote_step_minutes, where, "counter"),
             receipt_url=receipt_url.rstrip("/") if receipt_url else None,
+            gift_card_max=_whole(counter, "gift_card_max", defaults.gift_card_max, where, "counter"),
         )
 
 
 SUPPORTED_LANGUAGES = ("en", "de")
 _KIOSK_KEYS = ("idle_s", "still_there_s", "pay_at_counter", "languages", "default_language", "unpaid_hold_minutes")
-_COUNTER_KEYS = ("discount_limit_percent", "remote_orders", "quote_step_minutes", "receipt_url")
+_COUNTER_KEYS = ("discount_limit_percent", "remote_orders", "quote_step_minutes", "receipt_url", "gift_card_max")
 
 
 def _table(data: dict, name: str, where: str) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import math
 import uuid
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hub.domain import staff as rules
-from hub.domain.commands import RefundOrder, SubmitOrder
+from hub.domain.commands import IssueGiftCard, RefundOrder, SubmitOrder
 from hub.domain.frontdesk import FrontdeskSettings
 from hub.domain.payments import RefundPayment
 from hub.domain.pricing import PricedBasket, needs_approval
@@ -225,17 +226,20 @@ def _authorize_exemption(uow: UnitOfWork, command: SubmitOrder, now: datetime) -
 APPROVED_HANDLERS = {
     RefundOrder: commerce_actions.refund_order,
     RefundPayment: payment_service.refund_payment,
+    IssueGiftCard: commerce_actions.issue_gift_card,
 }
 
 
-def run_approved(command: RunApproved, uow: UnitOfWork, clock: Clock):
+def run_approved(command: RunApproved, uow: UnitOfWork, clock: Clock, frontdesk: FrontdeskSettings | None = None):
     """Spend the approval, then run the command; if the command refuses, the approval is not spent."""
     handler = APPROVED_HANDLERS[type(command.command)]
     try:
         spend_approval(uow, command.approval, command.action, command.used_for, clock())
     except ApprovalRequired as refusal:
         raise StaffRefused(refusal.code, refusal.message, 403, refusal.field) from None
-    return handler(command.command, uow=uow, clock=clock)
+    offered = {"uow": uow, "clock": clock, "frontdesk": frontdesk}
+    wanted = list(inspect.signature(handler).parameters)[1:]
+    return handler(command.command, **{name: offered[name] for name in wanted})
 
 
 def new_staff_id() -> str:
