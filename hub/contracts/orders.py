@@ -94,7 +94,10 @@ class OrderSubmit(BaseModel):
         "Why the customer pays no tax, e.g. the exemption certificate's number."))
     tax_exempt_approval: str | None = Field(default=None, max_length=128, description=(
         "A manager's one-use approval token (`POST /api/v1/staff/approvals`, action `tax_exempt`), spent by this order."))
-    redeem_points: StrictInt = Field(default=0, ge=0, description="Loyalty points the customer spends as a discount.")
+    redeem_points: StrictInt = Field(default=0, ge=0, description=(
+        "Loyalty points the customer spends as a discount: needs `member_proof` or a staff session."))
+    member_proof: str | None = Field(default=None, max_length=128, description=(
+        "The value of the member's card QR code, when the member spends points without staff."))
     release: Release = Field(default=Release.NOW, description=(
         "When the kitchen gets it: `now`; `when_paid` (held as `received` until tenders or card payments cover "
         "the total); `at_counter` (the store's `pay_at_counter` setting decides: refused, held, or sent now)."))

@@ -141,6 +141,8 @@ class TenderIn(BaseModel):
     kind: str = Field(pattern="^(cash|gift_card|points)$", description="Cards are recorded from the payment terminal.")
     amount: StrictInt = Field(gt=0, description="Offered, minor units; cash above what is due gives change.")
     code: str | None = Field(default=None, max_length=64, description="Gift card code, or member id for points.")
+    member_proof: str | None = Field(default=None, max_length=128, description=(
+        "Points: the value of the member's card QR code; not needed from a signed-in member of staff."))
     device_id: str | None = Field(default=None, max_length=64, description=(
         "The till taking the money: a cash tender opens its drawer (`PUT /api/v1/cash-drawers/<device_id>`)."))
 

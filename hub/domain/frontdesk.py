@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 PAY_AT_COUNTER_CHOICES = ("off", "hold", "release")  # not offered / held until paid at the counter / sent at once
 REMOTE_ORDER_CHOICES = ("auto", "confirm")  # app, web, phone, marketplace orders: taken at once / a cashier accepts
@@ -23,6 +23,9 @@ class FrontdeskSettings:
     quote_step_minutes: int = 5  # quoted times are rounded up to this
     receipt_url: str | None = None  # base URL printed in e-receipt QR codes; None = the address the page was opened at
     gift_card_max: int = 50_000  # minor units one gift card may hold (500.00): a leaked approval costs no more
+    # The hub's secret that signs members' card QR codes (hub.domain.loyalty.member_proof); read from the
+    # data folder with these settings, never from frontdesk.toml.
+    member_secret: bytes | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_mapping(cls, data: dict, where: str = "frontdesk.toml") -> FrontdeskSettings:

@@ -187,12 +187,15 @@ def spend_approval(uow: UnitOfWork, token: str | None, action: str, used_for: st
 
 def authorize_sale(uow: UnitOfWork, command: SubmitOrder, priced: PricedBasket, frontdesk: FrontdeskSettings | None,
                    now: datetime) -> None:
-    """Gate an order's tax exemption and manual discounts and note who took it; call before the order's first write.
+    """Gate an order's tax exemption, points spent and manual discounts, and note who took it; call before the first write.
 
     Discounts are given by staff, so they need a live session; over the store's limit they also need
     a manager's approval, spent here in the order's transaction. A tax exemption always does.
     """
     exempted_by = _authorize_exemption(uow, command, now) if command.tax_exempt else None
+    if command.redeem_points and command.loyalty_id:
+        staff = session_member(uow, command.staff_token, now) is not None
+        commerce_actions.require_member_proof(frontdesk, command.loyalty_id, command.member_proof, staff)
     if not command.discounts and not command.staff_token:
         if exempted_by is not None:
             uow.staff.set_order_staff(command.order_id, None, exempted_by.staff_id, now)
