@@ -9,7 +9,7 @@ from escpos.printer import Dummy
 
 from devices.printers.profiles import PrinterProfile
 from devices.printers.words import money, word
-from hub.contracts.printing import KitchenTicket, PrintPayload, Receipt
+from hub.contracts.printing import KitchenTicket, PrintPayload, Receipt, printable
 
 # Typography the printer's code page lacks, printed as the nearest plain character.
 _PLAIN = str.maketrans({"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "·": "-", "\u00a0": " "})
@@ -28,8 +28,9 @@ class _Page:
         self.p.charcode(profile.code_page)
 
     def clean(self, text: str) -> str:
-        """Return text the code page can print: plain punctuation, unknown characters as `?`."""
-        text = text.translate(_PLAIN)
+        """Return text the code page can print: no control bytes, plain punctuation, unknown characters as `?`."""
+        # The contract already strips controls; a payload built without it must not drive the printer either.
+        text = printable(text).translate(_PLAIN)
         return text.encode(self.codec, errors="replace").decode(self.codec)
 
     def line(self, text: str = "", *, align: str = "left", bold: bool = False, big: bool = False,

@@ -9,6 +9,8 @@ import os
 import secrets
 from pathlib import Path
 
+from hub.adapters.db.engine import secure_data_dir
+
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "receipt_secret"
@@ -18,11 +20,11 @@ SIG_HEX = 32  # 128 bits of the HMAC: unguessable, and short enough for a small 
 def load_secret(data_dir: Path) -> bytes:
     """Return the secret, creating it with mode 0600 the first time (two racing starts agree on one file)."""
     path = data_dir / FILE_NAME
+    secure_data_dir(data_dir)  # also tightens a secret left 0644 by an older hub
     try:
         return bytes.fromhex(path.read_text().strip())
     except FileNotFoundError:
         pass
-    data_dir.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -87,8 +87,17 @@ class OrderSubmit(BaseModel):
     customer: CustomerIn | None = None
     promised_at: AwareDatetime | None = Field(default=None, description="When the customer expects it; null means as soon as possible.")
     rush: StrictBool = Field(default=False, description="Pull the order forward in the queue.")
-    tax_exempt: StrictBool = Field(default=False, description="Sell without tax (a tax-exempt customer).")
-    redeem_points: StrictInt = Field(default=0, ge=0, description="Loyalty points the customer spends as a discount.")
+    tax_exempt: StrictBool = Field(default=False, description=(
+        "Sell without tax (a tax-exempt customer): needs `tax_exempt_reason` and `tax_exempt_approval`, "
+        "else 403 `approval_required`."))
+    tax_exempt_reason: str | None = Field(default=None, max_length=200, description=(
+        "Why the customer pays no tax, e.g. the exemption certificate's number."))
+    tax_exempt_approval: str | None = Field(default=None, max_length=128, description=(
+        "A manager's one-use approval token (`POST /api/v1/staff/approvals`, action `tax_exempt`), spent by this order."))
+    redeem_points: StrictInt = Field(default=0, ge=0, description=(
+        "Loyalty points the customer spends as a discount: needs `member_proof` or a staff session."))
+    member_proof: str | None = Field(default=None, max_length=128, description=(
+        "The value of the member's card QR code, when the member spends points without staff."))
     release: Release = Field(default=Release.NOW, description=(
         "When the kitchen gets it: `now`; `when_paid` (held as `received` until tenders or card payments cover "
         "the total); `at_counter` (the store's `pay_at_counter` setting decides: refused, held, or sent now)."))

@@ -16,7 +16,10 @@ class BasketIn(BaseModel):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
     channel: Origin = Field(description="Where the basket is sold; `phone` prices as `counter`.")
     customer: CustomerIn | None = None
-    tax_exempt: StrictBool = Field(default=False, description="Price without tax (a tax-exempt customer).")
+    # A preview, on purpose: the cashier shows the customer the net price while the manager comes over;
+    # pricing writes nothing and takes no money, so the gate is the order (approval and reason there).
+    tax_exempt: StrictBool = Field(default=False, description=(
+        "Price without tax, as a preview: an order with `tax_exempt` needs a manager's approval and a reason."))
     redeem_points: StrictInt = Field(default=0, ge=0, description="Loyalty points to spend as a discount.")
     at: AwareDatetime | None = Field(default=None, description="Price as at this time (promotion windows); now if null.")
     discounts: list[DiscountIn] = Field(default_factory=list, max_length=MAX_DISCOUNTS,
@@ -138,6 +141,8 @@ class TenderIn(BaseModel):
     kind: str = Field(pattern="^(cash|gift_card|points)$", description="Cards are recorded from the payment terminal.")
     amount: StrictInt = Field(gt=0, description="Offered, minor units; cash above what is due gives change.")
     code: str | None = Field(default=None, max_length=64, description="Gift card code, or member id for points.")
+    member_proof: str | None = Field(default=None, max_length=128, description=(
+        "Points: the value of the member's card QR code; not needed from a signed-in member of staff."))
     device_id: str | None = Field(default=None, max_length=64, description=(
         "The till taking the money: a cash tender opens its drawer (`PUT /api/v1/cash-drawers/<device_id>`)."))
 
@@ -167,5 +172,7 @@ class GiftCardIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: Code
-    amount: StrictInt = Field(gt=0)
+    amount: StrictInt = Field(gt=0, description="Minor units; a card holds at most the store's `counter.gift_card_max`.")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
+    approval: str | None = Field(default=None, max_length=128, description=(
+        "A manager's one-use approval (action `gift_card`); an owner's session needs none."))

@@ -6,14 +6,28 @@ turns them into ESC/POS for the printer's profile (width, code page).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 PRINT = "print"  # job kind
 LANGUAGES = ("en", "de")
 
-Text = Annotated[str, Field(max_length=200)]
+# C0 and C1 controls and DEL: in an order note, `ESC p` kicks the drawer and `ESC @`/`GS` change the
+# printer's state. The layout makes every control byte the paper needs; text never carries one.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BREAKS = re.compile(r"[\t\n\r]+")
+
+
+def printable(text: str) -> str:
+    """Return text without control characters; tabs and line breaks become one space."""
+    return _CONTROLS.sub("", _BREAKS.sub(" ", text))
+
+
+Plain = AfterValidator(printable)
+Text = Annotated[str, Field(max_length=200), Plain]
+Short = Annotated[str, Plain]  # a printed code or label whose length is limited where it is used
 
 
 class TicketItem(BaseModel):
@@ -34,11 +48,11 @@ class KitchenTicket(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     document: Literal["kitchen_ticket"] = "kitchen_ticket"
-    order_id: str = Field(max_length=64)
-    order_number: str = Field(min_length=1, max_length=16, description="Printed large.")
-    station: str = Field(max_length=64)
-    origin: str = Field(max_length=32, description="kiosk, counter, app, web, phone, marketplace.")
-    fulfilment: str = Field(max_length=32, description="dine_in, takeaway, pickup, delivery, ship.")
+    order_id: Short = Field(max_length=64)
+    order_number: Short = Field(min_length=1, max_length=16, description="Printed large.")
+    station: Short = Field(max_length=64)
+    origin: Short = Field(max_length=32, description="kiosk, counter, app, web, phone, marketplace.")
+    fulfilment: Short = Field(max_length=32, description="dine_in, takeaway, pickup, delivery, ship.")
     placed_at: AwareDatetime
     promised_at: AwareDatetime | None = None
     rush: bool = False
@@ -65,7 +79,7 @@ class ReceiptLine(BaseModel):
     name: Text
     amount: int = Field(description="Line total in minor units.")
     modifiers: list[Text] = Field(default_factory=list, max_length=30)
-    tax_code: str | None = Field(default=None, max_length=16, description="Code matching a tax line, e.g. `A` or `VAT19`.")
+    tax_code: Short | None = Field(default=None, max_length=16, description="Code matching a tax line, e.g. `A` or `VAT19`.")
 
 
 class TaxLine(BaseModel):
@@ -73,8 +87,8 @@ class TaxLine(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(max_length=16, description="Code shown beside the lines taxed at this rate.")
-    rate: str = Field(max_length=16, description="As printed, e.g. `19%`.")
+    code: Short = Field(max_length=16, description="Code shown beside the lines taxed at this rate.")
+    rate: Short = Field(max_length=16, description="As printed, e.g. `19%`.")
     net: int
     tax: int
     gross: int
@@ -86,12 +100,12 @@ class Receipt(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     document: Literal["receipt"] = "receipt"
-    order_id: str = Field(max_length=64)
-    order_number: str = Field(min_length=1, max_length=16)
+    order_id: Short = Field(max_length=64)
+    order_number: Short = Field(min_length=1, max_length=16)
     store_name: Text
     store_lines: list[Text] = Field(default_factory=list, max_length=6, description="Address, tax number, phone.")
     placed_at: AwareDatetime
-    currency: str = Field(min_length=3, max_length=3, description="ISO 4217; EUR prints as €.")
+    currency: Short = Field(min_length=3, max_length=3, description="ISO 4217; EUR prints as €.")
     lines: list[ReceiptLine] = Field(min_length=1, max_length=500)
     discounts: list[Amount] = Field(default_factory=list, max_length=50, description="Amounts are positive; printed as minus.")
     total: int
@@ -100,7 +114,7 @@ class Receipt(BaseModel):
     change: int = 0
     loyalty_points: int | None = Field(default=None, description="Points earned with this order.")
     loyalty_balance: int | None = None
-    e_receipt_url: str | None = Field(default=None, max_length=300, description="Printed as a QR code.")
+    e_receipt_url: Short | None = Field(default=None, max_length=300, description="Printed as a QR code.")
     footer: Text | None = None
 
 

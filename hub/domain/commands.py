@@ -46,6 +46,9 @@ class SubmitOrder:
     customer_phone: str | None = None
     discounts: tuple[ManualDiscount, ...] = ()  # by hand at the counter (hub.services.staff.authorize_sale)
     approval: str | None = field(default=None, repr=False)  # a manager's one-use approval token; never logged
+    tax_exempt_reason: str | None = None  # why this customer pays no tax (a certificate, a diplomat's card)
+    tax_exempt_approval: str | None = field(default=None, repr=False)  # a manager's `tax_exempt` approval token
+    member_proof: str | None = field(default=None, repr=False)  # redeem_points: the member's card QR value
     staff_token: str | None = field(default=None, repr=False)  # the counter session's bearer token; never logged
 
 
@@ -76,6 +79,8 @@ class AddTender:
     amount: int
     code: str | None = None  # gift card code or member id; card payments come from the terminal
     reference: str | None = None
+    member_proof: str | None = field(default=None, repr=False)  # points: the member's card QR value
+    staff: bool = False  # points: a signed-in staff member takes the tender (they checked the member)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +94,9 @@ class RefundOrder:
 
 @dataclass(frozen=True, slots=True)
 class IssueGiftCard:
-    """Load a gift card with a balance."""
+    """Load a gift card with a balance, up to the store's limit per card."""
 
-    code: str
+    code: str = field(repr=False)  # spendable as it is: never logged
     amount: int
     currency: str
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 PAY_AT_COUNTER_CHOICES = ("off", "hold", "release")  # not offered / held until paid at the counter / sent at once
 REMOTE_ORDER_CHOICES = ("auto", "confirm")  # app, web, phone, marketplace orders: taken at once / a cashier accepts
@@ -22,6 +22,10 @@ class FrontdeskSettings:
     remote_orders: str = "auto"
     quote_step_minutes: int = 5  # quoted times are rounded up to this
     receipt_url: str | None = None  # base URL printed in e-receipt QR codes; None = the address the page was opened at
+    gift_card_max: int = 50_000  # minor units one gift card may hold (500.00): a leaked approval costs no more
+    # The hub's secret that signs members' card QR codes (hub.domain.loyalty.member_proof); read from the
+    # data folder with these settings, never from frontdesk.toml.
+    member_secret: bytes | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_mapping(cls, data: dict, where: str = "frontdesk.toml") -> FrontdeskSettings:
@@ -56,12 +60,13 @@ class FrontdeskSettings:
             remote_orders=_choice(counter, "remote_orders", defaults.remote_orders, REMOTE_ORDER_CHOICES, where, "counter"),
             quote_step_minutes=_whole(counter, "quote_step_minutes", defaults.quote_step_minutes, where, "counter"),
             receipt_url=receipt_url.rstrip("/") if receipt_url else None,
+            gift_card_max=_whole(counter, "gift_card_max", defaults.gift_card_max, where, "counter"),
         )
 
 
 SUPPORTED_LANGUAGES = ("en", "de")
 _KIOSK_KEYS = ("idle_s", "still_there_s", "pay_at_counter", "languages", "default_language", "unpaid_hold_minutes")
-_COUNTER_KEYS = ("discount_limit_percent", "remote_orders", "quote_step_minutes", "receipt_url")
+_COUNTER_KEYS = ("discount_limit_percent", "remote_orders", "quote_step_minutes", "receipt_url", "gift_card_max")
 
 
 def _table(data: dict, name: str, where: str) -> dict:

@@ -64,6 +64,13 @@ class ActionRefused(OrderRefused):
     code = "refused"
 
 
+class PaidOrder(ActionRefused):
+    """A display tried to cancel an order that holds the customer's money."""
+
+    code = "paid_order"
+    status = 409
+
+
 def ticket_of(order: Order, ticket_id: str) -> Ticket:
     """Return an order's ticket, or refuse naming it."""
     for ticket in order.tickets:
@@ -232,10 +239,19 @@ def hand_over(order: Order, now: datetime) -> None:
     order.events.append(OrderHandedOver(order.order_id, order.number))
 
 
-def cancel(order: Order) -> None:
-    """Cancel an order; its tickets stay on screen, highlighted, until each station acknowledges."""
+def cancel(order: Order, money_taken: int = 0, paying: bool = False) -> None:
+    """Cancel an order; its tickets stay on screen, highlighted, until each station acknowledges.
+
+    A display cannot give money back (the kitchen approves no refunds): an order with cash or card
+    money on it, or a card payment running, is refused; the counter refunds it with a manager first.
+    """
     if order.status in (OrderStatus.COMPLETED, OrderStatus.CANCELLED):
         raise ActionRefused(f"order {order.number} is already {order.status.value}", "order_id")
+    if paying or money_taken > 0:
+        raise PaidOrder(f"order {order.number} is paid: refund it at the counter first (a manager approves "
+                        "refunds), then cancel it" if money_taken > 0 else
+                        f"order {order.number} has a card payment running: wait for it, then refund it at the counter",
+                        "order_id")
     order.move_to(OrderStatus.CANCELLED)  # every ticket not yet bumped becomes cancelled and stays on screen
 
 

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from hub.domain.errors import OrderRefused
 from hub.domain.money import BASIS_POINTS
+
+
+PROOF_HEX = 32  # 128 bits of the HMAC: unguessable, and short enough for the QR code on a member's card
+
+
+class MemberProofRequired(OrderRefused):
+    """A member's points or details asked for without the member's card proof or a staff session."""
+
+    code = "member_proof_required"
+    status = 403
+
+
+def member_proof(secret: bytes, member_id: str) -> str:
+    """Return the value of a member's card QR code: an HMAC of the member id with the hub's secret."""
+    return hmac.new(secret, f"member:{member_id}".encode(), hashlib.sha256).hexdigest()[:PROOF_HEX]
+
+
+def proof_ok(secret: bytes | None, member_id: str, proof: str | None) -> bool:
+    """Return whether a proof is the member's own card value, in constant time."""
+    if not secret or not proof:
+        return False
+    return hmac.compare_digest(member_proof(secret, member_id), proof.strip().lower())
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,22 +15,27 @@ from datetime import datetime, timedelta
 from hub.domain.errors import OrderRefused, Refused
 
 ROLES = ("cashier", "manager")
-APPROVAL_ACTIONS = ("discount", "refund", "void")
+APPROVAL_ACTIONS = ("discount", "refund", "void", "tax_exempt", "gift_card")
 
 # What each role may do. "approve:<action>" lets a member's PIN authorise another's action once.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "cashier": frozenset({"sell", "take_payment", "hold_basket", "print_receipt", "open_drawer"}),
     "manager": frozenset({"sell", "take_payment", "hold_basket", "print_receipt", "open_drawer",
-                          "approve:discount", "approve:refund", "approve:void", "manage_staff"}),
+                          "approve:discount", "approve:refund", "approve:void", "approve:tax_exempt",
+                          "approve:gift_card", "manage_staff"}),
 }
 
 SESSION_TTL = timedelta(hours=12)  # one shift; signing out ends it sooner
 APPROVAL_TTL = timedelta(minutes=5)  # long enough to finish the sale the manager looked at, no longer
-LOCKOUT_ATTEMPTS = 5
+LOCKOUT_ATTEMPTS = 5  # wrong PINs at one till, or from one source address, before it locks
 LOCKOUT_WINDOW = timedelta(minutes=5)
-# A till's id comes from the page, so guessing could hop from id to id: wrong PINs across the
-# whole store are capped as well (it then locks every till for a few minutes, which staff notice).
-STORE_LOCKOUT_ATTEMPTS = 20
+# A till's id comes from the page, so guessing could hop from id to id: the source address is
+# throttled as well. Past this many wrong PINs across the whole store (many sources), every further
+# attempt waits STORE_SLOW_DELAY after the last wrong one: guessing slows to a crawl, yet no one
+# can lock every till by failing on purpose.
+STORE_SLOW_ATTEMPTS = 20
+STORE_SLOW_DELAY = timedelta(seconds=3)
+STORE_KEY = "*store"  # the throttle key that counts every wrong PIN in the store
 # PBKDF2 rounds: a sign-in checks the PIN against every member's hash, so each check must stay in
 # the low milliseconds; the lockout, not the hash, is what stops guessing a 4-digit PIN.
 PIN_ROUNDS = 20_000
@@ -39,6 +44,8 @@ PIN_DIGITS = (4, 8)
 
 class StaffRefused(Refused):
     """A staff action the hub will not do: a wire code, a message, an HTTP status, and the field."""
+
+    retry_after_s: int | None = None  # for a 429: whole seconds until trying again makes sense (Retry-After)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +143,28 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def till_key(device_id: str) -> str:
+    """Return the throttle key of a till (its device id, as wrong PINs were always kept)."""
+    # Device ids start with a letter or digit (contracts.staff.DeviceId): they never collide with `@` or `*` keys.
+    return device_id
+
+
+def source_key(source: str) -> str:
+    """Return the throttle key of a source address."""
+    return f"@{source}"[:64]
+
+
+def store_wait(failures: list[datetime], now: datetime) -> timedelta | None:
+    """Return how long the next attempt must wait under the store-wide cap, or None to go ahead."""
+    recent = [at for at in failures if now - at < LOCKOUT_WINDOW]
+    if len(recent) < STORE_SLOW_ATTEMPTS:
+        return None
+    wait = max(recent) + STORE_SLOW_DELAY - now
+    return wait if wait > timedelta(0) else None
+
+
 def locked(failures: list[datetime], now: datetime) -> bool:
-    """Return whether a device has had too many wrong PINs in the lockout window."""
+    """Return whether a till or a source has had too many wrong PINs in the lockout window."""
     return sum(1 for at in failures if now - at < LOCKOUT_WINDOW) >= LOCKOUT_ATTEMPTS
 
 
@@ -168,9 +195,10 @@ class SignIn:
 
     pin: str
     device_id: str
+    source: str | None = None  # the client's address, throttled like the till
 
     def __repr__(self) -> str:
-        return f"SignIn(device_id={self.device_id!r})"
+        return f"SignIn(device_id={self.device_id!r}, source={self.source!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,9 +218,10 @@ class GrantApproval:
     pin: str
     action: str
     device_id: str
+    source: str | None = None  # the client's address, throttled like the till
 
     def __repr__(self) -> str:
-        return f"GrantApproval(action={self.action!r}, device_id={self.device_id!r})"
+        return f"GrantApproval(action={self.action!r}, device_id={self.device_id!r}, source={self.source!r})"
 
 
 @dataclass(frozen=True, slots=True)

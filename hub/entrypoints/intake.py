@@ -39,7 +39,8 @@ class Refusal:
 
 # Fields added after orders were first stored: left out of the hash while at their default, so an
 # order sent again by an older device (or stored before the field existed) keeps its fingerprint.
-LATER_DEFAULTS = {"release": "now", "discounts": [], "approval": None}
+LATER_DEFAULTS = {"release": "now", "discounts": [], "approval": None, "tax_exempt_reason": None,
+                  "tax_exempt_approval": None, "member_proof": None}
 LATER_CUSTOMER_DEFAULTS = {"name": None, "phone": None}
 
 
@@ -76,6 +77,9 @@ def to_command(submit: OrderSubmit, source: str, staff_token: str | None = None)
         customer_phone=submit.customer.phone if submit.customer else None,
         discounts=tuple(ManualDiscount(d.reason.strip(), d.line, d.percent, d.amount) for d in submit.discounts),
         approval=submit.approval,
+        tax_exempt_reason=submit.tax_exempt_reason,
+        tax_exempt_approval=submit.tax_exempt_approval,
+        member_proof=submit.member_proof,
         staff_token=staff_token,
     )
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hub.domain import commands, events
-from hub.domain.errors import CommerceRefused
+from hub.domain.errors import CommerceRefused, Refused
+from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.loyalty import MemberProofRequired, proof_ok
 from hub.domain.order_holds import TenderTaken
 from hub.domain.orders import Order
 from hub.domain.pricing import split_by_weight
@@ -90,7 +92,17 @@ def due_of(uow: UnitOfWork, order: Order) -> int:
     return order.total.amount - sum(t.amount - t.refunded for t in uow.commerce.tenders(order.order_id))
 
 
-def add_tender(command: commands.AddTender, uow: UnitOfWork, clock: Clock) -> TenderResult:
+def require_member_proof(frontdesk: FrontdeskSettings | None, member_id: str, proof: str | None, staff: bool) -> None:
+    """Let a member's points or details be used only by staff or with the member's own card proof."""
+    if staff or proof_ok(frontdesk.member_secret if frontdesk is not None else None, member_id, proof):
+        return
+    why = "is not this member's card" if proof else "is missing"
+    raise MemberProofRequired(f"member_proof: the member's card (its QR code) {why}: scan the card, "
+                              "or ask a signed-in member of staff", "member_proof")
+
+
+def add_tender(command: commands.AddTender, uow: UnitOfWork, clock: Clock,
+               frontdesk: FrontdeskSettings | None = None) -> TenderResult:
     """Take a cash, gift card or points tender (cards come from the terminal's events)."""
     order = _order(uow, command.order_id)
     repo = uow.commerce
@@ -111,6 +123,8 @@ def add_tender(command: commands.AddTender, uow: UnitOfWork, clock: Clock) -> Te
         reference = repo.gift_card_reference(command.code)
     if command.kind == "points":
         member = repo.member(command.code or order.loyalty_id or "")
+        # Before saying whether the member exists: a guess must learn nothing.
+        require_member_proof(frontdesk, command.code or order.loyalty_id or "", command.member_proof, command.staff)
         if member is None:
             raise CommerceRefused("not_found", "code: no such loyalty member")
         program = loyalty_program(repo)
@@ -269,10 +283,17 @@ def _restock(uow: UnitOfWork, order: Order, wanted: dict[int, int], now: datetim
         uow.raise_event(StockChanged(tuple(changed)))
 
 
-def issue_gift_card(command: commands.IssueGiftCard, uow: UnitOfWork) -> int:
-    """Load a gift card; return its new balance."""
+def issue_gift_card(command: commands.IssueGiftCard, uow: UnitOfWork, frontdesk: FrontdeskSettings | None = None) -> int:
+    """Load a gift card up to the store's limit per card (`counter.gift_card_max`); return its new balance."""
+    limit = frontdesk.gift_card_max if frontdesk is not None else FrontdeskSettings().gift_card_max
+    if not 0 < command.amount <= limit:  # before any write: a 20-digit amount must not reach the database
+        raise Refused("over_limit", f"amount: a gift card is loaded with 0.01 to {limit / 100:.2f} "
+                                    f"({limit} minor units), got {command.amount}", 422, "amount")
     card = uow.commerce.gift_card(command.code)
     balance = (card[0] if card else 0) + command.amount
+    if balance > limit:
+        raise Refused("over_limit", f"amount: this card would hold {balance} minor units; one card holds at most "
+                                    f"{limit} (the store's `counter.gift_card_max`)", 422, "amount")
     uow.commerce.save_gift_card(command.code, balance, command.currency)
     return balance
 

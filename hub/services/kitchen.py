@@ -49,10 +49,23 @@ def apply_action(command: Any, uow: UnitOfWork, clock: Clock, kitchen_settings: 
     if order is None:
         raise ActionRefused(f"no order {command.order_id}", "order_id")
     now = clock()
-    _ACTIONS[type(command)](command, order, now, kitchen_settings)
+    if isinstance(command, km.CancelOrder):
+        kitchen.cancel(order, *_money_on(uow, order))
+    else:
+        _ACTIONS[type(command)](command, order, now, kitchen_settings)
     uow.orders.save(order)
     uow.displays.record(command.action_id, type(command).__name__, order.order_id, now)
     return ActionDone(command.action_id)
+
+
+def _money_on(uow: UnitOfWork, order: Order) -> tuple[int, bool]:
+    """Return (cash and card money kept for the order, whether a card payment is running).
+
+    Gift card and points tenders are not counted: a cancel credits them back by itself (return_stored_value).
+    """
+    payments = uow.payments.for_order(order.order_id)
+    kept = sum(t.refundable for t in uow.commerce.tenders(order.order_id) if t.kind not in ("gift_card", "points"))
+    return max(kept, sum(p.net_charged for p in payments)), any(p.open for p in payments)
 
 
 def _on_ticket(command: Any, order: Order) -> kitchen.Ticket:
@@ -71,7 +84,6 @@ _ACTIONS: dict[type, Callable[[Any, Order, datetime, KitchenSettings], None]] = 
     km.RushOrder: lambda c, o, now, s: kitchen.rush(o),
     km.BumpExpo: lambda c, o, now, s: kitchen.expo_bump(o),
     km.HandOverOrder: lambda c, o, now, s: kitchen.hand_over(o, now),
-    km.CancelOrder: lambda c, o, now, s: kitchen.cancel(o),
     km.PickItem: lambda c, o, now, s: kitchen_pick.pick(o, _picking(c, o), c.line_no, c.sku, now, s),
     km.PackTicket: lambda c, o, now, s: kitchen_pick.pack(o, _on_ticket(c, o), now, s),
 }

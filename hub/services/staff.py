@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
+import math
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hub.domain import staff as rules
-from hub.domain.commands import RefundOrder, SubmitOrder
+from hub.domain.commands import IssueGiftCard, RefundOrder, SubmitOrder
 from hub.domain.frontdesk import FrontdeskSettings
 from hub.domain.payments import RefundPayment
 from hub.domain.pricing import PricedBasket, needs_approval
@@ -72,34 +74,50 @@ def _by_pin(uow: UnitOfWork, pin: str) -> StaffMember | None:
     return next((m for m in uow.staff.members() if m.active and rules.pin_matches(pin, m.pin_hash)), None)
 
 
-def _checked_pin(uow: UnitOfWork, pin: str, device_id: str, now: datetime) -> StaffMember | StaffRefused:
-    """Return the member a PIN belongs to, or the refusal; wrong PINs count towards the till's lockout."""
-    failures = uow.staff.pin_failures(device_id, now - rules.LOCKOUT_WINDOW)
-    if rules.locked(failures, now):
-        until = rules.unlocks_at(failures, now)
-        return StaffRefused("locked", f"{rules.LOCKOUT_ATTEMPTS} wrong PINs at {device_id}: PIN entry is locked "
-                                      f"until {until:%H:%M:%S} UTC", 429, "pin")
-    everywhere = uow.staff.pin_failures(None, now - rules.LOCKOUT_WINDOW)
-    if len(everywhere) >= rules.STORE_LOCKOUT_ATTEMPTS:
-        logger.warning("%d wrong PINs across the store in 5 minutes: PIN entry locked at every till", len(everywhere))
-        return StaffRefused("locked", f"{len(everywhere)} wrong PINs across the store in 5 minutes: PIN entry is "
-                                      "locked at every till for a few minutes", 429, "pin")
+def _checked_pin(uow: UnitOfWork, pin: str, device_id: str, source: str | None,
+                 now: datetime) -> StaffMember | StaffRefused:
+    """Return the member a PIN belongs to, or the refusal; a wrong PIN counts for the till, the source and the store.
+
+    A till or a source with too many wrong PINs is locked for a few minutes; the store as a whole is
+    only slowed (one attempt every few seconds), so no one can lock every till by failing on purpose.
+    """
+    since = now - rules.LOCKOUT_WINDOW
+    keys = [rules.till_key(device_id)] + ([rules.source_key(source)] if source else [])
+    counted = {key: uow.staff.pin_failures(key, since) for key in keys}
+    for key, what in zip(keys, (f"at {device_id}", "from this address")):
+        if rules.locked(counted[key], now):
+            until = rules.unlocks_at(counted[key], now)
+            return _wait(StaffRefused("locked", f"{rules.LOCKOUT_ATTEMPTS} wrong PINs {what}: PIN entry is locked "
+                                                f"until {until:%H:%M:%S} UTC", 429, "pin"), until - now)
+    wait = rules.store_wait(uow.staff.pin_failures(rules.STORE_KEY, since), now)
+    if wait is not None:
+        logger.warning("many wrong PINs across the store: sign-ins slowed to one every %ss",
+                       rules.STORE_SLOW_DELAY.seconds)
+        return _wait(StaffRefused("slow_down", "many wrong PINs across the store: wait a few seconds and try again",
+                                  429, "pin"), wait)
     member = _by_pin(uow, pin) if pin.isdigit() else None
     if member is None:
-        uow.staff.add_pin_failure(device_id, now)
-        left = rules.LOCKOUT_ATTEMPTS - len(failures) - 1
-        logger.warning("wrong PIN at %s (%d tries left)", device_id, max(left, 0))
+        for key in keys + [rules.STORE_KEY]:
+            uow.staff.add_pin_failure(key, now)
+        left = rules.LOCKOUT_ATTEMPTS - max(len(c) for c in counted.values()) - 1
+        logger.warning("wrong PIN at %s from %s (%d tries left)", device_id, source or "an unknown address", max(left, 0))
         tries = "1 more try" if left == 1 else f"{left} more tries"
         tail = f"{tries} before this till locks for 5 minutes" if left > 0 else "this till is now locked for 5 minutes"
         return StaffRefused("wrong_pin", f"wrong PIN: {tail}", 401, "pin")
-    uow.staff.clear_pin_failures(device_id)
+    for key in keys:
+        uow.staff.clear_pin_failures(key)
     return member
+
+
+def _wait(refusal: StaffRefused, wait: timedelta) -> StaffRefused:
+    refusal.retry_after_s = max(1, math.ceil(wait.total_seconds()))
+    return refusal
 
 
 def sign_in(command: SignIn, uow: UnitOfWork, clock: Clock) -> SignedIn | StaffRefused:
     """Start a session at a till; a refusal is returned, not raised, so the wrong PIN it counts is kept."""
     now = clock()
-    member = _checked_pin(uow, command.pin, command.device_id, now)
+    member = _checked_pin(uow, command.pin, command.device_id, command.source, now)
     if isinstance(member, StaffRefused):
         return member
     token, hashed = rules.new_token()
@@ -119,7 +137,7 @@ def grant_approval(command: GrantApproval, uow: UnitOfWork, clock: Clock) -> Sig
     if command.action not in rules.APPROVAL_ACTIONS:
         raise StaffRefused("invalid_payload", f"action must be one of {', '.join(rules.APPROVAL_ACTIONS)}", field="action")
     now = clock()
-    member = _checked_pin(uow, command.pin, command.device_id, now)
+    member = _checked_pin(uow, command.pin, command.device_id, command.source, now)
     if isinstance(member, StaffRefused):
         return member
     if not rules.may(member.role, f"approve:{command.action}"):
@@ -143,9 +161,9 @@ def session_member(uow: UnitOfWork, token: str | None, now: datetime) -> StaffMe
     return member if member is not None and member.active else None
 
 
-def spend_approval(uow: UnitOfWork, token: str | None, action: str, used_for: str, now: datetime) -> StaffMember:
-    """Spend an approval on one action, or raise ApprovalRequired saying what is wrong with it."""
-    where = "approval"
+def spend_approval(uow: UnitOfWork, token: str | None, action: str, used_for: str, now: datetime,
+                   where: str = "approval") -> StaffMember:
+    """Spend an approval on one action, or raise ApprovalRequired naming the field `where`."""
     if not token:
         raise ApprovalRequired(f"{where}: a {action} needs a manager's approval (POST /api/v1/staff/approvals)", where)
     approval = uow.staff.approval(rules.token_hash(token))
@@ -169,39 +187,62 @@ def spend_approval(uow: UnitOfWork, token: str | None, action: str, used_for: st
 
 def authorize_sale(uow: UnitOfWork, command: SubmitOrder, priced: PricedBasket, frontdesk: FrontdeskSettings | None,
                    now: datetime) -> None:
-    """Gate an order's manual discounts and note who took it; call before the order's first write.
+    """Gate an order's tax exemption, points spent and manual discounts, and note who took it; call before the first write.
 
     Discounts are given by staff, so they need a live session; over the store's limit they also need
-    a manager's approval, spent here in the order's transaction.
+    a manager's approval, spent here in the order's transaction. A tax exemption always does.
     """
+    exempted_by = _authorize_exemption(uow, command, now) if command.tax_exempt else None
+    if command.redeem_points and command.loyalty_id:
+        staff = session_member(uow, command.staff_token, now) is not None
+        commerce_actions.require_member_proof(frontdesk, command.loyalty_id, command.member_proof, staff)
     if not command.discounts and not command.staff_token:
+        if exempted_by is not None:
+            uow.staff.set_order_staff(command.order_id, None, exempted_by.staff_id, now)
         return
     member = session_member(uow, command.staff_token, now)
     if member is None:
         why = "the staff session ended or expired" if command.staff_token else "discounts are given by signed-in staff"
         raise NotSignedIn(f"Authorization: {why}: sign in at the counter again", "Authorization")
-    approver = None
+    approver = exempted_by
     limit = frontdesk.discount_limit_percent if frontdesk is not None else 0
     if command.discounts and needs_approval(priced, limit):
         approver = spend_approval(uow, command.approval, "discount", command.order_id, now)
     uow.staff.set_order_staff(command.order_id, member.staff_id, approver.staff_id if approver else None, now)
 
 
+def _authorize_exemption(uow: UnitOfWork, command: SubmitOrder, now: datetime) -> StaffMember:
+    """Spend a manager's `tax_exempt` approval on an order that has a reason, or refuse naming `tax_exempt`."""
+    reason = (command.tax_exempt_reason or "").strip()
+    if not command.tax_exempt_approval:
+        raise ApprovalRequired("tax_exempt: selling without tax needs a manager's approval (action `tax_exempt`) "
+                               "and a reason (`tax_exempt_reason`)", "tax_exempt")
+    if not reason:
+        raise ApprovalRequired("tax_exempt: say why the customer pays no tax in `tax_exempt_reason`", "tax_exempt")
+    manager = spend_approval(uow, command.tax_exempt_approval, "tax_exempt", command.order_id, now, "tax_exempt")
+    logger.info("order %s sold without tax, approved by %s: %s", command.order_id,
+                manager.name if manager else "a manager", reason)
+    return manager
+
+
 # The commands a manager's approval may unlock, and their own handlers (run in the same unit of work).
 APPROVED_HANDLERS = {
     RefundOrder: commerce_actions.refund_order,
     RefundPayment: payment_service.refund_payment,
+    IssueGiftCard: commerce_actions.issue_gift_card,
 }
 
 
-def run_approved(command: RunApproved, uow: UnitOfWork, clock: Clock):
+def run_approved(command: RunApproved, uow: UnitOfWork, clock: Clock, frontdesk: FrontdeskSettings | None = None):
     """Spend the approval, then run the command; if the command refuses, the approval is not spent."""
     handler = APPROVED_HANDLERS[type(command.command)]
     try:
         spend_approval(uow, command.approval, command.action, command.used_for, clock())
     except ApprovalRequired as refusal:
         raise StaffRefused(refusal.code, refusal.message, 403, refusal.field) from None
-    return handler(command.command, uow=uow, clock=clock)
+    offered = {"uow": uow, "clock": clock, "frontdesk": frontdesk}
+    wanted = list(inspect.signature(handler).parameters)[1:]
+    return handler(command.command, **{name: offered[name] for name in wanted})
 
 
 def new_staff_id() -> str:

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from hub.domain.frontdesk import FrontdeskSettings
 from hub.domain.orders import Order
 from hub.domain.printing import ANY_PLACE, RECEIPT, OpenDrawer, PrinterRef, PrintRequest, pick_route
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender, TillRefused
@@ -49,9 +50,9 @@ def set_cash_drawer(command: SetCashDrawer, uow: UnitOfWork) -> SetCashDrawer:
     return command
 
 
-def take_tender(command: TakeTender, uow: UnitOfWork, clock: Clock) -> TillTender:
+def take_tender(command: TakeTender, uow: UnitOfWork, clock: Clock, frontdesk: FrontdeskSettings | None = None) -> TillTender:
     """Take a tender; cash at a till with a drawer queues the kick in the same transaction."""
-    result = add_tender(command.tender, uow=uow, clock=clock)
+    result = add_tender(command.tender, uow=uow, clock=clock, frontdesk=frontdesk)
     if command.tender.kind != "cash":
         return TillTender(result, "none")
     uow.staff.record_cash(result.tender.tender_id, result.tender.order_id, command.tender.amount, result.change)

@@ -114,10 +114,14 @@ def test_replies_follow_the_documented_contracts(client):
     assert Availability.model_validate(client.get("/api/v1/availability").get_json()).stock["BEANS-DECAF-250"]["web"] == 4
 
 
-def test_tax_exempt_order_pays_the_net_price(client):
+def test_tax_exempt_order_pays_the_net_price(client, hub):
+    from tests.support.staff import approval
+
     lines = [{"sku": "LATTE-M", "qty": 1}]
     basket = price(client, lines, tax_exempt=True)
-    accepted = client.post("/api/v1/orders", json=order_data(lines=lines, tax_exempt=True)).get_json()
+    accepted = client.post("/api/v1/orders", json=order_data(
+        lines=lines, tax_exempt=True, tax_exempt_reason="certificate 12-345",
+        tax_exempt_approval=approval(client, hub, "tax_exempt"))).get_json()
     assert accepted["total"] == basket["total"] == {"amount": 400 - 64, "currency": "EUR"}
     assert accepted["tax"]["amount"] == 0
 

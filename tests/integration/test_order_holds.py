@@ -277,7 +277,10 @@ def test_points_a_waiting_order_redeemed_come_back_when_it_is_cancelled(store):
     hub, app, client = store
     points = lambda: client.get("/api/v1/loyalty/L-1001").json["points"]  # noqa: E731
     before = points()
-    order = held_order(client, customer={"loyalty_id": "L-1001"}, redeem_points=200)
+    from hub.domain.loyalty import member_proof
+
+    order = held_order(client, customer={"loyalty_id": "L-1001"}, redeem_points=200,
+                       member_proof=member_proof(hub.frontdesk.member_secret, "L-1001"))
     assert points() == before - 200
     reply = client.post(f"/api/v1/orders/{order['order_id']}/cancel", json={})
     assert (reply.status_code, reply.json["cancel_reason"]) == (200, "cancelled before it was paid")

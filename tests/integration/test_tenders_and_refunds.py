@@ -109,8 +109,11 @@ def test_card_payments_from_the_terminal_are_recorded_and_reversed(client, hub):
     assert client.get(f"/api/v1/orders/{order_id}/tenders").get_json()["tenders"][0]["refunded"] == 400
 
 
-def test_points_redeemed_on_an_order_leave_the_balance_once(client):
-    data = order_data(lines=[{"sku": "BURGER", "qty": 1}], customer={"loyalty_id": "L-1001"}, redeem_points=250)
+def test_points_redeemed_on_an_order_leave_the_balance_once(client, hub):
+    from hub.domain.loyalty import member_proof
+
+    data = order_data(lines=[{"sku": "BURGER", "qty": 1}], customer={"loyalty_id": "L-1001"}, redeem_points=250,
+                      member_proof=member_proof(hub.frontdesk.member_secret, "L-1001"))
     body = client.post("/api/v1/orders", json=data).get_json()
     assert body["total"]["amount"] == 990 - 149 - 250  # gold 15 % first, then the points
     client.post("/api/v1/orders", json=data)

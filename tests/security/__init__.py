@@ -1,0 +1,1 @@
+"""Each finding of issue 12 (the trust boundary), shown refused."""

@@ -52,7 +52,7 @@ def post_session():
         return problem
     if not own_device(body.device_id):
         return error(403, "forbidden", "device_id: a till signs staff in on itself only", "device_id")
-    outcome, problem = run(SignIn(body.pin, body.device_id))
+    outcome, problem = run(SignIn(body.pin, body.device_id, source=request.remote_addr))
     if problem:
         return problem
     if isinstance(outcome, StaffRefused):
@@ -98,7 +98,7 @@ def post_approval():
         return problem
     if not own_device(body.device_id):
         return error(403, "forbidden", "device_id: a till signs staff in on itself only", "device_id")
-    outcome, problem = run(GrantApproval(body.pin, body.action, body.device_id))
+    outcome, problem = run(GrantApproval(body.pin, body.action, body.device_id, source=request.remote_addr))
     if problem:
         return problem
     if isinstance(outcome, StaffRefused):
