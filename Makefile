@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lock docs translations clean
+.PHONY: demo mosquitto test bench lock docs translations clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Passline needs Python 3.11 or newer"' \
@@ -15,7 +15,20 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-demo: $(STAMP)
+# The hub runs its own Mosquitto (Debian's, with its dynamic security plugin): install it when missing.
+mosquitto:
+	@command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing Mosquitto (apt-get install mosquitto)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mosquitto && \
+			{ systemctl disable --now mosquitto >/dev/null 2>&1 || true; } && \
+			echo "Debian's own broker service is switched off: the hub runs and supervises its Mosquitto"; \
+		else \
+			echo "Passline needs Mosquitto. Run: sudo apt-get install mosquitto   (then make demo again)"; exit 1; \
+		fi; }
+
+demo: $(STAMP) mosquitto
 	PASSLINE_DATA_DIR=$${PASSLINE_DATA_DIR:-$(CURDIR)/data} $(BIN)/passline demo $(DEMO_ARGS)
 
 test: $(STAMP)

@@ -208,6 +208,12 @@ def _outbound_addresses() -> set[str]:
     return found
 
 
+def acting_staff() -> bool:
+    """Return whether a person who works here makes this request (staff signed in at a till, or an account)."""
+    identity = current_identity()
+    return identity.staff_role is not None or identity.kind == "account"
+
+
 def own_device(device_id: str | None) -> bool:
     """Return whether a device named in a request is the requester itself (accounts and staff may name any)."""
     identity = current_identity()

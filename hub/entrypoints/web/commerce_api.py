@@ -11,7 +11,7 @@ from hub.contracts.errors import ErrorCode
 from hub.contracts.pricing import BasketIn, GiftCardIn, RefundIn, SoldOutIn, TenderIn
 from hub.domain import commands
 from hub.domain.commands import LineRequest, ManualDiscount
-from hub.domain.errors import OrderRefused
+from hub.domain.errors import OrderRefused, Refused
 from hub.domain.till import TakeTender
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import body_of as _body
@@ -19,8 +19,9 @@ from hub.entrypoints.web.replies import error as _error
 from hub.entrypoints.web.replies import run as _run
 from hub.services.commerce import availability_snapshot, prepare_sale
 from hub.services.staff import RunApproved
-from hub.domain.access import Permission
-from hub.entrypoints.web.access import requires
+from hub.domain.access import Permission, Role
+from hub.services.commerce_actions import require_member_proof
+from hub.entrypoints.web.access import acting_staff, current_identity, requires
 
 blueprint = Blueprint("commerce_api", __name__, url_prefix="/api/v1")
 
@@ -129,7 +130,8 @@ def post_tender(order_id: str):
     body, error = _body(TenderIn)
     if error:
         return error
-    tender = commands.AddTender(str(uuid.uuid4()), order_id, body.kind, body.amount, body.code)
+    tender = commands.AddTender(str(uuid.uuid4()), order_id, body.kind, body.amount, body.code,
+                                member_proof=body.member_proof, staff=acting_staff())
     taken, error = _run(TakeTender(tender, body.device_id))
     if error:
         return error
@@ -174,8 +176,13 @@ def post_refund(order_id: str):
 @blueprint.get("/loyalty/<member_id>")
 @requires(Permission.LOYALTY_LOOKUP)
 def get_member(member_id: str):
-    """Return a loyalty member's tier and points."""
-    with hub_of(current_app).uow_factory() as uow:
+    """Return a loyalty member's tier and points: to staff, or with the member's card proof (`?proof=`)."""
+    hub = hub_of(current_app)
+    try:
+        require_member_proof(hub.frontdesk, member_id, request.args.get("proof"), staff=acting_staff())
+    except Refused as refusal:
+        return _error(refusal.status, refusal.code, refusal.message, refusal.field)
+    with hub.uow_factory() as uow:
         member = uow.commerce.member(member_id)
     if member is None:
         return _error(404, "not_found", f"no loyalty member {member_id}")
@@ -189,5 +196,8 @@ def post_gift_card():
     body, error = _body(GiftCardIn)
     if error:
         return error
-    balance, error = _run(commands.IssueGiftCard(body.code, body.amount, body.currency))
+    issue = commands.IssueGiftCard(body.code, body.amount, body.currency)
+    if current_identity().role is not Role.OWNER:  # staff load a card with a manager's one-use approval
+        issue = RunApproved(body.approval, "gift_card", issue, f"gift card {body.code[-4:]}")
+    balance, error = _run(issue)
     return error or (jsonify({"last4": body.code[-4:], "balance": balance, "currency": body.currency}), 201)

@@ -140,7 +140,7 @@ class DisplaySockets:
         try:
             done = self._hub.bus.handle(command)
         except OrderRefused as refusal:
-            return {"ok": False, "reason": refusal.message, "field": refusal.field}
+            return {"ok": False, "reason": refusal.message, "field": refusal.field, "code": refusal.code}
         except Exception:  # noqa: BLE001 - the screen must hear back; the action may be sent again
             logger.exception("display action %s failed", type(command).__name__)
             return {"ok": False, "reason": "the hub could not do this right now; try again"}

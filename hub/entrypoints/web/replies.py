@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 
 from flask import current_app, jsonify, request
@@ -15,6 +16,15 @@ from hub.entrypoints.web.app import hub_of
 def error(status: int, code: str, message: str, field: str | None = None, **extra):
     """Return the JSON error reply every endpoint uses."""
     return jsonify({"code": code, "message": message, "field": field, **extra}), status
+
+
+def refused(refusal: Refused):
+    """Return the JSON error for a refusal, with `Retry-After` when it says how long to wait."""
+    response, status = error(refusal.status, refusal.code, refusal.message, refusal.field)
+    wait = getattr(refusal, "retry_after_s", None)
+    if wait:
+        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return response, status
 
 
 def canonical_uuid(value: str) -> str | None:
@@ -50,7 +60,7 @@ def run(command: object):
     try:
         return hub_of(current_app).bus.handle(command), None
     except Refused as refusal:
-        return None, error(refusal.status, refusal.code, refusal.message, refusal.field)
+        return None, refused(refusal)
     except CommerceRefused as refusal:
         return None, error(404 if refusal.code == "not_found" else 422, refusal.code, refusal.message)
     except OrderRefused as refusal:

@@ -11,7 +11,7 @@ from hub.contracts.staff import ApprovalIn, HeldBasketIn, SessionIn
 from hub.domain.staff import GrantApproval, SignIn, SignOut, StaffMember, StaffRefused
 from hub.domain.till import HoldBasket, RecallBasket
 from hub.entrypoints.web.app import hub_of
-from hub.entrypoints.web.replies import body_of, error, run
+from hub.entrypoints.web.replies import body_of, error, refused, run
 from hub.services.staff import SignedIn, session_member
 from hub.domain.access import Permission
 from hub.entrypoints.web.access import own_device, requires
@@ -56,7 +56,7 @@ def post_session():
     if problem:
         return problem
     if isinstance(outcome, StaffRefused):
-        return error(outcome.status, outcome.code, outcome.message, outcome.field)
+        return refused(outcome)
     return _granted(outcome, "token")
 
 
@@ -102,7 +102,7 @@ def post_approval():
     if problem:
         return problem
     if isinstance(outcome, StaffRefused):
-        return error(outcome.status, outcome.code, outcome.message, outcome.field)
+        return refused(outcome)
     return _granted(outcome, "approval")
 
 
