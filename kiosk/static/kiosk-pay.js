@@ -18,6 +18,8 @@ async function heldOrder(release) {
   const body = {order_id: newId(), origin: "kiosk", fulfilment: KioskState.mode || "takeaway", lines: cart.wire(), release};
   if (KioskState.member) body.customer = {loyalty_id: KioskState.member.member_id};
   if (KioskState.member && KioskState.reward) body.redeem_points = KioskState.reward.points;
+  // The member's card, scanned here, is their proof for spending points (a phone number is not).
+  if (KioskState.member && KioskState.reward && KioskState.member.member_proof) body.member_proof = KioskState.member.member_proof;
   const reply = await api("POST", "/api/v1/orders", body);
   if (!reply.ok) throw new Error(reply.status === 0 ? t("offline_pay") : t("order_refused", {reason: reply.data.message}));
   KioskState.held = {order_id: reply.data.order_id, number: reply.data.number, total: reply.data.total.amount, signature: sig};

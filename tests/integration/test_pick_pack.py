@@ -54,7 +54,7 @@ def test_a_pick_card_has_bins_barcodes_and_needs_one_pick_per_unit(app, client):
     assert line(card, "MUG-PASSLINE")["picked"] == 1
     refused = act(zone, "pack", order_id=card["order_id"], ticket_id=card["ticket_id"], version=card["version"])
     assert refused == {"ok": False, "reason": f"order {order['number']}: 1× Passline mug not picked yet; pick it or mark it short",
-                       "field": "ticket_id"}
+                       "field": "ticket_id", "code": "refused"}
     assert pick(zone, card, "MUG-PASSLINE")["ok"]
     third = pick(zone, card, "MUG-PASSLINE")
     assert third["ok"] is False and "all 2× Passline mug" in third["reason"]
@@ -119,7 +119,8 @@ def test_short_pick_substitute_by_barcode_reserves_the_substitute(app, client):
     assert after["BEANS-HOUSE-250"] == (before["BEANS-HOUSE-250"][0], before["BEANS-HOUSE-250"][1] + 1)
     unknown = act(zone, "short", order_id=card["order_id"], ticket_id=card["ticket_id"], version=card["version"],
                   line_no=line(card, "MUG-PASSLINE")["line_no"], remedy="substitute", substitute="4006381333931")
-    assert unknown == {"ok": False, "reason": "no item with SKU or barcode 4006381333931", "field": "substitute"}
+    assert unknown == {"ok": False, "reason": "no item with SKU or barcode 4006381333931", "field": "substitute",
+                       "code": "refused"}
 
 
 def test_short_pick_of_a_serial_tracked_item_puts_its_serial_back(app, client, hub):

@@ -6,6 +6,7 @@ import uuid
 
 from hub.contracts.displays import NAMESPACE
 from hub.domain.device_jobs import RecordDeviceEvent
+from tests.support.identities import screen_client, screen_socket
 
 AGENT = "till-agent"
 KIOSK = "kiosk-1"
@@ -33,7 +34,7 @@ def pay_by_card(client, hub, order: dict) -> None:
 
 
 def display_cancel(app, order_id: str) -> dict:
-    screen = app.extensions["passline_socketio"].test_client(app, namespace=NAMESPACE)
+    screen = screen_socket(app, NAMESPACE, screen_client(app, "bar-display", "display"))
     assert screen.emit("join", {"view": "kds:bar"}, namespace=NAMESPACE, callback=True)["ok"]
     action = {"action_id": str(uuid.uuid4()), "kind": "cancel", "order_id": order_id}
     return screen.emit("action", action, namespace=NAMESPACE, callback=True)

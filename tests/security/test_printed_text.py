@@ -14,6 +14,7 @@ from devices.simulators.printer import PrinterSimulator
 from hub.contracts.printing import KitchenTicket, PrintPayload, Receipt
 from tests.conftest import make_settings, prepare_database, start_hub
 from tests.support.agent_process import AgentProcess, HubPeer, write_agent_config
+from tests.support.identities import owner_client
 
 STORE = "test"
 KICK = "\x1bp\x00\x19\x7f"  # ESC p 0 25 ...: pulse the drawer on pin 2
@@ -38,7 +39,7 @@ def grill_stack(tmp_path, mosquitto):
                                 spool_dir=tmp_path / "spool",
                                 hardware=[{"name": "grill", "type": "escpos", "connection": grill.url, "poll_s": 0.5}])
     agent = AgentProcess(config).start()
-    client = app.test_client()
+    client = owner_client(app)
     reply = client.put("/api/v1/printing/routes/kitchen_ticket/grill",
                        json={"printer": {"device_id": "printers-1", "hardware": "grill"}})
     assert reply.status_code == 200, reply.json

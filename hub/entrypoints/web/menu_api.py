@@ -17,6 +17,7 @@ from hub.entrypoints.web.replies import error as _error
 from hub.services.commerce import availability_snapshot
 from hub.services.commerce_ports import loyalty_program
 from hub.domain.access import Permission
+from hub.domain.loyalty import member_proof
 from hub.entrypoints.web.access import requires
 
 logger = logging.getLogger(__name__)
@@ -150,6 +151,7 @@ def find_member():
     if not member_id and not phone:
         return _error(422, "invalid_payload", "give member_id (the code on the member's card) or phone", "member_id")
     hub = hub_of(current_app)
+    by_card = bool(member_id)
     if phone and not member_id:
         member_id, matches = _member_by_phone(hub.engine, phone)
         if matches > 1:
@@ -162,5 +164,8 @@ def find_member():
         rewards = uow.commerce.setting("loyalty", {}).get("rewards", [])
     if member is None:
         return _error(404, "not_found", f"no loyalty member {member_id}", "member_id")
-    return jsonify({"member_id": member.member_id, "name": member.name, "tier": member.tier, "points": member.points,
-                    "rewards": _rewards(rewards, member.points, program.point_value)})
+    found = {"member_id": member.member_id, "name": member.name, "tier": member.tier, "points": member.points,
+             "rewards": _rewards(rewards, member.points, program.point_value)}
+    if by_card:  # the card in the customer's hand proves they may spend its points; a typed phone number does not
+        found["member_proof"] = member_proof(hub.frontdesk.member_secret, member.member_id)
+    return jsonify(found)
