@@ -16,9 +16,10 @@ from pathlib import Path
 from devices.agent.config import AgentConfig, HardwareConfig
 from devices.agent.runner import Agent
 from devices.simulators.printer import PrinterSimulator
+from hub.contracts.demo import DEVICE_URL_ENV
 
 DEVICE_ID = "demo-printers"
-URL_ENV = "PASSLINE_DEVICE_MQTT_URL"
+URL_ENV = DEVICE_URL_ENV
 PRINTERS = ("kitchen", "pass", "receipt")  # stations print in the kitchen, the pass is its backup; receipts and
 # the counter's cash drawer are on the receipt printer
 

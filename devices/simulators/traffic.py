@@ -22,21 +22,14 @@ import paho.mqtt.client as mqtt
 
 from hub.contracts import topics
 from hub.contracts.catalog import CatalogFile, CatalogItemIn
+from hub.contracts.demo import TRAFFIC_LOGINS_ENV, TRAFFIC_SENDERS
 from hub.contracts.envelope import envelope
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 5.0  # no reply by then: send the same order again (same order_id), as real senders must
-LOGINS_ENV = "PASSLINE_TRAFFIC_LOGINS"  # each sender's own login, kept out of the command line (ps shows it)
-SENDERS = {
-    "kiosk-1": "kiosk",
-    "kiosk-2": "kiosk",
-    "counter-1": "counter",
-    "gateway-app": "app",
-    "gateway-web": "web",
-    "gateway-phone": "phone",
-    "gateway-marketplace": "marketplace",
-}
+LOGINS_ENV = TRAFFIC_LOGINS_ENV
+SENDERS = TRAFFIC_SENDERS
 FULFILMENT = {
     "kiosk": ["dine_in", "takeaway"],
     "counter": ["dine_in", "takeaway"],

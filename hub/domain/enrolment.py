@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from hub.domain.access import ACCOUNT_ROLES, DEVICE_ROLES, EnrolledDevice, Role
 from hub.domain.errors import Refused
+from hub.domain.staff import new_token, token_hash  # one way to make and keep every token
 
 # No 0/O, 1/I/L, 5/S or 2/Z: a code read off one screen and typed on another is typed right.
 CLAIM_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
@@ -137,17 +138,6 @@ def normal_claim_code(typed: str) -> str | None:
 def claim_hash(secret: bytes, code: str) -> str:
     """Return the stored form of a claim code: HMAC-SHA256 with the hub's secret, since 47 bits alone are guessable offline."""
     return hmac.new(secret, f"claim:{code}".encode(), hashlib.sha256).hexdigest()
-
-
-def new_token(prefix: str = "") -> tuple[str, str]:
-    """Return (token for the holder, hash to store); 256 random bits, so a plain sha256 is enough."""
-    token = prefix + secrets.token_urlsafe(32)
-    return token, token_hash(token)
-
-
-def token_hash(token: str) -> str:
-    """Return the stored form of a session, device or gateway token."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_password() -> str:

@@ -132,14 +132,14 @@ def pin_matches(pin: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
-def new_token() -> tuple[str, str]:
-    """Return (token for the client, hash to store); the token itself is never kept."""
-    token = secrets.token_urlsafe(32)
+def new_token(prefix: str = "") -> tuple[str, str]:
+    """Return (token for the holder, hash to store); 256 random bits, so a plain sha256 is enough, and only the hash is kept."""
+    token = prefix + secrets.token_urlsafe(32)
     return token, token_hash(token)
 
 
 def token_hash(token: str) -> str:
-    """Return the stored form of a bearer or approval token."""
+    """Return the stored form of a staff session, approval, account session, device or gateway token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

@@ -12,8 +12,7 @@ import sys
 import threading
 import time
 
-from devices.simulators.demo_printers import URL_ENV as DEVICE_URL_ENV
-from devices.simulators.traffic import LOGINS_ENV, SENDERS
+from hub.contracts.demo import DEVICE_URL_ENV, TRAFFIC_LOGINS_ENV, TRAFFIC_SENDERS
 from hub.adapters.child_process import die_with_parent
 from hub.adapters.db.migrate import upgrade
 from hub.config import Settings
@@ -176,10 +175,10 @@ class DemoDevices(threading.Thread):
                     {DEVICE_URL_ENV: terminal.url})
         if self._traffic > 0:
             # The simulated kiosks and counter send orders over MQTT as the gateways do, so they get a gateway's login.
-            urls = {device_id: logins.create(device_id, Role.GATEWAY).url for device_id in SENDERS}
+            urls = {device_id: logins.create(device_id, Role.GATEWAY).url for device_id in TRAFFIC_SENDERS}
             self._start("traffic", [sys.executable, "-m", "devices.simulators.traffic", "--store", settings.store,
                                     "--rate", str(self._traffic), "--menu", str(DEMO_CATALOG)],
-                        {LOGINS_ENV: json.dumps(urls)})
+                        {TRAFFIC_LOGINS_ENV: json.dumps(urls)})
         for process in self.processes:
             process.wait()
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 import pytest
 from argon2 import profiles
@@ -13,18 +12,9 @@ from hub.domain.enrolment import AddAccount
 from hub.entrypoints.web.app import create_app
 from hub.services import access
 from tests.fakes import FakeDeviceLogins
+from tests.support.clock import Clock
 
 OWNER_PASSWORD = "correct horse battery"
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(timezone.utc)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

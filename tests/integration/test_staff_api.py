@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
@@ -11,16 +11,7 @@ from hub.bootstrap import bootstrap
 from tests.integration.commerce_support import complete
 from tests.support.devices import order_data
 from tests.support.staff import CASHIER_PIN, MANAGER_PIN, approval, ensure_staff, sign_in
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(timezone.utc)
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.support.clock import Clock
 
 
 @pytest.fixture

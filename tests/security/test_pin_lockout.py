@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
@@ -10,19 +10,10 @@ from hub.bootstrap import bootstrap
 from hub.domain import staff as rules
 from hub.domain.staff import SignIn, StaffRefused
 from tests.support.staff import CASHIER_PIN, MANAGER_PIN, ensure_staff
+from tests.support.clock import Clock
 
 ATTACKER = {"REMOTE_ADDR": "192.0.2.66"}
 COUNTER = {"REMOTE_ADDR": "192.0.2.10"}
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(timezone.utc)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

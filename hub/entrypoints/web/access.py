@@ -90,11 +90,11 @@ def install(app: Flask, hub: Any) -> None:
 
     @app.before_request
     def _check_permission():
-        permission = endpoint_permission(app, request.endpoint)
         if request.endpoint is None:
             return None  # 404 and 405 answer on their own
+        permission = endpoint_permission(app, request.endpoint)
         if permission is Permission.OPEN:
-            g.identity = identify_request(hub) if _has_credentials() else ANONYMOUS
+            g.identity = ANONYMOUS  # assets, probe, pairing, sign-in: no view of these asks who it is
             return None
         g.identity = identify_request(hub)
         if permission is None:
@@ -102,15 +102,11 @@ def install(app: Flask, hub: Any) -> None:
             return _refuse(403, "no_permission_declared", "This page is not open to anyone.")
         if g.identity.may(permission):
             return None
-        if g.identity is ANONYMOUS or g.identity.kind == "anonymous":
+        if g.identity.kind == "anonymous":
             return _refuse(401, "not_signed_in", _NEEDS_SIGN_IN, permission)
         logger.info("refused %s %s to %s %s: needs %s", request.method, request.path, g.identity.kind,
                     g.identity.name, permission.value)
         return _refuse(403, "forbidden", _NOT_ALLOWED, permission)
-
-
-def _has_credentials() -> bool:
-    return bool(request.cookies.get(ACCOUNT_COOKIE) or request.cookies.get(DEVICE_COOKIE) or bearer_token())
 
 
 def _refuse(status: int, code: str, message: str, permission: Permission | None = None):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import segno
-from flask import Blueprint, current_app, g, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 
 from hub.bootstrap import utc_now
 from hub.contracts import topics
-from hub.domain.access import ANONYMOUS, SCREEN_ROLES, Identity, Permission
+from hub.domain.access import SCREEN_ROLES, Permission
 from hub.domain.enrolment import (
     ACCOUNT_SESSION_TTL,
     CLAIM_LENGTH,
@@ -25,7 +25,7 @@ from hub.domain.enrolment import (
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import error, run
 from hub.entrypoints.web.throttle import Throttle
-from hub.entrypoints.web.access import requires
+from hub.entrypoints.web.access import current_identity, requires
 
 blueprint = Blueprint("access_api", __name__, template_folder="templates")
 
@@ -69,10 +69,6 @@ def _iso(at: datetime | None) -> str | None:
     return at.isoformat().replace("+00:00", "Z") if at else None
 
 
-def _identity() -> Identity:
-    return g.get("identity", ANONYMOUS)
-
-
 def _no_store(reply):
     """Keep replies that carry a secret out of every cache."""
     reply.headers["Cache-Control"] = "no-store"
@@ -113,7 +109,7 @@ def post_session():
 @requires(Permission.OWN_SESSION)
 def get_session():
     """Say which account this browser is signed in as (401 when none)."""
-    identity = _identity()
+    identity = current_identity()
     if identity.kind != "account":
         return error(401, "not_signed_in", f"{ACCOUNT_COOKIE}: not signed in: POST /api/v1/sessions", ACCOUNT_COOKIE)
     return jsonify({"username": identity.name, "role": identity.role.value})

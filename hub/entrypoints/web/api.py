@@ -17,7 +17,7 @@ from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import error as _error
 from hub.entrypoints.web.replies import order_key
 from hub.entrypoints.web.health import health
-from hub.entrypoints.web.staff_api import bearer_token
+from hub.entrypoints.web.access import bearer_token
 from hub.services.payments import payment_summary
 from hub.domain.frontdesk import FrontdeskSettings
 from hub.domain.numbering import business_day

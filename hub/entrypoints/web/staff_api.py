@@ -14,15 +14,9 @@ from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import body_of, error, refused, run
 from hub.services.staff import SignedIn, session_member
 from hub.domain.access import Permission
-from hub.entrypoints.web.access import own_device, requires
+from hub.entrypoints.web.access import bearer_token, own_device, requires
 
 blueprint = Blueprint("staff_api", __name__, url_prefix="/api/v1")
-
-
-def bearer_token() -> str | None:
-    """Return the `Authorization: Bearer <token>` of this request, or None."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 def signed_in():
