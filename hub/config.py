@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEFAULT_STORE = "demo"
 DEFAULT_HTTP_HOST = "0.0.0.0"
 DEFAULT_HTTP_PORT = 8000
+DEFAULT_HTTPS_PORT = 8443  # once `passline tls init` made a certificate; the HTTP port then redirects here
 DEFAULT_BROKER_HOST = "0.0.0.0"
 DEFAULT_BROKER_PORT = 1883
+DEFAULT_BROKER_TLS_PORT = 8883  # Mosquitto's TLS listener, once there is a certificate
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_DAY_STARTS_AT_HOUR = 4  # an order at 01:30 after a late shift still belongs to the day before
 DEFAULT_HTTP_THREADS = 64  # every open display holds one thread (simple-websocket)
@@ -53,9 +55,11 @@ class Settings:
     mqtt_admin_url: str | None = None  # a store's own Mosquitto: the hub's dynamic-security login
     http_host: str = DEFAULT_HTTP_HOST
     http_port: int = DEFAULT_HTTP_PORT
+    https_port: int = DEFAULT_HTTPS_PORT
     http_threads: int = DEFAULT_HTTP_THREADS
     broker_host: str = DEFAULT_BROKER_HOST
     broker_port: int = DEFAULT_BROKER_PORT
+    broker_tls_port: int = DEFAULT_BROKER_TLS_PORT
     timezone: str = DEFAULT_TIMEZONE
     day_starts_at_hour: int = DEFAULT_DAY_STARTS_AT_HOUR
 
@@ -142,10 +146,10 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
 
 
 def _checked(values: dict[str, object], env: Mapping[str, str]) -> Settings:
-    for name in ("http_port", "broker_port", "http_threads", "day_starts_at_hour"):
+    for name in ("http_port", "https_port", "broker_port", "broker_tls_port", "http_threads", "day_starts_at_hour"):
         if name in values:
             values[name] = _integer(name, values[name])
-    for name in ("http_port", "broker_port"):
+    for name in ("http_port", "https_port", "broker_port", "broker_tls_port"):
         if name in values and not 0 <= values[name] <= 65535:
             raise ConfigError(f"PASSLINE_{name.upper()} must be a port from 0 to 65535, got {values[name]}")
     if not 0 <= values.get("day_starts_at_hour", DEFAULT_DAY_STARTS_AT_HOUR) <= 23:

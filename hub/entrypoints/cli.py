@@ -123,6 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     from hub.entrypoints.access_cli import add_commands  # issue 12: accounts, device enrolment
 
     add_commands(commands)
+    from hub.entrypoints.tls_cli import add_commands as add_tls_commands  # issue 15: the store CA, HTTPS, MQTT over TLS
+
+    add_tls_commands(commands)
     return parser
 
 
