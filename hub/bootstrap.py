@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version as package_version
 from typing import Any
@@ -142,7 +142,8 @@ class Hub:
             from hub.adapters.mqtt.mosquitto_supervisor import MosquittoSupervisor
 
             self.broker = MosquittoSupervisor(self.settings.data_dir, store=self.settings.store,
-                                              host=self.settings.broker_host, port=self.settings.broker_port)
+                                              host=self.settings.broker_host, port=self.settings.broker_port,
+                                              tls_port=self.settings.broker_tls_port)
             self.broker.start()
         try:
             self.device_logins.ensure_roles()
@@ -249,7 +250,10 @@ def make_device_logins(settings: Settings, running_broker: Callable[[], Any] = l
 
     def admin() -> Any:
         if settings.mqtt_admin_url:
-            return parse_mqtt_url(settings.mqtt_admin_url, "PASSLINE_MQTT_ADMIN_URL")
+            target = parse_mqtt_url(settings.mqtt_admin_url, "PASSLINE_MQTT_ADMIN_URL")
+            if target.tls and settings.store_ca_file.is_file():
+                return replace(target, ca_file=str(settings.store_ca_file))
+            return target
         if settings.mqtt_url:
             from hub.adapters.mqtt.dynsec import DynamicSecurityError
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_STORE = "demo"
+TLS_FOLDER = "tls"  # <data dir>/tls: the store CA and the hub's certificate (`passline tls init`)
+STORE_CA_FILE = "ca.crt"
 DEFAULT_HTTP_HOST = "0.0.0.0"
 DEFAULT_HTTP_PORT = 8000
 DEFAULT_HTTPS_PORT = 8443  # once `passline tls init` made a certificate; the HTTP port then redirects here
@@ -34,14 +36,17 @@ class MqttTarget:
     port: int
     username: str | None = None
     password: str | None = None
+    tls: bool = False  # MQTT over TLS, the broker's certificate verified
+    ca_file: str | None = None  # the CA to verify it with (the store CA); None: the system's
 
     def __repr__(self) -> str:
-        return f"MqttTarget(host={self.host!r}, port={self.port}, username={self.username!r}, password=***)"
+        return (f"MqttTarget(host={self.host!r}, port={self.port}, username={self.username!r}, password=***, "
+                f"tls={self.tls})")
 
     @property
     def address(self) -> str:
-        """Return `mqtt://host:port`, without credentials, for logs and screens."""
-        return f"mqtt://{self.host}:{self.port}"
+        """Return `mqtt://host:port` (`mqtts://` over TLS), without credentials, for logs and screens."""
+        return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,7 +87,15 @@ class Settings:
             loopback = {"0.0.0.0": "127.0.0.1", "::": "::1"}
             host = loopback.get(self.broker_host, self.broker_host)
             return MqttTarget(host=host, port=self.broker_port)
-        return parse_mqtt_url(self.mqtt_url)
+        target = parse_mqtt_url(self.mqtt_url)
+        if target.tls and self.store_ca_file.is_file():
+            return replace(target, ca_file=str(self.store_ca_file))
+        return target
+
+    @property
+    def store_ca_file(self) -> Path:
+        """Return where the store CA's certificate is (once `passline tls init` made it)."""
+        return self.data_dir / TLS_FOLDER / STORE_CA_FILE
 
     @property
     def zone(self) -> ZoneInfo:
@@ -91,14 +104,14 @@ class Settings:
 
 
 def parse_mqtt_url(url: str, name: str = "PASSLINE_MQTT_URL") -> MqttTarget:
-    """Parse `mqtt://user:pass@host:port` (port 1883 when left out)."""
+    """Parse `mqtt://user:pass@host:port` (port 1883 when left out), or `mqtts://` over TLS (port 8883)."""
     parts = urlsplit(url)
-    if parts.scheme != "mqtt":
-        raise ConfigError(f"{name} must start with mqtt:// (got scheme {parts.scheme or 'none'!r})")
+    if parts.scheme not in ("mqtt", "mqtts"):
+        raise ConfigError(f"{name} must start with mqtt:// or mqtts:// (got scheme {parts.scheme or 'none'!r})")
     if not parts.hostname:
         raise ConfigError(f"{name} has no host name")
     try:
-        port = parts.port or 1883
+        port = parts.port or (8883 if parts.scheme == "mqtts" else 1883)
     except ValueError:
         raise ConfigError(f"{name} has a port that is not a number from 1 to 65535") from None
     return MqttTarget(
@@ -106,6 +119,7 @@ def parse_mqtt_url(url: str, name: str = "PASSLINE_MQTT_URL") -> MqttTarget:
         port=port,
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
+        tls=parts.scheme == "mqtts",
     )
 
 

@@ -24,8 +24,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from hub.adapters.db.engine import secure_data_dir
 from hub.adapters.mqtt.mosquitto_files import write_atomically
+from hub.config import STORE_CA_FILE, TLS_FOLDER
 
-FOLDER_NAME = "tls"
+FOLDER_NAME = TLS_FOLDER
 CA_VALIDITY = datetime.timedelta(days=3650)  # devices and browsers trust it once; a store box lives ~10 years
 # 825 days: the longest any browser accepted for a server certificate, even from a private CA (Apple's rule);
 # `passline tls init` again renews it under the same CA.
@@ -48,7 +49,7 @@ class TlsFiles:
     @property
     def ca_cert(self) -> Path:
         """Return the store CA's certificate (what devices and browsers trust)."""
-        return self.folder / "ca.crt"
+        return self.folder / STORE_CA_FILE
 
     @property
     def ca_key(self) -> Path:

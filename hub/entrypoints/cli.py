@@ -84,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     agent.add_argument("--config", type=Path, default=Path("agent.toml"), help="agent TOML (default ./agent.toml)")
     agent.add_argument("--claim", metavar="CODE", help="enrol first: exchange this claim code with the hub, keep what it gives")
     agent.add_argument("--hub", metavar="URL", help="the hub's address for --claim, e.g. http://hub.local:8000")
+    agent.add_argument("--ca", type=Path, metavar="FILE",
+                       help="the store CA (the hub's tls/ca.crt) to check an https:// hub against for --claim")
     agent.set_defaults(run=_agent)
     printer_sim = commands.add_parser("printer-sim", help="run a simulated ESC/POS network printer")
     printer_sim.add_argument("--port", type=int, default=9100)
@@ -215,7 +217,7 @@ def _demo(settings: Settings, args) -> int:
 def _agent(_settings: Settings, args) -> int:
     from devices.agent.__main__ import claim_and_run  # the CLI is the one place the hub package starts device code
 
-    return claim_and_run(args.config, args.claim, args.hub)
+    return claim_and_run(args.config, args.claim, args.hub, args.ca)
 
 
 def _printers(settings: Settings, args) -> int:
