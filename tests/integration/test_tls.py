@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import socket
 import ssl
 import stat
@@ -67,10 +68,11 @@ def test_tls_init_again_renews_the_hubs_certificate_under_the_same_ca(tmp_path):
     assert bad.returncode == 2 and "not-an-address" in bad.stderr and "Traceback" not in bad.stderr
 
 
-@pytest.fixture
-def tls_hub(tmp_path):
+@pytest.fixture(scope="module")
+def tls_hub(tmp_path_factory):
+    """One hub under gunicorn with a certificate, for the tests below (starting one takes seconds)."""
     require_mosquitto()
-    hub = HubProcess(tmp_path / "hub")
+    hub = HubProcess(tmp_path_factory.mktemp("tls") / "hub")
     hub.prepare()
     assert tls_init(hub.data_dir).returncode == 0
     hub.start()
@@ -99,6 +101,14 @@ def test_admin_over_https_has_no_warning_and_the_session_cookie_is_secure(tls_hu
     assert signed_in.status_code == 201 and "Secure" in signed_in.headers["Set-Cookie"]
     page = session.get(f"{tls_hub.base_url}/admin", verify=tls_hub.ca_file)
     assert page.status_code == 200 and "not encrypted" not in page.text
+
+
+def test_admin_over_plain_http_warns_in_words_that_connections_are_not_encrypted(client):
+    page = client.get("/admin").get_data(as_text=True)
+    shown = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    assert "Connections are not encrypted: run passline tls init on the hub and restart it." in shown
+    secure = client.get("/admin", base_url="https://localhost").get_data(as_text=True)
+    assert "not encrypted" not in secure and "Store test" in secure
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.health import health
@@ -35,4 +35,4 @@ def admin():
     return render_template("admin.html", report=health(hub), devices=hub.presence.devices(), me=me,
                            enrolled=enrolled, pending=pending, online=online, accounts=accounts, staff=staff,
                            roles=sorted(role.value for role in DEVICE_ROLES),
-                           may_manage_devices=me.may(Permission.DEVICES_MANAGE))
+                           may_manage_devices=me.may(Permission.DEVICES_MANAGE), encrypted=request.is_secure)
