@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     broker_config.add_argument("--out", type=Path, required=True, help="config folder, e.g. /etc/passline/mosquitto")
     broker_config.add_argument("--port", type=int, default=1883)
     broker_config.add_argument("--bind", default="0.0.0.0", help="address the broker listens on")
+    broker_config.add_argument("--tls-port", type=int, default=8883,
+                               help="MQTT over TLS with the hub's certificate, once `passline tls init` made it (0: none)")
     broker_config.add_argument("--data-dir", type=Path, default=Path("/var/lib/passline-mosquitto"),
                                help="the broker's persistence folder")
     broker_config.add_argument("--env-file", type=Path, help="where to write PASSLINE_MQTT_URL and PASSLINE_MQTT_ADMIN_URL (default: OUT/hub.env)")
@@ -177,7 +179,8 @@ def _broker_config(settings: Settings, args) -> int:
 
     try:
         for line in write_broker_config(settings.store, args.out, port=args.port, bind=args.bind,
-                                        data_dir=args.data_dir, env_file=args.env_file):
+                                        data_dir=args.data_dir, env_file=args.env_file, tls_port=args.tls_port,
+                                        hub_data_dir=settings.data_dir):
             print(line)
     except (ValueError, OSError) as exc:
         print(f"passline: broker config not written: {exc}", file=sys.stderr)

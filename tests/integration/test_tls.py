@@ -18,9 +18,14 @@ import requests
 from cryptography import x509
 
 from hub.adapters.store_tls import TlsFiles, certificate_names, init_tls
+from hub.adapters.mqtt.dynsec import DynamicSecurityLogins
+from hub.config import parse_mqtt_url
+from hub.domain.access import Role
 from hub.domain.enrolment import CreateClaim
+from hub.entrypoints.broker_setup import write_broker_config
 from tests.conftest import make_settings, prepare_database, require_mosquitto, start_hub
 from tests.support.hub_process import OWNER, OWNER_PASSWORD, PASSLINE, HubProcess
+from tests.support.mosquitto import MosquittoProcess, free_port
 
 pytestmark = pytest.mark.mosquitto
 
@@ -225,3 +230,32 @@ def _port_of_login(log: str, login: str) -> int:
             opened = next(line for line in reversed(lines[:index]) if f"New connection from {address} on port" in line)
             return int(opened.rsplit("port ", 1)[1].rstrip("."))
     raise AssertionError(f"{login} never connected")
+
+
+def test_broker_config_gives_a_stores_own_mosquitto_the_tls_listener_with_the_hubs_certificate(tmp_path):
+    require_mosquitto()
+    hub_data = tmp_path / "hub"
+    init_tls(hub_data, ["localhost"], ["127.0.0.1"], store="shop-1")
+    port, tls_port = free_port(), free_port()
+    lines = write_broker_config("shop-1", tmp_path / "etc", port=port, bind="127.0.0.1", data_dir=tmp_path / "persist",
+                                tls_port=tls_port, hub_data_dir=hub_data)
+    assert any(f"MQTT over TLS on port {tls_port}" in line for line in lines)
+    env = dict(line.split("=", 1) for line in (tmp_path / "etc" / "hub.env").read_text().splitlines())
+    for parent in (tmp_path, *tmp_path.parents):  # pytest's 0700 folders: let the broker's account through
+        os.chmod(parent, parent.stat().st_mode | stat.S_IXOTH)
+    broker = MosquittoProcess(tmp_path / "etc" / "mosquitto.conf", port)
+    broker.start()
+    try:
+        logins = DynamicSecurityLogins(lambda: parse_mqtt_url(env["PASSLINE_MQTT_ADMIN_URL"]), store="shop-1")
+        login = logins.create("printer-1", Role.AGENT)
+        ca = str(TlsFiles.in_data_dir(hub_data).ca_cert)
+        kind, reason = connect(tls_port, login.username, login.password, ca)
+        assert kind == "connect" and not reason.is_failure
+        other = init_tls(tmp_path / "elsewhere", ["localhost"], ["127.0.0.1"], store="other")
+        assert connect(tls_port, login.username, login.password, str(other.files.ca_cert))[0] == "tls"
+    finally:
+        broker.stop()
+    without = write_broker_config("shop-2", tmp_path / "etc2", port=port, bind="127.0.0.1", data_dir=tmp_path / "p2",
+                                  tls_port=tls_port, hub_data_dir=tmp_path / "no-hub")
+    assert any("no TLS listener" in line for line in without)
+    assert "certfile" not in (tmp_path / "etc2" / "mosquitto.conf").read_text()
