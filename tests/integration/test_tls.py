@@ -17,7 +17,7 @@ import pytest
 import requests
 from cryptography import x509
 
-from hub.adapters.store_tls import TlsFiles, certificate_names, init_tls
+from hub.adapters.store_tls import CERT_VALIDITY, TlsFiles, certificate_names, init_tls
 from hub.adapters.mqtt.dynsec import DynamicSecurityLogins
 from hub.config import parse_mqtt_url
 from hub.domain.access import Role
@@ -114,6 +114,15 @@ def test_admin_over_plain_http_warns_in_words_that_connections_are_not_encrypted
     assert "Connections are not encrypted: run passline tls init on the hub and restart it." in shown
     secure = client.get("/admin", base_url="https://localhost").get_data(as_text=True)
     assert "not encrypted" not in secure and "Store test" in secure
+
+
+def test_doctor_reaches_the_https_hub_and_says_how_long_its_certificate_lasts(tls_hub, tmp_path):
+    report = subprocess.run([PASSLINE, "doctor"], env=tls_hub.env, capture_output=True, text=True).stdout
+    assert f"OK    hub       running at https://127.0.0.1:{tls_hub.https_port}/api/v1/health" in report
+    assert "OK    tls       HTTPS on port" in report and f"certificate good for {CERT_VALIDITY.days - 1} more days" in report
+    plain = subprocess.run([PASSLINE, "doctor"], env={**os.environ, "PASSLINE_DATA_DIR": str(tmp_path / "plain")},
+                           capture_output=True, text=True).stdout
+    assert "WARN  tls       connections are not encrypted" in plain and "Run `passline tls init`" in plain
 
 
 @pytest.fixture
