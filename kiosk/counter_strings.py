@@ -11,6 +11,7 @@ COUNTER_STRINGS = {
     "tab_incoming": N_("Incoming"),
     "tab_find": N_("Find order"),
     "sign_out": N_("Sign out"),
+    "back_office": N_("Back office"),
     "connecting": N_("connecting…"),
     "link_live": N_("hub connected"),
     "link_offline": N_("hub offline"),

@@ -313,6 +313,7 @@ C.showStaff = function () {
   const signedIn = Boolean(C.staff);
   $("#staff").hidden = !signedIn;
   $("#signout").hidden = !signedIn;
+  $("#back-office").hidden = !(signedIn && C.staff.role === "manager");
   $("#tabs").hidden = !signedIn;
   if (!signedIn) return;
   $("#staff-name").textContent = C.staff.name;
@@ -326,6 +327,16 @@ C.signOut = async function () {
     catch (error) { /* the session ends here whatever the hub says */ }
   }
   C.sessionEnded(true);
+};
+
+// A manager opens the back office: the hub hands their session to /admin, where they sign out to come back.
+C.openBackOffice = async function () {
+  try {
+    const reply = await C.api("POST", "/api/v1/staff/back-office", {});
+    location.href = reply.url;
+  } catch (error) {
+    C.fail(error);
+  }
 };
 
 C.sessionEnded = function (byHand) {
@@ -373,6 +384,7 @@ C.start = function () {
   }
   C.signinPad = C.pinPad($("#signin-pad"), C.signIn);
   $("#signout").addEventListener("click", C.signOut);
+  $("#back-office").addEventListener("click", C.openBackOffice);
   for (const tab of $$("#tabs button")) tab.addEventListener("click", () => C.show(tab.dataset.go));
   $("#dialog").addEventListener("cancel", (event) => { event.preventDefault(); C.closeDialog(true); });
   C.applyStrings();
