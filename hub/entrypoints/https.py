@@ -73,6 +73,7 @@ class HttpsRedirector:
 
 class _RedirectHandler(BaseHTTPRequestHandler):
     https_port = 0
+    timeout = 10  # seconds a client may take to send its request line: an idle one does not hold a thread for ever
     server_version = "Passline"
     sys_version = ""
 
