@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version as package_version
 from typing import Any
@@ -250,10 +250,7 @@ def make_device_logins(settings: Settings, running_broker: Callable[[], Any] = l
 
     def admin() -> Any:
         if settings.mqtt_admin_url:
-            target = parse_mqtt_url(settings.mqtt_admin_url, "PASSLINE_MQTT_ADMIN_URL")
-            if target.tls and settings.store_ca_file.is_file():
-                return replace(target, ca_file=str(settings.store_ca_file))
-            return target
+            return settings.with_store_ca(parse_mqtt_url(settings.mqtt_admin_url, "PASSLINE_MQTT_ADMIN_URL"))
         if settings.mqtt_url:
             from hub.adapters.mqtt.dynsec import DynamicSecurityError
 

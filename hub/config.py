@@ -87,7 +87,10 @@ class Settings:
             loopback = {"0.0.0.0": "127.0.0.1", "::": "::1"}
             host = loopback.get(self.broker_host, self.broker_host)
             return MqttTarget(host=host, port=self.broker_port)
-        target = parse_mqtt_url(self.mqtt_url)
+        return self.with_store_ca(parse_mqtt_url(self.mqtt_url))
+
+    def with_store_ca(self, target: MqttTarget) -> MqttTarget:
+        """Return an mqtts:// target verified against the store CA once there is one (else the system's CAs)."""
         if target.tls and self.store_ca_file.is_file():
             return replace(target, ca_file=str(self.store_ca_file))
         return target
