@@ -47,5 +47,6 @@ def run_init(settings: Settings, args) -> int:
           f"redirects there) and MQTT over TLS on port {settings.broker_tls_port}.")
     if issued.new_ca:
         print(f"Make kiosk browsers trust {files.ca_cert} (docs/deployment.md); devices enrolled from now on get it "
-              "with their claim code.")
+              "with their claim code. Agents enrolled before keep using plain MQTT (port "
+              f"{settings.broker_port} stays open) until they are enrolled again.")
     return 0

@@ -174,6 +174,22 @@ def test_a_claimed_device_gets_the_store_ca_and_the_tls_listener_takes_it_but_no
     other = init_tls(tmp_path / "elsewhere", ["localhost"], ["127.0.0.1"], store="other")
     kind, error = connect(hub.broker.tls_port, answer["username"], answer["password"], str(other.files.ca_cert))
     assert kind == "tls" and "certificate verify failed" in str(error)
+    assert plain_login_accepted(hub.broker.port, answer["username"], answer["password"])  # enrolled before TLS: still in
+
+
+def plain_login_accepted(port: int, username: str, password: str) -> bool:
+    """Return whether the plain listener takes this login (devices enrolled before TLS keep working)."""
+    events: queue.Queue = queue.Queue()
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
+    client.username_pw_set(username, password)
+    client.on_connect = lambda _c, _u, _f, code, _p: events.put(code)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    try:
+        return not events.get(timeout=5).is_failure
+    finally:
+        client.disconnect()
+        client.loop_stop()
 
 
 def test_without_a_certificate_a_claimed_device_gets_the_plain_listener_and_no_ca(tmp_path):
