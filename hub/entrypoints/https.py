@@ -59,7 +59,11 @@ class HttpsRedirector:
     def start(self) -> None:
         """Listen on the HTTP port in a background thread."""
         handler = type("Redirect", (_RedirectHandler,), {"https_port": self._https_port})
-        self._server = ThreadingHTTPServer(self._address, handler)
+        try:
+            self._server = ThreadingHTTPServer(self._address, handler)
+        except OSError as exc:  # HTTPS still serves; only old http:// addresses go unanswered
+            logger.error("cannot listen on %s:%s to redirect plain HTTP to HTTPS: %s", *self._address, exc)
+            return
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, name="https-redirect", daemon=True).start()
         logger.info("plain HTTP on %s:%s redirects to HTTPS port %s", *self._address, self._https_port)
