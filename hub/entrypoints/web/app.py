@@ -33,6 +33,9 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     app.extensions["passline_socketio"] = socketio
     hub.notifier.send = lambda event, data: socketio.emit(event, data, namespace=LIVE_NAMESPACE)
     access.install(app, hub)
+    from hub.entrypoints.web import replies
+
+    replies.install(app)  # issue 15: bad JSON is a 400, a failure under /api answers in JSON
 
     def _send_availability() -> None:
         from flask_socketio import emit

@@ -1,0 +1,66 @@
+"""Device messages the hub could not handle, parked with their reason so the ones behind them go on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Column, Engine, Integer, String, Table, Text, func, insert, select
+
+from hub.adapters.db.schema import UtcDateTime, metadata
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    Column("letter_id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(300), nullable=False),
+    Column("device_id", String(64)),
+    Column("message_id", String(36), comment="the envelope id, when the payload had one"),
+    Column("payload", Text, nullable=False, comment="as received, with approvals, proofs and codes removed"),
+    Column("reason", Text, nullable=False, comment="why handling failed, in words"),
+    Column("attempts", Integer, nullable=False),
+    Column("parked_at", UtcDateTime(), nullable=False, index=True),
+)
+
+MAX_REASON = 500  # a database error can quote a whole statement; the first lines say what happened
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """A parked message and why it was parked."""
+
+    letter_id: int
+    topic: str
+    device_id: str | None
+    message_id: str | None
+    payload: str
+    reason: str
+    attempts: int
+    parked_at: datetime
+
+
+class SqlDeadLetters:
+    """Park messages in the `dead_letters` table and read them back for /admin and /health."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def park(self, *, topic: str, device_id: str | None, message_id: str | None, payload: str, reason: str,
+             attempts: int, at: datetime) -> int:
+        """Keep a message with its reason in its own transaction; raise if the database refuses even that."""
+        with self._engine.begin() as db:
+            result = db.execute(insert(dead_letters).values(
+                topic=topic, device_id=device_id, message_id=message_id, payload=payload,
+                reason=reason[:MAX_REASON], attempts=attempts, parked_at=at))
+            return int(result.inserted_primary_key[0])
+
+    def count(self) -> int:
+        """Return how many messages are parked."""
+        with self._engine.connect() as db:
+            return int(db.execute(select(func.count()).select_from(dead_letters)).scalar_one())
+
+    def newest(self, limit: int = 50) -> list[DeadLetter]:
+        """Return the most recently parked messages, newest first."""
+        with self._engine.connect() as db:
+            rows = db.execute(select(dead_letters).order_by(dead_letters.c.letter_id.desc()).limit(limit)).mappings()
+            return [DeadLetter(**row) for row in rows]
