@@ -11,7 +11,7 @@ from hub.adapters.db.migrate import schema_state
 from hub.bootstrap import Hub, utc_now
 from hub.domain.numbering import business_day
 from hub.entrypoints.doctor import check_disk
-from hub.entrypoints.mqtt_consumer import STUCK_AFTER_S
+from hub.entrypoints import mqtt_consumer
 
 
 def health(hub: Hub) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def messages_check(hub: Hub) -> dict[str, Any]:
     if consumer is None:
         return {"ok": True, "detail": "not receiving device messages (messaging not started)", "fix": None}
     waited = consumer.oldest_waiting_s()
-    if waited <= STUCK_AFTER_S:
+    if waited <= mqtt_consumer.STUCK_AFTER_S:
         return {"ok": True, "waiting_s": round(waited, 1),
                 "detail": "every device message is answered within seconds", "fix": None}
     return {"ok": False, "waiting_s": round(waited, 1),
