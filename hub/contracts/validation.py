@@ -82,11 +82,13 @@ def read_json(payload: bytes | str) -> Any:
     if depth > MAX_NESTING:
         raise UnreadableJson(f"is nested more than {MAX_NESTING} levels deep")
     try:
-        return json.loads(raw, parse_int=_bounded_int, parse_float=_bounded_float, parse_constant=_no_constant)
-    except UnreadableJson:
-        raise
+        decoded = raw.decode("utf-8")  # JSON on the wire is UTF-8 (RFC 8259); json.loads would guess UTF-16 too
     except UnicodeDecodeError:
         raise UnreadableJson("is not UTF-8 text") from None
+    try:
+        return json.loads(decoded, parse_int=_bounded_int, parse_float=_bounded_float, parse_constant=_no_constant)
+    except UnreadableJson:
+        raise
     except json.JSONDecodeError as exc:
         raise UnreadableJson(f"is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except (ValueError, RecursionError) as exc:

@@ -181,3 +181,26 @@ def test_health_says_in_words_when_a_device_message_waits_too_long_and_recovers(
     assert (reply["type"], reply["re"]) == ("order.accepted", sent["id"])
     response = owner.get("/api/v1/health")
     assert response.get_json()["checks"]["messages"]["ok"] is True
+
+
+def test_store_it_hides_a_dead_letter_it_has_seen_and_the_row_is_kept(settings, running):
+    from hub.adapters.db.dead_letters import SqlDeadLetters
+    from hub.entrypoints.doctor import run_doctor
+
+    hub, app = running[-1]
+    letters = SqlDeadLetters(hub.engine)
+    letter_id = letters.park(topic="passline/test/device/kiosk-1/out/order", device_id="kiosk-1", message_id=None,
+                             payload="{}", reason="the hub failed on it: KeyError: 'lines'", attempts=1, at=hub.bus.now())
+    report: list[str] = []
+    run_doctor(settings, out=report.append)
+    assert any(line.startswith("  WARN  database") and "1 device message(s) the hub could not handle are set aside" in line
+               for line in report), report
+    owner = owner_client(app)
+    assert "Seen, hide it" in owner.get("/admin").get_data(as_text=True)
+    assert owner.post(f"/api/v1/dead-letters/{letter_id}/dismiss").get_json() == {"id": letter_id, "dismissed": True}
+    assert owner.post(f"/api/v1/dead-letters/{letter_id}/dismiss").status_code == 404
+    assert owner.post(f"/api/v1/dead-letters/{10**19}/dismiss").status_code == 404
+    assert "Device messages the hub could not handle" not in owner.get("/admin").get_data(as_text=True)
+    assert owner.get("/api/v1/health").get_json()["dead_letters"] == {"count": 0, "newest": []}
+    with hub.engine.connect() as db:
+        assert db.execute(text("SELECT dismissed_by FROM dead_letters")).scalar_one() == "owner"

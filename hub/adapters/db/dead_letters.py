@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, Engine, Integer, String, Table, Text, func, insert, select
+from sqlalchemy import Column, Engine, Integer, String, Table, Text, func, insert, select, update
 
 from hub.adapters.db.schema import UtcDateTime, metadata
 
@@ -20,6 +20,8 @@ dead_letters = Table(
     Column("reason", Text, nullable=False, comment="why handling failed, in words"),
     Column("attempts", Integer, nullable=False),
     Column("parked_at", UtcDateTime(), nullable=False, index=True),
+    Column("dismissed_at", UtcDateTime(), comment="store IT has seen it; kept, no longer shown"),
+    Column("dismissed_by", String(64)),
 )
 
 MAX_REASON = 500  # a database error can quote a whole statement; the first lines say what happened
@@ -37,6 +39,8 @@ class DeadLetter:
     reason: str
     attempts: int
     parked_at: datetime
+    dismissed_at: datetime | None = None
+    dismissed_by: str | None = None
 
 
 class SqlDeadLetters:
@@ -55,12 +59,22 @@ class SqlDeadLetters:
             return int(result.inserted_primary_key[0])
 
     def count(self) -> int:
-        """Return how many messages are parked."""
+        """Return how many parked messages nobody has dismissed yet."""
         with self._engine.connect() as db:
-            return int(db.execute(select(func.count()).select_from(dead_letters)).scalar_one())
+            query = select(func.count()).select_from(dead_letters).where(dead_letters.c.dismissed_at.is_(None))
+            return int(db.execute(query).scalar_one())
 
     def newest(self, limit: int = 50) -> list[DeadLetter]:
-        """Return the most recently parked messages, newest first."""
+        """Return the most recently parked messages not dismissed yet, newest first."""
         with self._engine.connect() as db:
-            rows = db.execute(select(dead_letters).order_by(dead_letters.c.letter_id.desc()).limit(limit)).mappings()
-            return [DeadLetter(**row) for row in rows]
+            query = (select(dead_letters).where(dead_letters.c.dismissed_at.is_(None))
+                     .order_by(dead_letters.c.letter_id.desc()).limit(limit))
+            return [DeadLetter(**row) for row in db.execute(query).mappings()]
+
+    def dismiss(self, letter_id: int, by: str, at: datetime) -> bool:
+        """Stop showing a parked message (it stays in the table); return False if there is no such one to dismiss."""
+        with self._engine.begin() as db:
+            done = db.execute(update(dead_letters).where(dead_letters.c.letter_id == letter_id,
+                                                         dead_letters.c.dismissed_at.is_(None))
+                              .values(dismissed_at=at, dismissed_by=by[:64]))
+            return done.rowcount == 1

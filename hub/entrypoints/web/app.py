@@ -71,6 +71,9 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     from hub.entrypoints.web import access_api  # issue 12: account sessions, enrolment, pairing and sign-in pages
 
     app.register_blueprint(access_api.blueprint)
+    from hub.entrypoints.web import dead_letters_api  # issue 15: store IT dismisses a parked device message
+
+    app.register_blueprint(dead_letters_api.blueprint)
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:

@@ -25,6 +25,8 @@ def upgrade() -> None:
     sa.Column('reason', sa.Text(), nullable=False, comment='why handling failed, in words'),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('parked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('dismissed_at', sa.DateTime(timezone=True), nullable=True, comment='store IT has seen it; kept, no longer shown'),
+    sa.Column('dismissed_by', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('letter_id', name=op.f('pk_dead_letters'))
     )
     op.create_index(op.f('ix_dead_letters_parked_at'), 'dead_letters', ['parked_at'], unique=False)
