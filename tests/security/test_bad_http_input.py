@@ -35,7 +35,7 @@ def test_json_nested_too_deep_is_a_400_that_says_so_on_every_route_that_takes_a_
 
 
 @pytest.mark.parametrize("body, message", [
-    ('{"order_id": ' + "9" * 5000 + "}", "the request body has a number of 5000 digits (at most 30)"),
+    ('{"order_id": ' + "9" * 5000 + "}", "the request body has a number of 5000 digits (at most 1000)"),
     ('{"order_id": NaN}', "the request body has NaN, which is not a JSON number"),
     ('{"order_id": 1e999}', "the request body has a number too large to read: 1e999"),
     ('{"order_id": ', "the request body is not valid JSON: Expecting value at line 1 column 14"),
@@ -68,6 +68,7 @@ def test_a_promised_time_before_year_one_in_utc_is_a_422_naming_the_field(client
 
 @pytest.mark.parametrize("path, body, field", [
     ("/api/v1/gift-cards", {"code": "GIFT-0001", "amount": 10**19, "currency": "EUR"}, "amount"),
+    ("/api/v1/gift-cards", {"code": "GIFT-0001", "amount": 10**999, "currency": "EUR"}, "amount"),
     ("/api/v1/orders", order_data(redeem_points=10**19), "redeem_points"),
     ("/api/v1/baskets/price", {**BASKET, "redeem_points": 10**19}, "redeem_points"),
     ("/api/v1/baskets/price", {**BASKET, "discounts": [{"amount": 10**19, "reason": "damaged"}]}, "discounts[0].amount"),
