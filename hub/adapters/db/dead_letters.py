@@ -53,8 +53,10 @@ class SqlDeadLetters:
              attempts: int, at: datetime) -> int:
         """Keep a message with its reason in its own transaction; raise if the database refuses even that."""
         with self._engine.begin() as db:
+            # Cut to the columns' sizes: PostgreSQL refuses longer text, and a refused parking would keep the message waiting.
             result = db.execute(insert(dead_letters).values(
-                topic=topic, device_id=device_id, message_id=message_id, payload=payload,
+                topic=topic[:300], device_id=device_id[:64] if device_id else None,
+                message_id=message_id[:36] if message_id else None, payload=payload,
                 reason=reason[:MAX_REASON], attempts=attempts, parked_at=at))
             return int(result.inserted_primary_key[0])
 
