@@ -137,6 +137,8 @@ def test_an_order_the_database_refuses_every_time_is_parked_and_the_next_order_g
     assert "after 5 tries" in first["data"]["message"] and "dead letter 1" in first["data"]["message"]
     assert (second["type"], second["re"], second["data"]["number"]) == ("order.accepted", good["id"], "A001")
     assert stored_order(hub, refused["order_id"]) is None
+    copies = dead_letter_copies(kiosk)
+    assert [(c["re"], c["data"]["error"]["code"]) for c in copies] == [(bad["id"], "internal")]
 
     with hub.engine.connect() as db:
         letter = db.execute(text("SELECT * FROM dead_letters")).mappings().one()
