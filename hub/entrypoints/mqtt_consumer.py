@@ -153,7 +153,7 @@ class MqttConsumer:
             outcomes, reactions = self._commit([command for _, _, command, _ in orders],
                                                [batch[position] for position, _, _, _ in orders])
             for (position, device_id, _, envelope_id), outcome in zip(orders, outcomes):
-                replies[position] = (device_id, self._answer(batch[position], device_id, outcome, envelope_id))
+                replies[position] = (device_id, self._answer_safely(batch[position], device_id, outcome, envelope_id))
         connection = self.connection
         try:
             for position, message in enumerate(batch):
@@ -255,6 +255,15 @@ class MqttConsumer:
                 self.connection.ack(message)
             except Exception:  # noqa: BLE001 - parked already; the broker may deliver it again
                 logger.exception("could not answer parked dead letter %d", parked.letter_id)
+
+    def _answer_safely(self, message: ReceivedMessage, device_id: str, outcome: object, envelope_id: str) -> dict:
+        """Answer an outcome; if even that fails, say so: the outcome is committed, so sending it again is safe."""
+        try:
+            return self._answer(message, device_id, outcome, envelope_id)
+        except Exception:  # noqa: BLE001 - the message is settled either way; its reply must not hold up the rest
+            logger.exception("could not write the reply to %s's message %s", device_id, envelope_id)
+            text = "the hub took this message but could not write its reply; send it again to get the reply"
+            return self._refuse(message, device_id, Refusal(ErrorCode.INTERNAL.value, text, None, envelope_id))
 
     def _answer(self, message: ReceivedMessage, device_id: str, outcome: object, envelope_id: str | None) -> dict:
         if isinstance(outcome, bool):  # a device event, taken now (True) or before (False)
