@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request
@@ -26,8 +25,6 @@ from hub.domain.order_holds import CancelHeldOrder, ConfirmOrder, HoldRefused, O
 from hub.services.order_holds import incoming_orders
 from hub.domain.access import Permission
 from hub.entrypoints.web.access import requires
-
-logger = logging.getLogger(__name__)
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
