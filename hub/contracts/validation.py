@@ -60,6 +60,7 @@ def all_errors(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
     return problems
 
 
+MAX_JSON_BYTES = 1024 * 1024  # the largest valid message, an order of 200 full lines, is ~350 KB
 MAX_NESTING = 32  # the deepest real message (an order's discounts or a job's detail) nests 5 levels
 MAX_NUMBER_DIGITS = 1000  # longer is no number anyone means, and converting thousands of digits costs real time;
 # shorter ones are read, so a field's own bound can refuse them by name (422), as for any well-formed JSON
@@ -79,6 +80,8 @@ def read_json(payload: bytes | str) -> Any:
     NaN and Infinity are not JSON, and a number of thousands of digits costs seconds to convert.
     """
     raw = payload.encode() if isinstance(payload, str) else payload
+    if len(raw) > MAX_JSON_BYTES:
+        raise UnreadableJson(f"is larger than {MAX_JSON_BYTES // 1024} KiB ({len(raw) // 1024} KiB)")
     depth = nesting_depth(raw)
     if depth > MAX_NESTING:
         raise UnreadableJson(f"is nested more than {MAX_NESTING} levels deep")

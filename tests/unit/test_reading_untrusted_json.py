@@ -32,6 +32,7 @@ def test_the_deepest_allowed_nesting_is_read_and_one_more_is_refused():
     (b"[Infinity]", "has Infinity, which is not a JSON number"),
     (b"1e400", "has a number too large to read: 1e400"),
     (b"\xff\xfe", "is not UTF-8 text"),
+    (b" " * (2 * 1024 * 1024), "is larger than 1024 KiB (2048 KiB)"),
     (b"{", "is not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
 ])
 def test_what_cannot_be_read_is_refused_with_the_reason(payload, reason):
