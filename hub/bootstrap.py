@@ -133,6 +133,7 @@ class Hub:
 
     def start_messaging(self) -> None:
         """Start the supervised Mosquitto if no broker is configured, then connect and consume."""
+        from hub.adapters.db.dead_letters import SqlDeadLetters
         from hub.adapters.mqtt.connection import HubConnection
         from hub.adapters.mqtt.dynsec import DynamicSecurityError
         from hub.entrypoints.device_relay import DeviceRelay
@@ -150,7 +151,7 @@ class Hub:
         except DynamicSecurityError as exc:
             logger.warning("cannot check the broker's device roles: %s", exc)
         target = self.mqtt_target()
-        self.consumer = MqttConsumer(self.bus, self.presence, self.settings.store)
+        self.consumer = MqttConsumer(self.bus, self.presence, self.settings.store, dead_letters=SqlDeadLetters(self.engine))
         self.connection = HubConnection(
             target, store=self.settings.store, version=self.version, on_message=self.consumer.receive
         )

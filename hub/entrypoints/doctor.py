@@ -17,6 +17,7 @@ import paho.mqtt.client as mqtt
 from sqlalchemy import func, select, text
 
 from hub.adapters.db import schema
+from hub.adapters.db.dead_letters import SqlDeadLetters
 from hub.adapters.db.engine import make_engine
 from hub.adapters.db.migrate import schema_state
 from hub.adapters.store_tls import TlsFiles, certificate_expiry
@@ -60,6 +61,7 @@ def check_database(settings: Settings) -> Finding:
         with engine.connect() as db:
             db.execute(text("SELECT 1"))
         current, head = schema_state(engine)
+        parked = SqlDeadLetters(engine).count() if current is not None and current == head else 0
     except Exception as exc:  # noqa: BLE001 - reported in words
         return Finding("FAIL", "database", f"cannot open {shown}: {exc.__class__.__name__}: {exc}",
                        "Check PASSLINE_DATABASE_URL and that the data directory is writable.")
@@ -69,6 +71,10 @@ def check_database(settings: Settings) -> Finding:
         return Finding("FAIL", "database", f"{shown} has no schema yet", "Run `passline db upgrade`.")
     if current != head:
         return Finding("FAIL", "database", f"{shown} is at schema {current}, newest is {head}", "Run `passline db upgrade`.")
+    if parked:
+        return Finding("WARN", "database", f"{shown}, schema {current} (newest); {parked} device message(s) the hub "
+                       "could not handle are set aside", "See them under \"Device messages the hub could not handle\" "
+                       "on /admin, with the reason for each.")
     return Finding("OK", "database", f"{shown}, schema {current} (newest)")
 
 

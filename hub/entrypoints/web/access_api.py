@@ -15,6 +15,7 @@ from hub.domain.access import SCREEN_ROLES, Permission
 from hub.domain.enrolment import (
     ACCOUNT_SESSION_TTL,
     CLAIM_LENGTH,
+    CLAIM_TTL_MAX,
     DEVICE_COOKIE_TTL,
     ClaimDevice,
     CreateClaim,
@@ -28,6 +29,8 @@ from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import error, run
 from hub.entrypoints.web.throttle import Throttle
 from hub.entrypoints.web.access import current_identity, requires
+
+MAX_TTL_MINUTES = int(CLAIM_TTL_MAX.total_seconds() // 60)
 
 blueprint = Blueprint("access_api", __name__, template_folder="templates")
 
@@ -200,6 +203,8 @@ def post_device():
     minutes = body.get("ttl_minutes", 30)
     if not isinstance(minutes, int) or isinstance(minutes, bool):
         return error(422, "invalid_payload", "ttl_minutes must be a whole number of minutes", "ttl_minutes")
+    if not 0 < minutes <= MAX_TTL_MINUTES:  # a timedelta of 10**19 minutes cannot even be made
+        return error(422, "invalid_payload", f"ttl_minutes must be 1 to {MAX_TTL_MINUTES} (7 days)", "ttl_minutes")
     issued, problem = run(CreateClaim(device_id, role, timedelta(minutes=minutes)))
     if problem:
         return problem

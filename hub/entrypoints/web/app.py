@@ -34,6 +34,9 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     app.extensions["passline_socketio"] = socketio
     hub.notifier.send = lambda event, data: socketio.emit(event, data, namespace=LIVE_NAMESPACE)
     access.install(app, hub)
+    from hub.entrypoints.web import replies
+
+    replies.install(app)  # issue 15: bad JSON is a 400, a failure under /api answers in JSON
 
     def _send_availability() -> None:
         from flask_socketio import emit
@@ -69,6 +72,9 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     from hub.entrypoints.web import access_api  # issue 12: account sessions, enrolment, pairing and sign-in pages
 
     app.register_blueprint(access_api.blueprint)
+    from hub.entrypoints.web import dead_letters_api  # issue 15: store IT dismisses a parked device message
+
+    app.register_blueprint(dead_letters_api.blueprint)
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:

@@ -7,6 +7,7 @@ import uuid
 from flask import Blueprint, current_app, jsonify, request
 
 from hub.bootstrap import utc_now
+from hub.contracts.bounds import MAX_UNITS
 from hub.contracts.errors import ErrorCode
 from hub.contracts.pricing import BasketIn, GiftCardIn, RefundIn, SoldOutIn, TenderIn
 from hub.domain import commands
@@ -89,6 +90,8 @@ def post_receive(sku: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("qty"), int) or isinstance(body.get("qty"), bool):
         return _error(422, ErrorCode.INVALID_PAYLOAD.value, "qty must be a whole number", "qty")
+    if abs(body["qty"]) > MAX_UNITS:
+        return _error(422, ErrorCode.INVALID_PAYLOAD.value, f"qty must be at most {MAX_UNITS} units", "qty")
     level, error = _run(commands.ReceiveStock(sku, body["qty"], body.get("location")))
     return error or jsonify({"sku": sku, "location": level.location, "on_hand": level.on_hand,
                              "reserved": level.reserved, "in_transit": level.in_transit})
