@@ -31,6 +31,12 @@ function hintText(hint) {
   return t(key, {count: hint.count, noun: hint.noun, name: hint.name, amount: money(hint.amount)});
 }
 
+// What the hub's refusal means to a customer: its code in words, never the hub's own message or field path.
+function errorWords(data) {
+  const key = `error_${(data && data.code) || "general"}`;
+  return (Kiosk.config.strings.en || {})[key] !== undefined ? t(key) : t("error_general");
+}
+
 function dateTime(date) {
   return new Intl.DateTimeFormat(Kiosk.lang, {dateStyle: "medium", timeStyle: "short"}).format(date);
 }

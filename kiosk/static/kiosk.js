@@ -24,6 +24,7 @@ const cart = new Cart(() => { renderCartBar(); if (screen() === "cart") renderCa
 const $ = (id) => document.getElementById(id);
 const DONE_RESET_S = 30;
 const POLL_MS = 1000;
+const RECEIPT_FOLLOW_S = 25;  // the done screen resets after DONE_RESET_S; a printer answers within seconds
 
 function screen() { return document.body.dataset.screen; }
 
@@ -185,7 +186,7 @@ function renderRecs() {
 // ---- item detail: modifier groups with their minimum and maximum --------------------------------------
 
 function openDetail(item) {
-  KioskState.detail = {item, chosen: new Set(), qty: 1};
+  KioskState.detail = {item, chosen: new Set(), qty: 1, tried: false};  // tried: the customer tapped Add once
   $("detail").hidden = false;
   renderDetail();
 }
@@ -257,7 +258,8 @@ function renderDetail() {
   $("qty").textContent = String(d.qty);
   $("qty-minus").disabled = d.qty <= 1;
   const problem = detailProblem(d);
-  $("detail-problem").textContent = problem;
+  // A required choice is a rule (shown beside its group) until the customer tries to add without it.
+  $("detail-problem").textContent = d.tried ? problem : "";
   $("detail-add").textContent = `${t("add_to_order")} \u00b7 ${money(unit * d.qty)}`;
   $("detail-add").classList.toggle("blocked", Boolean(problem));  // still tappable: a tap says what is missing
 }
@@ -265,7 +267,14 @@ function renderDetail() {
 function addFromDetail() {
   const d = KioskState.detail;
   const problem = isSold(d.item.sku) ? t("sold_out") : detailProblem(d);
-  if (problem) { $("detail-problem").textContent = problem; $("detail-problem").classList.add("shake"); return; }
+  if (problem) {
+    d.tried = true;
+    $("detail-problem").textContent = problem;
+    $("detail-problem").classList.remove("shake");
+    void $("detail-problem").offsetWidth;  // restart the shake on every tap
+    $("detail-problem").classList.add("shake");
+    return;
+  }
   const codes = d.item.modifiers.filter((m) => d.chosen.has(m.code)).map((m) => m.code);
   cart.add(d.item, codes, d.qty);
   closeDetail();
@@ -285,7 +294,7 @@ function renderCart() {
 
 function renderPayButtons() {
   const blocked = !online() || !cart.lines.length || !cart.priced || cart.soldLines(isSold).size > 0;
-  $("pay-card").disabled = blocked;
+  $("pay-card").disabled = blocked || document.body.dataset.cardHere === "no";
   const counter = KioskState.menu && KioskState.menu.settings.pay_at_counter !== "off";
   $("pay-counter").hidden = !counter;
   $("pay-counter").disabled = blocked;

@@ -109,6 +109,8 @@ def test_full_kiosk_order_from_attract_screen_to_order_number_on_the_kitchen_dis
     assert re.fullmatch(r"[A-Z]\d{3}", number)
     expect(page.locator("#done-receipt")).to_have_text("Your receipt is printing.")
     screenshot(page, "kiosk-done")
+    # The receipt printer's agent reports the job done: the customer is told to take it.
+    expect(page.locator("#done-receipt")).to_have_text("Your receipt is printed: please take it.", timeout=20_000)
 
     kds_context = browser.new_context(viewport={"width": 1280, "height": 800})
     store.hub.enrol_screen(kds_context, "grill-display", "display")
@@ -188,8 +190,11 @@ def test_required_modifiers_and_maximum_choices_are_enforced(store, open_kiosk):
     page.locator(".cat[data-cat='food']").click()
     page.locator("#grid .tile[data-sku='BURGER']").click()
     expect(page.locator("#detail .group[data-group='doneness'] .group-rule")).to_have_text("Choose 1")
+    # Nothing is wrong before the customer tries: the rule is said beside the group, no warning yet.
+    expect(page.locator("#detail-problem")).to_have_text("")
     page.locator("#detail-add").click()
     expect(page.locator("#detail-problem")).to_have_text("Please choose: doneness")
+    expect(page.locator("#detail-problem")).to_be_visible()
     expect(page.locator("#detail")).to_be_visible()
     screenshot(page, "kiosk-detail-required")
     page.locator("#detail .option[data-code='RARE']").click()
@@ -272,6 +277,34 @@ def test_pay_at_counter_shows_the_number_to_pay_with(store, open_kiosk):
     found = store.call("GET", f"/api/v1/orders?q={number}")["orders"]
     assert [(o["number"], o["hold"]) for o in found] == [(number, "payment")]
     screenshot(page, "kiosk-pay-at-counter")
+
+
+def test_kiosk_without_a_terminal_offers_the_counter_in_words_and_lets_the_card_order_go(store, open_kiosk):
+    page = open_kiosk(store.hub, "kiosk-3")  # enrolled, but no payment terminal is assigned to it
+    start(page)
+    add(page, "tea", "TEA-EARLGREY")
+    to_cart(page)
+    with page.expect_response("**/api/v1/orders") as placed:
+        page.locator("#pay-card").click()
+    card_order = placed.value.json()["order_id"]
+    message = page.locator("#cart-message")
+    expect(message).to_have_text("Paying by card is not possible at this kiosk right now. "
+                                 "Tap “Pay at the counter”: your order goes to the counter and you pay there.")
+    for api_words in ("/api", "PUT", "kiosk-3", "terminal is assigned"):
+        assert api_words not in message.inner_text()
+    expect(page.locator("#pay-card")).to_be_disabled()
+    expect(page.locator("#pay-counter")).to_be_focused()
+    screenshot(page, "kiosk-no-terminal")
+    deadline = time.monotonic() + 10  # the order held for a card is let go, not left waiting
+    while store.call("GET", f"/api/v1/orders/{card_order}")["status"] != "cancelled" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert store.call("GET", f"/api/v1/orders/{card_order}")["status"] == "cancelled"
+    page.locator("#pay-counter").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "done")
+    expect(page.locator("#done-note")).to_have_text("Please pay at the counter and show this number.")
+    number = page.locator("#order-number").inner_text()
+    found = store.call("GET", f"/api/v1/orders?q={number}")["orders"]
+    assert [(o["number"], o["hold"]) for o in found] == [(number, "payment")]
 
 
 @pytest.fixture
