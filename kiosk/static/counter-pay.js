@@ -204,12 +204,14 @@ Pay.paymentChanged = async function (payment) {
 // ---- receipts --------------------------------------------------------------------------------------
 
 Pay.receipt = async function () {
-  $("#receipt-state").textContent = C.t("receipt_sending");
+  const state = $("#receipt-state");
+  state.textContent = C.t("receipt_sending");
   try {
-    await C.api("POST", `/api/v1/orders/${Pay.order.order_id}/receipt`, {device_id: C.device});
-    $("#receipt-state").textContent = C.t("receipt_printing");
+    const answer = await C.api("POST", `/api/v1/orders/${Pay.order.order_id}/receipt`, {device_id: C.device});
+    C.followPrint(Pay.order.order_id, answer.print, (text, kind) => { state.textContent = text; state.dataset.print = kind; });
   } catch (error) {
-    $("#receipt-state").textContent = error.message;
+    state.textContent = error.message;
+    state.dataset.print = "failed";
   }
 };
 

@@ -152,7 +152,7 @@ function finish(order, note) {
 // ---- loyalty: a scanned member card types its code and Enter; or a phone number on the keypad -----------
 
 async function signIn(query) {
-  const reply = await api("GET", `/api/v1/loyalty/find?${query}`);
+  const reply = await api("GET", `/api/v1/loyalty/find?${query}&lang=${encodeURIComponent(Kiosk.lang)}`);
   if (!reply.ok) {
     $("loyalty").hidden = false;
     $("loyalty-signin").hidden = false;

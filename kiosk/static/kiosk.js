@@ -4,6 +4,7 @@
 
 const KioskState = {
   menu: null,
+  menus: null,             // language -> the menu in it
   items: new Map(),
   sold: new Set(),
   category: null,
@@ -65,6 +66,8 @@ function setLang(lang) {
   for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
   for (const button of document.querySelectorAll(".lang")) button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
   rerender();
+  if (KioskState.menus) menuIn(lang);
+  if (cart.lines.length) cart.price();  // tax, deal and item names in the new language
 }
 
 function rerender() {
@@ -83,18 +86,38 @@ function setA11y(on) {
 
 // ---- menu -------------------------------------------------------------------------------------------
 
+// The menu comes in the customer's language (names, options, allergens); each language is read once per catalog.
 async function loadMenu() {
-  const reply = await api("GET", Kiosk.config.menu_url);
+  KioskState.menus = {};
+  const reply = await api("GET", `${Kiosk.config.menu_url}&lang=${encodeURIComponent(Kiosk.lang)}`);
   if (!reply.ok) { setTimeout(loadMenu, 2000); return; }
-  KioskState.menu = reply.data;
-  Kiosk.currency = reply.data.currency;
-  KioskState.items = new Map(reply.data.items.map((item) => [item.sku, item]));
+  KioskState.menus[Kiosk.lang] = reply.data;
+  useMenu(reply.data);
   applyAvailability(reply.data.availability);
   KioskState.category = reply.data.categories[0];
   renderMenu();
   renderCartBar();
   document.body.dataset.readyMs = performance.now().toFixed(1);  // since navigation started (bench/kiosk.py)
   document.body.dataset.ready = "1";
+}
+
+function useMenu(menu) {
+  KioskState.menu = menu;
+  Kiosk.currency = menu.currency;
+  KioskState.items = new Map(menu.items.map((item) => [item.sku, item]));
+  if (KioskState.detail) KioskState.detail.item = KioskState.items.get(KioskState.detail.item.sku) || KioskState.detail.item;
+  document.body.dataset.menuLang = menu.lang;
+}
+
+async function menuIn(lang) {
+  if (!KioskState.menus[lang]) {
+    const reply = await api("GET", `${Kiosk.config.menu_url}&lang=${encodeURIComponent(lang)}`);
+    if (!reply.ok) return;
+    KioskState.menus[lang] = reply.data;
+  }
+  if (Kiosk.lang !== lang) return;  // switched again meanwhile
+  useMenu(KioskState.menus[lang]);
+  rerender();
 }
 
 function isSold(sku) {
@@ -122,11 +145,15 @@ function imageOf(item) {
 function categoryName(code) {
   const key = `cat_${code}`;
   const text = t(key);
-  return text === key ? code.replace(/-/g, " ") : text;
+  if (text !== key) return text;
+  const named = KioskState.menu && KioskState.menu.category_names && KioskState.menu.category_names[code];
+  return named || code.replace(/-/g, " ");
 }
 
 function marks(item) {
-  return el("span", {class: "marks"}, item.dietary.map((d) => el("span", {class: `mark diet-${d}`, text: t(`diet_${d}`) === `diet_${d}` ? d : t(`diet_${d}`)})));
+  // The page's own word for a mark it knows, else the catalog's word in the customer's language.
+  return el("span", {class: "marks"}, item.dietary.map((d, i) => el("span", {class: `mark diet-${d}`,
+    text: t(`diet_${d}`) === `diet_${d}` ? (item.dietary_names || item.dietary)[i] : t(`diet_${d}`)})));
 }
 
 function tile(item, onTap) {
@@ -242,8 +269,10 @@ function renderDetail() {
   $("detail-price").textContent = money(unit * d.qty);
   const info = [];
   if (item.parts.length) info.push(t("includes", {list: item.parts.map((p) => p.name).join(", ")}));
-  if (item.allergens.length) info.push(t("contains", {list: item.allergens.join(", ")}));
+  if (item.allergens.length) info.push(t("contains", {list: (item.allergen_names || item.allergens).join(", ")}));
   $("detail-marks").replaceChildren(marks(item), el("span", {text: info.join(" \u00b7 ")}));
+  $("detail-description").textContent = item.description || "";
+  $("detail-description").hidden = !item.description;
   $("detail-groups").replaceChildren(...groupsOf(item).map((g) => el("fieldset", {class: "group", "data-group": g.code || "extras"},
     el("legend", {}, el("span", {class: "group-name", text: g.name}), " ", el("span", {class: "group-rule", text: groupRule(g)})),
     el("div", {class: "options"}, g.options.map((m) => {
