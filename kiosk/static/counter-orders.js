@@ -180,7 +180,7 @@ Find.drawDetail = function () {
   const refundable = order.status === "completed" && Find.taken > 0;
   const left = (line) => line.qty - Find.refundedOf(line);
   const anyLeft = lines.some((line) => left(line) > 0);
-  box.replaceChildren(
+  box.replaceChildren(...[
     C.el("h2", null, C.t("order"), " ", C.el("strong", {class: "number"}, order.number)),
     C.el("p", {class: "meta"}, [C.dateTime(order.received_at), C.t(`origin_${order.origin}`), C.t(`fulfilment_${order.fulfilment}`),
                                customer.name, customer.phone].filter(Boolean).join(" · ")),
@@ -192,7 +192,7 @@ Find.drawDetail = function () {
       const chosen = Find.refund.get(line.index) || 0;
       const done = Find.refundedOf(line);
       const mods = Find.modifierNames(line);
-      return C.el("tr", {"data-index": line.index, "data-sku": line.sku, class: done >= line.qty ? "refunded" : ""},
+      return C.el("tr", {"data-index": line.index, "data-sku": line.sku, class: done >= line.qty ? "all-refunded" : ""},
         C.el("td", {class: "qty"}, `${line.qty}×`),
         C.el("td", {class: "name"}, Find.itemName(line), mods.length ? C.el("span", {class: "mods"}, ` + ${mods.join(", ")}`) : null),
         C.el("td", {class: "amount"}, C.money(line.net.amount)),
@@ -212,7 +212,7 @@ Find.drawDetail = function () {
       C.button(C.t("reprint_receipt"), "R", Find.reprint, {id: "find-reprint"}),
       refundable && anyLeft ? C.button(C.t("refund_selected"), null, () => Find.refundNow(false), {id: "find-refund", disabled: !Find.refund.size}) : null,
       refundable && anyLeft ? C.button(C.t("refund_all"), null, () => Find.refundNow(true), {class: "danger", id: "find-refund-all"}) : null),
-    C.el("p", {id: "find-result", class: "find-result"}));
+    C.el("p", {id: "find-result", class: "find-result"})].filter(Boolean));  // a note not needed is left out
 };
 
 Find.refundedOf = function (line) { return (Find.refundedUnits && Find.refundedUnits.get(line.index)) || 0; };

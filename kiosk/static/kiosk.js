@@ -327,6 +327,9 @@ function renderPayButtons() {
   const counter = KioskState.menu && KioskState.menu.settings.pay_at_counter !== "off";
   $("pay-counter").hidden = !counter;
   $("pay-counter").disabled = blocked;
+  // No card here: paying at the counter becomes the way on, and looks it.
+  $("pay-counter").classList.toggle("primary", document.body.dataset.cardHere === "no");
+  $("pay-counter").classList.toggle("secondary", document.body.dataset.cardHere !== "no");
 }
 
 function cartMessage(text, kind) {

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.browser import screenshot
+from tests.support.catalog_words import english_catalog_words, english_in
 from tests.support.hub_process import HubProcess
 from tests.support.store_stack import KIOSK, StoreStack
 
@@ -294,6 +295,7 @@ def test_kiosk_without_a_terminal_offers_the_counter_in_words_and_lets_the_card_
         assert api_words not in message.inner_text()
     expect(page.locator("#pay-card")).to_be_disabled()
     expect(page.locator("#pay-counter")).to_be_focused()
+    expect(page.locator("#pay-counter")).to_have_class(re.compile(r"\bprimary\b"))
     screenshot(page, "kiosk-no-terminal")
     deadline = time.monotonic() + 10  # the order held for a card is let go, not left waiting
     while store.call("GET", f"/api/v1/orders/{card_order}")["status"] != "cancelled" and time.monotonic() < deadline:
@@ -340,10 +342,11 @@ def test_language_switch_keeps_the_cart_and_formats_prices_for_the_locale(own_hu
     expect(page.locator("#to-cart")).to_have_text("Review and pay")
     page.locator(".lang[data-lang='de']").click()
     page.locator("#to-cart").click()
-    expect(page.locator("#lines .line-name")).to_have_text(["Latte (medium)"])
+    expect(page.locator("#lines .line-name")).to_have_text(["Latte (mittel)"])  # the catalog's German words
     expect(page.locator("#cart h1")).to_have_text("Ihre Bestellung")
-    expect(page.locator("#sums")).to_contain_text("inkl. VAT 19 %")
-    expect(page.locator("#hints")).to_contain_text("Noch 1 × pastry dazu, dann gilt: Breakfast deal")  # the hub's hint, in German
+    expect(page.locator("#sums")).to_contain_text("inkl. MwSt. 19 %")
+    # the hub's hint in German, with the deal's and the slot's German names
+    expect(page.locator("#hints")).to_contain_text("Noch 1 × Gebäck dazu, dann gilt: Frühstücksangebot: Kaffee + Gebäck 5,00")
     screenshot(page, "kiosk-cart-de")
     page.locator("#a11y").click()
     expect(page.locator("body")).to_have_class(re.compile(r"\ba11y\b"))
@@ -399,3 +402,56 @@ def test_unreachable_hub_is_said_plainly_and_no_order_or_payment_is_sent(own_hub
         "We cannot reach the store system right now. You cannot pay here at the moment: please order at the counter.")
     expect(page.locator("#pay-card")).to_be_disabled()
     screenshot(page, "kiosk-offline")
+
+
+def test_the_german_kiosk_shows_no_english_catalog_word_on_any_category_item_or_cart(own_hub, open_kiosk):
+    words = english_catalog_words()
+    assert {"milk", "doneness", "extra", "VAT 19 %", "Salmon bagel"} <= set(words)
+    page = open_kiosk(own_hub())
+    page.locator(".lang[data-lang='de']").click()
+    start(page)
+    expect(page.locator("body")).to_have_attribute("data-menu-lang", "de")
+    screens: dict[str, str] = {}
+    categories = page.locator(".cat")
+    assert categories.count() == 8
+    for c in range(categories.count()):
+        categories.nth(c).click()
+        code = categories.nth(c).get_attribute("data-cat")
+        screens[f"menu {code}"] = page.locator("body").inner_text()
+        tiles = page.locator("#grid .tile")
+        for i in range(tiles.count()):
+            sku = tiles.nth(i).get_attribute("data-sku")
+            tiles.nth(i).click()
+            expect(page.locator("#detail")).to_be_visible()
+            expect(page.locator("#detail-name")).not_to_be_empty()
+            screens[f"detail {sku}"] = page.locator("#detail").inner_text()
+            page.locator("#detail-cancel").click()
+            expect(page.locator("#detail")).to_be_hidden()
+    assert len([name for name in screens if name.startswith("detail")]) == 24
+    latte = screens["detail LATTE-M"]
+    for german in ("Latte (mittel)", "Enthält: Milch", "Milch", "Extras", "Hafermilch", "vegetarisch",
+                   "Espresso mit heißer Milch und feinem Milchschaum."):
+        assert german in latte, latte
+    assert "Garstufe" in screens["detail BURGER"]
+
+    add(page, "coffee", "LATTE-M", "OAT")
+    add(page, "food", "BURGER", "WELL")
+    add(page, "pastry", "CROISSANT", qty=2)
+    page.locator(".cat[data-cat='coffee']").click()
+    page.locator("#grid .tile[data-sku='LATTE-M']").click()
+    screenshot(page, "kiosk-german-detail")
+    page.locator("#detail-cancel").click()
+    to_cart(page)
+    expect(page.locator("#lines .line-name")).to_have_text(["Latte (mittel)", "Cheeseburger", "Buttercroissant"])
+    expect(page.locator("#lines .line-mods")).to_have_text(["Hafermilch", "Durchgebraten"])
+    expect(page.locator("#sums")).to_contain_text("inkl. MwSt. 7 %")
+    expect(page.locator("#sums")).to_contain_text("inkl. MwSt. 19 %")
+    expect(page.locator("#hints")).to_contain_text("Gebäck")
+    screenshot(page, "kiosk-german-cart")
+    screens["cart"] = page.locator("body").inner_text()
+    shown = {name: english_in(text, words) for name, text in screens.items()}
+    assert {name: found for name, found in shown.items() if found} == {}
+
+    page.locator(".lang[data-lang='en']").click()  # and back: the same cart in English
+    expect(page.locator("#lines .line-name")).to_have_text(["Latte (medium)", "Cheeseburger", "Butter croissant"])
+    expect(page.locator("#sums")).to_contain_text("incl. VAT 7 %")
