@@ -163,11 +163,11 @@ class CatalogTexts:
 
         return {
             **priced,
-            "lines": [{**named(ln), "parts": [named(p) for p in ln.get("parts", [])]} for ln in priced["lines"]],
+            "lines": [{**named(ln), "parts": [named(p) for p in ln.get("parts", [])]} for ln in priced.get("lines", [])],
             "discounts": [d if d.get("reason") is not None else {**d, "name": self.promotion(d["promotion"], d["name"], lang)}
-                          for d in priced["discounts"]],
-            "taxes": [{**t, "name": self.tax(t["code"], t["name"], lang)} for t in priced["taxes"]],
+                          for d in priced.get("discounts", [])],
+            "taxes": [{**t, "name": self.tax(t["code"], t["name"], lang)} for t in priced.get("taxes", [])],
             "hints": [{**h, **({"name": self.promotion(h["promotion"], h["name"], lang),
                                 "noun": self.noun(h["promotion"], h.get("noun", ""), lang)} if "name" in h else {})}
-                      for h in priced["hints"]],
+                      for h in priced.get("hints", [])],
         }

@@ -336,6 +336,6 @@ C.on("availability", (data) => {
 // The hub's hint in the till's language (its English sentence for a kind this page does not know).
 Sale.hintText = function (hint) {
   const key = `hint_${hint.kind}`;
-  if (!hint.kind || C.t(key) === key) return hint.message;
+  if (!hint.kind || C.t(key) === key) return C.lang === "en" ? hint.message : "";  // the hub's sentence is English
   return C.t(key, {count: hint.count, noun: hint.noun, name: hint.name, amount: C.money(hint.amount)});
 };

@@ -176,7 +176,8 @@ C.followPrint = async function (orderId, print, say) {
 };
 
 C.fail = function (error) {  // show any error the hub (or the network) gave, in plain words
-  C.notice(error instanceof HubError ? error.message : String(error), "error");
+  if (!(error instanceof HubError)) console.error(error);  // a fault of this page: the cashier reads words, not a stack
+  C.notice(error instanceof HubError ? error.message : C.t("error_general"), "error");
 };
 
 // ---- the live link --------------------------------------------------------------------------

@@ -507,6 +507,7 @@ def test_the_german_counter_shows_no_english_catalog_word_in_its_menu_sale_optio
         expect(categories.nth(i)).to_have_class("on")
         screens[f"category {i}"] = page.locator("#screen-sale").inner_text()
     assert "Lachs-Bagel" in screens["category 0"] and "Handmühle" in screens["category 0"]
+    categories.nth(0).click()  # all items again
     for sku in ("BURGER", "CROISSANT", "LATTE-M"):
         page.locator(f".tile[data-sku='{sku}']").click()
     expect(line_names(page)).to_have_text(["Cheeseburger", "Buttercroissant", "Latte (mittel)"])
