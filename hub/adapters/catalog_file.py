@@ -108,6 +108,8 @@ def build_import(parsed: CatalogFile, location: str | None = None, *, whole_file
         if member.tier not in tier_codes:
             raise CatalogFileError(f"loyalty.members[{index}].tier {member.tier} is not a tier")
     document = parsed.model_dump(mode="json", exclude={"items", "stock"})
+    # Words as written: no empty defaults for every item of every language in what is stored and exported.
+    document["texts"] = parsed.model_dump(mode="json", include={"texts"}, exclude_defaults=True).get("texts", {})
     taxes = tax_policy(document["taxes"])
     texts = catalog_texts(parsed, items, taxes, whole_file)
     catalog = Catalog(items, taxes=taxes, location=location, texts=texts)

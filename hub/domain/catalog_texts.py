@@ -67,10 +67,6 @@ class CatalogTexts:
     language: str = "en"
     words: Mapping[str, Words] = field(default_factory=dict)
 
-    def languages(self) -> tuple[str, ...]:
-        """Return the catalog's own language first, then every other it has words for."""
-        return (self.language, *(lang for lang in self.words if lang != self.language))
-
     def _in(self, lang: str | None) -> Words:
         return self.words.get(lang or self.language, NO_WORDS)
 
