@@ -106,6 +106,10 @@ function useMenu(menu) {
   Kiosk.currency = menu.currency;
   KioskState.items = new Map(menu.items.map((item) => [item.sku, item]));
   if (KioskState.detail) KioskState.detail.item = KioskState.items.get(KioskState.detail.item.sku) || KioskState.detail.item;
+  if (KioskState.member) {  // the signed-in member's rewards, named in this language
+    const named = new Map(menu.loyalty.rewards.map((r) => [r.code, r.name]));
+    for (const reward of KioskState.member.rewards) reward.name = named.get(reward.code) || reward.name;
+  }
   document.body.dataset.menuLang = menu.lang;
 }
 

@@ -261,6 +261,11 @@ def test_member_scans_their_card_redeems_a_reward_and_pays_less(store, open_kios
     page.locator("#member-close").click()
     to_cart(page)
     expect(page.locator("#sums")).to_contain_text("−€2.50")
+    expect(page.locator("#rewards-panel .reward[data-reward='R250']")).to_contain_text("2.50 off")
+    page.locator(".lang[data-lang='de']").click()  # the member's rewards and the reward's discount, in German
+    expect(page.locator("#rewards-panel .reward[data-reward='R250']")).to_contain_text("2,50 Rabatt")
+    expect(page.locator("#sums")).to_contain_text("Treueprämie")
+    page.locator(".lang[data-lang='en']").click()
     page.locator("#pay-card").click()
     expect(page.locator("body")).to_have_attribute("data-screen", "done", timeout=20_000)
     assert store.call("GET", "/api/v1/loyalty/L-1001")["points"] == before - 250
