@@ -386,6 +386,9 @@ def test_a_partial_refund_needs_a_manager_pin_and_gives_the_cash_back(open_count
     expect(detail.locator("button.more")).to_have_count(0)
     assert "cannot refund" not in page.locator("body").inner_text() and "null" not in detail.inner_text()
     screenshot(page, "counter-all-refunded")
+    detail.locator("#find-reprint").click()  # on this till's printer, followed until it is on paper
+    expect(page.locator("#find-result")).to_have_text("Printed", timeout=20_000)
+    assert number in store.tills[COUNTER].receipt_text()
 
 
 def _order_id(store, number: str) -> str:
