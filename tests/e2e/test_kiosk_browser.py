@@ -271,6 +271,23 @@ def test_member_scans_their_card_redeems_a_reward_and_pays_less(store, open_kios
     assert store.call("GET", "/api/v1/loyalty/L-1001")["points"] == before - 250
 
 
+def test_a_receipt_the_printer_cannot_print_is_said_in_words(store, open_kiosk):
+    printer = store.tills[KIOSK].printer
+    printer.set_state("paper_out")
+    try:
+        page = open_kiosk(store.hub)
+        start(page)
+        add(page, "tea", "TEA-EARLGREY")
+        to_cart(page)
+        page.locator("#pay-card").click()
+        expect(page.locator("body")).to_have_attribute("data-screen", "done", timeout=20_000)
+        expect(page.locator("#done-receipt")).to_have_text("The receipt could not be printed; please ask the staff.",
+                                                           timeout=25_000)
+        screenshot(page, "kiosk-receipt-failed")
+    finally:
+        printer.set_state("online")
+
+
 def test_pay_at_counter_shows_the_number_to_pay_with(store, open_kiosk):
     page = open_kiosk(store.hub)
     start(page)
