@@ -93,6 +93,7 @@ class CatalogItemIn(Strict):
     allergens: list[str] = Field(default_factory=list)
     dietary: list[str] = Field(default_factory=list)
     image: str | None = Field(default=None, max_length=500)
+    description: str | None = Field(default=None, min_length=1, max_length=500, description="Shown on the item's page.")
     gtin: str | None = Field(default=None, description="Barcode, GTIN-8/12/13/14 with a valid check digit.")
     serial_tracked: StrictBool = False
     available: StrictBool = True
@@ -242,10 +243,48 @@ class LoyaltyIn(Strict):
     rewards: list[RewardIn] = Field(default_factory=list, description="What members can redeem (kiosk, counter).")
 
 
+Word = Annotated[str, Field(min_length=1, max_length=200)]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+
+
+class ItemTextsIn(Strict):
+    """One item's words in one language; its modifiers and groups here win over the language's shared ones."""
+
+    name: Word | None = None
+    description: str | None = Field(default=None, min_length=1, max_length=500)
+    modifiers: dict[Code, Word] = Field(default_factory=dict, description="Modifier code -> name on this item.")
+    groups: dict[Code, Word] = Field(default_factory=dict, description="Modifier group code -> name on this item.")
+
+
+class PromotionTextsIn(Strict):
+    """A promotion's name, noun and bundle slot names in one language."""
+
+    name: Word | None = None
+    noun: Word | None = None
+    slots: dict[str, Word] = Field(default_factory=dict, description="A bundle slot's own name -> its name here.")
+
+
+class LanguageTextsIn(Strict):
+    """Every catalog word in one language, by code; anything left out shows the catalog's own word."""
+
+    items: dict[Code, ItemTextsIn] = Field(default_factory=dict, description="SKU -> name and description.")
+    modifiers: dict[Code, Word] = Field(default_factory=dict, description="Modifier code -> name, on every item.")
+    groups: dict[Code, Word] = Field(default_factory=dict, description="Modifier group code -> name, on every item.")
+    allergens: dict[str, Word] = Field(default_factory=dict, description="Allergen code (`milk`) -> word.")
+    dietary: dict[str, Word] = Field(default_factory=dict, description="Dietary mark (`vegan`) -> word.")
+    taxes: dict[Code, Word] = Field(default_factory=dict, description="Tax rate code (`VAT19`) -> label.")
+    categories: dict[Code, Word] = Field(default_factory=dict, description="Menu category code -> name.")
+    promotions: dict[str, PromotionTextsIn] = Field(default_factory=dict, description="Promotion id -> words.")
+    rewards: dict[Code, Word] = Field(default_factory=dict, description="Loyalty reward code -> name.")
+
+
 class CatalogFile(Strict):
     """A whole catalog: currency, taxes, items, promotions, stock and loyalty."""
 
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR.")
+    language: Language = Field(default="en", description="The language of the names in this file.")
+    texts: dict[Language, LanguageTextsIn] = Field(
+        default_factory=dict, description="Words per language (`de`): names, descriptions, allergens, taxes ...")
     taxes: TaxesIn = Field(default_factory=TaxesIn)
     safety_stock: dict[Channel, Annotated[StrictInt, Field(ge=0, le=MAX_UNITS)]] = Field(default_factory=dict, description="Units held back per channel.")
     items: list[CatalogItemIn] = Field(min_length=1)
