@@ -205,6 +205,8 @@ def test_a_busy_kitchen_display_holds_its_layout(screen, busy_kitchen, station):
     expect(page.locator(".card").first).to_be_visible()
     assert_laid_out(page, f"kds-{station}", main_action=".card .bump",
                     tiles=Tiles(tile=".card", name=".number"))
+    problems = text_cut(page, ".card header, .card header > *, .card .items", on_screen=False)
+    assert problems == [], "\n".join(problems)
 
 
 def test_a_busy_pick_list_holds_its_layout(screen, busy_kitchen):

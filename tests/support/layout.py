@@ -164,21 +164,23 @@ def off_screen(page, selector: str) -> list[str]:
     )
 
 
-def text_cut(page, selector: str) -> list[str]:
-    """Return each matching element whose text is cut off: wider or taller than its own box, or off screen."""
+def text_cut(page, selector: str, *, on_screen: bool = True) -> list[str]:
+    """Return each matching element whose content is cut off: wider or taller than its own box, or (with
+    `on_screen`) not fully on the screen as it stands."""
     return page.evaluate(
-        """([script, selector]) => {
+        """([script, selector, onScreen]) => {
           const L = eval(script);
           const problems = [];
           for (const el of document.querySelectorAll(selector)) {
+            if (!el.getClientRects().length) continue;  // not drawn at all (display: none)
             if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
               problems.push(`${L.name(el)} is cut off (${el.scrollWidth}×${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight})`);
             const seen = L.visibleBox(el);
-            if (!seen || !L.inside(L.rect(el), seen)) problems.push(`${L.name(el)} is not fully on screen`);
+            if (onScreen && (!seen || !L.inside(L.rect(el), seen))) problems.push(`${L.name(el)} is not fully on screen`);
           }
           return problems;
         }""",
-        [_SCRIPT, selector],
+        [_SCRIPT, selector, on_screen],
     )
 
 
