@@ -6,7 +6,6 @@ import re
 
 from flask import Blueprint, abort, current_app, render_template, request
 from hub.contracts.access import needs
-from hub.domain.kitchen_views import stations_of
 
 blueprint = Blueprint(
     "displays",
@@ -33,14 +32,8 @@ def _station(name: str) -> str:
 
 
 def _known() -> tuple[list[str], list[str]]:
-    """Return the store's kitchen stations and pick zones: from the catalog, and any station displays.toml names."""
-    hub = current_app.config["PASSLINE_HUB"]
-    settings = hub.kitchen_settings
-    stations = [*settings.thresholds, *settings.bump_bars.values()] if settings else []
-    zones = list(settings.scanners.values()) if settings else []
-    with hub.uow_factory() as uow:
-        catalog = uow.catalog()
-    return stations_of(catalog, stations, zones)
+    """Return the store's kitchen stations and pick zones, as the hub's display side knows them."""
+    return current_app.extensions["passline_displays"].places()
 
 
 def _no_such_place(kind: str, name: str, known: list[str]):

@@ -17,6 +17,7 @@ KIOSK_SIZE = {"width": 1080, "height": 1920}
 COUNTER_SIZE = {"width": 1366, "height": 768}
 DISPLAY_SIZE = {"width": 1920, "height": 1080}
 KIOSK_TILES = Tiles(tile="#grid .tile", name=".tile-name", price=".tile-price")
+SUGGESTIONS = Tiles(tile="#recs .tile", name=".tile-name", price=".tile-price")
 COUNTER_TILES = Tiles(tile="#tiles .tile", name=".tile-name", price=".tile-price")
 FRONTDESK = '[kiosk]\npay_at_counter = "hold"\n'
 
@@ -110,6 +111,10 @@ def test_every_kiosk_screen_holds_its_layout(screen, lang, accessible):
     assert_laid_out(page, f"{tag}-detail", main_action="#detail-add")
     page.locator("#detail .option[data-code='RARE']").click()
     page.locator("#detail-add").click()
+    expect(page.locator("#recs .tile").first).to_be_visible()  # fries and cola go well with a burger
+    assert_laid_out(page, f"{tag}-suggestions", tiles=SUGGESTIONS, main_action="#to-cart")
+    problems = tap_names(page, SUGGESTIONS, detail_name, close_detail)
+    assert problems == [], f"{tag} suggestions:\n" + "\n".join(problems)
     page.locator(".cat[data-cat='coffee']").click()
     for sku in ("ESPRESSO", "LATTE-S", "LATTE-M", "CAPPUCCINO", "LATTE-L"):  # a cart longer than the screen
         page.locator(f"#grid .tile[data-sku='{sku}']").click()
@@ -170,6 +175,15 @@ def test_every_counter_screen_holds_its_layout(screen, lang):
     page.locator("#btn-pay").click()
     expect(page.locator("#screen-pay")).to_be_visible()
     assert_laid_out(page, f"{tag}-pay", main_action="#btn-take-cash")
+    page.locator("#btn-back-to-sale").click()
+    expect(page.locator("#screen-sale")).to_be_visible()
+
+    page.locator("#tab-find").click()
+    expect(page.locator("#screen-find")).to_be_visible()
+    assert_laid_out(page, f"{tag}-find", main_action="#btn-find")
+    page.locator("#tab-incoming").click()
+    expect(page.locator("#screen-incoming")).to_be_visible()
+    assert_laid_out(page, f"{tag}-incoming", main_action="#tab-sale")
 
 
 # ---- kitchen displays, expo, board -------------------------------------------------------------------------
