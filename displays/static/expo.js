@@ -31,7 +31,7 @@ function render(cards) {
     class: "order status-" + row.status + (row.rush ? " rush" : "") + ((row.changes || []).length ? " changed" : ""),
     dataset: {orderId: row.order_id, number: row.number}},
     el("td", {}, index + 1),
-    el("td", {class: "number"}, row.number,
+    el("td", {class: "number"}, row.number, row.rush ? el("span", {class: "rush-mark"}, "RUSH") : null,
       (row.changes || []).length ? el("div", {class: "change-note"}, "CHANGED: " + row.changes.join("; ")) : null),
     el("td", {}, row.origin + " · " + row.fulfilment.replace("_", " ")),
     el("td", {}, row.stations.map((s) => el("span", {class: "chip st-" + s.status + (s.held ? " held" : ""), dataset: {station: s.station}},

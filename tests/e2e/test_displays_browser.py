@@ -334,6 +334,8 @@ def test_expo_keeps_the_rows_being_read_in_place_when_orders_come_and_go(open_di
     expect(expo.locator("#orders tr")).to_have_count(32)
     expect(expo.locator("#orders tr .number").last).to_contain_text(newer)  # new orders join at the bottom
     expect(expo.locator("#orders tr .number").nth(30)).to_contain_text(rushed)
+    expect(expo.locator(f"tr[data-number='{rushed}'] .rush-mark")).to_be_visible()  # it stands out where it is
+    expect(expo.locator(f"tr[data-number='{rushed}']")).to_have_css("background-color", "rgb(49, 27, 146)")
     assert abs(reading.bounding_box()["y"] - before) <= 1
 
     expo.evaluate("(id) => display.act('cancel', {order_id: id})",
