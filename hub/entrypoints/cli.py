@@ -123,6 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     from hub.entrypoints.access_cli import add_commands  # issue 12: accounts, device enrolment
 
     add_commands(commands)
+    from hub.entrypoints.backup_cli import add_commands as add_backup_commands  # issue 15: backup, restore
+
+    add_backup_commands(commands)
     return parser
 
 

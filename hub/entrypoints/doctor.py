@@ -98,8 +98,7 @@ def check_broker(settings: Settings) -> Finding:
 
 def check_hub(settings: Settings) -> Finding:
     """Ask a running hub for its health."""
-    host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::") else settings.http_host
-    url = f"http://{host}:{settings.http_port}/api/v1/health"
+    url = local_hub_url(settings, "/api/v1/health")
     try:
         with urllib.request.urlopen(url, timeout=CONNECT_TIMEOUT_S) as response:
             report = json.load(response)
@@ -111,6 +110,12 @@ def check_hub(settings: Settings) -> Finding:
     if problems:
         return Finding("FAIL", "hub", "running but unwell: " + "; ".join(problems), "Open /admin on the hub for details.")
     return Finding("OK", "hub", f"running at {url}, version {report.get('version')}, {report.get('orders_today')} orders today")
+
+
+def local_hub_url(settings: Settings, path: str) -> str:
+    """Return the address of a path on the hub these settings run, as reached from this machine."""
+    host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::") else settings.http_host
+    return f"http://{host}:{settings.http_port}{path}"
 
 
 def check_disk(settings: Settings) -> Finding:
