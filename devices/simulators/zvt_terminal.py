@@ -96,6 +96,8 @@ class ZvtTerminalSimulator:
         self.silent_until = 0.0
         self.waiting_for_card = False  # a transaction hangs at "insert card" (scenario timeout)
         self.charge_if_abandoned = False  # a hanging transaction whose ECR went away still charges the card
+        self.pin_entry_s = 0.0  # how long the customer takes between "insert card" and the bank's answer
+        self.customers_at_pin_pad = 0  # card transactions that reached the PIN pad, for tests to wait on
 
     def queue(self, *scenarios: Scenario | str) -> None:
         """Use these scenarios for the next transactions, then the default again."""
@@ -216,6 +218,9 @@ class ZvtTerminalSimulator:
         self._status(link, messages.STATUS_INSERT_CARD, 60)
         if scenario is Scenario.TIMEOUT:
             return self._hang(link, kind, amount, currency)
+        with self._lock:
+            self.customers_at_pin_pad += 1
+        time.sleep(self.pin_entry_s)
         if scenario is Scenario.CANCEL:
             self._say(link, messages.abort_from_terminal(messages.RESULT_ABORTED))
             return True
