@@ -12,6 +12,7 @@ import re
 import sqlite3
 import stat
 import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -205,3 +206,23 @@ def _wait(check, timeout: float, message: str) -> None:
     while not check():
         assert time.monotonic() < deadline, message
         time.sleep(0.05)
+
+
+def test_restore_refuses_while_another_process_holds_the_database_open(tmp_path: Path):
+    hub = HubProcess(tmp_path / "hub")
+    hub.prepare()
+    hub.passline("backup", "--to", str(tmp_path / "backups"))
+    backup = next((tmp_path / "backups").iterdir())
+    database = hub.data_dir / "passline.db"
+    holder = subprocess.Popen([sys.executable, "-c", "import sqlite3, sys, time; db = sqlite3.connect(sys.argv[1]); "
+                               "db.execute('SELECT count(*) FROM orders').fetchall(); print('open', flush=True); time.sleep(60)",
+                               str(database)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        refused = _run_passline(hub.env, "restore", str(backup))  # nothing answers on the hub's port
+    finally:
+        holder.kill()
+        holder.wait()
+    assert refused.returncode == 1
+    assert f"not restored: the hub is running (process {holder.pid} (python" in refused.stderr
+    assert _run_passline(hub.env, "restore", str(backup)).returncode == 0
