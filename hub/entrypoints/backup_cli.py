@@ -12,9 +12,11 @@ from pathlib import Path
 from hub.adapters.db.backup import (
     BackupError,
     BackupFile,
+    backup_files,
     check_sqlite_backup,
     database_kind,
     prune,
+    put_back_files,
     restore_postgresql,
     restore_sqlite,
     sqlite_path,
@@ -43,7 +45,7 @@ def run_backup(settings: Settings, args) -> int:
     folder = args.to or settings.data_dir / "backups"
     started = time.monotonic()
     try:
-        facts = take_backup(settings.database_url, settings.store, folder)
+        facts = take_backup(settings.database_url, settings.store, folder, data_dir=settings.data_dir)
         removed = prune(folder, settings.store, args.keep) if args.keep is not None else []
     except (BackupError, OSError) as exc:
         print(f"passline: no backup taken: {_words(exc)}", file=sys.stderr)
@@ -110,9 +112,15 @@ def _restore_sqlite(settings: Settings, backup: Path) -> int:
                           "install that version first")
     database = sqlite_path(settings.database_url)
     kept = restore_sqlite(backup, database)
+    written, differing = put_back_files(backup_files(backup), settings.data_dir)
     print(f"restored {backup} into {database} (schema {schema})")
     if kept is not None:
         print(f"the database it replaced is kept as {kept}")
+    if written:
+        print(f"put back from the backup into {settings.data_dir}: {', '.join(written)}")
+    for name in differing:
+        print(f"kept {settings.data_dir / name}, which differs from the backup's copy (delete it and restore again "
+              "to take the backup's)")
     if schema != newest:
         print(f"the backup's schema is older than this Passline's ({newest}): run `passline db upgrade` "
               "(the passline-hub unit does it when it starts)")

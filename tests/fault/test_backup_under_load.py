@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.fault.test_crash_recovery import make_orders
-from tests.support.devices import order_data
+from tests.support.devices import TestDevice, order_data
 from tests.support.hub_process import PASSLINE, HubProcess
 from tests.support.publishers import Fleet
 
@@ -101,6 +101,7 @@ def test_a_backup_under_load_restores_into_a_hub_with_every_order_confirmed_befo
         assert fleet.wait_answered(ANSWERED_BEFORE_BACKUP, 60), f"the hub is not taking MQTT orders: {fleet.summary()}"
         _wait(lambda: len(http.snapshot()) >= HTTP_BEFORE_BACKUP, 60, "the hub is not taking HTTP orders")
 
+        pager_url = hub.device_url("pager-1")  # enrolled before the backup: its broker login must survive a restore
         before = {**confirmed_mqtt(fleet), **http.snapshot()}
         printed = hub.passline("backup", "--to", str(tmp_path / "backups"), "--keep", "3")
         after = {**confirmed_mqtt(fleet), **http.snapshot()}
@@ -134,15 +135,29 @@ def test_a_backup_under_load_restores_into_a_hub_with_every_order_confirmed_befo
     restored.data_dir.mkdir(mode=0o700)
     said = restored.passline("restore", str(backup))
     assert f"restored {backup} into {restored.data_dir / 'passline.db'}" in said
+    assert f"put back from the backup into {restored.data_dir}: mosquitto/dynsec.json, mosquitto/hub-logins.json, " \
+           "receipt_secret" in said
+    assert (restored.data_dir / "receipt_secret").read_bytes() == (hub.data_dir / "receipt_secret").read_bytes()
+    assert stat.S_IMODE((restored.data_dir / "receipt_secret").stat().st_mode) == 0o600
     restored.start()
     try:
         answers = {order_id: restored.api("GET", f"/api/v1/orders/{order_id}") for order_id in before}
+        pager = TestDevice(pager_url.replace(f":{hub.broker_port}", f":{restored.broker_port}"), restored.store, "pager-1")
+        try:
+            pager.submit(order_data())
+            reply = pager.reply()
+        finally:
+            pager.close()
     finally:
         restored.stop()
+    assert reply["type"] == "order.accepted", "a device enrolled before the backup cannot order from the restored hub"
     missing = sorted(order_id for order_id, (status, _) in answers.items() if status != 200)
     assert missing == [], "the hub started on the restored backup does not know these confirmed orders"
     assert {order_id: body["number"] for order_id, (_, body) in answers.items()} == before
-    assert len(_orders_in(restored.data_dir / "passline.db")) == len(in_backup)
+    assert len(_orders_in(restored.data_dir / "passline.db")) == len(in_backup) + 1  # and the pager's
+    with closing(sqlite3.connect(restored.data_dir / "passline.db")) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "passline_backup_files" not in tables, "the backup's copy of the store files stayed in the database"
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup_and_leaves_the_database_alone(tmp_path: Path):

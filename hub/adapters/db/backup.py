@@ -4,21 +4,31 @@ SQLite: the online backup API copies every page inside one read transaction, so 
 the database as it was at one moment, while the hub goes on committing (WAL readers never
 block the writer). PostgreSQL: `pg_dump` in its custom format, itself one snapshot.
 Backup files are 0600 and named `passline-<store>-<UTC time>.sqlite|.pgdump`.
+
+An SQLite backup also carries the data folder's own small files (the e-receipt secret, the
+settings files, the supervised Mosquitto's logins) in a table of the copy, so a hub restored
+on a new machine keeps its e-receipt links and its devices' broker logins.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+from hub.adapters.mqtt.mosquitto_files import DYNSEC_FILE_NAME, HUB_LOGINS_FILE_NAME
+from hub.adapters.mqtt.mosquitto_supervisor import FOLDER_NAME as MOSQUITTO_FOLDER
+from hub.adapters.receipt_secret import FILE_NAME as RECEIPT_SECRET
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -27,6 +37,11 @@ SQLITE_SUFFIX = ".sqlite"
 POSTGRES_SUFFIX = ".pgdump"
 _NAME = re.compile(r"^passline-(?P<store>.+)-(?P<stamp>\d{8}T\d{6}Z)(?P<suffix>\.sqlite|\.pgdump)$")
 PG_TIMEOUT_S = 3600  # a dump of a big store takes minutes, never an hour
+FILES_TABLE = "passline_backup_files"  # only in backup copies: restore takes it out again
+# The data folder's files a hub needs besides its database, relative to the folder.
+STORE_FILES = (RECEIPT_SECRET, "displays.toml", "frontdesk.toml",
+               f"{MOSQUITTO_FOLDER}/{DYNSEC_FILE_NAME}", f"{MOSQUITTO_FOLDER}/{HUB_LOGINS_FILE_NAME}")
+FILE_READ_TRIES = 3  # Mosquitto may be rewriting its dynamic security file at the moment we read it
 
 
 class BackupError(Exception):
@@ -85,8 +100,9 @@ def backup_name(store: str, taken_at: datetime, kind: str) -> str:
     return f"passline-{store}-{taken_at.astimezone(timezone.utc).strftime(STAMP)}{suffix}"
 
 
-def take_backup(database_url: str, store: str, folder: Path, *, now: datetime | None = None) -> BackupFacts:
-    """Write a consistent copy of the database into folder and return what it holds."""
+def take_backup(database_url: str, store: str, folder: Path, *, data_dir: Path | None = None,
+                now: datetime | None = None) -> BackupFacts:
+    """Write a consistent copy of the database (and, on SQLite, data_dir's store files) into folder."""
     kind = database_kind(database_url)
     folder.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     taken_at = now or datetime.now(timezone.utc)
@@ -97,7 +113,7 @@ def take_backup(database_url: str, store: str, folder: Path, *, now: datetime | 
     _private_empty_file(partial)
     try:
         if kind == "sqlite":
-            orders, schema = _sqlite_copy(sqlite_path(database_url), partial)
+            orders, schema = _sqlite_copy(sqlite_path(database_url), partial, _store_files(data_dir))
         else:
             _pg_dump(database_url, partial)
             orders, schema = None, None
@@ -137,6 +153,33 @@ def check_sqlite_backup(path: Path) -> str:
     return row[0]
 
 
+def backup_files(backup: Path) -> dict[str, tuple[int, bytes]]:
+    """Return the store files an SQLite backup carries: relative path -> (mode, content)."""
+    with closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as db:
+        try:
+            rows = db.execute(f"SELECT path, mode, content FROM {FILES_TABLE}").fetchall()
+        except sqlite3.OperationalError:
+            return {}  # a backup without the table: taken without a data folder
+    return {path: (mode, bytes(content)) for path, mode, content in rows if path in STORE_FILES}
+
+
+def put_back_files(files: dict[str, tuple[int, bytes]], data_dir: Path) -> tuple[list[str], list[str]]:
+    """Write the backup's store files that data_dir lacks; return (written, kept because they differ)."""
+    written, kept = [], []
+    for name, (mode, content) in sorted(files.items()):
+        target = data_dir / name
+        if target.exists():
+            if target.read_bytes() != content:
+                kept.append(name)
+            continue
+        target.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode & PRIVATE_FILE or PRIVATE_FILE)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(content)
+        written.append(name)
+    return written, kept
+
+
 def restore_sqlite(backup: Path, database: Path, *, now: datetime | None = None) -> Path | None:
     """Put an SQLite backup in the database's place; return where the replaced database was kept (or None)."""
     check_sqlite_backup(backup)
@@ -147,6 +190,9 @@ def restore_sqlite(backup: Path, database: Path, *, now: datetime | None = None)
     _private_empty_file(incoming)
     with backup.open("rb") as source, incoming.open("wb") as target:
         shutil.copyfileobj(source, target, 1 << 20)
+    with closing(sqlite3.connect(incoming)) as db:  # the store files go back to the folder, not into the database
+        db.execute(f"DROP TABLE IF EXISTS {FILES_TABLE}")
+        db.commit()
     _fsync(incoming)
     kept = None
     if database.exists():
@@ -167,18 +213,49 @@ def restore_postgresql(backup: Path, database_url: str) -> None:
              f"--dbname={conninfo}", str(backup)], env)
 
 
-def _sqlite_copy(database: Path, target: Path) -> tuple[int, str | None]:
+def _sqlite_copy(database: Path, target: Path, files: dict[str, tuple[int, bytes]]) -> tuple[int, str | None]:
     if not database.exists():
         raise BackupError(f"there is no database at {database}: nothing to back up")
     with closing(sqlite3.connect(database, timeout=30)) as source, closing(sqlite3.connect(target)) as copy:
         source.backup(copy)  # pages=-1: every page in one step, inside one read transaction: one moment
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no WAL beside it
+        copy.execute(f"CREATE TABLE {FILES_TABLE} (path TEXT PRIMARY KEY, mode INTEGER NOT NULL, content BLOB NOT NULL)")
+        copy.executemany(f"INSERT INTO {FILES_TABLE} VALUES (?, ?, ?)",
+                         [(name, mode, content) for name, (mode, content) in files.items()])
+        copy.commit()
         verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
         if verdict != "ok":
             raise BackupError(f"the copy does not check out: SQLite says {verdict}")
         orders = copy.execute("SELECT count(*) FROM orders").fetchone()[0]
         row = copy.execute("SELECT version_num FROM alembic_version").fetchone()
     return orders, row[0] if row else None
+
+
+def _store_files(data_dir: Path | None) -> dict[str, tuple[int, bytes]]:
+    """Read the data folder's store files that exist: relative path -> (mode, content)."""
+    found: dict[str, tuple[int, bytes]] = {}
+    for name in STORE_FILES if data_dir is not None else ():
+        path = data_dir / name
+        for _ in range(FILE_READ_TRIES):
+            try:
+                content, mode = path.read_bytes(), path.stat().st_mode & 0o777
+            except FileNotFoundError:
+                break
+            if not name.endswith(".json") or _is_json(content):
+                found[name] = (mode, content)
+                break
+            time.sleep(0.1)
+        else:
+            raise BackupError(f"{path} does not read as JSON (three tries): check it, then back up again")
+    return found
+
+
+def _is_json(content: bytes) -> bool:
+    try:
+        json.loads(content)
+    except ValueError:
+        return False
+    return True
 
 
 def _pg_dump(database_url: str, target: Path) -> None:
