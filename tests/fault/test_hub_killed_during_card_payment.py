@@ -42,6 +42,7 @@ def stack(tmp_path: Path):
     (Scenario.APPROVE, 1, "paid", "approved"),
     (Scenario.DECLINE, 0, "unpaid", "declined"),
     (Scenario.CANCEL, 0, "unpaid", "cancelled"),
+    (Scenario.DROP_AFTER_CARD, 1, "paid", "approved"),  # and the terminal's line drops: the agent asks it
 ])
 def test_hub_killed_while_the_customer_pays(stack: StoreStack, scenario, charges, order_state, payment_state):
     terminal = stack.tills[KIOSK].terminal
@@ -55,13 +56,7 @@ def test_hub_killed_while_the_customer_pays(stack: StoreStack, scenario, charges
     time.sleep(PIN_ENTRY_S + 1.0)  # the customer finishes while the hub is gone
     assert len(terminal.journal) == (0 if scenario is Scenario.CANCEL else 1)
     stack.hub.start()
-
-    def settled():
-        return stack.call("GET", f"/api/v1/payments/{payment['payment_id']}")["state"] not in OPEN_STATES
-
-    wait_for(settled, SETTLE_TIMEOUT_S, lambda: f"the payment is still open: "
-             f"{stack.call('GET', '/api/v1/payments/' + payment['payment_id'])}")
-    time.sleep(QUIET_AFTER_S)
+    _wait_settled(stack, payment)
 
     charged = terminal.charges()
     assert len(charged) == charges, f"the terminal charged {len(charged)} times: {terminal.journal}"
@@ -81,3 +76,36 @@ def test_hub_killed_while_the_customer_pays(stack: StoreStack, scenario, charges
 def _payment_rows(stack: StoreStack) -> list[tuple[str, str]]:
     with closing(sqlite3.connect(f"file:{stack.hub.data_dir / 'passline.db'}?mode=ro", uri=True)) as db:
         return db.execute("SELECT order_id, state FROM payments").fetchall()
+
+
+def test_hub_and_agent_killed_while_the_customer_pays_charge_nothing_and_the_order_says_unpaid(stack: StoreStack):
+    till = stack.tills[KIOSK]
+    terminal = till.terminal
+    order = stack.call("POST", "/api/v1/orders", order_data(origin="kiosk", fulfilment="takeaway"))
+    terminal.pin_entry_s = PIN_ENTRY_S
+    payment = stack.call("POST", f"/api/v1/orders/{order['order_id']}/payments", {"device_id": KIOSK})
+    wait_for(lambda: terminal.customers_at_pin_pad == 1, 20, "the payment never reached the terminal")
+
+    till.agent.kill()  # the ECR's line to the terminal goes with it: the terminal gives up the transaction
+    stack.hub.kill()
+    time.sleep(PIN_ENTRY_S + 1.0)
+    till.agent.start()  # finds the pay job it had started in its spool, and asks the terminal what became of it
+    stack.hub.start()
+    _wait_settled(stack, payment)
+
+    assert terminal.charges() == []
+    view = stack.call("GET", f"/api/v1/orders/{order['order_id']}/payments")
+    assert view["state"] == "unpaid" and view["paid"] == 0 and view["due"] == payment["amount"]
+    assert [p["state"] for p in view["card_payments"]] == ["failed"]
+    assert "status enquiry" in terminal.received
+    assert terminal.received.count("authorisation") == 1, "the agent ran the payment again after its restart"
+
+
+def _wait_settled(stack: StoreStack, payment: dict) -> None:
+    """Wait until the payment has its outcome, then a while longer for anything that should not come."""
+    def settled():
+        return stack.call("GET", f"/api/v1/payments/{payment['payment_id']}")["state"] not in OPEN_STATES
+
+    wait_for(settled, SETTLE_TIMEOUT_S, lambda: f"the payment is still open: "
+             f"{stack.call('GET', '/api/v1/payments/' + payment['payment_id'])}")
+    time.sleep(QUIET_AFTER_S)
