@@ -62,7 +62,6 @@ def test_a_hundred_devices_reconnect_at_once_and_nothing_is_lost_or_doubled(hub:
     summary = fleet.summary()
     print(f"--- fleet --- {summary}; all {DEVICES} devices back {all_back_s:.1f} s after the kill")
     assert hub.broker_pids() and set(hub.broker_pids()).isdisjoint(broker), "Mosquitto was not restarted"
-    assert summary["connects"] == 2 * DEVICES, "a device reconnected more than once: the broker or the hub dropped it again"
     records = fleet.records()
     assert_once_each(hub.data_dir / "passline.db", {i: r.numbers for i, r in records.items()})
     assert len(stored_orders(hub.data_dir / "passline.db")) == ORDERS
