@@ -34,16 +34,20 @@ def postgres():
     """A PostgreSQL server on 127.0.0.1 with a password login `passline` and a database `passline`."""
     if not (PG_BIN / "initdb").exists():
         pytest.fail("PostgreSQL 15 is needed for this test: apt-get install postgresql")
-    owner = pwd.getpwnam("postgres")
-    # Not under tmp_path: the server runs as `postgres`, which cannot enter pytest's 0700 folders.
+    # PostgreSQL refuses to run as root: as root it runs as `postgres`, which cannot enter pytest's 0700
+    # folders, hence a folder of its own outside tmp_path.
     root = Path(tempfile.mkdtemp(prefix="passline-pg-"))
-    os.chown(root, owner.pw_uid, owner.pw_gid)
     data, port = root / "data", free_port()
     (root / "pw").write_text(PASSWORD)
-    os.chown(root / "pw", owner.pw_uid, owner.pw_gid)
+    as_user = []
+    if os.geteuid() == 0:
+        owner = pwd.getpwnam("postgres")
+        for path in (root, root / "pw"):
+            os.chown(path, owner.pw_uid, owner.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
 
     def as_postgres(*argv: str) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True, capture_output=True, cwd=root)
+        subprocess.run([*as_user, *argv], check=True, capture_output=True, cwd=root)
 
     as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-U", "passline", "--auth=scram-sha-256", f"--pwfile={root / 'pw'}")
     as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"),
@@ -53,8 +57,7 @@ def postgres():
         psql(url, "CREATE DATABASE passline")
         yield url.replace("/postgres", "/passline")
     finally:
-        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-                       capture_output=True, cwd=root)
+        subprocess.run([*as_user, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True, cwd=root)
         shutil.rmtree(root, ignore_errors=True)
 
 
