@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 import sys
 import time
 import urllib.error
@@ -82,25 +83,48 @@ def run_restore(settings: Settings, args) -> int:
 def hub_running(settings: Settings) -> str | None:
     """Say how a running hub on this database shows itself, or return None when none does.
 
-    The same probe as `passline doctor` (the hub's HTTP port answers), and for SQLite also any
-    other process holding the database file open: a hub on another port still counts.
+    The same probe as `passline doctor` (the hub answers on its HTTPS port when TLS is set up,
+    else on its HTTP port), the plain HTTP port as well (it redirects), and for SQLite any other
+    process holding the database file open: a hub on another port still counts.
     """
-    from hub.entrypoints.doctor import local_hub_url
+    from hub.entrypoints.doctor import local_hub
 
-    url = local_hub_url(settings, "/api/v1/live")
-    try:
-        with urllib.request.urlopen(url, timeout=PROBE_TIMEOUT_S):
+    probes = dict([local_hub(settings, "/api/v1/live"), (_plain_url(settings, "/api/v1/live"), None)])
+    for url, context in probes.items():
+        if _answers(url, context):
             return f"it answers at {url}"
-    except urllib.error.HTTPError:
-        return f"it answers at {url}"
-    except OSError:
-        pass
     if database_kind(settings.database_url) == "sqlite":
         holders = _processes_with_open(sqlite_path(settings.database_url))
         if holders:
             pid, name = holders[0]
             return f"process {pid} ({name}) has the database open"
     return None
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Take a redirect (plain HTTP to HTTPS) as the answer it is, rather than follow it."""
+
+    def redirect_request(self, *_args, **_kwargs):
+        return None
+
+
+def _answers(url: str, context) -> bool:
+    """Return whether anything answers HTTP (or TLS) at url: a redirect, an error page or a refused certificate count."""
+    opener = urllib.request.build_opener(_NoRedirects, urllib.request.HTTPSHandler(context=context))
+    try:
+        with opener.open(url, timeout=PROBE_TIMEOUT_S):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except urllib.error.URLError as exc:
+        return isinstance(exc.reason, ssl.SSLError)  # a TLS server answered, with a certificate we do not trust
+    except OSError:
+        return False
+
+
+def _plain_url(settings: Settings, path: str) -> str:
+    host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::") else settings.http_host
+    return f"http://{host}:{settings.http_port}{path}"
 
 
 def _restore_sqlite(settings: Settings, backup: Path) -> int:

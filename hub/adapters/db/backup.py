@@ -6,8 +6,9 @@ block the writer). PostgreSQL: `pg_dump` in its custom format, itself one snapsh
 Backup files are 0600 and named `passline-<store>-<UTC time>.sqlite|.pgdump`.
 
 An SQLite backup also carries the data folder's own small files (the e-receipt secret, the
-settings files, the supervised Mosquitto's logins) in a table of the copy, so a hub restored
-on a new machine keeps its e-receipt links and its devices' broker logins.
+settings files, the supervised Mosquitto's logins, the store CA and the hub's certificate) in a
+table of the copy, so a hub restored on a new machine keeps its e-receipt links, its devices'
+broker logins and the CA they trust.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from sqlalchemy.engine import make_url
 from hub.adapters.mqtt.mosquitto_files import DYNSEC_FILE_NAME, HUB_LOGINS_FILE_NAME
 from hub.adapters.mqtt.mosquitto_supervisor import FOLDER_NAME as MOSQUITTO_FOLDER
 from hub.adapters.receipt_secret import FILE_NAME as RECEIPT_SECRET
+from hub.adapters.store_tls import TlsFiles
+from hub.config import TLS_FOLDER
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -39,8 +42,10 @@ _NAME = re.compile(r"^passline-(?P<store>.+)-(?P<stamp>\d{8}T\d{6}Z)(?P<suffix>\
 PG_TIMEOUT_S = 3600  # a dump of a big store takes minutes, never an hour
 FILES_TABLE = "passline_backup_files"  # only in backup copies: restore takes it out again
 # The data folder's files a hub needs besides its database, relative to the folder.
+_TLS = TlsFiles(Path(TLS_FOLDER))  # relative: the store CA devices trust, its key, the hub's certificate and key
 STORE_FILES = (RECEIPT_SECRET, "displays.toml", "frontdesk.toml",
-               f"{MOSQUITTO_FOLDER}/{DYNSEC_FILE_NAME}", f"{MOSQUITTO_FOLDER}/{HUB_LOGINS_FILE_NAME}")
+               f"{MOSQUITTO_FOLDER}/{DYNSEC_FILE_NAME}", f"{MOSQUITTO_FOLDER}/{HUB_LOGINS_FILE_NAME}",
+               *(str(path) for path in (_TLS.ca_cert, _TLS.ca_key, _TLS.cert, _TLS.key)))
 FILE_READ_TRIES = 3  # Mosquitto may be rewriting its dynamic security file at the moment we read it
 
 
