@@ -241,3 +241,28 @@ def test_restore_refuses_while_another_process_holds_the_database_open(tmp_path:
     assert refused.returncode == 1
     assert f"not restored: the hub is running (process {holder.pid} (python" in refused.stderr
     assert _run_passline(hub.env, "restore", str(backup)).returncode == 0
+
+
+def test_a_hub_on_https_is_seen_running_and_its_store_ca_travels_with_the_backup(tmp_path: Path):
+    hub = HubProcess(tmp_path / "hub")
+    hub.prepare()
+    hub.passline("tls", "init")
+    hub.start()
+    try:
+        hub.passline("backup", "--to", str(tmp_path / "backups"))
+        backup = next((tmp_path / "backups").iterdir())
+        refused = _run_passline(hub.env, "restore", str(backup))
+    finally:
+        hub.stop()
+    assert refused.returncode == 1
+    assert f"not restored: the hub is running (it answers at https://127.0.0.1:{hub.https_port}/api/v1/live)" \
+        in refused.stderr
+
+    elsewhere = HubProcess(tmp_path / "new-machine")
+    elsewhere.data_dir.mkdir(mode=0o700)
+    said = elsewhere.passline("restore", str(backup))
+    tls_files = ["tls/ca.crt", "tls/ca.key", "tls/hub.crt", "tls/hub.key"]
+    assert all(name in said for name in tls_files), said
+    for name in tls_files:
+        assert (elsewhere.data_dir / name).read_bytes() == (hub.data_dir / name).read_bytes()
+        assert stat.S_IMODE((elsewhere.data_dir / name).stat().st_mode) & 0o077 == 0, name
