@@ -3,6 +3,10 @@
 It speaks the same bytes as a real terminal, keeps a journal of what it charged (so a
 test can count charges; a reversal cancels one), and repeats its last transaction's
 status information on a status enquiry, so a cash register can recover a lost result.
+Its text is CP437, as real terminals send it, and it does what the registration's config
+byte asks: intermediate status only when the ECR wants it, receipt text only for the
+receipts the ECR prints and only when it asked for print lines; it prints the rest itself
+(`printed_here`).
 
 Run: python -m devices.simulators.zvt_terminal --tcp 20007      (or --pty: prints the device path)
 """
@@ -71,8 +75,13 @@ class ZvtTerminalSimulator:
     """The terminal's logic, independent of the line it is reached on."""
 
     def __init__(self, *, terminal_id: str = "52500001", scenario: Scenario = Scenario.APPROVE,
-                 card: str = TEST_CARD, card_type: int = 10, drop_silence_s: float = 2.0) -> None:
+                 card: str = TEST_CARD, card_type: int = 10, drop_silence_s: float = 2.0,
+                 merchant: str = "Passline Café", text_blocks: bool = False) -> None:
         self.terminal_id = terminal_id
+        self.merchant = merchant  # the receipt's first line
+        self.text_blocks = text_blocks  # receipts as Print Text Block (06 D3) rather than Print Line (06 D1)
+        self.config = 0  # until an ECR registers: no status, no receipts to the ECR (it keeps the last one, as terminals do)
+        self.printed_here: list[list[str]] = []  # receipts the terminal printed on its own printer
         self.scenario = Scenario(scenario)
         self.card = card
         self.card_type = card_type
@@ -87,6 +96,8 @@ class ZvtTerminalSimulator:
         self.silent_until = 0.0
         self.waiting_for_card = False  # a transaction hangs at "insert card" (scenario timeout)
         self.charge_if_abandoned = False  # a hanging transaction whose ECR went away still charges the card
+        self.pin_entry_s = 0.0  # how long the customer takes between "insert card" and the bank's answer
+        self.customers_at_pin_pad = 0  # card transactions that reached the PIN pad, for tests to wait on
 
     def queue(self, *scenarios: Scenario | str) -> None:
         """Use these scenarios for the next transactions, then the default again."""
@@ -147,6 +158,8 @@ class ZvtTerminalSimulator:
             logger.info("terminal simulator: expected 80 00 00, got %s", reply.name())
 
     def _registration(self, link: Link, command: Apdu, serial: bool) -> bool:
+        if len(command.data) >= 4:  # password (3 bytes BCD), then the config byte
+            self.config = command.data[3]
         link.send(ack())
         self._say(link, messages.completion(bmp.encode_bmps([(bmp.TERMINAL_ID, self.terminal_id)])))
         return True
@@ -181,16 +194,37 @@ class ZvtTerminalSimulator:
             self._last_fields = fields
         return entry
 
+    def _status(self, link: Link, code: int, timeout_s: int | None = None) -> None:
+        """Tell the ECR what the customer is asked to do, if it registered for intermediate status."""
+        if self.config & messages.CONFIG_INTERMEDIATE_STATUS:
+            self._say(link, messages.intermediate_status(code, timeout_s))
+
+    def _print(self, link: Link, lines: list[str], *, admin: bool = False) -> None:
+        """Hand a receipt to the ECR when the config byte gives it this receipt as print lines; else print it here."""
+        ecr_prints = messages.CONFIG_ECR_PRINTS_ADMIN_RECEIPT if admin else messages.CONFIG_ECR_PRINTS_PAYMENT_RECEIPT
+        if not self.config & ecr_prints:
+            self.printed_here.append(lines)
+        elif self.config & messages.CONFIG_ECR_PRINT_LINES:
+            if self.text_blocks:
+                self._say(link, messages.text_block(lines, receipt_type=3 if admin else 2))
+            else:
+                for line in lines:
+                    self._say(link, messages.print_line(line))
+        # else the ECR builds the receipt itself from the status information: no text goes either way
+
     def _card_transaction(self, link: Link, kind: str, amount: int, currency: str, serial: bool) -> bool:
         scenario = self._scenario()
         link.send(ack())
-        self._say(link, messages.intermediate_status(messages.STATUS_INSERT_CARD, 60))
+        self._status(link, messages.STATUS_INSERT_CARD, 60)
         if scenario is Scenario.TIMEOUT:
             return self._hang(link, kind, amount, currency)
+        with self._lock:
+            self.customers_at_pin_pad += 1
+        time.sleep(self.pin_entry_s)
         if scenario is Scenario.CANCEL:
             self._say(link, messages.abort_from_terminal(messages.RESULT_ABORTED))
             return True
-        self._say(link, messages.intermediate_status(messages.STATUS_PLEASE_WAIT))
+        self._status(link, messages.STATUS_PLEASE_WAIT)
         code = messages.RESULT_DECLINED if scenario is Scenario.DECLINE else messages.RESULT_SUCCESS
         entry = self._record(kind, amount, currency, code)
         if scenario is Scenario.DROP_AFTER_CARD:
@@ -203,7 +237,7 @@ class ZvtTerminalSimulator:
         if not entry.approved:
             self._say(link, messages.abort_from_terminal(code))
             return True
-        self._say(link, messages.text_block(self._receipt_lines(entry)))
+        self._print(link, self._receipt_lines(entry))
         self._say(link, messages.completion())
         return True
 
@@ -225,7 +259,7 @@ class ZvtTerminalSimulator:
 
     def _receipt_lines(self, entry: JournalEntry) -> list[str]:
         euros = f"{entry.amount // 100},{entry.amount % 100:02d} {entry.currency}"
-        return ["Kartenzahlung" if entry.kind == "payment" else entry.kind.title(), f"Terminal-ID {self.terminal_id}",
+        return [self.merchant, "Kartenzahlung" if entry.kind == "payment" else "Gutschrift", f"Terminal-ID {self.terminal_id}",
                 f"Trace {entry.trace_no}  Beleg {entry.receipt_no}", f"Karte {self.card[:6]}{bmp.mask_pan(self.card)[6:]}", f"Betrag {euros}",
                 f"Autorisierung {entry.auth_code}" if entry.auth_code else "", "Zahlung erfolgt" if entry.approved else "Abgelehnt"]
 
@@ -258,6 +292,8 @@ class ZvtTerminalSimulator:
         total = sum(e.amount for e in self.charges())
         entry = self._record("end_of_day", total, "0978", messages.RESULT_SUCCESS)
         self._say(link, messages.status_information(entry.fields))
+        self._print(link, [self.merchant, "Kassenschnitt", f"Terminal-ID {self.terminal_id}",
+                           f"Umsätze {len(self.charges())}", f"Summe {total // 100},{total % 100:02d} EUR"], admin=True)
         self._say(link, messages.completion())
         return True
 

@@ -1,5 +1,7 @@
 """BMP fields: a one-byte tag followed by a value whose size the tag defines.
 
+Text from a terminal (receipt lines, display texts, card names) is in code page 437, the
+character set of the ZVT specification's default: `84 94 81 E1` reads "äöüß".
 Card data is never kept: BMP 22 (card number) is decoded to a masked number that shows
 at most the last four digits, and track data, CVC and expiry date decode to None.
 """
@@ -45,6 +47,8 @@ CARD_TYPE = 0x8A
 CARD_NAME = 0x8B
 CARD_TYPE_ID = 0x8C
 AID_PARAMETER = 0xBA
+
+TEXT_ENCODING = "cp437"  # ZVT's default character set; latin-1 would read 84 94 81 E1 as control characters and "á"
 
 SENSITIVE = frozenset({TRACK_1, TRACK_2, TRACK_3, CVC, EXPIRY_DATE})  # decoded to None, never kept
 
@@ -133,6 +137,16 @@ def decode_pan(raw: bytes) -> str:
     return mask_pan("".join(chars))
 
 
+def encode_text(text: str) -> bytes:
+    """Return text as a terminal sends it (CP437); a character CP437 lacks becomes "?"."""
+    return text.encode(TEXT_ENCODING, errors="replace")
+
+
+def decode_text(raw: bytes) -> str:
+    """Return the text of bytes a terminal sent (CP437, where every byte is a character)."""
+    return raw.decode(TEXT_ENCODING)
+
+
 def encode_value(tag: int, value: Any) -> bytes:
     """Return one BMP (tag and value) as bytes."""
     spec = FIELDS.get(tag)
@@ -146,7 +160,7 @@ def encode_value(tag: int, value: Any) -> bytes:
     elif spec.kind == "bin":
         body = bytes([value]) if isinstance(value, int) else bytes(value)
     elif spec.kind == "ascii":
-        body = value.encode("latin-1")
+        body = encode_text(value)
         if spec.size:
             body = body[:spec.size].ljust(spec.size, b"\x00")
     elif spec.kind == "pan":
@@ -200,7 +214,7 @@ def _decode_value(tag: int, spec: Field, body: bytes) -> Any:
         digits = from_bcd(body)
         return int(digits) if tag == AMOUNT else digits
     if spec.kind == "ascii":
-        return body.rstrip(b"\x00").decode("latin-1").strip()
+        return decode_text(body.rstrip(b"\x00")).strip()
     return body[0] if spec.size == 1 else bytes(body)
 
 
@@ -219,4 +233,4 @@ def as_dict(fields: Iterable[tuple[int, Any]]) -> dict[str, Any]:
     return {FIELDS[tag].name: value for tag, value in fields if tag not in SENSITIVE}
 
 
-__all__ = ["Tlv", "FIELDS", "encode_bmps", "decode_bmps", "as_dict", "mask_pan"]
+__all__ = ["Tlv", "FIELDS", "encode_bmps", "decode_bmps", "as_dict", "mask_pan", "encode_text", "decode_text"]

@@ -114,6 +114,7 @@ class ZvtClient:
         *,
         password: str = messages.DEFAULT_PASSWORD,
         currency: str = "EUR",
+        config: int = messages.DEFAULT_CONFIG,
         response_timeout_s: float = RESPONSE_TIMEOUT_S,
         completion_timeout_s: float = COMPLETION_TIMEOUT_S,
         on_status: Callable[[str], None] | None = None,
@@ -121,13 +122,14 @@ class ZvtClient:
         self.link = link
         self.password = password
         self.currency = currency
+        self.config = config
         self.response_timeout_s = response_timeout_s
         self.completion_timeout_s = completion_timeout_s
         self.on_status = on_status or (lambda text: None)
 
     def register(self) -> TransactionResult:
         """Log on to the terminal (06 00) with the ECR's config byte and currency."""
-        return self._transact("registration", messages.registration(self.password, currency=self.currency))
+        return self._transact("registration", messages.registration(self.password, self.config, self.currency))
 
     def authorise(self, amount: int, currency: str | None = None) -> TransactionResult:
         """Take a card payment of amount minor units (06 01)."""
@@ -194,7 +196,7 @@ class ZvtClient:
             elif message.command == codes.INTERMEDIATE_STATUS and message.data:
                 self.on_status(messages.STATUS_TEXTS.get(message.data[0], f"status {message.data[0]:02X}"))
             elif message.command == codes.PRINT_LINE:
-                receipt.append(bmp.scrub_text(message.data[1:].decode("latin-1")))
+                receipt.append(bmp.scrub_text(bmp.decode_text(message.data[1:])))
             elif message.command == codes.PRINT_TEXT_BLOCK:
                 receipt.extend(bmp.scrub_text(line) for line in _text_block_lines(message.data))
             message = None
@@ -203,7 +205,7 @@ class ZvtClient:
 def _status_completion(data: bytes) -> tuple[str | None, int]:
     try:
         size = read_var_length(data, 0, 3)
-        version = data[3:3 + size].decode("latin-1")
+        version = bmp.decode_text(data[3:3 + size])
         rest = data[3 + size:]
         return version, rest[0] if rest else messages.TERMINAL_READY
     except MalformedApdu:
@@ -217,7 +219,7 @@ def _text_block_lines(data: bytes) -> list[str]:
         if tag == bmp.TLV_CONTAINER:
             for item in value:
                 container = [item] if item.tag == messages.TEXT_LINE else item.find(messages.TEXT_LINE)
-                lines.extend(line.value.decode("latin-1") for line in container)
+                lines.extend(bmp.decode_text(line.value) for line in container)
     return lines
 
 

@@ -18,8 +18,10 @@ CONFIG_ECR_PRINTS_ADMIN_RECEIPT = 0x04  # ... and administration receipts (end-o
 CONFIG_INTERMEDIATE_STATUS = 0x08  # the terminal sends intermediate status (04 FF) to the ECR
 CONFIG_ECR_CONTROLS_PAYMENT = 0x10  # amount input on the terminal is locked
 CONFIG_ECR_CONTROLS_ADMIN = 0x20  # administration on the terminal is locked
-DEFAULT_CONFIG = (CONFIG_ECR_PRINTS_PAYMENT_RECEIPT | CONFIG_ECR_PRINTS_ADMIN_RECEIPT
-                  | CONFIG_INTERMEDIATE_STATUS | CONFIG_ECR_CONTROLS_PAYMENT | CONFIG_ECR_CONTROLS_ADMIN)
+CONFIG_ECR_PRINT_LINES = 0x80  # the receipts the ECR prints come as print lines (06 D1, 06 D3); without it the
+# ECR builds them itself from the status information and the terminal sends no text
+DEFAULT_CONFIG = (CONFIG_ECR_PRINTS_PAYMENT_RECEIPT | CONFIG_ECR_PRINTS_ADMIN_RECEIPT | CONFIG_INTERMEDIATE_STATUS
+                  | CONFIG_ECR_CONTROLS_PAYMENT | CONFIG_ECR_CONTROLS_ADMIN | CONFIG_ECR_PRINT_LINES)
 
 # ISO 4217 numeric codes, sent as 2 BCD bytes (EUR = 09 78)
 CURRENCY_CODES = {"EUR": "0978", "CHF": "0756", "GBP": "0826", "USD": "0840", "DKK": "0208", "SEK": "0752", "PLN": "0985", "CZK": "0203"}
@@ -137,7 +139,7 @@ def completion(data: bytes = b"") -> Apdu:
 
 def status_completion(software_version: str, terminal_status: int = TERMINAL_READY) -> Apdu:
     """Return the Completion of a status enquiry: software version (LLLVAR) and terminal status byte."""
-    version = software_version.encode("ascii")
+    version = bmp.encode_text(software_version)
     return completion(var_length(len(version), 3) + version + bytes([terminal_status]))
 
 
@@ -148,12 +150,12 @@ def abort_from_terminal(result_code: int) -> Apdu:
 
 def print_line(text: str, attribute: int = 0x00) -> Apdu:
     """Return Print Line (06 D1): an attribute byte and the text."""
-    return Apdu(0x06, 0xD1, bytes([attribute]) + text.encode("latin-1"))
+    return Apdu(0x06, 0xD1, bytes([attribute]) + bmp.encode_text(text))
 
 
 def text_block(lines: list[str], receipt_type: int = 2) -> Apdu:
     """Return Print Text Block (06 D3): lines in TLV, marked with the receipt type."""
-    container = Tlv(PRINT_TEXT_LINES, children=tuple(Tlv(TEXT_LINE, line.encode("latin-1")) for line in lines)
+    container = Tlv(PRINT_TEXT_LINES, children=tuple(Tlv(TEXT_LINE, bmp.encode_text(line)) for line in lines)
                     + (Tlv(RECEIPT_TYPE, bytes([receipt_type])),))
     body = encode_tlv([container])
     return Apdu(0x06, 0xD3, bytes([bmp.TLV_CONTAINER]) + encode_length(len(body)) + body)

@@ -60,6 +60,22 @@ class DeviceJob:
         """Return True when the job ran out of time without an answer."""
         return not self.finished and self.answer_by is not None and now >= self.answer_by
 
+    def fit_clock(self, now: datetime) -> timedelta | None:
+        """Move the job's times back by the step a wall clock went back behind them; return the step, or None.
+
+        A job stamped after `now` means the clock stepped back (NTP, a hand): left alone, its
+        resend would wait and its answer window last the whole step longer. Moved back with the
+        clock, it keeps exactly the time it had left.
+        """
+        latest = max(self.created_at, self.sent_at or self.created_at)
+        if latest <= now:
+            return None
+        step = latest - now
+        self.created_at -= step
+        self.sent_at = self.sent_at - step if self.sent_at is not None else None
+        self.answer_by = self.answer_by - step if self.answer_by is not None else None
+        return step
+
     def mark_sent(self, now: datetime) -> None:
         """Record one more delivery attempt."""
         self.state = JobState.SENT

@@ -20,6 +20,7 @@ from hub.domain.presence import DeviceState
 # two minutes, which keeps the log readable and the cashier's wait short once it is back.
 CHECK_BACKOFF_S = (10.0, 30.0, 60.0)  # waits after the 1st, 2nd and 3rd unanswered check
 CHECK_EVERY_S = 120.0  # wait after every later unanswered check
+LONGEST_CHECK_WAIT = timedelta(seconds=max(*CHECK_BACKOFF_S, CHECK_EVERY_S))
 
 
 class PaymentState(str, enum.Enum):
@@ -117,6 +118,13 @@ class Payment:
         """Note that one more check goes to the terminal now."""
         self.checks += 1
         self.next_check_at = None
+
+    def check_due(self, now: datetime) -> bool:
+        """Return whether the next check should go now: its time came, or lies further ahead than any wait.
+
+        The second means the wall clock stepped back: the terminal is asked now rather than a whole step later.
+        """
+        return self.next_check_at is not None and (self.next_check_at <= now or self.next_check_at - now > LONGEST_CHECK_WAIT)
 
     def check_missed(self, why: str, now: datetime) -> datetime:
         """Schedule the next check after one the terminal did not answer; return when it is."""

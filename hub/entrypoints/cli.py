@@ -130,6 +130,9 @@ def _parser() -> argparse.ArgumentParser:
     from hub.entrypoints.tls_cli import add_commands as add_tls_commands  # issue 15: the store CA, HTTPS, MQTT over TLS
 
     add_tls_commands(commands)
+    from hub.entrypoints.backup_cli import add_commands as add_backup_commands  # issue 15: backup, restore
+
+    add_backup_commands(commands)
     return parser
 
 

@@ -107,12 +107,7 @@ def check_broker(settings: Settings) -> Finding:
 
 def check_hub(settings: Settings) -> Finding:
     """Ask a running hub for its health."""
-    host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::") else settings.http_host
-    url = f"http://{host}:{settings.http_port}/api/v1/health"
-    context = None
-    if TlsFiles.in_data_dir(settings.data_dir).ready:  # checked against the store CA, as a device would
-        url = f"https://{host}:{settings.https_port}/api/v1/health"
-        context = ssl.create_default_context(cafile=str(settings.store_ca_file))
+    url, context = local_hub(settings, "/api/v1/health")
     try:
         with urllib.request.urlopen(url, timeout=CONNECT_TIMEOUT_S, context=context) as response:
             report = json.load(response)
@@ -124,6 +119,14 @@ def check_hub(settings: Settings) -> Finding:
     if problems:
         return Finding("FAIL", "hub", "running but unwell: " + "; ".join(problems), "Open /admin on the hub for details.")
     return Finding("OK", "hub", f"running at {url}, version {report.get('version')}, {report.get('orders_today')} orders today")
+
+
+def local_hub(settings: Settings, path: str) -> tuple[str, ssl.SSLContext | None]:
+    """Return the address of a path on the hub these settings run, from this machine, and the TLS context to check it."""
+    host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::") else settings.http_host
+    if TlsFiles.in_data_dir(settings.data_dir).ready:  # checked against the store CA, as a device would
+        return f"https://{host}:{settings.https_port}{path}", ssl.create_default_context(cafile=str(settings.store_ca_file))
+    return f"http://{host}:{settings.http_port}{path}", None
 
 
 def check_tls(settings: Settings) -> Finding:

@@ -90,6 +90,11 @@ def sweep_device_jobs(command: SweepDeviceJobs, uow: UnitOfWork, clock: Clock) -
     now = clock()
     deliveries = []
     for job in uow.device_jobs.unfinished(command.limit):
+        step = job.fit_clock(now)
+        if step is not None:
+            logger.warning("the clock went back %s behind %s job %s for %s; its times move back with it",
+                           step, job.kind, job.job_id, job.device_id)
+            uow.device_jobs.save(job)
         if job.overdue(now):
             logger.warning("%s job %s for %s got no answer by %s; giving up on it",
                            job.kind, job.job_id, job.device_id, job.answer_by)

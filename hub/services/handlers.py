@@ -71,7 +71,9 @@ def submit_order(command: commands.SubmitOrder, uow: UnitOfWork, clock: Clock, s
         lines=lines,
         tickets=tickets_for(lines),
         received_at=now,
-        deadline=deadline_for(now, command.promised_at, (line.prep_seconds for line in lines)),
+        # A wall clock that stepped back must not put this customer ahead of those already waiting.
+        deadline=deadline_for(max(now, uow.orders.latest_arrival() or now), command.promised_at,
+                              (line.prep_seconds for line in lines)),
         fingerprint=command.fingerprint,
         loyalty_id=command.loyalty_id,
         promised_at=command.promised_at,

@@ -90,6 +90,13 @@ def expire_unpaid_holds(command: ExpireUnpaidHolds, uow: UnitOfWork, clock: Cloc
                         frontdesk: FrontdeskSettings) -> int:
     """Cancel orders whose payment hold ran out with nothing paid; return how many."""
     now = clock()
+    hold = timedelta(minutes=frontdesk.unpaid_hold_minutes)
+    for order in uow.orders.holds_beyond(now + hold, command.limit):
+        # Ending later than a hold can last from now: the clock went back. The customer keeps a whole hold from now.
+        logger.warning("the clock went back behind held order %s (%s): its hold now ends at %s instead of %s",
+                       order.number, order.order_id, now + hold, order.hold_until)
+        order.hold_until = now + hold
+        uow.orders.save(order)
     cancelled = 0
     for order in uow.orders.holds_run_out(now, command.limit):
         if any(p.open for p in uow.payments.for_order(order.order_id)):

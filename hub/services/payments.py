@@ -151,7 +151,7 @@ def check_payment(command: CheckPayment, uow: UnitOfWork, clock: Clock) -> Payme
 def retry_payment_checks(command: RetryPaymentChecks, uow: UnitOfWork, clock: Clock) -> int:
     """Ask the terminal again about every payment in `checking` whose next check is due; return how many."""
     now = clock()
-    due = [p for p in uow.payments.checking(command.limit) if p.next_check_at is not None and p.next_check_at <= now]
+    due = [p for p in uow.payments.checking(command.limit) if p.check_due(now)]
     for payment in due:
         _ask(uow, clock, payment)
     return len(due)

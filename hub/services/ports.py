@@ -44,6 +44,10 @@ class OrderRepository(abc.ABC):
     def open_orders(self, limit: int = 500) -> list[Order]:
         """Return accepted and in-progress orders in queue order."""
 
+    def latest_arrival(self) -> datetime | None:
+        """Return when the newest order that went straight to the kitchen arrived (None before the first)."""
+        return max((order.received_at for order in self.open_orders() if order.hold is None), default=None)
+
     @abc.abstractmethod
     def count_for_day(self, business_day: date) -> int:
         """Return how many orders a business day has."""

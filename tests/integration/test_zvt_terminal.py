@@ -10,6 +10,10 @@ import pytest
 from devices.agent.registry import hardware_class
 from devices.agent.terminal import ZvtTerminal
 from devices.simulators.zvt_terminal import PtyTerminal, Scenario, TcpTerminal, ZvtTerminalSimulator
+from devices.zvt import messages
+from devices.zvt.ecr import ZvtClient
+from devices.zvt.link import Link, SerialLink, TcpLink
+from devices.zvt.transport import SerialTransport, TcpTransport, Transport
 from hub.contracts.jobs import JobOut
 
 FAST = {"completion_timeout_s": 1.0, "response_timeout_s": 2.0, "recovery_window_s": 8.0, "health_interval_s": 0}
@@ -24,6 +28,48 @@ def terminal(request):
     hardware = ZvtTerminal("counter-terminal", {"connection": connection, **FAST}, lambda *a: None)
     yield simulator, hardware
     line.stop()
+
+
+class Recording(Transport):
+    """A transport that keeps every byte the terminal sent, so a test can look at the wire."""
+
+    def __init__(self, inner: Transport) -> None:
+        self.inner = inner
+        self.heard = b""
+
+    def open(self) -> None:
+        self.inner.open()
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def write(self, data: bytes) -> None:
+        self.inner.write(data)
+
+    def read(self, size: int, timeout: float) -> bytes:
+        data = self.inner.read(size, timeout)
+        self.heard += data
+        return data
+
+
+@pytest.fixture(params=["tcp", "pty"])
+def line(request):
+    """A simulator whose receipts start with umlauts, and a function opening a recorded link to it."""
+    simulator = ZvtTerminalSimulator(merchant="äöüß Bäckerei Größe")
+    served = TcpTerminal(simulator, port=0).start() if request.param == "tcp" else PtyTerminal(simulator).start()
+
+    def connect() -> tuple[Link, Recording]:
+        if request.param == "tcp":
+            wire = Recording(TcpTransport("127.0.0.1", served.port))
+            link: Link = TcpLink(wire)
+        else:
+            wire = Recording(SerialTransport(served.path))
+            link = SerialLink(wire)
+        link.open()
+        return link, wire
+
+    yield simulator, connect
+    served.stop()
 
 
 def pay_job(**payload) -> JobOut:
@@ -137,3 +183,75 @@ def test_a_pay_job_without_an_amount_is_refused_with_a_reason():
     outcome = hardware.run(pay_job(operation="authorise"))
     assert (outcome.ok, outcome.error) == (False, "invalid_payload")
     assert "needs an amount" in outcome.message
+
+
+def test_receipt_text_comes_as_cp437_bytes_and_reads_as_the_terminal_wrote_it(line):
+    simulator, connect = line
+    link, wire = connect()
+    try:
+        client = ZvtClient(link, response_timeout_s=2, completion_timeout_s=5)
+        client.register()
+        result = client.authorise(1250)
+    finally:
+        link.close()
+    assert bytes.fromhex("84 94 81 e1") in wire.heard  # "äöüß" on the wire, as a real terminal sends it
+    assert "äöüß".encode("latin-1") not in wire.heard
+    assert result.receipt[:2] == ("äöüß Bäckerei Größe", "Kartenzahlung")
+    assert "Betrag 12,50 EUR" in result.receipt and "Karte 491761******0119" in result.receipt
+
+
+def test_receipts_as_text_blocks_read_the_same(line):
+    simulator, connect = line
+    simulator.text_blocks = True
+    link, wire = connect()
+    try:
+        client = ZvtClient(link, response_timeout_s=2, completion_timeout_s=5)
+        client.register()
+        result = client.authorise(990)
+    finally:
+        link.close()
+    assert bytes.fromhex("06 d3") in wire.heard and bytes.fromhex("06 d1") not in wire.heard
+    assert result.receipt[0] == "äöüß Bäckerei Größe"
+
+
+PAYMENT_TO_ECR = messages.CONFIG_ECR_PRINTS_PAYMENT_RECEIPT | messages.CONFIG_ECR_PRINT_LINES
+
+
+@pytest.mark.parametrize("config, statuses, receipt_lines, printed_on_terminal", [
+    (messages.DEFAULT_CONFIG, ["insert card", "please wait"], True, 0),
+    (PAYMENT_TO_ECR, [], True, 0),  # no intermediate status asked for: none sent
+    (messages.CONFIG_INTERMEDIATE_STATUS, ["insert card", "please wait"], False, 1),  # the terminal prints its receipt
+    (messages.CONFIG_ECR_PRINTS_PAYMENT_RECEIPT, [], False, 0),  # the ECR builds the receipt from the status information
+], ids=["everything", "no-status", "terminal-prints", "ecr-builds-receipt"])
+def test_the_terminal_sends_only_what_the_registration_asked_for(line, config, statuses, receipt_lines, printed_on_terminal):
+    simulator, connect = line
+    heard_status: list[str] = []
+    link, wire = connect()
+    try:
+        client = ZvtClient(link, config=config, response_timeout_s=2, completion_timeout_s=5, on_status=heard_status.append)
+        client.register()
+        result = client.authorise(700)
+    finally:
+        link.close()
+    assert result.approved and result.amount == 700 and result.receipt_no  # the facts come either way
+    assert heard_status == statuses
+    assert (bytes.fromhex("04 ff") in wire.heard) == bool(statuses)
+    assert bool(result.receipt) == receipt_lines
+    assert (bytes.fromhex("06 d1") in wire.heard) == receipt_lines
+    assert len(simulator.printed_here) == printed_on_terminal
+    assert simulator.received[0] == "registration"
+
+
+def test_the_end_of_day_receipt_goes_to_the_ecr_only_when_it_prints_administration_receipts(line):
+    simulator, connect = line
+    for config, to_ecr in ((messages.DEFAULT_CONFIG, True), (PAYMENT_TO_ECR | messages.CONFIG_INTERMEDIATE_STATUS, False)):
+        link, _ = connect()
+        try:
+            client = ZvtClient(link, config=config, response_timeout_s=2, completion_timeout_s=5)
+            client.register()
+            result = client.end_of_day()
+        finally:
+            link.close()
+        assert ("Kassenschnitt" in result.receipt) is to_ecr
+        assert ("Kassenschnitt" in (simulator.printed_here[-1] if simulator.printed_here else [])) is not to_ecr
+        assert any(line.startswith("Umsätze") for line in (result.receipt or simulator.printed_here[-1]))

@@ -24,7 +24,7 @@ def test_authorisation_of_12_34_eur():
 
 
 def test_registration_carries_password_config_byte_and_currency_without_a_tag():
-    assert messages.registration("000000").encode() == H("06 00 06 000000 3e 0978")
+    assert messages.registration("000000").encode() == H("06 00 06 000000 be 0978")
     assert messages.registration("123456", config=0x08, currency="CHF").encode() == H("06 00 06 123456 08 0756")
 
 
@@ -47,6 +47,8 @@ def test_terminal_messages():
     assert messages.intermediate_status(0x0A, 60).encode() == H("04 ff 02 0a 3c")
     assert messages.abort_from_terminal(0x6C).encode() == H("06 1e 01 6c")
     assert messages.print_line("Hallo").encode() == H("06 d1 06 00") + b"Hallo"
+    assert messages.print_line("äöüß").encode() == H("06 d1 05 00 84 94 81 e1")  # CP437, as terminals send text
+    assert messages.print_line("Zahlung 5 €").encode() == H("06 d1 0c 00") + b"Zahlung 5 ?"  # CP437 has no euro sign
     assert messages.completion().encode() == H("06 0f 00")
 
 

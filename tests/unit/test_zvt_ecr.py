@@ -109,3 +109,29 @@ def test_abort_from_the_ecr_is_answered_by_the_terminal_abort(wire):
     expect(terminal, ACK)
     thread.join(5)
     assert box["result"].result == "cancelled"
+
+
+def test_receipt_lines_and_text_blocks_are_read_as_cp437(wire):
+    client, terminal = wire
+    thread, box = run(lambda: client.authorise(250))
+    expect(terminal, H("06 01 0a 04 000000000250 49 0978"))
+    terminal.sendall(ACK)
+    print_line = H("06 d1 05 00 84 94 81 e1")  # attribute 00, then "äöüß" as a terminal sends it
+    text_block = H("06 d3 0e 06 0c 25 0a 07 08") + b"Gr" + H("94 e1") + b"e " + H("8e 99")  # "Größe ÄÖ"
+    for message in (print_line, text_block, H("06 0f 00")):
+        terminal.sendall(message)
+        expect(terminal, ACK)
+    thread.join(5)
+    assert box["result"].receipt == ("äöüß", "Größe ÄÖ")
+
+
+def test_registration_asks_for_status_and_receipts_as_print_lines(wire):
+    client, terminal = wire
+    thread, box = run(client.register)
+    # password 000000, config BE: ECR prints payment (02) and admin (04) receipts, wants intermediate
+    # status (08), locks amount (10) and admin (20) input, and takes receipts as print lines (80); EUR
+    expect(terminal, H("06 00 06 000000 be 0978"))
+    terminal.sendall(ACK + H("06 0f 00"))
+    expect(terminal, ACK)
+    thread.join(5)
+    assert box["result"].result == "approved"

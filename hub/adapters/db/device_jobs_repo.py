@@ -22,6 +22,8 @@ _UPDATE = (
     .where(device_jobs.c.job_id == bindparam("key"))
     .values(
         state=bindparam("state"),
+        created_at=bindparam("created_at"),
+        answer_by=bindparam("answer_by"),
         attempts=bindparam("attempts"),
         sent_at=bindparam("sent_at"),
         finished_at=bindparam("finished_at"),
@@ -63,12 +65,14 @@ class SqlDeviceJobRepository(DeviceJobRepository):
         return _job(row) if row else None
 
     def save(self, job: DeviceJob) -> None:
-        """Store a job's changed delivery state and result."""
+        """Store a job's changed delivery state, result and times (moved back with a clock that went back)."""
         self._db.execute(
             _UPDATE,
             {
                 "key": job.job_id,
                 "state": job.state.value,
+                "created_at": job.created_at,
+                "answer_by": job.answer_by,
                 "attempts": job.attempts,
                 "sent_at": job.sent_at,
                 "finished_at": job.finished_at,

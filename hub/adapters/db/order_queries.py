@@ -26,6 +26,12 @@ class OrderQueries:
         c = schema.orders.c
         return self._select((c.status == OrderStatus.RECEIVED.value) & (c.hold_until <= now), limit, newest_first=False)
 
+    def holds_beyond(self, latest: datetime, limit: int = 50) -> list[Order]:
+        """Return `received` orders whose payment hold ends after `latest` (set before the clock went back)."""
+        self.flush()
+        c = schema.orders.c
+        return self._select((c.status == OrderStatus.RECEIVED.value) & (c.hold_until > latest), limit, newest_first=False)
+
     def search(self, query: OrderQuery | None, business_day: str | None, limit: int = 50) -> list[Order]:
         """Return orders matching a number, customer name, phone digits or loyalty id, newest first."""
         self.flush()

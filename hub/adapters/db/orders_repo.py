@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
@@ -138,6 +138,12 @@ class SqlOrderRepository(OrderQueries, OrderRepository):
         return last + 1
 
 
+    def latest_arrival(self) -> datetime | None:
+        """Return when the newest order that went straight to the kitchen arrived, counting this transaction's new ones."""
+        stored = self._db.execute(_SELECT_LATEST_ARRIVAL).scalar()  # one step down ix_orders_hold_received_at
+        pending = [o.received_at for o in self._pending.values() if o.hold is None]
+        return max([*pending, *([stored] if stored is not None else [])], default=None)
+
     def open_orders(self, limit: int = 500) -> list[Order]:
         """Return accepted and in-progress orders in queue order."""
         self.flush()
@@ -255,6 +261,7 @@ class SqlOrderRepository(OrderQueries, OrderRepository):
 
 _TICKET_STATE = ("version", "held", "dismissed", "bumped_lines", "fire_at", "accepted_at", "fired_at",
                  "started_at", "done_at", "handed_over_at")
+_SELECT_LATEST_ARRIVAL = select(func.max(schema.orders.c.received_at)).where(schema.orders.c.hold.is_(None))
 _UPDATE_ORDER = (
     update(schema.orders)
     .where(schema.orders.c.order_id == bindparam("oid"))
