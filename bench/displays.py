@@ -59,13 +59,13 @@ class Display:
     and adds a thread start to each timing; one reader thread here sees them as sent.
     """
 
-    def __init__(self, url: str, view: str) -> None:
+    def __init__(self, url: str, view: str, cookie: str) -> None:
         self.view = view
         self.arrived: dict[str, float] = {}
         self.gaps = 0
         self.seq = -1
         self.ws = websocket.create_connection(url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket",
-                                              timeout=10)
+                                              timeout=10, header=[f"Cookie: {cookie}"])
         self.ws.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if not self.ws.recv().startswith("0"):  # Engine.IO open
             raise SetupError("the hub did not open an Engine.IO session")
@@ -146,7 +146,9 @@ def run(args: argparse.Namespace) -> dict:
         hub.prepare()
         hub.start()
         say(f"hub {hub.url} ({hub.pids()}), broker {broker.url}")
-        displays = [Display(hub.url, VIEWS[k % len(VIEWS)]) for k in range(args.displays)]
+        # Each display is an enrolled screen (a board for the board view), as in a store.
+        displays = [Display(hub.url, view, hub.enrol_screen(f"display-{k}", "board" if view == "board" else "display"))
+                    for k, view in ((k, VIEWS[k % len(VIEWS)]) for k in range(args.displays))]
         replies: dict[str, float] = {}
         kiosk = publisher(broker.url, "bench", replies)
         topic = topics.device_out("bench", "bench-kiosk", "order")

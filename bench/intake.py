@@ -195,6 +195,19 @@ class HubProcess:
             if done.returncode:
                 raise SetupError(f"passline {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
 
+    def enrol_screen(self, device_id: str, role: str) -> str:
+        """Enrol a screen as store IT would (a claim code, exchanged once) and return its `Cookie` header value."""
+        done = subprocess.run([self.command, "devices", "add", device_id, "--role", role, "--json"], env=self.env,
+                              capture_output=True, text=True)
+        if done.returncode:
+            raise SetupError(f"passline devices add {device_id} failed:\n{done.stdout}{done.stderr}")
+        code = json.loads(done.stdout)["claim_code"]
+        request = urllib.request.Request(f"{self.url}/api/v1/devices/claim", data=json.dumps({"code": code}).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            cookie = answer.headers["Set-Cookie"]
+        return cookie.split(";", 1)[0]
+
     def start(self) -> None:
         """Start the hub and wait until it reports its broker connection up."""
         with open(self.log_path, "ab") as log:
