@@ -17,7 +17,6 @@ DEFAULT_BROKER_HOST = "0.0.0.0"
 DEFAULT_BROKER_PORT = 1883
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_DAY_STARTS_AT_HOUR = 4  # an order at 01:30 after a late shift still belongs to the day before
-DEFAULT_HTTP_THREADS = 64  # every open display holds one thread (simple-websocket)
 
 
 class ConfigError(ValueError):
@@ -53,7 +52,6 @@ class Settings:
     mqtt_admin_url: str | None = None  # a store's own Mosquitto: the hub's dynamic-security login
     http_host: str = DEFAULT_HTTP_HOST
     http_port: int = DEFAULT_HTTP_PORT
-    http_threads: int = DEFAULT_HTTP_THREADS
     broker_host: str = DEFAULT_BROKER_HOST
     broker_port: int = DEFAULT_BROKER_PORT
     timezone: str = DEFAULT_TIMEZONE
@@ -142,7 +140,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
 
 
 def _checked(values: dict[str, object], env: Mapping[str, str]) -> Settings:
-    for name in ("http_port", "broker_port", "http_threads", "day_starts_at_hour"):
+    for name in ("http_port", "broker_port", "day_starts_at_hour"):
         if name in values:
             values[name] = _integer(name, values[name])
     for name in ("http_port", "broker_port"):
