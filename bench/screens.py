@@ -26,6 +26,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import resource
 import socket
 import sys
 import tempfile
@@ -256,6 +257,24 @@ def rss_mb(pids: list[int]) -> float:
     return round(total / 1024, 1)
 
 
+def cpu_s(pids: list[int]) -> float:
+    """Return the CPU time (user + system) these processes used so far, in seconds."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_s() -> float:
+    """Return the CPU time this bench process used so far (its pricing child not included), in seconds."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def hub_pids(hub: HubProcess) -> list[int]:
     """Return the gunicorn master and worker of this hub (its broker is not the hub)."""
     group = os.getpgid(hub._process.pid)
@@ -287,6 +306,8 @@ async def measure(args: argparse.Namespace, hub: HubProcess, cookies: list[str])
                                                                  time.monotonic() + 0.5 + duration, prices))
     pricer.start()
     sent: dict[str, tuple[float, set[str]]] = {}
+    pids = hub_pids(hub)
+    hub_cpu_before, bench_cpu_before = cpu_s(pids), own_cpu_s()
     start = time.monotonic() + 0.5
     rss_peak = 0.0
     for j in range(args.orders):
@@ -302,6 +323,8 @@ async def measure(args: argparse.Namespace, hub: HubProcess, cookies: list[str])
     deadline = time.monotonic() + DRAIN_TIMEOUT_S
     while time.monotonic() < deadline and missing(sent, screens):
         await asyncio.sleep(0.1)
+    hub_cpu, bench_cpu = cpu_s(pids) - hub_cpu_before, own_cpu_s() - bench_cpu_before
+    wall = time.monotonic() - start
     api_ms, api_failures = await asyncio.get_running_loop().run_in_executor(None, prices.get)
     pricer.join()
     kiosk.loop_stop()
@@ -328,6 +351,10 @@ async def measure(args: argparse.Namespace, hub: HubProcess, cookies: list[str])
         "api_failures": api_failures,
         "orders": args.orders,
         "rate": args.rate,
+        "hub_cpu_share": round(hub_cpu / wall, 2),  # cores the hub used while the orders ran
+        "bench_cpu_share": round(bench_cpu / wall, 2),
+        "hub_cpu_us_per_delivery": round(hub_cpu / max(1, len(display_ms)) * 1e6, 1),
+        "load_avg_1min": os.getloadavg()[0],
     }
 
 
