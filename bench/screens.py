@@ -269,6 +269,18 @@ def cpu_s(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def runqueue_wait_s(pids: list[int]) -> float:
+    """Return how long these processes' threads were ready to run but waited for a CPU, in seconds (schedstat)."""
+    waited = 0
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                waited += int((task / "schedstat").read_text().split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    return waited / 1e9
+
+
 def own_cpu_s() -> float:
     """Return the CPU time this bench process used so far (its pricing child not included), in seconds."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -307,7 +319,7 @@ async def measure(args: argparse.Namespace, hub: HubProcess, cookies: list[str])
     pricer.start()
     sent: dict[str, tuple[float, set[str]]] = {}
     pids = hub_pids(hub)
-    hub_cpu_before, bench_cpu_before = cpu_s(pids), own_cpu_s()
+    hub_cpu_before, bench_cpu_before, hub_wait_before = cpu_s(pids), own_cpu_s(), runqueue_wait_s(pids)
     start = time.monotonic() + 0.5
     rss_peak = 0.0
     for j in range(args.orders):
@@ -324,6 +336,7 @@ async def measure(args: argparse.Namespace, hub: HubProcess, cookies: list[str])
     while time.monotonic() < deadline and missing(sent, screens):
         await asyncio.sleep(0.1)
     hub_cpu, bench_cpu = cpu_s(pids) - hub_cpu_before, own_cpu_s() - bench_cpu_before
+    hub_waited = runqueue_wait_s(pids) - hub_wait_before
     wall = time.monotonic() - start
     api_ms, api_failures = await asyncio.get_running_loop().run_in_executor(None, prices.get)
     pricer.join()
@@ -352,6 +365,7 @@ async def measure(args: argparse.Namespace, hub: HubProcess, cookies: list[str])
         "orders": args.orders,
         "rate": args.rate,
         "hub_cpu_share": round(hub_cpu / wall, 2),  # cores the hub used while the orders ran
+        "hub_cpu_wait_share": round(hub_waited / wall, 2),  # ready to run, but the machine's CPUs were busy
         "bench_cpu_share": round(bench_cpu / wall, 2),
         "hub_cpu_us_per_delivery": round(hub_cpu / max(1, len(display_ms)) * 1e6, 1),
         "load_avg_1min": os.getloadavg()[0],
