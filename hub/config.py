@@ -21,7 +21,6 @@ DEFAULT_BROKER_PORT = 1883
 DEFAULT_BROKER_TLS_PORT = 8883  # Mosquitto's TLS listener, once there is a certificate
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_DAY_STARTS_AT_HOUR = 4  # an order at 01:30 after a late shift still belongs to the day before
-DEFAULT_HTTP_THREADS = 64  # every open display holds one thread (simple-websocket)
 
 
 class ConfigError(ValueError):
@@ -61,7 +60,6 @@ class Settings:
     http_host: str = DEFAULT_HTTP_HOST
     http_port: int = DEFAULT_HTTP_PORT
     https_port: int = DEFAULT_HTTPS_PORT
-    http_threads: int = DEFAULT_HTTP_THREADS
     broker_host: str = DEFAULT_BROKER_HOST
     broker_port: int = DEFAULT_BROKER_PORT
     broker_tls_port: int = DEFAULT_BROKER_TLS_PORT
@@ -163,7 +161,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
 
 
 def _checked(values: dict[str, object], env: Mapping[str, str]) -> Settings:
-    for name in ("http_port", "https_port", "broker_port", "broker_tls_port", "http_threads", "day_starts_at_hour"):
+    for name in ("http_port", "https_port", "broker_port", "broker_tls_port", "day_starts_at_hour"):
         if name in values:
             values[name] = _integer(name, values[name])
     for name in ("http_port", "https_port", "broker_port", "broker_tls_port"):

@@ -1,4 +1,4 @@
-"""Serve the hub under gunicorn: one worker (Flask-SocketIO needs it), many threads."""
+"""Serve the hub under gunicorn: one gevent worker, where every open screen is a greenlet, not a thread."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from gunicorn.app.base import BaseApplication
 
 from hub.config import Settings
 from hub.entrypoints.https import https_options
+from hub.entrypoints.web.socket_limits import TOTAL as MAX_SOCKETS
 
 logger = logging.getLogger(__name__)
 
 GRACEFUL_TIMEOUT_S = 10
+HTTP_CONNECTIONS = 1000  # kept for HTTP requests beyond every live socket the limits let in
 
 
 class HubServer(BaseApplication):
@@ -26,9 +28,10 @@ class HubServer(BaseApplication):
         options = {
             "bind": f"{self._settings.http_host}:{self._settings.http_port}",
             "workers": 1,  # Socket.IO state lives in the worker; more need a message queue
-            "worker_class": "gthread",
-            "threads": self._settings.http_threads,
-            "timeout": 0,  # long-lived websockets; the gthread worker's heartbeat runs on its own
+            # The worker monkey-patches the standard library before it loads the app (docs/deployment.md).
+            "worker_class": "gevent",
+            "worker_connections": MAX_SOCKETS + HTTP_CONNECTIONS,
+            "timeout": 0,  # long-lived websockets
             "graceful_timeout": GRACEFUL_TIMEOUT_S,
             "accesslog": None,
             "errorlog": "-",

@@ -9,14 +9,18 @@ from flask_socketio import SocketIO
 
 from hub.bootstrap import Hub, bootstrap
 from hub.config import Settings, load_settings
-from hub.domain.access import Permission
+from hub.domain.access import Permission, Role
 from hub.entrypoints.web import access
 from hub.entrypoints.https import page_port
 from hub.entrypoints.web.access import own_origins
+from hub.entrypoints.web.socket_limits import SocketLimits, gevent_running
 
 logger = logging.getLogger(__name__)
 
 LIVE_NAMESPACE = "/hub"
+STAFF_ROOM = "staff"  # every `/hub` screen but kiosks: counters and accounts follow the orders
+# All a kiosk listens to; the stream of every order's events would only cost it (and the hub) a send each.
+KIOSK_EVENTS = frozenset({"availability", "payment.changed"})
 
 
 def create_app(settings: Settings | None = None, *, hub: Hub | None = None, start_messaging: bool = False) -> Flask:
@@ -26,28 +30,32 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     app = Flask(__name__)
     app.config["PASSLINE_HUB"] = hub
     app.json.sort_keys = False
-    # Threading mode with simple-websocket under gunicorn's gthread worker: the
-    # Flask-SocketIO maintainer's first recommendation, and no monkey-patching.
+    # gevent under gunicorn's gevent worker (see docs/deployment.md, "Server model"): an open
+    # screen is a greenlet, not a thread. In-process tests, which run no gevent loop, use threads.
     # Browsers may open sockets only from the hub's own pages (never `[]`: that turns the check off).
-    socketio = SocketIO(app, async_mode="threading",
+    socketio = SocketIO(app, async_mode="gevent" if gevent_running() else "threading",
                         cors_allowed_origins=own_origins(page_port(settings)))
     app.extensions["passline_socketio"] = socketio
-    hub.notifier.send = lambda event, data: socketio.emit(event, data, namespace=LIVE_NAMESPACE)
+    app.extensions["passline_socket_limits"] = SocketLimits().install(socketio.server.eio)
+    hub.notifier.send = lambda event, data: socketio.emit(
+        event, data, namespace=LIVE_NAMESPACE, to=None if event in KIOSK_EVENTS else STAFF_ROOM)
     access.install(app, hub)
     from hub.entrypoints.web import replies
 
     replies.install(app)  # issue 15: bad JSON is a 400, a failure under /api answers in JSON
 
-    def _send_availability() -> None:
-        from flask_socketio import emit
+    def _live_connected() -> None:
+        from flask_socketio import emit, join_room
 
         from hub.services.commerce import availability_snapshot
 
+        if access.identify_request(hub).role is not Role.KIOSK:
+            join_room(STAFF_ROOM)
         with hub.uow_factory() as uow:  # a kiosk that (re)connects starts from what is sold out now
             emit("availability", availability_snapshot(uow))
 
     socketio.on("connect", namespace=LIVE_NAMESPACE)(
-        access.connect_guard(hub, Permission.MENU_READ, _send_availability))
+        access.connect_guard(hub, Permission.MENU_READ, _live_connected))
 
     from hub.entrypoints.web import api, pages
 
