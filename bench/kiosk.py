@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,9 +78,9 @@ def main() -> None:
     try:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
-            loads = [first_load(browser, hub.base_url) for _ in range(args.loads)]
-            timings = taps(browser, hub.base_url, args.taps)
-            greyed = sold_out_times(browser, hub.base_url, args.sold_outs)
+            loads = [first_load(browser, hub, n) for n in range(args.loads)]
+            timings = taps(browser, hub, args.taps)
+            greyed = sold_out_times(browser, hub, args.sold_outs)
             browser.close()
     finally:
         hub.stop()
@@ -94,22 +93,29 @@ def main() -> None:
                       "price_p50_ms": round(percentile(timings, 50), 2), "price_p99_ms": round(percentile(timings, 99), 2)}))
 
 
-def first_load(browser, base_url: str) -> float:
-    """Open the kiosk in a fresh context and return ms from navigation start to interactive."""
+def kiosk_context(browser, hub: HubProcess, device_id: str):
+    """Return a new browser context paired as a kiosk screen (a claim code typed once, as store IT does)."""
     context = browser.new_context(viewport={"width": 1080, "height": 1920})
+    hub.enrol_screen(context, device_id, "kiosk")
+    return context
+
+
+def first_load(browser, hub: HubProcess, n: int) -> float:
+    """Open a newly paired kiosk in a fresh context and return ms from navigation start to interactive."""
+    context = kiosk_context(browser, hub, f"kiosk-load-{n}")
     page = context.new_page()
-    page.goto(f"{base_url}/kiosk/kiosk-1")
+    page.goto(f"{hub.base_url}/kiosk/kiosk-load-{n}")
     page.wait_for_selector("body[data-ready='1']", timeout=30_000)
     ms = float(page.locator("body").get_attribute("data-ready-ms"))
     context.close()
     return ms
 
 
-def taps(browser, base_url: str, count: int) -> list[float]:
+def taps(browser, hub: HubProcess, count: int) -> list[float]:
     """Fill a cart, then tap + and - on its lines; return ms from each tap to the priced cart on screen."""
-    context = browser.new_context(viewport={"width": 1080, "height": 1920})
+    context = kiosk_context(browser, hub, "kiosk-1")
     page = context.new_page()
-    page.goto(f"{base_url}/kiosk/kiosk-1")
+    page.goto(f"{hub.base_url}/kiosk/kiosk-1")
     page.wait_for_selector("body[data-ready='1']")
     page.click("#start")
     page.click(".mode-choice[data-mode='takeaway']")
@@ -132,11 +138,11 @@ def taps(browser, base_url: str, count: int) -> list[float]:
     return timings
 
 
-def sold_out_times(browser, base_url: str, count: int) -> list[float]:
+def sold_out_times(browser, hub: HubProcess, count: int) -> list[float]:
     """86 an item on the menu by HTTP and return ms until its tile is grey on the kiosk (and back)."""
-    context = browser.new_context(viewport={"width": 1080, "height": 1920})
+    context = kiosk_context(browser, hub, "kiosk-2")
     page = context.new_page()
-    page.goto(f"{base_url}/kiosk/kiosk-1")
+    page.goto(f"{hub.base_url}/kiosk/kiosk-2")
     page.wait_for_selector("body[data-ready='1'][data-link='live']")
     page.click("#start")
     page.click(".mode-choice[data-mode='takeaway']")
@@ -144,10 +150,8 @@ def sold_out_times(browser, base_url: str, count: int) -> list[float]:
     for n in range(count):
         sold = n % 2 == 0
         started = time.perf_counter()
-        request = urllib.request.Request(f"{base_url}/api/v1/items/ESPRESSO/sold-out", method="PUT",
-                                         data=json.dumps({"sold_out": sold}).encode(),
-                                         headers={"Content-Type": "application/json"})
-        urllib.request.urlopen(request, timeout=10).close()
+        status, _ = hub.api("PUT", "/api/v1/items/ESPRESSO/sold-out", {"sold_out": sold})  # as the owner
+        assert status == 200, status
         page.wait_for_selector(f"#grid .tile{'.sold' if sold else ':not(.sold)'}[data-sku='ESPRESSO']")
         times.append((time.perf_counter() - started) * 1000)
     context.close()
