@@ -47,7 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="create the database, load the demo catalog and run the hub")
     _http_options(demo)
     demo.add_argument("--traffic", type=float, default=0.0, metavar="RATE",
-                      help="also send simulated orders from every origin, RATE orders per second (default: off)")
+                      help="also send simulated orders from every origin, up to RATE orders per second, and "
+                           "simulate the kitchen, expo, pickers and a cashier (default: off)")
+    demo.add_argument("--reset", action="store_true",
+                      help="first delete the demo's data folder (orders, devices, logins) and start afresh")
     demo.set_defaults(run=_demo)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(required=True, metavar="ACTION")
@@ -204,9 +207,13 @@ def _docs_protocol(_settings: Settings, args) -> int:
 
 
 def _demo(settings: Settings, args) -> int:
-    from hub.entrypoints.demo import run_demo
+    from hub.entrypoints.demo import DemoRefused, run_demo
 
-    return run_demo(settings, traffic=args.traffic)
+    try:
+        return run_demo(settings, traffic=args.traffic, reset=args.reset)
+    except DemoRefused as refusal:
+        print(f"passline demo: {refusal}", file=sys.stderr)
+        return 1
 
 
 def _agent(_settings: Settings, args) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from gunicorn.app.base import BaseApplication
 
@@ -51,6 +52,10 @@ def _stop_hub(server, worker) -> None:
     if hub is not None:
         logger.info("stopping the hub")
         hub.stop()
+        # Open screens hold websocket threads that never end by themselves: without this the worker
+        # would wait for them until the master kills it (and Ctrl+C would print that, loudly).
+        logging.shutdown()
+        os._exit(0)
 
 
 def serve(settings: Settings) -> None:
