@@ -112,8 +112,27 @@ def hide_password(url: str) -> str:
     return url
 
 
-def default_data_dir(env: Mapping[str, str]) -> Path:
-    """Return where the hub keeps its database and state when PASSLINE_DATA_DIR is not set."""
+DEMO_MARKER = ".passline-demo"  # written by `passline demo` into the data folder it made
+
+
+def checkout_data_dir(cwd: Path | None = None) -> Path | None:
+    """Return ./data when the current folder is a Passline checkout where `make demo` made its data folder."""
+    cwd = Path.cwd() if cwd is None else cwd
+    data = cwd / "data"
+    if (data / DEMO_MARKER).is_file() or ((data / "passline.db").is_file() and (cwd / "hub" / "config.py").is_file()):
+        return data
+    return None
+
+
+def default_data_dir(env: Mapping[str, str], cwd: Path | None = None) -> Path:
+    """Return where the hub keeps its database and state when PASSLINE_DATA_DIR is not set.
+
+    Run from a checkout after `make demo` (which sets PASSLINE_DATA_DIR=./data), that is the demo's
+    ./data, so `passline printers list` there acts on the running demo; else the user's data folder.
+    """
+    found = checkout_data_dir(cwd)
+    if found is not None:
+        return found
     base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".local" / "share")
     return Path(base) / "passline"
 

@@ -76,6 +76,7 @@ class SimulatedSender:
         self.store = store
         self.shelf = shelf or Shelf()
         self._pending: dict[str, dict] = {}
+        self.waiting: set[str] = set()  # orders of ours that wait for a cashier to confirm them
         self._lock = threading.Lock()
         parts = urlsplit(url)
         self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"sim-{device_id}", protocol=mqtt.MQTTv311)
@@ -102,7 +103,12 @@ class SimulatedSender:
             self.shelf.update(json.loads(message.payload)["data"])
             return
         reply = json.loads(message.payload)
+        order_id = reply.get("data", {}).get("order_id")
         with self._lock:
+            if reply["type"] == "order.accepted" and reply["data"].get("hold") == "confirmation":
+                self.waiting.add(order_id)  # a remote order waiting for the cashier: the kitchen gets it soon
+            else:
+                self.waiting.discard(order_id)  # confirmed or turned down
             for order_id, request in list(self._pending.items()):
                 if reply.get("re") == request["id"] or reply.get("data", {}).get("order_id") == order_id:
                     del self._pending[order_id]
@@ -191,8 +197,8 @@ class Queue:
         self._read_at = 0.0
         self.open_orders = 0
 
-    def busy(self) -> bool:
-        """Say whether the queue is long enough that a new customer walks away."""
+    def busy(self, waiting: int = 0) -> bool:
+        """Say whether the queue (with `waiting` orders still to be confirmed) is long enough that customers walk away."""
         if self._hub_url is None or self._token is None:
             return False
         if time.monotonic() - self._read_at > QUEUE_EVERY_S:
@@ -204,7 +210,7 @@ class Queue:
                     self.open_orders = len(json.load(answer)["orders"])
             except (OSError, ValueError, KeyError):
                 pass  # keep the last count; the hub may be busy or restarting
-        return self.open_orders >= BUSY_ORDERS
+        return self.open_orders + waiting >= BUSY_ORDERS
 
 
 def run(url: str | Mapping[str, str], store: str, rate: float, menu_path: Path,
@@ -221,7 +227,7 @@ def run(url: str | Mapping[str, str], store: str, rate: float, menu_path: Path,
         while not stop.wait(rng.expovariate(rate) if rate > 0 else 1):
             for s in senders:
                 s.resend_overdue()
-            if rate <= 0 or queue.busy():
+            if rate <= 0 or queue.busy(sum(len(s.waiting) for s in senders)):
                 continue
             sender = rng.choice(senders)
             sender.send(random_order(sender.origin, menu, rng, shelf))

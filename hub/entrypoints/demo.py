@@ -26,7 +26,7 @@ from hub.contracts.demo import (
 )
 from hub.adapters.child_process import die_with_parent
 from hub.adapters.db.migrate import upgrade
-from hub.config import Settings
+from hub.config import DEMO_MARKER, Settings  # the marker: only a folder the demo made may be reset
 from hub.demo import DEMO_CATALOG
 from hub.domain.access import Role
 from hub.entrypoints.catalog_import import import_catalog
@@ -35,7 +35,6 @@ from hub.entrypoints.staff_cli import add_demo_staff
 logger = logging.getLogger(__name__)
 
 DEMO_OWNER = "owner"
-DEMO_MARKER = ".passline-demo"  # in a data folder the demo made: only such a folder may be reset
 CREDENTIALS_FOLDER = "demo-devices"  # where the simulated devices keep what their claims gave them
 CLAIM_TTL = timedelta(minutes=10)  # the simulated devices spend their codes within seconds
 FRONTDESK_FILE = "frontdesk.toml"
@@ -69,6 +68,7 @@ def run_demo(settings: Settings, *, traffic: float = 0.0, reset: bool = False) -
     print(banner(settings, count, traffic, password), flush=True)
     devices.start()
     serve(settings)
+    print("passline demo: stopped", flush=True)
     return 0
 
 

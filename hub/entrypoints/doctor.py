@@ -52,6 +52,11 @@ def run_doctor(settings: Settings, *, out=print) -> int:
 def check_database(settings: Settings) -> Finding:
     """Connect and compare the schema with the newest migration."""
     shown = hide_password(settings.database_url)
+    missing = _missing_sqlite_file(settings.database_url)
+    if missing is not None:
+        return Finding("FAIL", "database", f"there is no database at {missing}",
+                       "Run `passline db upgrade` to make one, or set PASSLINE_DATA_DIR to the store's data folder "
+                       "(`make demo` uses ./data in the checkout).")
     engine = make_engine(settings.database_url)
     try:
         with engine.connect() as db:
@@ -146,6 +151,8 @@ def check_settings(settings: Settings) -> Finding:
     from hub.adapters.frontdesk_config import load_frontdesk_settings
     from hub.adapters.kitchen_config import load_kitchen_settings
 
+    if not settings.data_dir.is_dir():
+        return Finding("OK", "settings", f"no data folder {settings.data_dir} yet: the defaults apply")
     found = []
     for name, load in (("displays.toml", load_kitchen_settings), ("frontdesk.toml", load_frontdesk_settings)):
         path = settings.data_dir / name
@@ -158,7 +165,19 @@ def check_settings(settings: Settings) -> Finding:
     return Finding("OK", "settings", ", ".join(found) + " read" if found else "no settings files: the defaults apply")
 
 
+def _missing_sqlite_file(database_url: str) -> str | None:
+    """Return the path of a SQLite database that does not exist (opening it would make an empty one)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") and not os.path.isfile(url.database):
+        return url.database
+    return None
+
+
 def _newest_order_time(settings: Settings) -> datetime | None:
+    if _missing_sqlite_file(settings.database_url) is not None:
+        return None
     engine = make_engine(settings.database_url)
     try:
         with engine.connect() as db:
