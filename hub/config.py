@@ -137,8 +137,9 @@ def default_data_dir(env: Mapping[str, str], cwd: Path | None = None) -> Path:
     return Path(base) / "passline"
 
 
-def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None) -> Settings:
-    """Read settings: the TOML file (PASSLINE_CONFIG) first, environment variables over it."""
+def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None,
+                  cwd: Path | None = None) -> Settings:
+    """Read settings: the TOML file (PASSLINE_CONFIG) first, environment variables over it (cwd: for ./data)."""
     env = os.environ if env is None else env
     values: dict[str, object] = {}
     path = config_file or (Path(env["PASSLINE_CONFIG"]) if env.get("PASSLINE_CONFIG") else None)
@@ -157,10 +158,10 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         key = f"PASSLINE_{name.upper()}"
         if env.get(key):
             values[name] = env[key]
-    return _checked(values, env)
+    return _checked(values, env, cwd)
 
 
-def _checked(values: dict[str, object], env: Mapping[str, str]) -> Settings:
+def _checked(values: dict[str, object], env: Mapping[str, str], cwd: Path | None = None) -> Settings:
     for name in ("http_port", "broker_port", "http_threads", "day_starts_at_hour"):
         if name in values:
             values[name] = _integer(name, values[name])
@@ -173,7 +174,7 @@ def _checked(values: dict[str, object], env: Mapping[str, str]) -> Settings:
     if not store or any(c in store for c in "/+#") or not store.isprintable():
         raise ConfigError(f"PASSLINE_STORE {store!r} must not be empty or contain / + #")
     values["store"] = store
-    data_dir = Path(str(values.get("data_dir") or default_data_dir(env))).expanduser()
+    data_dir = Path(str(values.get("data_dir") or default_data_dir(env, cwd))).expanduser()
     values["data_dir"] = data_dir
     values.setdefault("database_url", f"sqlite:///{data_dir / 'passline.db'}")
     try:

@@ -67,8 +67,10 @@ def run_demo(settings: Settings, *, traffic: float = 0.0, reset: bool = False) -
     devices.claims = _claims(settings, devices.roles())
     print(banner(settings, count, traffic, password), flush=True)
     devices.start()
-    serve(settings)
-    print("passline demo: stopped", flush=True)
+    try:
+        serve(settings)  # gunicorn's master ends with SystemExit on Ctrl+C
+    finally:
+        print("passline demo: stopped", flush=True)
     return 0
 
 
@@ -163,8 +165,7 @@ def banner(settings: Settings, items: int, traffic: float, owner_password: str |
         f"  MQTT broker       {mqtt}" + (" (Mosquitto, run by the hub; every device has its own login)"
                                           if settings.supervised_broker else ""),
         f"  Simulated orders  {_traffic_line(traffic)}",
-        "  Remote orders     app, web, phone and marketplace orders wait at the counter for a cashier "
-        f"({settings.data_dir / FRONTDESK_FILE})",
+        "  Remote orders     app, web, phone and marketplace orders wait for a cashier at the counter (F2)",
         f"  Printed tickets   {settings.data_dir / 'printed.txt'} (simulated printers 'kitchen', 'pass' and 'receipt')",
         f"  Card payments     POST {http}/api/v1/orders/<id>/payments {{\"device_id\": \"kiosk-1\"}} (simulated ZVT terminal)",
         "  Counter staff     Sam PIN 1111 (cashier), Morgan PIN 9999 (manager) — demo PINs, add real staff with `passline staff add`",
@@ -180,8 +181,7 @@ def banner(settings: Settings, items: int, traffic: float, owner_password: str |
 
 def _traffic_line(traffic: float) -> str:
     if traffic > 0:
-        return (f"up to {traffic:g} a second from every origin; simulated cooks, expo, pickers and a cashier work "
-                "them (customers walk away while the kitchen is full)")
+        return f"up to {traffic:g} a second from every origin; simulated cooks, expo, pickers and a cashier work them"
     return 'off (to turn on: make demo DEMO_ARGS="--traffic 0.5")'
 
 

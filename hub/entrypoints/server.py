@@ -52,8 +52,10 @@ def _stop_hub(server, worker) -> None:
     if hub is not None:
         logger.info("stopping the hub")
         hub.stop()
-        # Open screens hold websocket threads that never end by themselves: without this the worker
-        # would wait for them until the master kills it (and Ctrl+C would print that, loudly).
+    if worker.pid == os.getpid():  # in the worker itself (the master calls this too, for a worker already gone)
+        # Open screens hold websocket threads that never end by themselves (and a stop while the hub is still
+        # starting leaves its start-up threads): without this the worker would wait for them until the master
+        # kills it, and Ctrl+C would say so, loudly.
         logging.shutdown()
         os._exit(0)
 
