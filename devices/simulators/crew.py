@@ -237,8 +237,12 @@ def main() -> None:
     cashier = None if args.no_cashier else Cashier(url, CASHIER_DEVICE, enrolment(CASHIER_DEVICE)["cookie"], CASHIER_PIN)
     stop = threading.Event()
     # Ctrl+C reaches the whole demo: leave at once, so the hub's web server is not kept waiting for this socket.
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    def leave(*_) -> None:
+        logging.disable(logging.WARNING)  # the hub is stopping too: its refusals from now on are no news
+        stop.set()
+
+    signal.signal(signal.SIGTERM, leave)
+    signal.signal(signal.SIGINT, leave)
     run(stop, kitchen, cashier)
 
 

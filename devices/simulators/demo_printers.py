@@ -43,8 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     agent = Agent(config)
     done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    signal.signal(signal.SIGINT, lambda *_: done.set())
+    def stop(*_) -> None:
+        logging.disable(logging.WARNING)  # Ctrl+C stops the broker too: "lost the broker" would only be noise
+        done.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     agent.start()
     done.wait()
     agent.stop()

@@ -59,10 +59,23 @@ def broker_url(reply: dict) -> str:
     return login_url(reply["mqtt"], hub_url())
 
 
+def wait_until_ready(deadline: float) -> None:
+    """Wait until the hub answers and has its broker: a claim tried sooner counts against the address's limit."""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{hub_url()}/api/v1/live", timeout=5) as answer:
+                if json.load(answer).get("ready"):
+                    return
+        except (OSError, ValueError):
+            pass  # the web server is not up yet
+        time.sleep(RETRY_S)
+
+
 def exchange(code: str, *, mqtt: bool = False) -> dict:
-    """Post the claim code; wait while the hub starts (no answer, 503) or asks to slow down (429)."""
+    """Post the claim code once the hub is ready; wait if it still starts (503) or asks to slow down (429)."""
     body = {"code": code, **({"mqtt": True} if mqtt else {})}
     deadline = time.monotonic() + WAIT_FOR_HUB_S
+    wait_until_ready(deadline)
     while True:
         request = urllib.request.Request(f"{hub_url()}/api/v1/devices/claim", method="POST",
                                          data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})

@@ -14,9 +14,10 @@ import argparse
 import json
 import logging
 import random
+import signal
 import threading
-import urllib.request
 import time
+import urllib.request
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
@@ -140,7 +141,11 @@ class SimulatedSender:
     def close(self) -> None:
         """Say offline and disconnect."""
         offline = envelope("device.status", {"state": "offline", "kind": "simulator"})
-        self._client.publish(topics.device_status(self.store, self.device_id), json.dumps(offline), qos=1, retain=True).wait_for_publish(2)
+        try:
+            self._client.publish(topics.device_status(self.store, self.device_id), json.dumps(offline), qos=1,
+                                 retain=True).wait_for_publish(2)
+        except (RuntimeError, ValueError):
+            pass  # the broker went first (Ctrl+C stops the whole demo): the last will says offline
         self._client.disconnect()
         self._client.loop_stop()
 
@@ -247,6 +252,12 @@ def main() -> None:
     parser.add_argument("--menu", type=Path, required=True, help="a catalog JSON file to pick items from")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s traffic %(message)s")
+
+    def interrupted(*_) -> None:
+        logging.disable(logging.WARNING)  # Ctrl+C stops the whole demo: unanswered orders are no news now
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
     try:
         if args.mqtt_url:
             run(args.mqtt_url, args.store, args.rate, args.menu)
