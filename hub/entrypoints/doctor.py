@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import threading
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -102,20 +103,31 @@ def check_broker(settings: Settings) -> Finding:
 
 
 def check_hub(settings: Settings) -> Finding:
-    """Ask a running hub for its health."""
+    """Ask a running hub whether it is up and has its broker (the open probe), and for its health if it tells us."""
     host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::") else settings.http_host
-    url = f"http://{host}:{settings.http_port}/api/v1/health"
+    base = f"http://{host}:{settings.http_port}"
     try:
-        with urllib.request.urlopen(url, timeout=CONNECT_TIMEOUT_S) as response:
+        with urllib.request.urlopen(f"{base}/api/v1/live", timeout=CONNECT_TIMEOUT_S) as response:
+            live = json.load(response)
+    except (OSError, ValueError):
+        return Finding("WARN", "hub", f"not running at {base}", "Start it: `systemctl start passline-hub` or `passline serve`.")
+    if not live.get("ready"):
+        return Finding("FAIL", "hub", f"running at {base} but not connected to its broker",
+                       "Check the broker (above) and `journalctl -u passline-hub`.")
+    try:
+        with urllib.request.urlopen(f"{base}/api/v1/health", timeout=CONNECT_TIMEOUT_S) as response:
             report = json.load(response)
     except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):  # the full report is for signed-in accounts
+            return Finding("OK", "hub", f"running at {base}, connected to its broker (the full report: {base}/admin)")
         report = json.load(exc)
-    except OSError:
-        return Finding("WARN", "hub", f"not running at {url}", "Start it: `systemctl start passline-hub` or `passline serve`.")
+    except (OSError, ValueError):
+        return Finding("WARN", "hub", f"running at {base}, but its health report did not answer",
+                       "Look at /admin, and `journalctl -u passline-hub`.")
     problems = [f"{name}: {c['detail']}" for name, c in report.get("checks", {}).items() if not c.get("ok")]
     if problems:
         return Finding("FAIL", "hub", "running but unwell: " + "; ".join(problems), "Open /admin on the hub for details.")
-    return Finding("OK", "hub", f"running at {url}, version {report.get('version')}, {report.get('orders_today')} orders today")
+    return Finding("OK", "hub", f"running at {base}, version {report.get('version')}, {report.get('orders_today')} orders today")
 
 
 def check_disk(settings: Settings) -> Finding:

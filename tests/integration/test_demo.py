@@ -84,6 +84,16 @@ def test_demo_prints_where_to_look_and_takes_simulated_orders_from_every_origin(
         assert anonymous.url.endswith("/pair?next=/displays/board")  # an unpaired screen is asked for its code
         assert f"MQTT broker       mqtt://127.0.0.1:{broker_port}" in output
         assert "24 catalog items" in output
+        # Store IT's commands, run from the checkout beside the running demo, look at the demo's store.
+        beside = {k: v for k, v in env.items() if k != "PASSLINE_DATA_DIR"}
+        doctor = subprocess.run([PASSLINE, "doctor"], env=beside, cwd=tmp_path, capture_output=True, text=True,
+                                timeout=60)
+        assert f"using the demo's data folder {tmp_path / 'data'}" in doctor.stderr
+        assert "OK    database" in doctor.stdout and "schema" in doctor.stdout
+        assert f"OK    hub       running at http://127.0.0.1:{http_port}, connected to its broker" in doctor.stdout
+        routes = subprocess.run([PASSLINE, "printers", "list"], env=beside, cwd=tmp_path, capture_output=True,
+                                text=True, timeout=60)
+        assert "demo-printers:kitchen" in routes.stdout and "Traceback" not in routes.stderr
     finally:
         os.killpg(demo.pid, signal.SIGTERM)
         demo.wait(20)
