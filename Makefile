@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo mosquitto test bench lock docs translations clean
+.PHONY: demo demo-reset mosquitto test bench lock docs translations clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Passline needs Python 3.11 or newer"' \
@@ -30,6 +30,10 @@ mosquitto:
 
 demo: $(STAMP) mosquitto
 	PASSLINE_DATA_DIR=$${PASSLINE_DATA_DIR:-$(CURDIR)/data} $(BIN)/passline demo $(DEMO_ARGS)
+
+# The demo from scratch: delete ./data (orders, devices, logins; only a folder the demo made) and start again.
+demo-reset: $(STAMP) mosquitto
+	PASSLINE_DATA_DIR=$${PASSLINE_DATA_DIR:-$(CURDIR)/data} $(BIN)/passline demo --reset $(DEMO_ARGS)
 
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache

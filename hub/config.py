@@ -131,14 +131,34 @@ def hide_password(url: str) -> str:
     return url
 
 
-def default_data_dir(env: Mapping[str, str]) -> Path:
-    """Return where the hub keeps its database and state when PASSLINE_DATA_DIR is not set."""
+DEMO_MARKER = ".passline-demo"  # written by `passline demo` into the data folder it made
+
+
+def checkout_data_dir(cwd: Path | None = None) -> Path | None:
+    """Return ./data when the current folder is a Passline checkout where `make demo` made its data folder."""
+    cwd = Path.cwd() if cwd is None else cwd
+    data = cwd / "data"
+    if (data / DEMO_MARKER).is_file() or ((data / "passline.db").is_file() and (cwd / "hub" / "config.py").is_file()):
+        return data
+    return None
+
+
+def default_data_dir(env: Mapping[str, str], cwd: Path | None = None) -> Path:
+    """Return where the hub keeps its database and state when PASSLINE_DATA_DIR is not set.
+
+    Run from a checkout after `make demo` (which sets PASSLINE_DATA_DIR=./data), that is the demo's
+    ./data, so `passline printers list` there acts on the running demo; else the user's data folder.
+    """
+    found = checkout_data_dir(cwd)
+    if found is not None:
+        return found
     base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".local" / "share")
     return Path(base) / "passline"
 
 
-def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None) -> Settings:
-    """Read settings: the TOML file (PASSLINE_CONFIG) first, environment variables over it."""
+def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None,
+                  cwd: Path | None = None) -> Settings:
+    """Read settings: the TOML file (PASSLINE_CONFIG) first, environment variables over it (cwd: for ./data)."""
     env = os.environ if env is None else env
     values: dict[str, object] = {}
     path = config_file or (Path(env["PASSLINE_CONFIG"]) if env.get("PASSLINE_CONFIG") else None)
@@ -157,10 +177,10 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         key = f"PASSLINE_{name.upper()}"
         if env.get(key):
             values[name] = env[key]
-    return _checked(values, env)
+    return _checked(values, env, cwd)
 
 
-def _checked(values: dict[str, object], env: Mapping[str, str]) -> Settings:
+def _checked(values: dict[str, object], env: Mapping[str, str], cwd: Path | None = None) -> Settings:
     for name in ("http_port", "https_port", "broker_port", "broker_tls_port", "day_starts_at_hour"):
         if name in values:
             values[name] = _integer(name, values[name])
@@ -173,7 +193,7 @@ def _checked(values: dict[str, object], env: Mapping[str, str]) -> Settings:
     if not store or any(c in store for c in "/+#") or not store.isprintable():
         raise ConfigError(f"PASSLINE_STORE {store!r} must not be empty or contain / + #")
     values["store"] = store
-    data_dir = Path(str(values.get("data_dir") or default_data_dir(env))).expanduser()
+    data_dir = Path(str(values.get("data_dir") or default_data_dir(env, cwd))).expanduser()
     values["data_dir"] = data_dir
     values.setdefault("database_url", f"sqlite:///{data_dir / 'passline.db'}")
     try:

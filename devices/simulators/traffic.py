@@ -1,6 +1,11 @@
 """Simulated order traffic from every origin: kiosks, a counter and the order gateways.
 
-Run: python -m devices.simulators.traffic --mqtt-url mqtt://127.0.0.1:1883 --store demo --rate 0.5
+Run by `passline demo --traffic RATE`, each sender enrolled as a gateway with the demo's claim code;
+by hand: python -m devices.simulators.traffic --mqtt-url mqtt://127.0.0.1:1883 --store demo --rate 0.5
+
+Customers behave as in a busy hour: they order at up to RATE a second, and walk away while the
+kitchen already has BUSY_ORDERS open orders (read from the hub's queue), so the load stays what a
+real kitchen meets instead of growing for ever.
 """
 
 from __future__ import annotations
@@ -8,10 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import random
+import signal
 import threading
 import time
+import urllib.request
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
@@ -22,13 +28,14 @@ import paho.mqtt.client as mqtt
 
 from hub.contracts import topics
 from hub.contracts.catalog import CatalogFile, CatalogItemIn
-from hub.contracts.demo import TRAFFIC_LOGINS_ENV, TRAFFIC_SENDERS
+from hub.contracts.demo import TRAFFIC_SENDERS
 from hub.contracts.envelope import envelope
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 5.0  # no reply by then: send the same order again (same order_id), as real senders must
-LOGINS_ENV = TRAFFIC_LOGINS_ENV
+BUSY_ORDERS = 20  # open orders at which new customers walk away (a queue out of the door)
+QUEUE_EVERY_S = 3.0  # how often the hub's queue length is read
 SENDERS = TRAFFIC_SENDERS
 FULFILMENT = {
     "kiosk": ["dine_in", "takeaway"],
@@ -70,6 +77,7 @@ class SimulatedSender:
         self.store = store
         self.shelf = shelf or Shelf()
         self._pending: dict[str, dict] = {}
+        self.waiting: set[str] = set()  # orders of ours that wait for a cashier to confirm them
         self._lock = threading.Lock()
         parts = urlsplit(url)
         self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"sim-{device_id}", protocol=mqtt.MQTTv311)
@@ -96,7 +104,12 @@ class SimulatedSender:
             self.shelf.update(json.loads(message.payload)["data"])
             return
         reply = json.loads(message.payload)
+        order_id = reply.get("data", {}).get("order_id")
         with self._lock:
+            if reply["type"] == "order.accepted" and reply["data"].get("hold") == "confirmation":
+                self.waiting.add(order_id)  # a remote order waiting for the cashier: the kitchen gets it soon
+            else:
+                self.waiting.discard(order_id)  # confirmed or turned down
             for order_id, request in list(self._pending.items()):
                 if reply.get("re") == request["id"] or reply.get("data", {}).get("order_id") == order_id:
                     del self._pending[order_id]
@@ -128,7 +141,11 @@ class SimulatedSender:
     def close(self) -> None:
         """Say offline and disconnect."""
         offline = envelope("device.status", {"state": "offline", "kind": "simulator"})
-        self._client.publish(topics.device_status(self.store, self.device_id), json.dumps(offline), qos=1, retain=True).wait_for_publish(2)
+        try:
+            self._client.publish(topics.device_status(self.store, self.device_id), json.dumps(offline), qos=1,
+                                 retain=True).wait_for_publish(2)
+        except (RuntimeError, ValueError):
+            pass  # the broker went first (Ctrl+C stops the whole demo): the last will says offline
         self._client.disconnect()
         self._client.loop_stop()
 
@@ -176,21 +193,49 @@ def _room_in_group(group: str | None, chosen: list[str], item: CatalogItemIn, gr
     return taken < groups[group].max
 
 
+class Queue:
+    """How many orders the kitchen has open, read from the hub's queue with a gateway's token."""
+
+    def __init__(self, hub_url: str | None, token: str | None) -> None:
+        self._hub_url = hub_url
+        self._token = token
+        self._read_at = 0.0
+        self.open_orders = 0
+
+    def busy(self, waiting: int = 0) -> bool:
+        """Say whether the queue (with `waiting` orders still to be confirmed) is long enough that customers walk away."""
+        if self._hub_url is None or self._token is None:
+            return False
+        if time.monotonic() - self._read_at > QUEUE_EVERY_S:
+            self._read_at = time.monotonic()
+            request = urllib.request.Request(f"{self._hub_url}/api/v1/queue",
+                                             headers={"Authorization": f"Bearer {self._token}"})
+            try:
+                with urllib.request.urlopen(request, timeout=5) as answer:
+                    self.open_orders = len(json.load(answer)["orders"])
+            except (OSError, ValueError, KeyError):
+                pass  # keep the last count; the hub may be busy or restarting
+        return self.open_orders + waiting >= BUSY_ORDERS
+
+
 def run(url: str | Mapping[str, str], store: str, rate: float, menu_path: Path,
-        stop: threading.Event | None = None) -> None:
-    """Send orders at `rate` per second from every origin until stopped; url is one for all, or each sender's own."""
+        stop: threading.Event | None = None, queue: Queue | None = None) -> None:
+    """Send orders at up to `rate` per second from every origin until stopped; url is one for all, or each sender's own."""
     menu = CatalogFile.model_validate_json(menu_path.read_text())
     rng = random.Random()
     shelf = Shelf()
+    queue = queue or Queue(None, None)
     urls = url if isinstance(url, Mapping) else dict.fromkeys(SENDERS, url)
     senders = [SimulatedSender(device_id, origin, urls[device_id], store, shelf) for device_id, origin in SENDERS.items()]
     stop = stop or threading.Event()
     try:
-        while not stop.wait(1 / rate if rate > 0 else 1):
-            sender = rng.choice(senders)
-            sender.send(random_order(sender.origin, menu, rng, shelf))
+        while not stop.wait(rng.expovariate(rate) if rate > 0 else 1):
             for s in senders:
                 s.resend_overdue()
+            if rate <= 0 or queue.busy(sum(len(s.waiting) for s in senders)):
+                continue
+            sender = rng.choice(senders)
+            sender.send(random_order(sender.origin, menu, rng, shelf))
     finally:
         for sender in senders:
             sender.close()
@@ -198,17 +243,29 @@ def run(url: str | Mapping[str, str], store: str, rate: float, menu_path: Path,
 
 def main() -> None:
     """Run simulated traffic from the command line."""
+    from devices.simulators.enrolment import broker_url, enrolment, hub_url
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mqtt-url", default="mqtt://127.0.0.1:1883",
-                        help=f"one broker URL for every sender; ${LOGINS_ENV} (JSON: device id -> URL) wins")
+    parser.add_argument("--mqtt-url", help="one broker URL for every sender (default: each enrols with the demo's claim code)")
     parser.add_argument("--store", default="demo")
-    parser.add_argument("--rate", type=float, default=0.5, help="orders per second (default 0.5)")
+    parser.add_argument("--rate", type=float, default=0.5, help="orders per second at most (default 0.5)")
     parser.add_argument("--menu", type=Path, required=True, help="a catalog JSON file to pick items from")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s traffic %(message)s")
+
+    def interrupted(*_) -> None:
+        logging.disable(logging.WARNING)  # Ctrl+C stops the whole demo: unanswered orders are no news now
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
     try:
-        logins = json.loads(os.environ[LOGINS_ENV]) if os.environ.get(LOGINS_ENV) else None
-        run(logins or args.mqtt_url, args.store, args.rate, args.menu)
+        if args.mqtt_url:
+            run(args.mqtt_url, args.store, args.rate, args.menu)
+            return
+        replies = {device_id: enrolment(device_id, mqtt=True) for device_id in SENDERS}
+        token = next(iter(replies.values())).get("token")
+        run({device_id: broker_url(reply) for device_id, reply in replies.items()}, args.store, args.rate, args.menu,
+            queue=Queue(hub_url(), token))
     except KeyboardInterrupt:
         pass
 

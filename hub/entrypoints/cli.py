@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
-from hub.config import ConfigError, Settings, load_settings
+from hub.config import ConfigError, Settings, checkout_data_dir, load_settings
 
 logger = logging.getLogger("passline")
 
@@ -27,7 +28,65 @@ def main(argv: list[str] | None = None) -> int:
         settings = _replace(settings, http_host=args.host)
     if getattr(args, "port", None) is not None:
         settings = _replace(settings, http_port=args.port)
-    return args.run(settings, args)
+    if args.run not in _NO_DATABASE and args.run is not _demo:
+        if settings.data_dir == checkout_data_dir() and not os.environ.get("PASSLINE_DATA_DIR"):
+            print(f"passline: using the demo's data folder {settings.data_dir} (set PASSLINE_DATA_DIR for another)",
+                  file=sys.stderr)
+        problem = _database_problem(settings) if args.run not in _SCHEMA_OPTIONAL else None
+        if problem:
+            print(f"passline: {problem}", file=sys.stderr)
+            return 2
+    try:
+        return args.run(settings, args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a person reads this: words, never a traceback
+        if os.environ.get("PASSLINE_DEBUG"):
+            raise
+        logger.debug("command failed", exc_info=True)
+        print(f"passline: {_in_words(exc)}", file=sys.stderr)
+        print("passline: (PASSLINE_DEBUG=1 shows the details for a bug report)", file=sys.stderr)
+        return 1
+
+
+def _database_problem(settings: Settings) -> str | None:
+    """Say in words why the store's database cannot be used yet (missing, or without a schema); never create it."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hub.adapters.db.migrate import schema_state
+
+    url = make_url(settings.database_url)
+    where = (f"in the data folder {settings.data_dir}" if url.get_backend_name() == "sqlite"
+             else f"at {_shown_url(settings)} (PASSLINE_DATABASE_URL)")
+    make = ("make one with `passline db upgrade` (or `make demo`), or set PASSLINE_DATA_DIR to the store's data "
+            "folder (`make demo` uses ./data in the checkout)")
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+            and not Path(url.database).is_file():
+        return f"there is no Passline database {where}: {make}"
+    engine = create_engine(url)
+    try:
+        current, _ = schema_state(engine)
+    except SQLAlchemyError as exc:
+        return f"cannot open the database {where}: {_in_words(exc)}"
+    finally:
+        engine.dispose()
+    if current is None:
+        return f"the database {where} has no tables yet: {make}"
+    return None
+
+
+def _in_words(exc: BaseException) -> str:
+    """Say what went wrong in one line, without a stack trace."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if isinstance(exc, SQLAlchemyError):
+        cause = getattr(exc, "orig", None) or exc
+        return f"the database refused: {str(cause).splitlines()[0]} (is its schema current? `passline db upgrade`)"
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    return f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
 
 
 def _replace(settings: Settings, **changes) -> Settings:
@@ -47,7 +106,10 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="create the database, load the demo catalog and run the hub")
     _http_options(demo)
     demo.add_argument("--traffic", type=float, default=0.0, metavar="RATE",
-                      help="also send simulated orders from every origin, RATE orders per second (default: off)")
+                      help="also send simulated orders from every origin, up to RATE orders per second, and "
+                           "simulate the kitchen, expo, pickers and a cashier (default: off)")
+    demo.add_argument("--reset", action="store_true",
+                      help="first delete the demo's data folder (orders, devices, logins) and start afresh")
     demo.set_defaults(run=_demo)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(required=True, metavar="ACTION")
@@ -142,6 +204,7 @@ def _http_options(command: argparse.ArgumentParser) -> None:
 
 
 def _serve(settings: Settings, _args) -> int:
+    """Run the hub."""
     from hub.entrypoints.server import serve
 
     serve(settings)
@@ -215,9 +278,13 @@ def _docs_protocol(_settings: Settings, args) -> int:
 
 
 def _demo(settings: Settings, args) -> int:
-    from hub.entrypoints.demo import run_demo
+    from hub.entrypoints.demo import DemoRefused, run_demo
 
-    return run_demo(settings, traffic=args.traffic)
+    try:
+        return run_demo(settings, traffic=args.traffic, reset=args.reset)
+    except DemoRefused as refusal:
+        print(f"passline demo: {refusal}", file=sys.stderr)
+        return 1
 
 
 def _agent(_settings: Settings, args) -> int:
@@ -256,6 +323,11 @@ def _shown_url(settings: Settings) -> str:
     from hub.config import hide_password
 
     return hide_password(settings.database_url)
+
+
+# Commands that never open the store's database, and the one that reports on it in its own words.
+_NO_DATABASE = {_db_upgrade, _docs_protocol, _agent, _printer_sim, _terminal_sim, _broker_config}
+_SCHEMA_OPTIONAL = {_doctor}
 
 
 if __name__ == "__main__":

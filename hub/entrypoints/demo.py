@@ -6,16 +6,27 @@ import atexit
 import json
 import logging
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import threading
-import time
+from datetime import timedelta
+from pathlib import Path
 
-from hub.contracts.demo import DEVICE_URL_ENV, TRAFFIC_LOGINS_ENV, TRAFFIC_SENDERS
+from hub.contracts.demo import (
+    CASHIER_DEVICE,
+    CLAIMS_ENV,
+    CREDENTIALS_ENV,
+    HUB_URL_ENV,
+    KITCHEN_DEVICE,
+    PRINTERS_DEVICE,
+    TERMINAL_DEVICE,
+    TRAFFIC_SENDERS,
+)
 from hub.adapters.child_process import die_with_parent
 from hub.adapters.db.migrate import upgrade
-from hub.config import Settings
+from hub.config import DEMO_MARKER, Settings  # the marker: only a folder the demo made may be reset
 from hub.demo import DEMO_CATALOG
 from hub.domain.access import Role
 from hub.entrypoints.catalog_import import import_catalog
@@ -24,24 +35,97 @@ from hub.entrypoints.staff_cli import add_demo_staff
 logger = logging.getLogger(__name__)
 
 DEMO_OWNER = "owner"
-BROKER_WAIT_S = 60  # how long the simulated devices wait for the hub's broker to take their logins
+CREDENTIALS_FOLDER = "demo-devices"  # where the simulated devices keep what their claims gave them
+CLAIM_TTL = timedelta(minutes=10)  # the simulated devices spend their codes within seconds
+FRONTDESK_FILE = "frontdesk.toml"
+DEMO_FRONTDESK = """\
+# Written by `passline demo`: app, web, phone and marketplace orders wait at the counter until a
+# cashier accepts them with a quoted time (see docs/counter.md). Delete this file for "auto".
+[counter]
+remote_orders = "confirm"
+"""
 
 
-def run_demo(settings: Settings, *, traffic: float = 0.0) -> int:
+class DemoRefused(Exception):
+    """The demo will not do what was asked (reset a folder it did not make); the message says why."""
+
+
+def run_demo(settings: Settings, *, traffic: float = 0.0, reset: bool = False) -> int:
     """Create the database, load the demo catalog, print where to look, and serve."""
     from hub.entrypoints.server import serve
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if reset:
+        reset_demo(settings)
+    _prepare_data_dir(settings)
     upgrade(settings.database_url)
     count, _ = import_catalog(settings, DEMO_CATALOG)
     _route_demo_printers(settings)
     _assign_demo_terminal(settings)
     add_demo_staff(settings, DEMO_PRINTERS, "receipt")  # Sam 1111 (cashier), Morgan 9999 (manager): demo PINs only
     password = _demo_owner(settings)
+    devices = DemoDevices(settings, traffic)
+    devices.claims = _claims(settings, devices.roles())
     print(banner(settings, count, traffic, password), flush=True)
-    DemoDevices(settings, traffic).start()
-    serve(settings)
+    devices.start()
+    try:
+        serve(settings)  # gunicorn's master ends with SystemExit on Ctrl+C
+    finally:
+        print("passline demo: stopped", flush=True)
     return 0
+
+
+def reset_demo(settings: Settings) -> None:
+    """Delete the demo's data folder (database, broker logins, printed tickets), or refuse if the demo did not make it."""
+    folder = settings.data_dir
+    if not folder.exists():
+        return
+    if settings.database_url != f"sqlite:///{folder / 'passline.db'}":
+        raise DemoRefused("--reset deletes only the demo's own SQLite database; PASSLINE_DATABASE_URL points elsewhere")
+    made_by_demo = (folder / DEMO_MARKER).exists() or (folder / "printed.txt").exists()
+    if any(folder.iterdir()) and not made_by_demo:
+        raise DemoRefused(f"{folder} holds data `passline demo` did not make: not deleting it "
+                          "(point PASSLINE_DATA_DIR at the demo's folder)")
+    shutil.rmtree(folder)
+    print(f"passline demo: deleted the demo's data in {folder}; starting afresh", flush=True)
+
+
+def _prepare_data_dir(settings: Settings) -> None:
+    """Make the data folder (0700), mark it as the demo's, and have remote orders confirmed at the counter."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    marker = settings.data_dir / DEMO_MARKER
+    if not marker.exists():
+        _write_private(marker, "made by `passline demo`; `passline demo --reset` may delete this folder\n")
+    frontdesk = settings.data_dir / FRONTDESK_FILE
+    if not frontdesk.exists():
+        _write_private(frontdesk, DEMO_FRONTDESK)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only the hub's user can read, like every file in the data folder."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+        out.write(text)
+
+
+def _claims(settings: Settings, roles: dict[str, Role]) -> dict[str, str]:
+    """Make a claim code for each simulated device that is not enrolled with a kept enrolment; return id -> code."""
+    from hub.bootstrap import bootstrap
+    from hub.domain.enrolment import CreateClaim
+
+    kept = settings.data_dir / CREDENTIALS_FOLDER
+    hub = bootstrap(settings)
+    try:
+        with hub.uow_factory() as uow:
+            known = {device.device_id: device for device in uow.access.devices()}
+        codes = {}
+        for device_id, role in roles.items():
+            device = known.get(device_id)
+            if (kept / f"{device_id}.json").exists() and device is not None and device.state == "enrolled" \
+                    and device.role is role:
+                continue
+            codes[device_id] = hub.bus.handle(CreateClaim(device_id, role.value, CLAIM_TTL)).code
+        return codes
+    finally:
+        hub.stop()
 
 
 def _demo_owner(settings: Settings) -> str | None:
@@ -81,6 +165,7 @@ def banner(settings: Settings, items: int, traffic: float, owner_password: str |
         f"  MQTT broker       {mqtt}" + (" (Mosquitto, run by the hub; every device has its own login)"
                                           if settings.supervised_broker else ""),
         f"  Simulated orders  {_traffic_line(traffic)}",
+        "  Remote orders     app, web, phone and marketplace orders wait for a cashier at the counter (F2)",
         f"  Printed tickets   {settings.data_dir / 'printed.txt'} (simulated printers 'kitchen', 'pass' and 'receipt')",
         f"  Card payments     POST {http}/api/v1/orders/<id>/payments {{\"device_id\": \"kiosk-1\"}} (simulated ZVT terminal)",
         "  Counter staff     Sam PIN 1111 (cashier), Morgan PIN 9999 (manager) — demo PINs, add real staff with `passline staff add`",
@@ -88,7 +173,7 @@ def banner(settings: Settings, items: int, traffic: float, owner_password: str |
         f"  Owner sign-in     {DEMO_OWNER} (password shown on the first run; new one: `passline accounts passwd {DEMO_OWNER}`)",
         "  Pair a screen     open any page above on it and type a code from /admin → Enrol a device,",
         "                    or `passline devices add kiosk-2 --role kiosk` (see docs/provisioning.md)",
-        "Press Ctrl+C to stop.",
+        "Press Ctrl+C to stop. Start again from scratch: `make demo-reset` (or `passline demo --reset`).",
         "",
     ]
     return "\n".join(lines)
@@ -96,7 +181,7 @@ def banner(settings: Settings, items: int, traffic: float, owner_password: str |
 
 def _traffic_line(traffic: float) -> str:
     if traffic > 0:
-        return f"{traffic:g} orders per second from every origin"
+        return f"up to {traffic:g} a second from every origin; simulated cooks, expo, pickers and a cashier work them"
     return 'off (to turn on: make demo DEMO_ARGS="--traffic 0.5")'
 
 
@@ -108,7 +193,7 @@ def _lan_address() -> str:
     return "127.0.0.1" if address.startswith("127.") else address
 
 
-DEMO_PRINTERS = "demo-printers"  # the device id devices/simulators/demo_printers.py runs its agent as
+DEMO_PRINTERS = PRINTERS_DEVICE  # the device id devices/simulators/demo_printers.py runs its agent as
 
 
 def _route_demo_printers(settings: Settings) -> None:
@@ -126,7 +211,7 @@ def _route_demo_printers(settings: Settings) -> None:
         hub.stop()
 
 
-DEMO_TERMINAL = "demo-terminal"  # the device id of the agent driving the simulated payment terminal
+DEMO_TERMINAL = TERMINAL_DEVICE  # the device id of the agent driving the simulated payment terminal
 DEMO_TILLS = ("kiosk-1", "kiosk-2", "counter-1")  # the simulated kiosks and counter pay at that terminal
 
 
@@ -144,7 +229,7 @@ def _assign_demo_terminal(settings: Settings) -> None:
 
 
 class DemoDevices(threading.Thread):
-    """Start the simulated printers, terminal and traffic once the broker is up, each with its own login.
+    """Start the simulated printers, terminal, traffic and crew; each enrols with its own claim code.
 
     This thread starts them and then waits on them, for as long as the demo runs: a child gets
     SIGTERM when the thread that started it ends, so they all end with the demo, even when it
@@ -155,52 +240,49 @@ class DemoDevices(threading.Thread):
         super().__init__(name="demo-devices", daemon=True)
         self._settings = settings
         self._traffic = traffic
+        self.claims: dict[str, str] = {}
         self.processes: list[subprocess.Popen] = []
 
-    def run(self) -> None:
-        """Wait for the broker, make the devices' logins, start them, and wait on them."""
-        from hub.bootstrap import make_device_logins
-
-        logins = make_device_logins(self._settings)
-        login = self._first_login(logins)
-        if login is None:
-            return
-        settings = self._settings
-        self._start("printers", [sys.executable, "-m", "devices.simulators.demo_printers", "--store", settings.store,
-                                 "--out", str(settings.data_dir)], {DEVICE_URL_ENV: login.url})
-        terminal = logins.create(DEMO_TERMINAL, Role.AGENT)
-        self._start("payment terminal", [sys.executable, "-m", "devices.simulators.zvt_terminal", "--tcp", "0",
-                                         "--agent-store", settings.store, "--agent-device-id", DEMO_TERMINAL,
-                                         "--agent-spool", str(settings.data_dir / "terminal-agent-spool")],
-                    {DEVICE_URL_ENV: terminal.url})
+    def roles(self) -> dict[str, Role]:
+        """Return the simulated devices this demo runs, with the role each enrols as."""
+        roles = {PRINTERS_DEVICE: Role.AGENT, TERMINAL_DEVICE: Role.AGENT}
         if self._traffic > 0:
-            # The simulated kiosks and counter send orders over MQTT as the gateways do, so they get a gateway's login.
-            urls = {device_id: logins.create(device_id, Role.GATEWAY).url for device_id in TRAFFIC_SENDERS}
-            self._start("traffic", [sys.executable, "-m", "devices.simulators.traffic", "--store", settings.store,
-                                    "--rate", str(self._traffic), "--menu", str(DEMO_CATALOG)],
-                        {TRAFFIC_LOGINS_ENV: json.dumps(urls)})
+            roles.update({KITCHEN_DEVICE: Role.DISPLAY, CASHIER_DEVICE: Role.COUNTER})
+            roles.update(dict.fromkeys(TRAFFIC_SENDERS, Role.GATEWAY))
+        return roles
+
+    def run(self) -> None:
+        """Start the devices, and wait on them."""
+        settings = self._settings
+        python = sys.executable
+        self._start("printers", [PRINTERS_DEVICE], [python, "-m", "devices.simulators.demo_printers",
+                                                    "--store", settings.store, "--out", str(settings.data_dir)])
+        self._start("payment terminal", [TERMINAL_DEVICE],
+                    [python, "-m", "devices.simulators.demo_terminal", "--tcp", "0", "--agent-store", settings.store,
+                     "--agent-spool", str(settings.data_dir / "terminal-agent-spool")])
+        if self._traffic > 0:
+            self._start("kitchen and cashier", [KITCHEN_DEVICE, CASHIER_DEVICE],
+                        [python, "-m", "devices.simulators.crew"])
+            self._start("traffic", list(TRAFFIC_SENDERS),
+                        [python, "-m", "devices.simulators.traffic", "--store", settings.store,
+                         "--rate", str(self._traffic), "--menu", str(DEMO_CATALOG)])
         for process in self.processes:
             process.wait()
 
-    def _first_login(self, logins):
-        from hub.adapters.mqtt.dynsec import DynamicSecurityError
-        from hub.adapters.mqtt.mosquitto_supervisor import BrokerStartError
-
-        deadline = time.monotonic() + BROKER_WAIT_S
-        while True:
-            try:
-                return logins.create(DEMO_PRINTERS, Role.AGENT)
-            except (DynamicSecurityError, BrokerStartError) as exc:
-                if time.monotonic() > deadline:
-                    logger.error("no simulated devices: cannot make their broker logins: %s", exc)
-                    return None
-                time.sleep(0.5)
-
-    def _start(self, what: str, command: list[str], env: dict[str, str]) -> None:
-        process = subprocess.Popen(command, env={**os.environ, **env}, preexec_fn=die_with_parent())
+    def _start(self, what: str, device_ids: list[str], command: list[str]) -> None:
+        claims = {device_id: self.claims[device_id] for device_id in device_ids if device_id in self.claims}
+        env = {**os.environ, HUB_URL_ENV: hub_url(self._settings), CLAIMS_ENV: json.dumps(claims),
+               CREDENTIALS_ENV: str(self._settings.data_dir / CREDENTIALS_FOLDER)}
+        process = subprocess.Popen(command, env=env, preexec_fn=die_with_parent())
         self.processes.append(process)
         atexit.register(_stop, process)
         logger.info("simulated %s started (pid %s)", what, process.pid)
+
+
+def hub_url(settings: Settings) -> str:
+    """Return where a process on this machine reaches the hub's HTTP API."""
+    host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::", "") else settings.http_host
+    return f"http://{host}:{settings.http_port}"
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -9,6 +9,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -56,6 +57,11 @@ def run_doctor(settings: Settings, *, out=print) -> int:
 def check_database(settings: Settings) -> Finding:
     """Connect and compare the schema with the newest migration."""
     shown = hide_password(settings.database_url)
+    missing = _missing_sqlite_file(settings.database_url)
+    if missing is not None:
+        return Finding("FAIL", "database", f"there is no database at {missing}",
+                       "Run `passline db upgrade` to make one, or set PASSLINE_DATA_DIR to the store's data folder "
+                       "(`make demo` uses ./data in the checkout).")
     engine = make_engine(settings.database_url)
     try:
         with engine.connect() as db:
@@ -106,19 +112,30 @@ def check_broker(settings: Settings) -> Finding:
 
 
 def check_hub(settings: Settings) -> Finding:
-    """Ask a running hub for its health."""
-    url, context = local_hub(settings, "/api/v1/health")
+    """Ask a running hub whether it is up and has its broker (the open probe), and for its health if it tells us."""
+    base, context = local_hub(settings, "")
     try:
-        with urllib.request.urlopen(url, timeout=CONNECT_TIMEOUT_S, context=context) as response:
+        with urllib.request.urlopen(f"{base}/api/v1/live", timeout=CONNECT_TIMEOUT_S, context=context) as response:
+            live = json.load(response)
+    except (OSError, ValueError):
+        return Finding("WARN", "hub", f"not running at {base}", "Start it: `systemctl start passline-hub` or `passline serve`.")
+    if not live.get("ready"):
+        return Finding("FAIL", "hub", f"running at {base} but not connected to its broker",
+                       "Check the broker (above) and `journalctl -u passline-hub`.")
+    try:
+        with urllib.request.urlopen(f"{base}/api/v1/health", timeout=CONNECT_TIMEOUT_S, context=context) as response:
             report = json.load(response)
     except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):  # the full report is for signed-in accounts
+            return Finding("OK", "hub", f"running at {base}, connected to its broker (the full report: {base}/admin)")
         report = json.load(exc)
-    except OSError:
-        return Finding("WARN", "hub", f"not running at {url}", "Start it: `systemctl start passline-hub` or `passline serve`.")
+    except (OSError, ValueError):
+        return Finding("WARN", "hub", f"running at {base}, but its health report did not answer",
+                       "Look at /admin, and `journalctl -u passline-hub`.")
     problems = [f"{name}: {c['detail']}" for name, c in report.get("checks", {}).items() if not c.get("ok")]
     if problems:
         return Finding("FAIL", "hub", "running but unwell: " + "; ".join(problems), "Open /admin on the hub for details.")
-    return Finding("OK", "hub", f"running at {url}, version {report.get('version')}, {report.get('orders_today')} orders today")
+    return Finding("OK", "hub", f"running at {base}, version {report.get('version')}, {report.get('orders_today')} orders today")
 
 
 def local_hub(settings: Settings, path: str) -> tuple[str, ssl.SSLContext | None]:
@@ -179,6 +196,8 @@ def check_settings(settings: Settings) -> Finding:
     from hub.adapters.frontdesk_config import load_frontdesk_settings
     from hub.adapters.kitchen_config import load_kitchen_settings
 
+    if not settings.data_dir.is_dir():
+        return Finding("OK", "settings", f"no data folder {settings.data_dir} yet: the defaults apply")
     found = []
     for name, load in (("displays.toml", load_kitchen_settings), ("frontdesk.toml", load_frontdesk_settings)):
         path = settings.data_dir / name
@@ -191,7 +210,19 @@ def check_settings(settings: Settings) -> Finding:
     return Finding("OK", "settings", ", ".join(found) + " read" if found else "no settings files: the defaults apply")
 
 
+def _missing_sqlite_file(database_url: str) -> str | None:
+    """Return the path of a SQLite database that does not exist (opening it would make an empty one)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") and not os.path.isfile(url.database):
+        return url.database
+    return None
+
+
 def _newest_order_time(settings: Settings) -> datetime | None:
+    if _missing_sqlite_file(settings.database_url) is not None:
+        return None
     engine = make_engine(settings.database_url)
     try:
         with engine.connect() as db:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
 
 from gunicorn.app.base import BaseApplication
 
@@ -14,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 GRACEFUL_TIMEOUT_S = 10
 HTTP_CONNECTIONS = 1000  # kept for HTTP requests beyond every live socket the limits let in
+STOP_WAIT_S = 6  # the hub's own stop gets this long, so the worker ends before gunicorn would kill it
 
 
 class HubServer(BaseApplication):
@@ -55,9 +58,29 @@ def _stop_hub(server, worker) -> None:
     hub = app.config.get("PASSLINE_HUB") if app is not None and hasattr(app, "config") else None
     if hub is not None:
         logger.info("stopping the hub")
-        hub.stop()
+        stopping = threading.Thread(target=hub.stop, name="hub-stop", daemon=True)
+        stopping.start()
+        stopping.join(STOP_WAIT_S)
+        if stopping.is_alive():
+            logger.warning("the hub did not stop within %s s; ending anyway (Mosquitto ends with it)", STOP_WAIT_S)
+    if worker.pid == os.getpid():  # in the worker itself (the master calls this too, for a worker already gone)
+        # Open screens hold websocket threads that never end by themselves (and a stop while the hub is still
+        # starting leaves its start-up threads): without this the worker would wait for them until the master
+        # kills it, and Ctrl+C would say so, loudly.
+        logging.shutdown()
+        os._exit(0)
 
 
 def serve(settings: Settings) -> None:
     """Run until stopped by a signal."""
-    HubServer(settings).run()
+    master = os.getpid()
+    try:
+        HubServer(settings).run()
+    except BaseException as exc:
+        if os.getpid() == master:
+            raise
+        # The worker is forked inside run(): one that leaves by an exception (a stop signal landing at a bad
+        # moment) must end here, with its exit code, not run its parent's code or wait for its websocket threads.
+        code = exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int) else 1
+        logging.shutdown()
+        os._exit(code)

@@ -1,7 +1,40 @@
 // Remote orders waiting for a cashier (accept with a quoted time, or reject), and finding an order to pay, reprint or refund.
 "use strict";
 
-const Incoming = {orders: [], selected: 0, quotes: new Map()};
+const Incoming = {orders: [], selected: 0, quotes: new Map(), known: null, audio: null, chimes: 0};
+
+Incoming.chime = function () {
+  // A short rising two-note tone, made here with WebAudio: a cashier serving a customer hears a new remote order.
+  const Audio = window.AudioContext || window.webkitAudioContext;
+  if (!Audio) return;
+  Incoming.audio = Incoming.audio || new Audio();
+  const audio = Incoming.audio;
+  const now = audio.currentTime;
+  for (const [frequency, at] of [[880, 0], [1320, 0.18]]) {
+    const tone = audio.createOscillator();
+    const volume = audio.createGain();
+    tone.type = "sine";
+    tone.frequency.value = frequency;
+    volume.gain.setValueAtTime(0.0001, now + at);
+    volume.gain.exponentialRampToValueAtTime(0.3, now + at + 0.02);
+    volume.gain.exponentialRampToValueAtTime(0.0001, now + at + 0.16);
+    tone.connect(volume).connect(audio.destination);
+    tone.start(now + at);
+    tone.stop(now + at + 0.17);
+  }
+  Incoming.chimes += 1;
+  document.body.dataset.incomingChimes = String(Incoming.chimes);
+};
+
+// Browsers let a page make sound only after a touch or a key: the PIN sign-in is one.
+for (const kind of ["pointerdown", "keydown"]) {
+  document.addEventListener(kind, () => {
+    const Audio = window.AudioContext || window.webkitAudioContext;
+    if (!Audio) return;
+    Incoming.audio = Incoming.audio || new Audio();
+    Incoming.audio.resume();
+  }, {once: true, capture: true});
+}
 
 Incoming.load = async function () {
   if (!C.staff) return;
@@ -12,6 +45,8 @@ Incoming.load = async function () {
     return;
   }
   const live = new Set(Incoming.orders.map((o) => o.order_id));
+  if (Incoming.known && [...live].some((id) => !Incoming.known.has(id))) Incoming.chime();  // not for those waiting at sign-in
+  Incoming.known = live;
   for (const id of [...Incoming.quotes.keys()]) if (!live.has(id)) Incoming.quotes.delete(id);
   Incoming.selected = Math.min(Incoming.selected, Math.max(Incoming.orders.length - 1, 0));
   const badge = $("#incoming-count");

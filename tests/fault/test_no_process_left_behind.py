@@ -82,7 +82,7 @@ def test_sigkill_of_the_demo_ends_its_simulators_and_its_broker(tmp_path):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             commands = " ".join(processes_of(data_dir, but=demo.pid))
-            if all(name in commands for name in ("demo_printers", "zvt_terminal", "traffic", "mosquitto")):
+            if all(name in commands for name in ("demo_printers", "demo_terminal", "traffic", "crew", "mosquitto")):
                 break
             time.sleep(0.2)
         else:

@@ -14,12 +14,14 @@ from tests.support.hub_process import free_port
 PASSLINE = str(Path(sys.executable).with_name("passline"))
 
 
-def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+def run(tmp_path: Path, *args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
     environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PASSLINE_DATA_DIR": str(tmp_path / "data"),
-                   "PASSLINE_HTTP_PORT": str(free_port()), "PASSLINE_BROKER_PORT": str(free_port()),
-                   # a worktree run with PYTHONPATH=its checkout tests its own code, not the installed one
-                   **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}), **env}
-    return subprocess.run([PASSLINE, *args], env=environment, capture_output=True, text=True, timeout=60)
+                   "PASSLINE_HTTP_PORT": str(free_port()), "PASSLINE_BROKER_PORT": str(free_port()), **env}
+    if "PYTHONPATH" in os.environ:  # a worktree's code, not the installed one
+        environment["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    environment = {k: v for k, v in environment.items() if v is not None}
+    return subprocess.run([PASSLINE, *args], env=environment, capture_output=True, text=True, timeout=60,
+                          cwd=cwd or tmp_path)
 
 
 def test_db_upgrade_creates_the_schema_and_is_repeatable(tmp_path):
@@ -88,3 +90,52 @@ def test_doctor_names_a_bad_settings_file_and_the_key(tmp_path):
     assert result.returncode == 1
     assert "FAIL  settings" in result.stdout and "kiosk.pay_at_counter must be one of off, hold, release" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_commands_run_from_a_checkout_act_on_the_demo_data_folder_and_say_so(tmp_path):
+    checkout = tmp_path / "checkout"
+    (checkout / "data").mkdir(parents=True)
+    (checkout / "data" / ".passline-demo").write_text("made by passline demo\n")  # as `make demo` leaves it
+    assert run(tmp_path, "db", "upgrade", PASSLINE_DATA_DIR=str(checkout / "data")).returncode == 0
+    assert run(tmp_path, "staff", "add", "Kim", "--role", "cashier", "--pin", "4321",
+               PASSLINE_DATA_DIR=str(checkout / "data")).returncode == 0
+    result = run(tmp_path, "staff", "list", cwd=checkout, PASSLINE_DATA_DIR=None)
+    assert result.returncode == 0, result.stderr
+    assert "Kim" in result.stdout
+    assert f"using the demo's data folder {checkout / 'data'} (set PASSLINE_DATA_DIR for another)" in result.stderr
+    assert not (tmp_path / ".local" / "share" / "passline").exists()  # nothing made in the user's folder
+
+
+def test_a_command_without_a_database_refuses_in_words_and_makes_none(tmp_path):
+    for command in (["printers", "list"], ["staff", "list"], ["devices", "list"], ["catalog", "export", "x.json"]):
+        result = run(tmp_path, *command)
+        assert result.returncode == 2, command
+        assert result.stderr.startswith(f"passline: there is no Passline database in the data folder {tmp_path / 'data'}")
+        assert "`passline db upgrade`" in result.stderr and "PASSLINE_DATA_DIR" in result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+    assert not (tmp_path / "data" / "passline.db").exists()
+    doctor = run(tmp_path, "doctor")
+    assert "FAIL  database  there is no database at" in doctor.stdout
+    assert not (tmp_path / "data").exists()  # the doctor looks; it makes nothing
+
+
+def test_a_database_without_tables_is_refused_in_words(tmp_path):
+    (tmp_path / "data").mkdir()
+    sqlite3.connect(tmp_path / "data" / "passline.db").close()  # an empty file, as older versions left behind
+    result = run(tmp_path, "printers", "list")
+    assert result.returncode == 2
+    assert "has no tables yet: make one with `passline db upgrade`" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_failing_command_prints_one_line_in_words_and_no_traceback(tmp_path):
+    run(tmp_path, "db", "upgrade")
+    db = sqlite3.connect(tmp_path / "data" / "passline.db")
+    db.execute("drop table print_routes")  # a damaged database: the command fails half way
+    db.commit()
+    result = run(tmp_path, "printers", "list")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    said = [line for line in result.stderr.splitlines() if line.startswith("passline:")]
+    assert said[0] == (
+        "passline: the database refused: no such table: print_routes (is its schema current? `passline db upgrade`)")

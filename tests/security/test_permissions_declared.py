@@ -13,6 +13,7 @@ OPEN_RULES = {
     "/kiosk/static/<path:filename>",
     "/counter/static/<path:filename>",
     "/displays/static/<path:filename>",
+    "/favicon.ico",  # the icon a browser asks for on every page
     "/api/v1/live",  # liveness probe
     "/r/<order_id>/<sig>",  # e-receipt by its signed link
     "/pair",  # the pairing page and the claim exchange

@@ -10,7 +10,7 @@ from hub.config import ConfigError, load_settings
 
 
 def test_defaults_give_a_demo_store_with_sqlite_and_a_supervised_broker(tmp_path):
-    settings = load_settings({"HOME": str(tmp_path)})
+    settings = load_settings({"HOME": str(tmp_path)}, cwd=tmp_path)
     assert settings.store == "demo"
     assert settings.database_url == f"sqlite:///{tmp_path}/.local/share/passline/passline.db"
     assert settings.supervised_broker
@@ -75,3 +75,13 @@ def test_admin_url_is_read_checked_and_never_shown(tmp_path):
     assert "s3cret" not in repr(settings)
     with pytest.raises(ConfigError, match="PASSLINE_MQTT_ADMIN_URL"):
         load_settings({"PASSLINE_MQTT_ADMIN_URL": "http://x", "PASSLINE_DATA_DIR": str(tmp_path)})
+
+
+def test_a_checkout_where_the_demo_ran_uses_its_data_folder_unless_told_otherwise(tmp_path):
+    checkout = tmp_path / "passline"
+    (checkout / "data").mkdir(parents=True)
+    home = {"HOME": str(tmp_path)}
+    assert load_settings(home, cwd=checkout).data_dir == tmp_path / ".local/share/passline"  # no demo ran here yet
+    (checkout / "data" / ".passline-demo").write_text("made by passline demo\n")
+    assert load_settings(home, cwd=checkout).data_dir == checkout / "data"
+    assert load_settings({**home, "PASSLINE_DATA_DIR": str(tmp_path / "store")}, cwd=checkout).data_dir == tmp_path / "store"

@@ -242,7 +242,12 @@ def _store_commerce(connection: Connection, imported: CatalogImport) -> None:
         if entry["serials"]:
             connection.execute(delete(ct.stock_serials).where(
                 (ct.stock_serials.c.sku == entry["sku"]) & (ct.stock_serials.c.status == "in_stock")))
-            connection.execute(insert(ct.stock_serials), [
-                {"sku": entry["sku"], "serial": s, "location": entry["location"], "status": "in_stock", "order_id": None}
-                for s in entry["serials"]])
+            # A serial already sold or reserved keeps its state: the file is older than that sale.
+            known = set(connection.execute(select(ct.stock_serials.c.serial)
+                                           .where(ct.stock_serials.c.sku == entry["sku"])).scalars())
+            fresh = [s for s in entry["serials"] if s not in known]
+            if fresh:
+                connection.execute(insert(ct.stock_serials), [
+                    {"sku": entry["sku"], "serial": s, "location": entry["location"], "status": "in_stock",
+                     "order_id": None} for s in fresh])
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from pathlib import Path
+
+from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory
 
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.health import health
@@ -19,6 +21,14 @@ def index():
     """Show what this hub serves."""
     hub = hub_of(current_app)
     return render_template("index.html", store=hub.settings.store, version=hub.version)
+
+
+@blueprint.get("/favicon.ico")
+@requires(Permission.OPEN)
+def favicon():
+    """Give every page the hub's icon (browsers ask for /favicon.ico by themselves)."""
+    folder = Path(current_app.blueprints["kiosk"].static_folder) / "img"
+    return send_from_directory(folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400)
 
 
 @blueprint.get("/admin")
