@@ -151,7 +151,7 @@ def check_tls(settings: Settings) -> Finding:
     files = TlsFiles.in_data_dir(settings.data_dir)
     if not files.ready:
         return Finding("WARN", "tls", "connections are not encrypted (plain HTTP and MQTT)",
-                       "Run `passline tls init` and restart the hub (docs/deployment.md §4).")
+                       "Run `passline tls init` and restart the hub (docs/deployment.md §6).")
     left = certificate_expiry(files.cert) - datetime.now(timezone.utc)
     if left <= timedelta(0):
         return Finding("FAIL", "tls", f"the hub's certificate {files.cert} has expired: devices and browsers refuse it",
