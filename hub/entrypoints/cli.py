@@ -123,6 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     from hub.entrypoints.access_cli import add_commands  # issue 12: accounts, device enrolment
 
     add_commands(commands)
+    from cloud.cli import add_commands as add_cloud_commands  # issue 13: the CLI is where hub and HQ share a command
+
+    add_cloud_commands(commands)
     return parser
 
 
