@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
 EventId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
+Location = Annotated[str, Field(min_length=1, max_length=129,
+                                pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*(/[A-Za-z0-9][A-Za-z0-9._:-]*)?$")]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+# A time with its offset, kept in UTC: the same instant is the same content whatever its notation.
+Time = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(timezone.utc))]
 Texts = Annotated[dict[Language, str], Field(min_length=1, description="words per language, e.g. {\"en\": ..., \"de\": ...}")]
 
 
@@ -134,8 +138,8 @@ class Promotion(Contract):
     skus: list[Code] = []
     categories: list[Code] = []
     stores: list[Code] | None = Field(None, description="null: every store")
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Time
+    ends_at: Time
     stackable: bool = False
 
     @model_validator(mode="after")
@@ -202,7 +206,7 @@ class Change(Contract):
     key: str = Field(description="what changed; a later change with the same kind and key replaces it")
     deleted: bool = False
     body: dict | None = Field(description="the object as its model above, or null when deleted")
-    at: datetime
+    at: Time
 
 
 class FeedPage(Contract):
@@ -234,7 +238,7 @@ class OrderEvent(Contract):
     number: str = Field(max_length=32)
     origin: str = Field(max_length=32, description="kiosk, counter, web, app, phone, marketplace")
     channel: Channel = Channel.store
-    placed_at: datetime
+    placed_at: Time
     lines: list[OrderLine] = Field(min_length=1)
     total: Money
     loyalty_id: Code | None = None
@@ -248,7 +252,7 @@ class PaymentEvent(Contract):
     order_id: EventId
     method: str = Field(max_length=32, description="card, cash, gift_card, ...")
     amount: Money
-    paid_at: datetime
+    paid_at: Time
 
 
 class RefundEvent(Contract):
@@ -259,7 +263,7 @@ class RefundEvent(Contract):
     order_id: EventId
     amount: Money
     reason: str = Field("", max_length=200)
-    refunded_at: datetime
+    refunded_at: Time
 
 
 class StockMoveEvent(Contract):
@@ -267,13 +271,13 @@ class StockMoveEvent(Contract):
 
     kind: Literal["stock_move"]
     id: EventId
-    location: Code = Field(description="the store's code, or `<store>/<place>` for a place inside it")
+    location: Location = Field(description="the store's code, or `<store>/<place>` for a place inside it")
     sku: Code
     on_hand: int = 0
     reserved: int = 0
     in_transit: int = 0
     reason: str = Field(max_length=32, description="sale, receipt, count, waste, transfer, ...")
-    moved_at: datetime
+    moved_at: Time
 
 
 class LoyaltyEntryEvent(Contract):
@@ -285,7 +289,7 @@ class LoyaltyEntryEvent(Contract):
     points: int = Field(description="never 0")
     order_id: EventId | None = None
     channel: Channel = Channel.store
-    at: datetime
+    at: Time
 
     @model_validator(mode="after")
     def _not_zero(self) -> LoyaltyEntryEvent:
@@ -375,7 +379,7 @@ class SessionReply(Contract):
     """An HQ account's bearer token."""
 
     token: str
-    expires_at: datetime
+    expires_at: Time
 
 
 class StoreInfo(Contract):
@@ -411,6 +415,7 @@ ERROR_CODES: dict[str, str] = {
     "store_exists": "409: a store with this code exists",
     "member_has_ledger": "409: members are never deleted",
     "internal_error": "500: HQ failed; nothing of the request was stored, send it again",
+    "undeclared_route": "500: a route that does not say who may call it (a bug in HQ; nothing is served)",
     # in an event's result:
     "invalid_event": "422: the event is not valid; `field` names it as `events[i].<field>`",
     "conflict": "409: this id was committed before with other content",
@@ -419,3 +424,11 @@ ERROR_CODES: dict[str, str] = {
     "empty_move": "422: a stock move that changes nothing",
     "member_unknown": "422: a loyalty entry for someone who is not a member",
 }
+
+
+def field_path(location: tuple, prefix: str = "") -> str:
+    """Return pydantic's error location as people write it: `lines[0].qty`."""
+    path = prefix
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path

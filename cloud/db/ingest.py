@@ -16,12 +16,14 @@ from cloud.contracts import (
     RefundEvent,
     StockMoveEvent,
     StoreEvent,
+    field_path,
 )
 from cloud.db.loyalty import publish_balance
 from cloud.db.tables import events, ledger, members, stock_moves
 from cloud.domain import body_fingerprint, owns_location
 
 EVENT = TypeAdapter(StoreEvent)
+KINDS = ("order", "payment", "refund", "stock_move", "loyalty_entry")
 
 
 class Refusal(Exception):
@@ -52,9 +54,12 @@ def _valid(raw: object, index: int):
         return EVENT.validate_python(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        path = ".".join(str(part) for part in first["loc"] if part not in ("order", "payment", "refund", "stock_move",
-                                                                            "loyalty_entry"))
-        field = f"events[{index}]" + (f".{path}" if path else "")
+        location = tuple(first["loc"])
+        if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            location = ("kind",)
+        elif location and location[0] in KINDS:
+            location = location[1:]  # pydantic names the union's member first; the field is what matters
+        field = field_path(location, f"events[{index}]")
         problem = first["msg"][0].lower() + first["msg"][1:]
         raise Refusal(422, "invalid_event", f"{field}: {problem}", field=field) from None
 

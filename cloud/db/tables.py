@@ -118,7 +118,7 @@ stock_moves = Table(
     "stock_moves", metadata,
     Column("store", String(64), primary_key=True),
     Column("id", String(64), primary_key=True),
-    Column("location", String(64), nullable=False),
+    Column("location", String(129), nullable=False),
     Column("sku", String(64), nullable=False),
     Column("on_hand", Integer, nullable=False),
     Column("reserved", Integer, nullable=False),

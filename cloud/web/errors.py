@@ -8,7 +8,7 @@ from flask import Flask, jsonify
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from cloud.contracts import ErrorReply
+from cloud.contracts import ErrorReply, field_path
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class ApiError(Exception):
 def invalid(exc: ValidationError, prefix: str = "") -> ApiError:
     """Return a 422 naming the first field pydantic refused."""
     first = exc.errors()[0]
-    field = prefix + ".".join(str(part) for part in first["loc"])
+    field = field_path(tuple(first["loc"]), prefix)
     problem = first["msg"][0].lower() + first["msg"][1:]
     return ApiError(422, "invalid_payload", f"{field or 'body'}: {problem}", field or None)
 

@@ -109,6 +109,6 @@ def stock_move(move_id: str, location: str, sku: str, **deltas: int) -> dict:
             "moved_at": at(), **deltas}
 
 
-def loyalty_entry(entry_id: str, member_id: str, points: int) -> dict:
+def loyalty_entry(entry_id: str, member_id: str, points: int, minutes: int = 0) -> dict:
     """Return a loyalty accrual (positive) or redemption (negative)."""
-    return {"kind": "loyalty_entry", "id": entry_id, "member_id": member_id, "points": points, "at": at()}
+    return {"kind": "loyalty_entry", "id": entry_id, "member_id": member_id, "points": points, "at": at(minutes)}

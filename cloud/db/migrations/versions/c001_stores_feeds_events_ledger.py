@@ -57,7 +57,7 @@ def upgrade() -> None:
     op.create_table('stock_moves',
     sa.Column('store', sa.String(length=64), nullable=False),
     sa.Column('id', sa.String(length=64), nullable=False),
-    sa.Column('location', sa.String(length=64), nullable=False),
+    sa.Column('location', sa.String(length=129), nullable=False),
     sa.Column('sku', sa.String(length=64), nullable=False),
     sa.Column('on_hand', sa.Integer(), nullable=False),
     sa.Column('reserved', sa.Integer(), nullable=False),
