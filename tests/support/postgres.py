@@ -79,7 +79,8 @@ class PostgresServer:
     def create_database(self, name: str, template: str | None = None) -> str:
         """Create an empty database (or a copy of a template) and return its SQLAlchemy URL."""
         with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+            # FILE_COPY: a small template copies in ~0.05 s here, where WAL_LOG (15's default) takes ~1 s.
+            conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""))
         return self.url(name)
 
     def log(self) -> str:
