@@ -49,16 +49,20 @@ Enrolment: HQ makes a one-time code (`passline cloud stores add STORE`, or
 | `GET /api/v1/hq/<collection>/<key>` | HQ | → the object (a member adds `balance` and `ledger`) |
 | `DELETE /api/v1/hq/<collection>/<key>` | HQ | → 204; stores see `deleted: true` on the feed |
 | `GET /api/v1/stock/<sku>` | HQ | → stock levels at every location of the chain |
+| `POST /api/v1/web-orders` | HQ (the web shop's backend) | web order → 201 (200 when the same order was placed before; 409 `web_order_exists` for other content) |
+| `GET /api/v1/web-orders/<order_id>` | HQ | → the web order with `status` and `history` (the store's status events) |
+| `POST /api/v1/web-orders/<order_id>/cancel` | HQ | → the web order, cancelled; the store reads it on `web_orders` |
 
 Collections (object model, feed, key): `categories` (category, catalog, code), `items` (item,
 catalog, sku), `modifier_groups` (modifier group, catalog, code), `bundles` (bundle, catalog,
 sku), `prices` (price, prices, `sku|store|channel` with `*` for none), `promotions`
 (promotion, promotions, code), `taxes` (tax rate, taxes, `jurisdiction|tax_code`), `tiers`
-(tier, loyalty, code), `members` (member, loyalty, member_id).
+(tier, loyalty, code), `members` (member, loyalty, member_id). Web orders have their own
+endpoints (in the table above) and feed, `web_orders`.
 
 ## Feeds and cursors
 
-Feeds: `catalog`, `prices`, `promotions`, `taxes`, `loyalty`. Every change to an object is a
+Feeds: `catalog`, `prices`, `promotions`, `taxes`, `loyalty`, `web_orders`. Every change to an object is a
 new entry in its feed with a new cursor; a store reads the entries meant for it, oldest first:
 
 - `after` is the last cursor the store applied (leave it out to read from the start); `limit`
@@ -72,8 +76,9 @@ new entry in its feed with a new cursor; a store reads the entries meant for it,
   hands cursors out in commit order.
 - What a store sees: the catalog, chain-wide prices and its own, promotions whose `stores`
   include it (or are null), the tax rates of its jurisdiction, tiers, and every member with
-  their balance (after each ledger entry from any store). A promotion whose scope stops
-  including a store is sent to it as deleted.
+  their balance (after each ledger entry from any store), and the web orders for pickup at
+  it (when placed, and again when HQ cancels one; the store's own status moves are not
+  echoed). A promotion whose scope stops including a store is sent to it as deleted.
 
 ## Store events and idempotency
 
@@ -92,6 +97,10 @@ its `id` (unique within the store) and answered in the same order:
   signed deltas); a store moves stock only at its own locations (`<store>` or `<store>/<place>`).
   A member's balance is the sum of their ledger: accruals positive, redemptions negative.
   HQ takes a redemption even when it overdraws (the store has given it already).
+- A web order's status moves `placed` → `accepted` → `ready` → `collected`, or to
+  `cancelled` before it is collected; steps may be skipped, never taken back. The store
+  sends each move as a `pickup_status` event; one that cannot follow the current status is
+  refused `status_not_allowed` (for good).
 """
 
 SCHEMAS: list[tuple[str, str, type[BaseModel]]] = [
@@ -105,6 +114,7 @@ SCHEMAS: list[tuple[str, str, type[BaseModel]]] = [
     ("refund", "An event: money given back.", c.RefundEvent),
     ("stock move", "An event: stock changed at one of the store's locations.", c.StockMoveEvent),
     ("loyalty entry", "An event: points accrued or redeemed.", c.LoyaltyEntryEvent),
+    ("pickup status", "An event: a web order's new status at the store.", c.PickupStatusEvent),
     ("event results", "Reply of `POST /api/v1/stores/<store>/events`.", c.EventResults),
     ("stock levels", "Reply of the stock reads.", c.StockLevels),
     ("category", "`catalog` feed, kind `category`.", c.Category),
@@ -117,6 +127,7 @@ SCHEMAS: list[tuple[str, str, type[BaseModel]]] = [
     ("tier", "`loyalty` feed, kind `tier`.", c.Tier),
     ("member", "Body of `PUT /api/v1/hq/members`.", c.Member),
     ("member balance", "`loyalty` feed, kind `member`.", c.MemberBalance),
+    ("web order", "Body of `POST /api/v1/web-orders`; `web_orders` feed, kind `web_order`.", c.WebOrder),
     ("store", "A store of the chain.", c.StoreInfo),
     ("sign in", "Body of `POST /api/v1/session`.", c.SignIn),
     ("session", "Reply of `POST /api/v1/session`.", c.SessionReply),

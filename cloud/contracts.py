@@ -196,13 +196,14 @@ class Feed(StrEnum):
     promotions = "promotions"  # promotions whose scope includes this store
     taxes = "taxes"  # the rates of this store's jurisdiction
     loyalty = "loyalty"  # tiers, and each member's balance after every ledger change
+    web_orders = "web_orders"  # the web shop's orders for pickup at this store, and HQ's cancellations
 
 
 class Change(Contract):
     """One versioned change in a feed: the newest change of a key is its state."""
 
     cursor: str = Field(description="opaque; pass the last one read as `after`")
-    kind: str = Field(description="category, item, modifier_group, bundle, price, promotion, tax, tier or member")
+    kind: str = Field(description="category, item, modifier_group, bundle, price, promotion, tax, tier, member or web_order")
     key: str = Field(description="what changed; a later change with the same kind and key replaces it")
     deleted: bool = False
     body: dict | None = Field(description="the object as its model above, or null when deleted")
@@ -216,6 +217,49 @@ class FeedPage(Contract):
     changes: list[Change]
     next_cursor: str | None = Field(description="pass as `after` for the next page; equals `after` when nothing is new")
     more: bool = Field(description="true: more changes are waiting, ask again at once")
+
+
+# --- web pickup orders (BOPIS) -----------------------------------------------------------------------------------
+
+
+class PickupStatus(StrEnum):
+    """Where a web order for pickup stands; the store moves it on, HQ may only cancel before it is collected."""
+
+    placed = "placed"  # at HQ, not yet taken by the store
+    accepted = "accepted"  # in the store's queue
+    ready = "ready"  # waiting at the pickup point
+    collected = "collected"  # handed over (final)
+    cancelled = "cancelled"  # by the customer at HQ or by the store (final)
+
+
+class PaymentState(StrEnum):
+    """How a web order is paid when it reaches the store."""
+
+    paid = "paid"  # captured online: hand it over
+    authorized = "authorized"  # reserved online, captured at pickup
+    unpaid = "unpaid"  # pay at the counter on pickup
+
+
+class PickupCustomer(Contract):
+    """Who collects a web order: what staff call out and check."""
+
+    name: str = Field(min_length=1, max_length=100)
+    phone: str | None = Field(None, max_length=32)
+
+
+class WebOrder(Contract):
+    """The web shop's order for pickup at one store: `POST /api/v1/web-orders`, and `body` on the `web_orders` feed."""
+
+    order_id: EventId
+    store: Code
+    placed_at: Time
+    pickup_at: Time | None = Field(None, description="null: as soon as it is ready")
+    customer: PickupCustomer
+    lines: list["OrderLine"] = Field(min_length=1)
+    total: Money
+    payment: PaymentState
+    loyalty_id: Code | None = None
+    status: PickupStatus = Field(PickupStatus.placed, description="set by HQ; a body sent with another is refused")
 
 
 # --- store events ------------------------------------------------------------------------------------------------
@@ -298,8 +342,19 @@ class LoyaltyEntryEvent(Contract):
         return self
 
 
+class PickupStatusEvent(Contract):
+    """A web order's new status, from the store that holds it; HQ keeps every one."""
+
+    kind: Literal["pickup_status"]
+    id: EventId
+    order_id: EventId
+    status: PickupStatus
+    at: Time
+
+
 StoreEvent = Annotated[
-    Union[OrderEvent, PaymentEvent, RefundEvent, StockMoveEvent, LoyaltyEntryEvent], Field(discriminator="kind")
+    Union[OrderEvent, PaymentEvent, RefundEvent, StockMoveEvent, LoyaltyEntryEvent, PickupStatusEvent],
+    Field(discriminator="kind"),
 ]
 
 
@@ -408,7 +463,7 @@ ERROR_CODES: dict[str, str] = {
     "invalid_code": "401: the enrolment code is unknown, used, revoked or expired",
     "wrong_password": "401: the HQ account's name or password is wrong",
     "forbidden": "403: a store token asked for another store, or a store asked for what only HQ may do",
-    "unknown_store": "404: no such store",
+    "unknown_store": "404: no such store (422 when a body names it)",
     "unknown_feed": "404: no such feed",
     "unknown_collection": "404: no such collection of objects",
     "not_found": "404: no such object or address",
@@ -423,6 +478,9 @@ ERROR_CODES: dict[str, str] = {
     "not_your_location": "403: a stock move at a location that is not the store's",
     "empty_move": "422: a stock move that changes nothing",
     "member_unknown": "422: a loyalty entry for someone who is not a member",
+    "web_order_unknown": "422: a pickup status for a web order this store does not hold",
+    "status_not_allowed": "422: a pickup status that cannot follow the current one (e.g. after collected)",
+    "web_order_exists": "409: a web order with this id was placed before with other content",
 }
 
 

@@ -117,3 +117,18 @@ def stock_levels(moves: Iterable[Move]) -> list[Level]:
         total[1] += move.reserved
         total[2] += move.in_transit
     return [Level(loc, sku, *values) for (loc, sku), values in sorted(totals.items())]
+
+
+# Which pickup status may follow which: a store moves a web order on, never back; collected and cancelled are final.
+PICKUP_NEXT: dict[str, frozenset[str]] = {
+    "placed": frozenset({"accepted", "ready", "collected", "cancelled"}),
+    "accepted": frozenset({"ready", "collected", "cancelled"}),
+    "ready": frozenset({"collected", "cancelled"}),
+    "collected": frozenset(),
+    "cancelled": frozenset(),
+}
+
+
+def pickup_may_become(current: str, new: str) -> bool:
+    """Tell whether a web order may go from one status to another (the same status again changes nothing)."""
+    return new == current or new in PICKUP_NEXT[current]

@@ -70,10 +70,10 @@ def put_object(conn: Connection, kind: Kind, body: BaseModel, at: datetime) -> s
                      .values(body=data, updated_at=at))
     deletes, writes = _audiences(kind, old, data)
     for audience in deletes:
-        _append(conn, kind, key, None, audience, at)
+        append_change(conn, kind, key, None, audience, at)
     if kind.name != "member":  # stores read a member with their balance: see publish_member
         for audience in writes:
-            _append(conn, kind, key, data, audience, at)
+            append_change(conn, kind, key, data, audience, at)
     return key
 
 
@@ -84,7 +84,7 @@ def delete_object(conn: Connection, kind: Kind, key: str, at: datetime) -> bool:
         return False
     conn.execute(objects.delete().where(objects.c.kind == kind.name, objects.c.key == key))
     for audience in _audiences(kind, None, old)[1]:
-        _append(conn, kind, key, None, audience, at)
+        append_change(conn, kind, key, None, audience, at)
     return True
 
 
@@ -95,7 +95,7 @@ def get_object(conn: Connection, kind: Kind, key: str) -> dict | None:
 
 def publish_member(conn: Connection, member: MemberBalance, at: datetime) -> None:
     """Append a member's tier and balance to the loyalty feed (after every ledger entry or member change)."""
-    _append(conn, KINDS["member"], member.member_id, member.model_dump(mode="json"), Audience(None), at)
+    append_change(conn, KINDS["member"], member.member_id, member.model_dump(mode="json"), Audience(None), at)
 
 
 def read_feed(conn: Connection, feed: str, *, store: str, jurisdiction: str, after: int, limit: int
@@ -124,7 +124,8 @@ def _current(conn: Connection, kind: str, key: str) -> dict | None:
     return conn.execute(select(objects.c.body).where(objects.c.kind == kind, objects.c.key == key)).scalar()
 
 
-def _append(conn: Connection, kind: Kind, key: str, body: dict | None, audience: Audience, at: datetime) -> None:
+def append_change(conn: Connection, kind: Kind, key: str, body: dict | None, audience: Audience, at: datetime) -> None:
+    """Append one change to a feed, for every store (audience None) or one."""
     # The counter's row lock is held to commit: cursors are handed out in commit order (see tables.feed_counters).
     seq = conn.execute(update(feed_counters).where(feed_counters.c.feed == kind.feed)
                        .values(last=feed_counters.c.last + 1).returning(feed_counters.c.last)).scalar_one()

@@ -13,6 +13,7 @@ from cloud.contracts import (
     LoyaltyEntryEvent,
     Outcome,
     PaymentEvent,
+    PickupStatusEvent,
     RefundEvent,
     StockMoveEvent,
     StoreEvent,
@@ -20,10 +21,11 @@ from cloud.contracts import (
 )
 from cloud.db.loyalty import publish_balance
 from cloud.db.tables import events, ledger, members, stock_moves
-from cloud.domain import body_fingerprint, owns_location
+from cloud.db.web_orders import move_web_order, web_order_status
+from cloud.domain import body_fingerprint, owns_location, pickup_may_become
 
 EVENT = TypeAdapter(StoreEvent)
-KINDS = ("order", "payment", "refund", "stock_move", "loyalty_entry")
+KINDS = ("order", "payment", "refund", "stock_move", "loyalty_entry", "pickup_status")
 
 
 class Refusal(Exception):
@@ -75,7 +77,7 @@ def _take(conn: Connection, store: str, event, at: datetime) -> EventResult:
             _check(conn, store, event)
             conn.execute(events.insert().values(
                 store=store, id=event.id, kind=event.kind, fingerprint=fingerprint, body=body,
-                order_id=getattr(event, "order_id", None) if isinstance(event, (PaymentEvent, RefundEvent)) else None,
+                order_id=getattr(event, "order_id", None),
                 received_at=at))
             _apply(conn, store, event, at)
     except IntegrityError:
@@ -111,6 +113,14 @@ def _check(conn: Connection, store: str, event) -> None:
                           field="location")
         if not (event.on_hand or event.reserved or event.in_transit):
             raise Refusal(422, "empty_move", "a stock move must change on_hand, reserved or in_transit", field="on_hand")
+    elif isinstance(event, PickupStatusEvent):
+        current = web_order_status(conn, event.order_id, store)
+        if current is None:
+            raise Refusal(422, "web_order_unknown", f"web order {event.order_id} is not one of store {store}'s",
+                          field="order_id")
+        if not pickup_may_become(current, event.status.value):
+            raise Refusal(422, "status_not_allowed", f"web order {event.order_id} is {current}: it cannot become "
+                          f"{event.status.value}", field="status")
     elif isinstance(event, LoyaltyEntryEvent):
         if conn.execute(select(members.c.member_id).where(members.c.member_id == event.member_id)).first() is None:
             raise Refusal(422, "member_unknown", f"member {event.member_id} is not a member of the chain",
@@ -118,7 +128,9 @@ def _check(conn: Connection, store: str, event) -> None:
 
 
 def _apply(conn: Connection, store: str, event, at: datetime) -> None:
-    if isinstance(event, StockMoveEvent):
+    if isinstance(event, PickupStatusEvent):
+        move_web_order(conn, event.order_id, event.status.value, at, publish=False)  # the store knows; no echo
+    elif isinstance(event, StockMoveEvent):
         conn.execute(stock_moves.insert().values(store=store, id=event.id, location=event.location, sku=event.sku,
                                                  on_hand=event.on_hand, reserved=event.reserved,
                                                  in_transit=event.in_transit, moved_at=event.moved_at))

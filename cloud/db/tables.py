@@ -146,4 +146,16 @@ ledger = Table(
     Column("at", UtcDateTime(), nullable=False),
 )
 
-FEEDS = ("catalog", "prices", "promotions", "taxes", "loyalty")
+# The web shop's orders for pickup at a store (BOPIS); their status history is in `events` (kind pickup_status).
+web_orders = Table(
+    "web_orders", metadata,
+    Column("order_id", String(64), primary_key=True),
+    Column("store", String(64), ForeignKey("stores.code"), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("placed_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+FEEDS = ("catalog", "prices", "promotions", "taxes", "loyalty", "web_orders")

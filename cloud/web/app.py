@@ -15,6 +15,7 @@ from cloud.web.access import OPEN
 from cloud.web.errors import ApiError, register_errors
 from cloud.web.hq_api import hq_api
 from cloud.web.store_api import store_api
+from cloud.web.web_orders_api import web_orders_api
 
 MAX_BODY_BYTES = 8 * 1024 * 1024  # a batch of 500 large orders fits; a runaway client does not
 
@@ -48,6 +49,7 @@ def create_app(settings: CloudSettings | None = None, *, engine: Engine | None =
     register_errors(app)
     app.register_blueprint(store_api)
     app.register_blueprint(hq_api)
+    app.register_blueprint(web_orders_api)
 
     @app.get("/healthz")
     def healthz():

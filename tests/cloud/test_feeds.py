@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.cloud import Hq
+from cloud.contracts import Feed
+from tests.support.cloud import Hq, web_order
 
 CATEGORY = {"code": "coffee", "names": {"en": "Coffee", "de": "Kaffee"}}
 
@@ -37,19 +38,24 @@ def fill_every_feed(hq: Hq) -> dict[str, list[str]]:
         hq.put("tiers", {"code": f"tier{n}", "names": {"en": f"Tier {n}"}, "threshold": n * 100})
     for n in range(2):
         hq.put("members", {"member_id": f"M{n}", "name": f"Member {n}"})
+    for n in range(5):  # the store must exist: a web order is placed for pickup at it
+        reply = hq.client.post("/api/v1/web-orders", headers=hq.admin(), json=web_order(f"W{n}"))
+        assert reply.status_code == 201, reply.json
     return {
         "catalog": ["coffee", "milk", "SKU0", "SKU1", "BREAKFAST"],
         "prices": [f"SKU{n}|*|*" for n in range(5)],
         "promotions": [f"P{n}" for n in range(5)],
         "taxes": [f"DE|t{n}" for n in range(5)],
         "loyalty": ["tier0", "tier1", "tier2", "M0", "M1"],
+        "web_orders": [f"W{n}" for n in range(5)],
     }
 
 
 @pytest.mark.parametrize("page_size", [1, 2, 200])
 def test_every_feed_pages_by_cursor_with_each_change_once_in_order(hq: Hq, page_size: int):
-    expected = fill_every_feed(hq)
     store = hq.enrol("berlin")
+    expected = fill_every_feed(hq)
+    assert set(expected) == set(Feed.__members__)
     for feed, keys in expected.items():
         changes = hq.read_all("berlin", feed, store, limit=page_size)
         assert [change["key"] for change in changes] == keys, feed
@@ -58,8 +64,8 @@ def test_every_feed_pages_by_cursor_with_each_change_once_in_order(hq: Hq, page_
 
 
 def test_a_page_says_more_until_the_last_and_resuming_gives_only_what_is_new(hq: Hq):
-    fill_every_feed(hq)
     store = hq.enrol("berlin")
+    fill_every_feed(hq)
     first = hq.feed("berlin", "prices", store, limit=3).json
     assert [c["key"] for c in first["changes"]] == ["SKU0|*|*", "SKU1|*|*", "SKU2|*|*"] and first["more"] is True
     second = hq.feed("berlin", "prices", store, after=first["next_cursor"], limit=3).json

@@ -112,3 +112,11 @@ def stock_move(move_id: str, location: str, sku: str, **deltas: int) -> dict:
 def loyalty_entry(entry_id: str, member_id: str, points: int, minutes: int = 0) -> dict:
     """Return a loyalty accrual (positive) or redemption (negative)."""
     return {"kind": "loyalty_entry", "id": entry_id, "member_id": member_id, "points": points, "at": at(minutes)}
+
+
+def web_order(order_id: str = "W-1", store: str = "berlin", **changes) -> dict:
+    """Return a paid web order of two lattes for pickup at a store."""
+    return {"order_id": order_id, "store": store, "placed_at": at(), "pickup_at": at(30),
+            "customer": {"name": "Ada L.", "phone": "+49 30 1234567"},
+            "lines": [{"sku": "LATTE", "qty": 2, "unit_price": {"amount": 450, "currency": "EUR"}}],
+            "total": {"amount": 900, "currency": "EUR"}, "payment": "paid", **changes}
