@@ -6,7 +6,8 @@ Starts a throwaway PostgreSQL server (tests/support/postgres.py; or a SQLite fil
 every store and gives each a loyalty member, and serves HQ as it runs in production (`passline cloud serve`:
 gunicorn, 2 workers). Then every store pushes its orders at once, each order as four events in one batch in order
 (the order, its card payment, its stock move, its loyalty accrual), over `--clients` keep-alive connections.
-Afterwards it sends a tenth of the batches again (each must answer `already_committed`) and counts the rows at HQ.
+Afterwards it sends every tenth batch of each store again, from its first (each event must answer
+`already_committed`), and counts the rows at HQ.
 
 Issue 13 names more figures for this command (backlog_orders, drain_s, catalog_items, catalog_apply_s): they need
 the hub's link, which does not exist yet, so they print as null. The last line is one JSON object.

@@ -126,13 +126,33 @@ def _current(conn: Connection, kind: str, key: str) -> dict | None:
 
 def append_change(conn: Connection, kind: Kind, key: str, body: dict | None, audience: Audience, at: datetime) -> None:
     """Append one change to a feed, for every store (audience None) or one."""
+    append_changes(conn, kind, [(key, body, audience)], at)
+
+
+def append_changes(conn: Connection, kind: Kind, entries: list[tuple[str, dict | None, Audience]], at: datetime) -> None:
+    """Append changes (key, body or None when deleted, audience) to one feed, in order, with one counter step."""
+    if entries:
+        insert_changes(conn, kind, reserve_cursors(conn, kind.feed, len(entries)), entries, at)
+
+
+def reserve_cursors(conn: Connection, feed: str, count: int) -> int:
+    """Take the next `count` cursors of a feed and return the first; the feed's lock is held until commit."""
     # The counter's row lock is held to commit: cursors are handed out in commit order (see tables.feed_counters).
-    seq = conn.execute(update(feed_counters).where(feed_counters.c.feed == kind.feed)
-                       .values(last=feed_counters.c.last + 1).returning(feed_counters.c.last)).scalar_one()
-    jurisdiction = (body or {}).get("jurisdiction") if kind.name == "tax" else None
-    if kind.name == "tax" and jurisdiction is None:
-        jurisdiction = key.split("|", 1)[0]
-    conn.execute(changes.insert().values(feed=kind.feed, seq=seq, kind=kind.name, key=key, store=audience.store,
-                                         jurisdiction=jurisdiction, deleted=body is None, body=body, at=at))
+    # Callers reserve last, just before commit, so the lock is held for as short a time as they can make it.
+    last = conn.execute(update(feed_counters).where(feed_counters.c.feed == feed)
+                        .values(last=feed_counters.c.last + count).returning(feed_counters.c.last)).scalar_one()
+    return last - count + 1
 
 
+def insert_changes(conn: Connection, kind: Kind, first: int, entries: list[tuple[str, dict | None, Audience]],
+                   at: datetime) -> None:
+    """Write changes with the cursors reserved from `first` on."""
+    rows = []
+    for seq, (key, body, audience) in enumerate(entries, start=first):
+        jurisdiction = None
+        if kind.name == "tax":
+            jurisdiction = (body or {}).get("jurisdiction") or key.split("|", 1)[0]
+        rows.append({"feed": kind.feed, "seq": seq, "kind": kind.name, "key": key, "store": audience.store,
+                     "jurisdiction": jurisdiction, "deleted": body is None, "body": body, "at": at})
+    if rows:
+        conn.execute(changes.insert(), rows)

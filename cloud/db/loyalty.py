@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import Connection, func, select, update
 
 from cloud.contracts import Member, MemberBalance
-from cloud.db.feeds import KINDS, publish_member, put_object
+from cloud.db.feeds import KINDS, insert_changes, put_object, reserve_cursors
+from cloud.domain import Audience
 from cloud.db.tables import ledger, members
 
 
@@ -41,6 +42,23 @@ def ledger_lines(conn: Connection, member_id: str) -> list[dict]:
 
 def publish_balance(conn: Connection, member_id: str, at: datetime) -> None:
     """Append a member's new balance to the loyalty feed."""
-    balance = member_balance(conn, member_id)
-    if balance is not None:
-        publish_member(conn, balance, at)
+    publish_balances(conn, [member_id], at)
+
+
+def publish_balances(conn: Connection, member_ids: list[str], at: datetime) -> None:
+    """Append the new balances of several members to the loyalty feed at once (sorted, one change each)."""
+    wanted = sorted(set(member_ids))
+    if not wanted:
+        return
+    # Reserve first, then sum: the reservation waits for any other transaction writing this feed to commit, so the
+    # sums below (a new statement, a new snapshot) include its entries, and the newest balance is never a stale one.
+    first = reserve_cursors(conn, KINDS["member"].feed, len(wanted))
+    rows = conn.execute(
+        select(members.c.member_id, members.c.tier, func.coalesce(func.sum(ledger.c.points), 0))
+        .outerjoin(ledger, ledger.c.member_id == members.c.member_id)
+        .where(members.c.member_id.in_(wanted))
+        .group_by(members.c.member_id, members.c.tier).order_by(members.c.member_id)
+    ).all()
+    entries = [(member_id, MemberBalance(member_id=member_id, tier=tier, balance=int(total)).model_dump(mode="json"),
+                Audience(None)) for member_id, tier, total in rows]
+    insert_changes(conn, KINDS["member"], first, entries, at)

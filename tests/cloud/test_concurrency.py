@@ -7,7 +7,7 @@ import threading
 from sqlalchemy import func, select
 
 from cloud.db.tables import events
-from tests.support.cloud import Hq, order
+from tests.support.cloud import Hq, loyalty_entry, order
 
 WRITERS, PRICES_EACH = 4, 25
 
@@ -71,3 +71,25 @@ def test_one_event_posted_twice_at_the_same_moment_is_stored_once(hq: Hq):
     assert sorted(outcomes) == ["already_committed"] * 3 + ["committed"]
     with hq.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(events)).scalar_one() == 1
+
+
+def test_the_newest_balance_on_the_feed_is_the_ledger_sum_when_many_stores_post_for_one_member_at_once(hq: Hq):
+    stores = {f"s{n}": hq.enrol(f"s{n}") for n in range(6)}
+    hq.put("members", {"member_id": "L-1", "name": "Ada"})
+    start = threading.Barrier(len(stores))
+
+    def post(store: str, headers: dict) -> None:
+        client = hq.app.test_client()
+        start.wait()
+        for n in range(5):
+            entries = [loyalty_entry(f"{store}-{n}-{k}", "L-1", 10 + k) for k in range(3)]
+            assert client.post(f"/api/v1/stores/{store}/events", json={"events": entries}, headers=headers).status_code == 200
+
+    threads = [threading.Thread(target=post, args=item) for item in stores.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    balances = [c["body"]["balance"] for c in hq.read_all("s0", "loyalty", stores["s0"]) if c["key"] == "L-1"]
+    assert balances[-1] == 6 * 5 * (10 + 11 + 12)
+    assert balances == sorted(balances), "a later cursor never carries an older balance"
