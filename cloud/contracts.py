@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Annotated, Literal, Union
 
+from hub.contracts.catalog import Channel, PromotionIn
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
@@ -47,6 +48,7 @@ class Variant(Contract):
 
     sku: Code
     names: Texts
+    variant: dict[str, str] = Field({}, description="what differs from the item: {\"size\": \"L\"}")
 
 
 class Category(Contract):
@@ -62,6 +64,8 @@ class Modifier(Contract):
 
     code: Code
     names: Texts
+    price_delta: int = Field(0, description="added to the item's price, in minor units")
+    parent: Code | None = Field(None, description="nested one level: allowed only with this modifier")
 
 
 class ModifierGroup(Contract):
@@ -71,6 +75,7 @@ class ModifierGroup(Contract):
     names: Texts
     min_choices: int = Field(0, ge=0)
     max_choices: int = Field(1, ge=1)
+    default: Code | None = Field(None, description="chosen when a required group is left empty")
     modifiers: list[Modifier] = Field(min_length=1)
 
 
@@ -82,9 +87,15 @@ class Item(Contract):
     descriptions: dict[Language, str] = {}
     category: Code
     tax_code: Code = Field(description="the tax class; the store's jurisdiction gives its rate")
+    station: Code = Field(description="the station that makes or picks it: bar, grill, pick-a ...")
+    prep_seconds: int = Field(ge=0, le=24 * 3600)
     variants: list[Variant] = []
     modifier_groups: list[Code] = []
     images: list[Image] = []
+    allergens: list[str] = []
+    dietary: list[str] = []
+    gtin: str | None = Field(None, pattern=r"^\d{8}(\d{4,6})?$", description="barcode: GTIN-8, 12, 13 or 14")
+    serial_tracked: bool = False
 
 
 class BundlePart(Contract):
@@ -103,15 +114,6 @@ class Bundle(Contract):
     parts: list[BundlePart] = Field(min_length=1)
 
 
-class Channel(StrEnum):
-    """Where a price or order applies."""
-
-    store = "store"  # kiosk and counter
-    web = "web"  # the web shop, pickup at a store
-    app = "app"
-    marketplace = "marketplace"
-
-
 class Price(Contract):
     """An item's price: chain-wide, or for one store, and for every channel or one."""
 
@@ -121,31 +123,23 @@ class Price(Contract):
     price: Money
 
 
-class PromotionKind(StrEnum):
-    """How a promotion changes a price."""
-
-    percent_off = "percent_off"  # `value` in basis points: 1000 = 10 %
-    amount_off = "amount_off"  # `value` in minor units off each matching line
-
-
 class Promotion(Contract):
-    """A discount on some items or categories, in some stores, between two times."""
+    """A promotion for some stores between two moments; `rule` is what the hub's pricing engine runs."""
 
     code: Code
     names: Texts
-    kind: PromotionKind
-    value: int = Field(ge=1)
-    skus: list[Code] = []
-    categories: list[Code] = []
     stores: list[Code] | None = Field(None, description="null: every store")
     starts_at: Time
     ends_at: Time
-    stackable: bool = False
+    rule: PromotionIn = Field(description="the hub's promotion (docs/pricing.md): kind, value, targets, daily windows, "
+                              "channels, tiers ...; its `id` is the promotion's `code`")
 
     @model_validator(mode="after")
-    def _ends_after_start(self) -> Promotion:
+    def _consistent(self) -> Promotion:
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
+        if self.rule.id != self.code:
+            raise ValueError("rule.id must be the promotion's code")
         return self
 
 
@@ -166,7 +160,8 @@ class Tier(Contract):
 
     code: Code
     names: Texts
-    threshold: int = Field(ge=0)
+    threshold: int = Field(ge=0, description="points earned to reach it")
+    multiplier_bp: int = Field(10_000, ge=0, description="points per accrual: 10000 = 1x, 15000 = 1.5x")
 
 
 class Member(Contract):
@@ -175,6 +170,7 @@ class Member(Contract):
     member_id: Code
     name: str = Field("", max_length=200)
     tier: Code | None = None
+    phone: str | None = Field(None, max_length=32, description="for sign-in at a kiosk")
 
 
 class MemberBalance(Contract):
@@ -281,7 +277,7 @@ class OrderEvent(Contract):
     id: EventId
     number: str = Field(max_length=32)
     origin: str = Field(max_length=32, description="kiosk, counter, web, app, phone, marketplace")
-    channel: Channel = Channel.store
+    channel: Channel | None = Field(None, description="the price list it was sold from, when not the origin's")
     placed_at: Time
     lines: list[OrderLine] = Field(min_length=1)
     total: Money
@@ -332,7 +328,7 @@ class LoyaltyEntryEvent(Contract):
     member_id: Code
     points: int = Field(description="never 0")
     order_id: EventId | None = None
-    channel: Channel = Channel.store
+    channel: Channel | None = None
     at: Time
 
     @model_validator(mode="after")

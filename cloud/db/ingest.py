@@ -219,4 +219,5 @@ def _rows(store: str, event, body: dict, fingerprint: str, at: datetime, rows: d
                                     "in_transit": event.in_transit, "moved_at": event.moved_at})
     elif isinstance(event, LoyaltyEntryEvent):
         rows["ledger"].append({"source": store, "id": event.id, "member_id": event.member_id, "points": event.points,
-                               "order_id": event.order_id, "channel": event.channel.value, "at": event.at})
+                               "order_id": event.order_id, "channel": event.channel.value if event.channel else None,
+                               "at": event.at})

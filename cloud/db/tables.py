@@ -142,7 +142,7 @@ ledger = Table(
     Column("member_id", String(64), ForeignKey("members.member_id"), nullable=False, index=True),
     Column("points", Integer, nullable=False),
     Column("order_id", String(64)),
-    Column("channel", String(16), nullable=False),
+    Column("channel", String(16)),
     Column("at", UtcDateTime(), nullable=False),
 )
 

@@ -12,20 +12,24 @@ CATEGORY = {"code": "coffee", "names": {"en": "Coffee", "de": "Kaffee"}}
 
 def item(sku: str, name: str = "Latte") -> dict:
     return {"sku": sku, "names": {"en": name, "de": name}, "category": "coffee", "tax_code": "food",
-            "variants": [{"sku": f"{sku}-L", "names": {"en": "large", "de": "groß"}}],
+            "station": "bar", "prep_seconds": 90, "allergens": ["milk"],
+            "variants": [{"sku": f"{sku}-L", "names": {"en": "large", "de": "groß"}, "variant": {"size": "L"}}],
             "modifier_groups": ["milk"], "images": [{"url": "/img/latte.jpg", "alt": {"en": "a latte"}}]}
 
 
 def promotion(code: str, stores: list[str] | None) -> dict:
-    return {"code": code, "names": {"en": "Happy hour"}, "kind": "percent_off", "value": 1000, "skus": ["LATTE"],
-            "stores": stores, "starts_at": "2026-12-07T15:00:00+00:00", "ends_at": "2026-12-07T17:00:00+00:00"}
+    return {"code": code, "names": {"en": "Happy hour"}, "stores": stores,
+            "starts_at": "2026-12-01T00:00:00+00:00", "ends_at": "2027-01-01T00:00:00+00:00",
+            "rule": {"id": code, "name": "Happy hour", "kind": "percent", "value": 1000, "scope": "item",
+                     "targets": ["LATTE"], "windows": [{"days": ["mon", "tue", "wed", "thu", "fri"],
+                                                        "start": "15:00", "end": "17:00"}]}}
 
 
 def fill_every_feed(hq: Hq) -> dict[str, list[str]]:
     """Make five changes in every feed; return the keys each feed must show, in order."""
     hq.put("categories", CATEGORY)
     hq.put("modifier_groups", {"code": "milk", "names": {"en": "Milk"}, "max_choices": 1,
-                               "modifiers": [{"code": "OAT", "names": {"en": "Oat", "de": "Hafer"}}]})
+                               "modifiers": [{"code": "OAT", "names": {"en": "Oat", "de": "Hafer"}, "price_delta": 50}]})
     for n in range(2):
         hq.put("items", item(f"SKU{n}"))
     hq.put("bundles", {"sku": "BREAKFAST", "names": {"en": "Breakfast"}, "category": "coffee",
@@ -143,3 +147,18 @@ def test_an_invalid_object_is_refused_naming_the_field(hq: Hq):
                           headers=hq.admin())
     assert reply.status_code == 422
     assert reply.json["field"] == "price.currency" and "price.currency" in reply.json["message"]
+
+
+def test_a_promotion_carries_the_hubs_own_rule_and_a_mismatched_one_is_refused(hq: Hq):
+    store = hq.enrol("berlin")
+    hq.put("promotions", promotion("HAPPY", None))
+    rule = hq.read_all("berlin", "promotions", store)[0]["body"]["rule"]
+    assert (rule["kind"], rule["value"], rule["windows"][0]["start"], rule["stackable"]) == ("percent", 1000, "15:00", True)
+    wrong = promotion("HAPPY", None)
+    wrong["rule"]["id"] = "OTHER"
+    reply = hq.client.put("/api/v1/hq/promotions", json=wrong, headers=hq.admin())
+    assert reply.status_code == 422 and "rule.id must be the promotion's code" in reply.json["message"]
+    bad_day = promotion("HAPPY", None)
+    bad_day["rule"]["windows"][0]["days"] = ["someday"]
+    reply = hq.client.put("/api/v1/hq/promotions", json=bad_day, headers=hq.admin())
+    assert reply.status_code == 422 and reply.json["field"] == "rule.windows[0].days"

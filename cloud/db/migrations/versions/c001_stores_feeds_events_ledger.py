@@ -105,7 +105,7 @@ def upgrade() -> None:
     sa.Column('member_id', sa.String(length=64), nullable=False),
     sa.Column('points', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.String(length=64), nullable=True),
-    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=True),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['member_id'], ['members.member_id'], name=op.f('fk_ledger_member_id_members')),
     sa.PrimaryKeyConstraint('source', 'id', name=op.f('pk_ledger'))
