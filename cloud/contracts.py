@@ -177,7 +177,9 @@ class MemberBalance(Contract):
     """A member as stores see them: the balance is the sum of the chain's ledger."""
 
     member_id: Code
+    name: str
     tier: Code | None
+    phone: str | None = None
     balance: int
 
 

@@ -14,7 +14,7 @@ from cloud.db.tables import ledger, members
 
 def put_member(conn: Connection, member: Member, at: datetime) -> None:
     """Create or change a member, and publish them with their balance."""
-    values = {"name": member.name, "tier": member.tier}
+    values = {"name": member.name, "tier": member.tier, "phone": member.phone}
     if conn.execute(select(members.c.member_id).where(members.c.member_id == member.member_id)).first():
         conn.execute(update(members).where(members.c.member_id == member.member_id).values(**values))
     else:
@@ -25,12 +25,12 @@ def put_member(conn: Connection, member: Member, at: datetime) -> None:
 
 def member_balance(conn: Connection, member_id: str) -> MemberBalance | None:
     """Return a member's tier and balance, or None when there is no such member."""
-    row = conn.execute(select(members.c.member_id, members.c.tier).where(members.c.member_id == member_id)).first()
+    row = conn.execute(select(members).where(members.c.member_id == member_id)).first()
     if row is None:
         return None
     total = conn.execute(select(func.coalesce(func.sum(ledger.c.points), 0))
                          .where(ledger.c.member_id == member_id)).scalar_one()
-    return MemberBalance(member_id=row.member_id, tier=row.tier, balance=int(total))
+    return MemberBalance(member_id=row.member_id, name=row.name, tier=row.tier, phone=row.phone, balance=int(total))
 
 
 def ledger_lines(conn: Connection, member_id: str) -> list[dict]:
@@ -54,11 +54,13 @@ def publish_balances(conn: Connection, member_ids: list[str], at: datetime) -> N
     # sums below (a new statement, a new snapshot) include its entries, and the newest balance is never a stale one.
     first = reserve_cursors(conn, KINDS["member"].feed, len(wanted))
     rows = conn.execute(
-        select(members.c.member_id, members.c.tier, func.coalesce(func.sum(ledger.c.points), 0))
+        select(members.c.member_id, members.c.name, members.c.tier, members.c.phone,
+               func.coalesce(func.sum(ledger.c.points), 0))
         .outerjoin(ledger, ledger.c.member_id == members.c.member_id)
         .where(members.c.member_id.in_(wanted))
-        .group_by(members.c.member_id, members.c.tier).order_by(members.c.member_id)
+        .group_by(members.c.member_id, members.c.name, members.c.tier, members.c.phone).order_by(members.c.member_id)
     ).all()
-    entries = [(member_id, MemberBalance(member_id=member_id, tier=tier, balance=int(total)).model_dump(mode="json"),
-                Audience(None)) for member_id, tier, total in rows]
+    entries = [(row.member_id, MemberBalance(member_id=row.member_id, name=row.name, tier=row.tier, phone=row.phone,
+                                             balance=int(row[4])).model_dump(mode="json"), Audience(None))
+               for row in rows]
     insert_changes(conn, KINDS["member"], first, entries, at)

@@ -132,6 +132,7 @@ members = Table(
     Column("member_id", String(64), primary_key=True),
     Column("name", String(200), nullable=False, default=""),
     Column("tier", String(64)),
+    Column("phone", String(32)),
 )
 
 # One ledger for the chain: accruals (+) and redemptions (-) from every store and channel; HQ's own use store "hq".

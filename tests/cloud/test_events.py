@@ -133,7 +133,7 @@ def test_a_store_moves_stock_only_at_its_own_locations(hq: Hq):
 
 def test_a_balance_is_the_sum_of_the_ledger_from_every_store_and_stores_read_it(hq: Hq):
     berlin, hamburg = hq.enrol("berlin"), hq.enrol("hamburg")
-    hq.put("members", {"member_id": "L-1001", "name": "Ada"})
+    hq.put("members", {"member_id": "L-1001", "name": "Ada", "tier": "gold", "phone": "+4930123"})
     entries = [("berlin", berlin, 120), ("hamburg", hamburg, 80), ("berlin", berlin, -150), ("hamburg", hamburg, 35)]
     for minute, (store, headers, points) in enumerate(entries):
         entry = loyalty_entry(new_id("e"), "L-1001", points, minutes=minute)
@@ -144,8 +144,10 @@ def test_a_balance_is_the_sum_of_the_ledger_from_every_store_and_stores_read_it(
         ledger_sum = conn.execute(select(func.sum(ledger.c.points)).where(ledger.c.member_id == "L-1001")).scalar_one()
     assert member["balance"] == ledger_sum == 85
     assert [line["points"] for line in member["ledger"]] == [120, 80, -150, 35]
-    published = [c["body"]["balance"] for c in hq.read_all("hamburg", "loyalty", hamburg) if c["key"] == "L-1001"]
-    assert published == [0, 120, 200, 50, 85], "every ledger change reaches every store, the newest last"
+    published = [c["body"] for c in hq.read_all("hamburg", "loyalty", hamburg) if c["key"] == "L-1001"]
+    assert [body["balance"] for body in published] == [0, 120, 200, 50, 85], "every ledger change reaches every store"
+    assert published[-1] | {"balance": 0} == {"member_id": "L-1001", "name": "Ada", "tier": "gold", "phone": "+4930123",
+                                              "balance": 0}
 
 
 def test_a_loyalty_entry_for_no_member_is_refused(hq: Hq):

@@ -45,6 +45,7 @@ def upgrade() -> None:
     sa.Column('member_id', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('tier', sa.String(length=64), nullable=True),
+    sa.Column('phone', sa.String(length=32), nullable=True),
     sa.PrimaryKeyConstraint('member_id', name=op.f('pk_members'))
     )
     op.create_table('objects',
