@@ -49,6 +49,7 @@ Enrolment: HQ makes a one-time code (`passline cloud stores add STORE`, or
 | `GET /api/v1/hq/<collection>/<key>` | HQ | → the object (a member adds `balance` and `ledger`) |
 | `DELETE /api/v1/hq/<collection>/<key>` | HQ | → 204; stores see `deleted: true` on the feed |
 | `GET /api/v1/stock/<sku>` | HQ | → stock levels at every location of the chain |
+| `POST /api/v1/hq/ledger` | HQ | loyalty entry (HQ's own: goodwill, corrections) → 201 `{"id", "outcome"}`, 200 when already committed, 409 `conflict` |
 | `POST /api/v1/web-orders` | HQ (the web shop's backend) | web order → 201 (200 when the same order was placed before; 409 `web_order_exists` for other content) |
 | `GET /api/v1/web-orders/<order_id>` | HQ | → the web order with `status` and `history` (the store's status events) |
 | `POST /api/v1/web-orders/<order_id>/cancel` | HQ | → the web order, cancelled; the store reads it on `web_orders` |

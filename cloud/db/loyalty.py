@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, select, update
 
-from cloud.contracts import Member, MemberBalance
+from cloud.contracts import LoyaltyEntryEvent, Member, MemberBalance
 from cloud.db.feeds import KINDS, insert_changes, put_object, reserve_cursors
 from cloud.domain import Audience
 from cloud.db.tables import ledger, members
@@ -64,3 +64,21 @@ def publish_balances(conn: Connection, member_ids: list[str], at: datetime) -> N
                                              balance=int(row[4])).model_dump(mode="json"), Audience(None))
                for row in rows]
     insert_changes(conn, KINDS["member"], first, entries, at)
+
+
+HQ_SOURCE = "hq"  # ledger entries HQ makes itself (goodwill, corrections, the web shop's accruals)
+
+
+def add_hq_entry(conn: Connection, entry: LoyaltyEntryEvent, at: datetime) -> str:
+    """Add HQ's own ledger entry once by its id; return committed, already_committed, conflict or member_unknown."""
+    if conn.execute(select(members.c.member_id).where(members.c.member_id == entry.member_id)).first() is None:
+        return "member_unknown"
+    values = {"member_id": entry.member_id, "points": entry.points, "order_id": entry.order_id,
+              "channel": entry.channel.value if entry.channel else None, "at": entry.at}
+    stored = conn.execute(select(ledger).where(ledger.c.source == HQ_SOURCE, ledger.c.id == entry.id)).first()
+    if stored is not None:
+        same = all(getattr(stored, column) == value for column, value in values.items())
+        return "already_committed" if same else "conflict"
+    conn.execute(ledger.insert().values(source=HQ_SOURCE, id=entry.id, **values))
+    publish_balances(conn, [entry.member_id], at)
+    return "committed"

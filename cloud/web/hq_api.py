@@ -7,10 +7,10 @@ from datetime import timedelta
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Blueprint, current_app, jsonify, request
 
-from cloud.contracts import SessionReply, SignIn, StoreInfo
+from cloud.contracts import LoyaltyEntryEvent, SessionReply, SignIn, StoreInfo
 from cloud.db import access as repo
 from cloud.db.feeds import KINDS, delete_object, get_object, put_object
-from cloud.db.loyalty import ledger_lines, member_balance, put_member
+from cloud.db.loyalty import add_hq_entry, ledger_lines, member_balance, put_member
 from cloud.db.stock import stock_levels
 from cloud.web.access import for_hq, open_route
 from cloud.web.errors import ApiError, parse
@@ -149,6 +149,20 @@ def delete(collection: str, key: str):
         if not delete_object(conn, kind, key, _now()):
             raise ApiError(404, "not_found", f"there is no {kind.name} {key}")
     return "", 204
+
+
+@hq_api.post("/hq/ledger")
+@for_hq
+def add_ledger_entry():
+    """Add HQ's own points entry (positive or negative) to a member's ledger, once by its id."""
+    entry = parse(LoyaltyEntryEvent, request.get_json(silent=True))
+    with _engine().begin() as conn:
+        outcome = add_hq_entry(conn, entry, _now())
+    if outcome == "member_unknown":
+        raise ApiError(422, "member_unknown", f"member_id: {entry.member_id} is not a member of the chain", "member_id")
+    if outcome == "conflict":
+        raise ApiError(409, "conflict", f"{entry.id} was committed before with other content", "id")
+    return jsonify({"id": entry.id, "outcome": outcome}), 201 if outcome == "committed" else 200
 
 
 @hq_api.get("/stock/<sku>")

@@ -156,3 +156,21 @@ def test_a_loyalty_entry_for_no_member_is_refused(hq: Hq):
     assert (result["status"], result["code"], result["field"]) == (422, "member_unknown", "member_id")
     zero = hq.post_events("berlin", store, [loyalty_entry("e-2", "L-404", 0)]).json["results"][0]
     assert zero["code"] == "invalid_event" and "points must not be 0" in zero["message"]
+
+
+def test_hq_adds_its_own_ledger_entry_once_and_every_store_reads_the_new_balance(hq: Hq):
+    berlin = hq.enrol("berlin")
+    hq.put("members", {"member_id": "L-1", "name": "Ada"})
+    hq.post_events("berlin", berlin, [loyalty_entry("e-1", "L-1", 40)])
+    goodwill = loyalty_entry("g-1", "L-1", 100, minutes=5)
+    first = hq.client.post("/api/v1/hq/ledger", json=goodwill, headers=hq.admin())
+    assert first.status_code == 201 and first.json["outcome"] == "committed"
+    again = hq.client.post("/api/v1/hq/ledger", json=goodwill, headers=hq.admin())
+    assert again.status_code == 200 and again.json["outcome"] == "already_committed"
+    changed = hq.client.post("/api/v1/hq/ledger", json=goodwill | {"points": 500}, headers=hq.admin())
+    assert changed.status_code == 409 and changed.json["code"] == "conflict"
+    nobody = hq.client.post("/api/v1/hq/ledger", json=loyalty_entry("g-2", "L-404", 5), headers=hq.admin())
+    assert nobody.status_code == 422 and nobody.json["field"] == "member_id"
+    assert hq.client.get("/api/v1/hq/members/L-1", headers=hq.admin()).json["balance"] == 140
+    assert [c["body"]["balance"] for c in hq.read_all("berlin", "loyalty", berlin)][-1] == 140
+    assert hq.client.post("/api/v1/hq/ledger", json=goodwill, headers=berlin).status_code == 403
