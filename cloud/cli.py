@@ -12,6 +12,7 @@ from pathlib import Path
 from cloud.config import CloudConfigError, CloudSettings, load_cloud_settings
 
 GENERATED_PASSWORD_BYTES = 18  # 24 characters of urlsafe base64: 144 bits
+DEFAULT_JURISDICTION = "DE"
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -31,7 +32,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add = stores.add_parser("add", help="add a store (or keep it) and print a one-time enrolment code for its hub")
     add.add_argument("store", help="the store's code, the same as the hub's PASSLINE_STORE")
     add.add_argument("--name", default="", help="the store's name, for people")
-    add.add_argument("--jurisdiction", default="DE", help="where its taxes come from (default DE)")
+    add.add_argument("--jurisdiction", help=f"where a new store's taxes come from (default {DEFAULT_JURISDICTION})")
     add.set_defaults(run=_cloud(_stores_add))
     revoke = stores.add_parser("revoke", help="revoke the store's token and unused codes at once")
     revoke.add_argument("store")
@@ -99,16 +100,20 @@ def _stores_add(settings: CloudSettings, args) -> int:
     from cloud.contracts import StoreInfo
     from cloud.db.access import add_store, issue_enrolment_code
 
+    jurisdiction = args.jurisdiction or DEFAULT_JURISDICTION
     try:
-        StoreInfo(code=args.store, name=args.name, jurisdiction=args.jurisdiction)
+        StoreInfo(code=args.store, name=args.name, jurisdiction=jurisdiction)
     except ValueError:
         print("passline cloud: a store code and jurisdiction are letters, digits, '.', '_', ':' or '-' (up to 64)",
               file=sys.stderr)
         return 2
     with _engine(settings).begin() as conn:
-        store, created = add_store(conn, args.store, name=args.name, jurisdiction=args.jurisdiction, at=_now())
+        store, created = add_store(conn, args.store, name=args.name, jurisdiction=jurisdiction, at=_now())
         code = issue_enrolment_code(conn, store.code, _now())
     print(f"{'added' if created else 'kept'} store {store.code} (jurisdiction {store.jurisdiction})")
+    if not created and args.jurisdiction and args.jurisdiction != store.jurisdiction:
+        print(f"passline cloud: store {store.code}'s jurisdiction stays {store.jurisdiction}: adding a store again does "
+              "not change it", file=sys.stderr)
     print(f"enrolment code (one use, 7 days, shown this once): {code}")
     return 0
 

@@ -112,3 +112,15 @@ def _wait_up(base: str, server: subprocess.Popen, timeout: float = 30) -> None:
         except (requests.ConnectionError, requests.Timeout):  # workers still booting
             time.sleep(0.1)
     raise AssertionError("HQ did not come up")
+
+
+def test_adding_a_store_again_keeps_it_and_prints_a_new_code(tmp_path, database_url):
+    first = run(tmp_path, database_url, "stores", "add", "berlin", "--jurisdiction", "DE")
+    again = run(tmp_path, database_url, "stores", "add", "berlin", "--jurisdiction", "AT")
+    assert again.returncode == 0 and "kept store berlin (jurisdiction DE)" in again.stdout
+    assert "jurisdiction stays DE" in again.stderr
+    assert code_in(first.stdout) != code_in(again.stdout)
+    listing = run(tmp_path, database_url, "stores", "list")
+    assert listing.stdout.splitlines() == ["berlin\tDE\t"]
+    bad = run(tmp_path, database_url, "stores", "add", "no spaces please")
+    assert bad.returncode == 2 and "a store code" in bad.stderr
