@@ -460,6 +460,7 @@ ERROR_CODES: dict[str, str] = {
     "unauthenticated": "401: no token, or a token that is unknown, revoked or expired",
     "invalid_code": "401: the enrolment code is unknown, used, revoked or expired",
     "wrong_password": "401: the HQ account's name or password is wrong",
+    "locked": "429: 5 wrong passwords for this account name within 5 minutes; see Retry-After",
     "forbidden": "403: a store token asked for another store, or a store asked for what only HQ may do",
     "unknown_store": "404: no such store (422 when a body names it)",
     "unknown_feed": "404: no such feed",

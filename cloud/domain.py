@@ -8,6 +8,7 @@ import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 STORE_TOKEN_PREFIX = "plst_"  # tells a leaked store token apart in logs and scanners
 ACCOUNT_TOKEN_PREFIX = "plhq_"
@@ -132,3 +133,16 @@ PICKUP_NEXT: dict[str, frozenset[str]] = {
 def pickup_may_become(current: str, new: str) -> bool:
     """Tell whether a web order may go from one status to another (the same status again changes nothing)."""
     return new == current or new in PICKUP_NEXT[current]
+
+
+LOCKOUT_ATTEMPTS = 5  # wrong passwords for one account name ...
+LOCKOUT_WINDOW_S = 300  # ... within 5 minutes lock its sign-in until the oldest of them is 5 minutes old
+
+
+def sign_in_locked_until(failures: list[datetime], now: datetime) -> datetime | None:
+    """Return until when sign-in is locked after these recent failures, or None when it is not."""
+    window = timedelta(seconds=LOCKOUT_WINDOW_S)
+    recent = sorted(at for at in failures if now - at < window)
+    if len(recent) < LOCKOUT_ATTEMPTS:
+        return None
+    return recent[-LOCKOUT_ATTEMPTS] + window

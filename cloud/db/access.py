@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select, update
 
-from cloud.db.tables import account_sessions, accounts, store_credentials, stores
+from cloud.db.tables import account_sessions, accounts, sign_in_failures, store_credentials, stores
 from cloud.domain import (
     ACCOUNT_TOKEN_PREFIX,
+    LOCKOUT_WINDOW_S,
     STORE_TOKEN_PREFIX,
     new_enrolment_code,
     new_secret,
@@ -129,3 +130,22 @@ def account_of_token(conn: Connection, token: str, at: datetime) -> str | None:
 def close_session(conn: Connection, token: str) -> None:
     """End a session."""
     conn.execute(account_sessions.delete().where(account_sessions.c.hash == secret_hash(token)))
+
+
+def recent_failures(conn: Connection, name: str, now: datetime) -> list[datetime]:
+    """Return the times of an account name's wrong passwords within the lockout window."""
+    since = now - timedelta(seconds=LOCKOUT_WINDOW_S)
+    return list(conn.execute(select(sign_in_failures.c.at).where(sign_in_failures.c.name == name,
+                                                                 sign_in_failures.c.at > since)).scalars())
+
+
+def record_failure(conn: Connection, name: str, now: datetime) -> None:
+    """Count a wrong password for a name, and forget its failures older than the window."""
+    since = now - timedelta(seconds=LOCKOUT_WINDOW_S)
+    conn.execute(sign_in_failures.delete().where(sign_in_failures.c.name == name, sign_in_failures.c.at <= since))
+    conn.execute(sign_in_failures.insert().values(name=name, at=now))
+
+
+def clear_failures(conn: Connection, name: str) -> None:
+    """Forget a name's wrong passwords after it signed in."""
+    conn.execute(sign_in_failures.delete().where(sign_in_failures.c.name == name))

@@ -71,6 +71,14 @@ account_sessions = Table(
     Column("expires_at", UtcDateTime(), nullable=False),
 )
 
+# Wrong passwords per account name (known or not), kept for the lockout window only.
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, index=True),
+    Column("at", UtcDateTime(), nullable=False),
+)
+
 # One row per feed: taking its row lock hands out the next cursor, so cursors grow in commit order and a reader
 # never skips a change that a slower transaction committed later with a smaller number.
 feed_counters = Table(

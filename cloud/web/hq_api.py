@@ -12,6 +12,7 @@ from cloud.db import access as repo
 from cloud.db.feeds import KINDS, delete_object, get_object, put_object
 from cloud.db.loyalty import add_hq_entry, ledger_lines, member_balance, put_member
 from cloud.db.stock import stock_levels
+from cloud.domain import LOCKOUT_ATTEMPTS, sign_in_locked_until
 from cloud.web.access import for_hq, open_route
 from cloud.web.errors import ApiError, parse
 from cloud.web.store_api import _levels
@@ -36,22 +37,35 @@ def _now():
 @hq_api.post("/session")
 @open_route
 def sign_in():
-    """Exchange an HQ account's name and password for a bearer token."""
+    """Exchange an HQ account's name and password for a bearer token; 5 wrong passwords lock the name 5 minutes."""
     body = parse(SignIn, request.get_json(silent=True))
     hasher = current_app.config["CLOUD_PASSWORDS"]
+    now = _now()
     with _engine().begin() as conn:
-        stored = repo.password_hash_of(conn, body.name)
-        try:
-            # An unknown name costs the same hashing time as a wrong password, so names cannot be probed by timing.
-            hasher.verify(stored or current_app.config["CLOUD_DUMMY_HASH"], body.password)
-        except (VerificationError, InvalidHashError):
-            stored = None
-        if stored is None:
-            raise ApiError(401, "wrong_password", "the name or the password is wrong")
-        if hasher.check_needs_rehash(stored):
-            repo.set_password_hash(conn, body.name, hasher.hash(body.password))
-        expires_at = _now() + timedelta(hours=current_app.config["CLOUD_SETTINGS"].session_hours)
-        token = repo.open_session(conn, body.name, expires_at)
+        until = sign_in_locked_until(repo.recent_failures(conn, body.name, now), now)
+        if until is None:
+            stored = repo.password_hash_of(conn, body.name)
+            try:
+                # An unknown name costs the same hashing time as a wrong password, so names cannot be probed by timing.
+                hasher.verify(stored or current_app.config["CLOUD_DUMMY_HASH"], body.password)
+            except (VerificationError, InvalidHashError):
+                stored = None
+            if stored is None:
+                repo.record_failure(conn, body.name, now)  # committed with this block, before the refusal below
+            else:
+                repo.clear_failures(conn, body.name)
+                if hasher.check_needs_rehash(stored):
+                    repo.set_password_hash(conn, body.name, hasher.hash(body.password))
+                expires_at = now + timedelta(hours=current_app.config["CLOUD_SETTINGS"].session_hours)
+                token = repo.open_session(conn, body.name, expires_at)
+    if until is not None:
+        error = ApiError(429, "locked", f"{LOCKOUT_ATTEMPTS} wrong passwords: signing in as {body.name} is locked "
+                         f"until {until:%H:%M:%S} UTC")
+        response, status = error.reply()
+        response.headers["Retry-After"] = str(max(1, int((until - now).total_seconds()) + 1))
+        return response, status
+    if stored is None:
+        raise ApiError(401, "wrong_password", "the name or the password is wrong")
     return jsonify(SessionReply(token=token, expires_at=expires_at).model_dump(mode="json")), 201
 
 

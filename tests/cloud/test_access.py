@@ -120,3 +120,22 @@ def test_every_route_says_who_may_call_it(hq: Hq):
     opened = sorted(rule.rule for rule in hq.app.url_map.iter_rules()
                     if getattr(hq.app.view_functions[rule.endpoint], "cloud_access", None) == OPEN)
     assert opened == ["/api/v1/enrol", "/api/v1/session", "/healthz"]
+
+
+def test_five_wrong_passwords_lock_the_name_for_five_minutes_even_against_the_right_one(hq: Hq):
+    hq.admin()  # opens the account
+    wrong = {"name": ADMIN, "password": "guess"}
+    for _ in range(5):
+        assert hq.client.post("/api/v1/session", json=wrong).status_code == 401
+    locked = hq.client.post("/api/v1/session", json={"name": ADMIN, "password": ADMIN_PASSWORD})
+    assert locked.status_code == 429 and locked.json["code"] == "locked"
+    assert "locked until 09:05:00 UTC" in locked.json["message"] and locked.headers["Retry-After"] == "301"
+    hq.clock.now += timedelta(minutes=5)
+    assert hq.client.post("/api/v1/session", json={"name": ADMIN, "password": ADMIN_PASSWORD}).status_code == 201
+    assert hq.client.post("/api/v1/session", json=wrong).status_code == 401, "signing in cleared the failures"
+
+
+def test_an_unknown_name_locks_the_same_way_so_names_cannot_be_told_apart(hq: Hq):
+    for _ in range(5):
+        hq.client.post("/api/v1/session", json={"name": "nobody", "password": "guess"})
+    assert hq.client.post("/api/v1/session", json={"name": "nobody", "password": "guess"}).status_code == 429
