@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
@@ -118,3 +119,26 @@ def _run_as() -> pwd.struct_passwd | None:
         except KeyError:
             continue
     raise RuntimeError("running as root and no unprivileged user (postgres, nobody) to run PostgreSQL as")
+
+
+_shared: PostgresServer | None = None
+_databases = 0
+
+
+def fresh_database_url() -> str:
+    """Return the URL of a new, empty database on one PostgreSQL server shared by the whole test run.
+
+    The hub's own tests use it when PASSLINE_TEST_DATABASE=postgresql: `make_settings` has no fixture to ask, so the
+    server starts on first use and stops when the test process exits.
+    """
+    global _shared, _databases
+    if _shared is None:
+        bin_dir = postgres_bin_dir()
+        if bin_dir is None:
+            raise RuntimeError("PASSLINE_TEST_DATABASE=postgresql needs PostgreSQL: apt-get install postgresql")
+        server = PostgresServer(bin_dir)
+        server.start()
+        atexit.register(server.stop)
+        _shared = server
+    _databases += 1
+    return _shared.create_database(f"hub_{os.getpid()}_{_databases}")
