@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from hub.contracts.access import needs
 
 blueprint = Blueprint(
@@ -31,11 +31,22 @@ def _station(name: str) -> str:
     return name
 
 
+def _known() -> tuple[list[str], list[str]]:
+    """Return the store's kitchen stations and pick zones, as the hub's display side knows them."""
+    return current_app.extensions["passline_displays"].places()
+
+
+def _no_such_place(kind: str, name: str, known: list[str]):
+    """Answer a screen opened on a station the store does not have, naming the ones it has (404)."""
+    return render_template("displays/unknown.html", kind=kind, name=name, known=known, view="none"), 404
+
+
 @blueprint.get("/")
 @needs("display.watch")
 def index():
-    """List the display pages."""
-    return render_template("displays/index.html")
+    """List the display pages, with every station and pick zone the store has."""
+    stations, zones = _known()
+    return render_template("displays/index.html", stations=stations, zones=zones, view="index")
 
 
 @blueprint.get("/kds/<station>")
@@ -43,6 +54,9 @@ def index():
 def kds(station: str):
     """Show a station's kitchen display."""
     station = _station(station)
+    stations, zones = _known()
+    if station not in stations and station not in zones:
+        return _no_such_place("station", station, stations)
     return render_template("displays/kds.html", view=f"kds:{station}", station=station, keys=_keys(), mode="kds")
 
 
@@ -51,6 +65,9 @@ def kds(station: str):
 def pick(zone: str):
     """Show a pick zone's list by bin: scan or tap to pick, short-pick, pack, ready, hand over."""
     zone = _station(zone)
+    stations, zones = _known()
+    if zone not in zones and zone not in stations:
+        return _no_such_place("pick zone", zone, zones)
     return render_template("displays/pick.html", view=f"kds:{zone}", station=zone)
 
 

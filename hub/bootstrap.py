@@ -133,6 +133,7 @@ class Hub:
 
     def start_messaging(self) -> None:
         """Start the supervised Mosquitto if no broker is configured, then connect and consume."""
+        from hub.adapters.db.dead_letters import SqlDeadLetters
         from hub.adapters.mqtt.connection import HubConnection
         from hub.adapters.mqtt.dynsec import DynamicSecurityError
         from hub.entrypoints.device_relay import DeviceRelay
@@ -142,14 +143,15 @@ class Hub:
             from hub.adapters.mqtt.mosquitto_supervisor import MosquittoSupervisor
 
             self.broker = MosquittoSupervisor(self.settings.data_dir, store=self.settings.store,
-                                              host=self.settings.broker_host, port=self.settings.broker_port)
+                                              host=self.settings.broker_host, port=self.settings.broker_port,
+                                              tls_port=self.settings.broker_tls_port)
             self.broker.start()
         try:
             self.device_logins.ensure_roles()
         except DynamicSecurityError as exc:
             logger.warning("cannot check the broker's device roles: %s", exc)
         target = self.mqtt_target()
-        self.consumer = MqttConsumer(self.bus, self.presence, self.settings.store)
+        self.consumer = MqttConsumer(self.bus, self.presence, self.settings.store, dead_letters=SqlDeadLetters(self.engine))
         self.connection = HubConnection(
             target, store=self.settings.store, version=self.version, on_message=self.consumer.receive
         )
@@ -249,7 +251,7 @@ def make_device_logins(settings: Settings, running_broker: Callable[[], Any] = l
 
     def admin() -> Any:
         if settings.mqtt_admin_url:
-            return parse_mqtt_url(settings.mqtt_admin_url, "PASSLINE_MQTT_ADMIN_URL")
+            return settings.with_store_ca(parse_mqtt_url(settings.mqtt_admin_url, "PASSLINE_MQTT_ADMIN_URL"))
         if settings.mqtt_url:
             from hub.adapters.mqtt.dynsec import DynamicSecurityError
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_STORE = "demo"
+TLS_FOLDER = "tls"  # <data dir>/tls: the store CA and the hub's certificate (`passline tls init`)
+STORE_CA_FILE = "ca.crt"
 DEFAULT_HTTP_HOST = "0.0.0.0"
 DEFAULT_HTTP_PORT = 8000
+DEFAULT_HTTPS_PORT = 8443  # once `passline tls init` made a certificate; the HTTP port then redirects here
 DEFAULT_BROKER_HOST = "0.0.0.0"
 DEFAULT_BROKER_PORT = 1883
+DEFAULT_BROKER_TLS_PORT = 8883  # Mosquitto's TLS listener, once there is a certificate
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_DAY_STARTS_AT_HOUR = 4  # an order at 01:30 after a late shift still belongs to the day before
 DEFAULT_HTTP_THREADS = 64  # every open display holds one thread (simple-websocket)
@@ -32,14 +36,17 @@ class MqttTarget:
     port: int
     username: str | None = None
     password: str | None = None
+    tls: bool = False  # MQTT over TLS, the broker's certificate verified
+    ca_file: str | None = None  # the CA to verify it with (the store CA); None: the system's
 
     def __repr__(self) -> str:
-        return f"MqttTarget(host={self.host!r}, port={self.port}, username={self.username!r}, password=***)"
+        return (f"MqttTarget(host={self.host!r}, port={self.port}, username={self.username!r}, password=***, "
+                f"tls={self.tls})")
 
     @property
     def address(self) -> str:
-        """Return `mqtt://host:port`, without credentials, for logs and screens."""
-        return f"mqtt://{self.host}:{self.port}"
+        """Return `mqtt://host:port` (`mqtts://` over TLS), without credentials, for logs and screens."""
+        return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,9 +60,11 @@ class Settings:
     mqtt_admin_url: str | None = None  # a store's own Mosquitto: the hub's dynamic-security login
     http_host: str = DEFAULT_HTTP_HOST
     http_port: int = DEFAULT_HTTP_PORT
+    https_port: int = DEFAULT_HTTPS_PORT
     http_threads: int = DEFAULT_HTTP_THREADS
     broker_host: str = DEFAULT_BROKER_HOST
     broker_port: int = DEFAULT_BROKER_PORT
+    broker_tls_port: int = DEFAULT_BROKER_TLS_PORT
     timezone: str = DEFAULT_TIMEZONE
     day_starts_at_hour: int = DEFAULT_DAY_STARTS_AT_HOUR
 
@@ -78,7 +87,18 @@ class Settings:
             loopback = {"0.0.0.0": "127.0.0.1", "::": "::1"}
             host = loopback.get(self.broker_host, self.broker_host)
             return MqttTarget(host=host, port=self.broker_port)
-        return parse_mqtt_url(self.mqtt_url)
+        return self.with_store_ca(parse_mqtt_url(self.mqtt_url))
+
+    def with_store_ca(self, target: MqttTarget) -> MqttTarget:
+        """Return an mqtts:// target verified against the store CA once there is one (else the system's CAs)."""
+        if target.tls and self.store_ca_file.is_file():
+            return replace(target, ca_file=str(self.store_ca_file))
+        return target
+
+    @property
+    def store_ca_file(self) -> Path:
+        """Return where the store CA's certificate is (once `passline tls init` made it)."""
+        return self.data_dir / TLS_FOLDER / STORE_CA_FILE
 
     @property
     def zone(self) -> ZoneInfo:
@@ -87,14 +107,14 @@ class Settings:
 
 
 def parse_mqtt_url(url: str, name: str = "PASSLINE_MQTT_URL") -> MqttTarget:
-    """Parse `mqtt://user:pass@host:port` (port 1883 when left out)."""
+    """Parse `mqtt://user:pass@host:port` (port 1883 when left out), or `mqtts://` over TLS (port 8883)."""
     parts = urlsplit(url)
-    if parts.scheme != "mqtt":
-        raise ConfigError(f"{name} must start with mqtt:// (got scheme {parts.scheme or 'none'!r})")
+    if parts.scheme not in ("mqtt", "mqtts"):
+        raise ConfigError(f"{name} must start with mqtt:// or mqtts:// (got scheme {parts.scheme or 'none'!r})")
     if not parts.hostname:
         raise ConfigError(f"{name} has no host name")
     try:
-        port = parts.port or 1883
+        port = parts.port or (8883 if parts.scheme == "mqtts" else 1883)
     except ValueError:
         raise ConfigError(f"{name} has a port that is not a number from 1 to 65535") from None
     return MqttTarget(
@@ -102,6 +122,7 @@ def parse_mqtt_url(url: str, name: str = "PASSLINE_MQTT_URL") -> MqttTarget:
         port=port,
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
+        tls=parts.scheme == "mqtts",
     )
 
 
@@ -142,10 +163,10 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
 
 
 def _checked(values: dict[str, object], env: Mapping[str, str]) -> Settings:
-    for name in ("http_port", "broker_port", "http_threads", "day_starts_at_hour"):
+    for name in ("http_port", "https_port", "broker_port", "broker_tls_port", "http_threads", "day_starts_at_hour"):
         if name in values:
             values[name] = _integer(name, values[name])
-    for name in ("http_port", "broker_port"):
+    for name in ("http_port", "https_port", "broker_port", "broker_tls_port"):
         if name in values and not 0 <= values[name] <= 65535:
             raise ConfigError(f"PASSLINE_{name.upper()} must be a port from 0 to 65535, got {values[name]}")
     if not 0 <= values.get("day_starts_at_hour", DEFAULT_DAY_STARTS_AT_HOUR) <= 23:

@@ -36,6 +36,7 @@ class AgentConfig:
     hardware: tuple[HardwareConfig, ...]
     resend_s: float = 5.0
     health_s: float = 1.0
+    ca_file: Path | None = None  # the store CA that the broker's TLS certificate must verify against (mqtts://)
 
 
 def _text(table: dict, key: str, where: str) -> str:
@@ -62,6 +63,9 @@ def parse_config(data: dict, base_dir: Path = Path(".")) -> AgentConfig:
     spool_dir = Path(_text(agent, "spool_dir", "agent"))
     if not spool_dir.is_absolute():
         spool_dir = base_dir / spool_dir
+    ca_file = Path(_text(agent, "ca_file", "agent")) if "ca_file" in agent else None
+    if ca_file is not None and not ca_file.is_absolute():
+        ca_file = base_dir / ca_file
     tables = data.get("hardware", [])
     if not isinstance(tables, list) or not tables:
         raise AgentConfigError("at least one [[hardware]] table is required")
@@ -76,7 +80,7 @@ def parse_config(data: dict, base_dir: Path = Path(".")) -> AgentConfig:
         hardware.append(HardwareConfig(name=name, type=_text(table, "type", where), options=options))
     return AgentConfig(
         device_id=device_id, store=store, mqtt_url=mqtt_url, spool_dir=spool_dir, hardware=tuple(hardware),
-        resend_s=float(agent.get("resend_s", 5.0)), health_s=float(agent.get("health_s", 1.0)),
+        resend_s=float(agent.get("resend_s", 5.0)), health_s=float(agent.get("health_s", 1.0)), ca_file=ca_file,
     )
 
 
@@ -91,17 +95,19 @@ def load_config(path: Path) -> AgentConfig:
     return parse_config(data, Path(path).resolve().parent)
 
 
-def enrolled_agent_table(device_id: str, store: str, mqtt_url: str, spool_dir: str) -> str:
+def enrolled_agent_table(device_id: str, store: str, mqtt_url: str, spool_dir: str, ca_file: str | None = None) -> str:
     """Return the [agent] table an enrolment writes (TOML basic strings, so quotes and backslashes are escaped)."""
     def quoted(value: str) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     return (f"[agent]\n# Written by `passline agent --claim`: this device's own broker login. Keep this file private.\n"
             f"device_id = {quoted(device_id)}\nstore = {quoted(store)}\nmqtt_url = {quoted(mqtt_url)}\n"
-            f"spool_dir = {quoted(spool_dir)}\n")
+            f"spool_dir = {quoted(spool_dir)}\n"
+            + (f"# The store CA, from the hub at enrolment: the broker's certificate must verify against it.\n"
+               f"ca_file = {quoted(ca_file)}\n" if ca_file else ""))
 
 
-def write_enrolment(path: Path, device_id: str, store: str, mqtt_url: str) -> None:
+def write_enrolment(path: Path, device_id: str, store: str, mqtt_url: str, ca_file: str | None = None) -> None:
     """Put an enrolment's [agent] table into the config file, keep its [[hardware]] tables, mode 0600 from the start."""
     path = Path(path)
     old = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -110,7 +116,7 @@ def write_enrolment(path: Path, device_id: str, store: str, mqtt_url: str) -> No
         previous = tomllib.loads(old).get("agent", {})
         spool_dir = previous.get("spool_dir", spool_dir) if isinstance(previous, dict) else spool_dir
     rest = _without_agent_table(old)
-    text = enrolled_agent_table(device_id, store, mqtt_url, spool_dir) + ("\n" + rest.lstrip("\n") if rest.strip() else "")
+    text = enrolled_agent_table(device_id, store, mqtt_url, spool_dir, ca_file) + ("\n" + rest.lstrip("\n") if rest.strip() else "")
     temporary = path.with_name(f".{path.name}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:

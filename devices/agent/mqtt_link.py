@@ -22,7 +22,7 @@ class AgentLink:
     """Connect as the device, keep `device/<id>/in/#` subscribed, publish status and events."""
 
     def __init__(self, url: str, store: str, device_id: str, on_message: Callable[[str, bytes], None],
-                 on_connected: Callable[[], None]) -> None:
+                 on_connected: Callable[[], None], ca_file: str | None = None) -> None:
         self.store = store
         self.device_id = device_id
         self._on_message = on_message
@@ -34,8 +34,8 @@ class AgentLink:
                                   protocol=mqtt.MQTTv311, clean_session=False)
         if parts.username:
             self.client.username_pw_set(unquote(parts.username), unquote(parts.password or "") or None)
-        if parts.scheme == "mqtts":
-            self.client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
+        if parts.scheme == "mqtts":  # the broker's certificate and name, checked against the store CA (or the system's)
+            self.client.tls_set(ca_certs=ca_file, cert_reqs=ssl.CERT_REQUIRED)
         self.client.reconnect_delay_set(1, RECONNECT_MAX_S)
         self.client.will_set(topics.device_status(store, device_id),
                              json.dumps(envelope("device.status", {"state": "offline", "kind": None})), qos=1, retain=True)

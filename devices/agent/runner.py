@@ -31,7 +31,8 @@ class Agent:
         for hw in config.hardware:
             options = {"state_dir": str(config.spool_dir / "hardware" / hw.name), **hw.options}
             self.hardware[hw.name] = hardware_class(hw.type)(hw.name, options, self._report_for(hw.name))
-        self.link = AgentLink(config.mqtt_url, config.store, config.device_id, self._on_message, self._on_connected)
+        self.link = AgentLink(config.mqtt_url, config.store, config.device_id, self._on_message, self._on_connected,
+                              ca_file=str(config.ca_file) if config.ca_file else None)
         # One job thread per hardware: a printer that takes seconds to time out must not
         # hold up its backup on the same agent. Key "" serves jobs no hardware takes.
         self._wake = {name: threading.Event() for name in [*self.hardware, ""]}

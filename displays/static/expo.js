@@ -1,15 +1,37 @@
 // Expo: every open order with each station's progress; bump when all stations are done, then hand over.
+// Orders are listed as they came in, new ones at the bottom, and the rows being read stay where they are on
+// the screen when orders come or go above them.
 "use strict";
 
 const live = new LiveView(document.body.dataset.view, render);
 window.display = live;
 
-function render(rows) {
+function arrived(a, b) {
+  return a.accepted_at < b.accepted_at ? -1 : a.accepted_at > b.accepted_at ? 1 : (a.number < b.number ? -1 : 1);
+}
+
+// The rows on screen, top first, with where each one is: the reading place to keep.
+function readingPlace() {
+  const rows = [...document.querySelectorAll("#orders tr")];
+  return rows.filter((tr) => tr.getBoundingClientRect().bottom > 0).slice(0, 20)
+    .map((tr) => ({id: tr.dataset.orderId, top: tr.getBoundingClientRect().top}));
+}
+
+function keepPlace(place) {
+  for (const {id, top} of place) {
+    const row = document.querySelector(`#orders tr[data-order-id="${id}"]`);
+    if (row) { window.scrollBy(0, row.getBoundingClientRect().top - top); return; }
+  }
+}
+
+function render(cards) {
+  const place = window.scrollY > 0 ? readingPlace() : [];
+  const rows = [...cards].sort(arrived);
   document.getElementById("orders").replaceChildren(...rows.map((row, index) => el("tr", {
     class: "order status-" + row.status + (row.rush ? " rush" : "") + ((row.changes || []).length ? " changed" : ""),
     dataset: {orderId: row.order_id, number: row.number}},
     el("td", {}, index + 1),
-    el("td", {class: "number"}, row.number,
+    el("td", {class: "number"}, row.number, row.rush ? el("span", {class: "rush-mark"}, "RUSH") : null,
       (row.changes || []).length ? el("div", {class: "change-note"}, "CHANGED: " + row.changes.join("; ")) : null),
     el("td", {}, row.origin + " · " + row.fulfilment.replace("_", " ")),
     el("td", {}, row.stations.map((s) => el("span", {class: "chip st-" + s.status + (s.held ? " held" : ""), dataset: {station: s.station}},
@@ -25,4 +47,5 @@ function render(rows) {
       row.status !== "ready" ? el("button", {type: "button", class: "cancel", onclick: () => { if (confirm("Cancel order " + row.number + "?")) live.act("cancel", {order_id: row.order_id}); }}, "Cancel") : null,
     ),
   )));
+  keepPlace(place);
 }

@@ -5,6 +5,8 @@ const KEYS = window.PASSLINE_KEYS;
 const PICK = window.PASSLINE_MODE === "pick";
 const live = new LiveView(document.body.dataset.view, render);
 window.display = live;
+// What the header band says: a started ticket must read differently from a waiting one across the kitchen.
+const STATE_WORDS = {queued: "New", fired: "New", started: "Started"};
 let selected = 0;
 let shown = [];
 
@@ -43,6 +45,7 @@ function ticket(card, index) {
       card.rush ? el("span", {class: "rush-mark"}, "RUSH") : null,
       el("span", {class: "timer", dataset: {since: card.fired_at || card.accepted_at}}, ""),
     ),
+    card.cancelled || PICK ? null : el("div", {class: "state-mark"}, STATE_WORDS[card.status] || card.status),
     el("div", {class: "meta"}, card.origin + " · " + card.fulfilment.replace("_", " "),
       card.promised_at ? " · promised " + clock(card.promised_at) : " · due " + clock(card.deadline)),
     card.cancelled ? el("div", {class: "banner"}, "CANCELLED — bump to clear") : null,
@@ -51,7 +54,7 @@ function ticket(card, index) {
     el("div", {class: "waiting", dataset: {fireAt: card.status === "queued" && !card.held ? card.fire_at : ""}}),
     el("ul", {class: "items"}, items),
     el("footer", {},
-      card.cancelled ? null : el("button", {type: "button", class: "start", onclick: () => act("start", card)}, "Start"),
+      card.cancelled || card.status === "started" ? null : el("button", {type: "button", class: "start", onclick: () => act("start", card)}, "Start"),
       el("button", {type: "button", class: "bump", onclick: () => act("bump", card)}, card.cancelled ? "Clear" : (PICK ? "Picked" : "Bump")),
       card.cancelled || card.rush ? null : el("button", {type: "button", class: "rush-btn", onclick: () => live.act("rush", {order_id: card.order_id})}, "Rush"),
     ),

@@ -15,6 +15,8 @@ from pydantic import ValidationError
 from hub.contracts.catalog import DAYS, CatalogFile, CatalogItemIn
 from hub.contracts.validation import first_error
 from hub.domain.catalog import BundlePart, Catalog, CatalogItem, Modifier, ModifierGroup, PriceRule
+from hub.domain.catalog_texts import CatalogTexts, ItemWords, PromotionWords, Words
+from hub.domain.pricing import REWARD_ID
 from hub.domain.money import Money
 from hub.domain.promotions import Promotion, Window
 from hub.domain.tax import TaxPolicy, TaxRate
@@ -80,8 +82,10 @@ def _csv_place(path: Path, field_name: str, message: str) -> str:
     return f"line {index + 2}, field {rest.split('[')[0].split('.')[0]}: {detail}"
 
 
-def build_import(parsed: CatalogFile, location: str | None = None) -> CatalogImport:
-    """Check references across the file and build the domain catalog."""
+def build_import(parsed: CatalogFile, location: str | None = None, *, whole_file: bool = True) -> CatalogImport:
+    """Check references across the file and build the domain catalog.
+
+    A stored catalog is read back without its promotions and loyalty (`whole_file=False`): their words are not checked."""
     seen: set[str] = set()
     for index, item in enumerate(parsed.items):
         if item.sku in seen:
@@ -104,9 +108,52 @@ def build_import(parsed: CatalogFile, location: str | None = None) -> CatalogImp
         if member.tier not in tier_codes:
             raise CatalogFileError(f"loyalty.members[{index}].tier {member.tier} is not a tier")
     document = parsed.model_dump(mode="json", exclude={"items", "stock"})
-    catalog = Catalog(items, taxes=tax_policy(document["taxes"]), location=location)
+    # Words as written: no empty defaults for every item of every language in what is stored and exported.
+    document["texts"] = parsed.model_dump(mode="json", include={"texts"}, exclude_defaults=True).get("texts", {})
+    taxes = tax_policy(document["taxes"])
+    texts = catalog_texts(parsed, items, taxes, whole_file)
+    catalog = Catalog(items, taxes=taxes, location=location, texts=texts)
     stock = [{**s.model_dump(mode="json"), "location": s.location or location or "store"} for s in parsed.stock]
     return CatalogImport(catalog, document, stock)
+
+
+def catalog_texts(parsed: CatalogFile, items: list[CatalogItem], taxes: TaxPolicy, whole_file: bool) -> CatalogTexts:
+    """Check that the words of every language name things the file has, and build them."""
+    by_sku = {item.sku: item for item in items}
+    modifiers = {code for item in items for code in item.modifiers}
+    groups = {code for item in items for code in item.groups}
+    tax_codes = {rate.code for rates in taxes.categories.values() for rate in rates}
+    tax_codes |= {rate.code for item in items for rate in taxes.rates(item.tax_category, item.tax_rate_bp)}
+    promotions = {p.id for p in parsed.promotions} | {REWARD_ID}
+    rewards = {r.code for r in parsed.loyalty.rewards}
+    words = {}
+    for lang, given in parsed.texts.items():
+        where = f"texts.{lang}"
+        for sku, mine in given.items.items():
+            item = by_sku.get(sku)
+            if item is None:
+                raise CatalogFileError(f"{where}.items.{sku} names unknown SKU {sku}")
+            _known(f"{where}.items.{sku}.modifiers", mine.modifiers, item.modifiers, f"a modifier of {sku}")
+            _known(f"{where}.items.{sku}.groups", mine.groups, item.groups, f"a modifier group of {sku}")
+        _known(f"{where}.modifiers", given.modifiers, modifiers, "a modifier of any item")
+        _known(f"{where}.groups", given.groups, groups, "a modifier group of any item")
+        _known(f"{where}.taxes", given.taxes, tax_codes, "a tax rate code")
+        if whole_file:
+            _known(f"{where}.promotions", given.promotions, promotions, "a promotion id")
+            _known(f"{where}.rewards", given.rewards, rewards, "a loyalty reward code")
+        words[lang] = Words(
+            items={sku: ItemWords(w.name, w.description, dict(w.modifiers), dict(w.groups)) for sku, w in given.items.items()},
+            modifiers=dict(given.modifiers), groups=dict(given.groups), allergens=dict(given.allergens),
+            dietary=dict(given.dietary), taxes=dict(given.taxes), categories=dict(given.categories),
+            promotions={pid: PromotionWords(w.name, w.noun, dict(w.slots)) for pid, w in given.promotions.items()},
+            rewards=dict(given.rewards))
+    return CatalogTexts(parsed.language, words)
+
+
+def _known(where: str, given: dict[str, Any], known: Any, what: str) -> None:
+    for code in given:
+        if code not in known:
+            raise CatalogFileError(f"{where}.{code}: {code} is not {what}")
 
 
 def _item(index: int, item: CatalogItemIn, parsed: CatalogFile, skus: set[str], tracked: set[str]) -> CatalogItem:
@@ -140,7 +187,7 @@ def _item(index: int, item: CatalogItemIn, parsed: CatalogFile, skus: set[str], 
         prices=tuple(PriceRule(p.amount, p.location, p.channel.value if p.channel else None) for p in item.prices),
         parts=tuple(BundlePart(p.sku, p.qty) for p in item.parts), variant_of=item.variant_of,
         variant=dict(item.variant), allergens=tuple(item.allergens), dietary=tuple(item.dietary), image=item.image,
-        gtin=item.gtin, serial_tracked=item.serial_tracked, stock_tracked=item.sku in tracked, bin=item.bin,
+        description=item.description, gtin=item.gtin, serial_tracked=item.serial_tracked, stock_tracked=item.sku in tracked, bin=item.bin,
         pairs_with=tuple(item.pairs_with),
     )
 

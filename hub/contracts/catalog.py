@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 import re
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
+from hub.contracts.bounds import MAX_AMOUNT, MAX_COUNT, MAX_POINTS, MAX_UNITS
 from hub.contracts.orders import Code
 
 
@@ -31,7 +33,7 @@ class ModifierIn(Strict):
 
     code: Code
     name: str = Field(min_length=1, max_length=200)
-    price_delta: StrictInt = Field(default=0, description="Added to the item's price, in minor units.")
+    price_delta: StrictInt = Field(default=0, ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Added to the item's price, in minor units.")
     group: Code | None = Field(default=None, description="The modifier group it belongs to, e.g. `milk`.")
     parent: Code | None = Field(default=None, description="Nested one level: allowed only with this modifier.")
 
@@ -41,15 +43,15 @@ class ModifierGroupIn(Strict):
 
     code: Code
     name: str = Field(min_length=1, max_length=200)
-    min: StrictInt = Field(default=0, ge=0)
-    max: StrictInt | None = Field(default=None, ge=1)
+    min: StrictInt = Field(default=0, ge=0, le=MAX_COUNT)
+    max: StrictInt | None = Field(default=None, ge=1, le=MAX_COUNT)
     default: Code | None = Field(default=None, description="Chosen when a required group is left empty.")
 
 
 class PriceIn(Strict):
     """A price for a location and/or a channel."""
 
-    amount: StrictInt = Field(ge=0)
+    amount: StrictInt = Field(ge=0, le=MAX_AMOUNT)
     location: Code | None = None
     channel: Channel | None = None
 
@@ -76,7 +78,7 @@ class CatalogItemIn(Strict):
 
     sku: Code
     name: str = Field(min_length=1, max_length=200)
-    price: StrictInt = Field(ge=0, description="Base price in minor units (tax included in inclusive stores).")
+    price: StrictInt = Field(ge=0, le=MAX_AMOUNT, description="Base price in minor units (tax included in inclusive stores).")
     tax_rate_bp: StrictInt = Field(default=0, ge=0, le=10_000, description="Single tax rate in basis points: 1900 is 19 %.")
     tax_category: Code | None = Field(default=None, description="A category of `taxes.categories`; wins over tax_rate_bp.")
     station: Code = Field(description="The station that makes or picks it: `bar`, `grill`, `pick-a` ...")
@@ -91,6 +93,7 @@ class CatalogItemIn(Strict):
     allergens: list[str] = Field(default_factory=list)
     dietary: list[str] = Field(default_factory=list)
     image: str | None = Field(default=None, max_length=500)
+    description: str | None = Field(default=None, min_length=1, max_length=500, description="Shown on the item's page.")
     gtin: str | None = Field(default=None, description="Barcode, GTIN-8/12/13/14 with a valid check digit.")
     serial_tracked: StrictBool = False
     available: StrictBool = True
@@ -155,21 +158,21 @@ class PromotionIn(Strict):
     id: Code
     name: str = Field(min_length=1, max_length=200)
     kind: str = Field(pattern="^(percent|amount|buy_x_get_y|bundle)$")
-    value: StrictInt = Field(ge=0)
+    value: StrictInt = Field(ge=0, le=MAX_AMOUNT)
     scope: str = Field(default="basket", pattern="^(item|category|basket)$")
     targets: list[str] = Field(default_factory=list)
-    buy: StrictInt = Field(default=0, ge=0)
-    get: StrictInt = Field(default=0, ge=0)
+    buy: StrictInt = Field(default=0, ge=0, le=MAX_COUNT)
+    get: StrictInt = Field(default=0, ge=0, le=MAX_COUNT)
     slots: list[SlotIn] = Field(default_factory=list)
     noun: str = Field(default="item", max_length=40)
-    min_spend: StrictInt = Field(default=0, ge=0)
-    min_qty: StrictInt = Field(default=0, ge=0)
+    min_spend: StrictInt = Field(default=0, ge=0, le=MAX_AMOUNT)
+    min_qty: StrictInt = Field(default=0, ge=0, le=MAX_COUNT)
     channels: list[Channel] = Field(default_factory=list)
     tiers: list[Code] = Field(default_factory=list)
     windows: list[WindowIn] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     stackable: StrictBool = True
-    usage_limit: StrictInt | None = Field(default=None, ge=0)
+    usage_limit: StrictInt | None = Field(default=None, ge=0, le=MAX_COUNT)
     active: StrictBool = True
 
     @model_validator(mode="after")
@@ -187,8 +190,8 @@ class StockIn(Strict):
     """Stock of an item at a location; listing an item here makes it stock-tracked."""
 
     sku: Code
-    on_hand: StrictInt = Field(ge=0)
-    in_transit: StrictInt = Field(default=0, ge=0)
+    on_hand: StrictInt = Field(ge=0, le=MAX_UNITS)
+    in_transit: StrictInt = Field(default=0, ge=0, le=MAX_UNITS)
     location: Code | None = Field(default=None, description="Defaults to the store itself.")
     serials: list[Code] = Field(default_factory=list, description="Serial-tracked items: one serial per unit on hand.")
 
@@ -198,7 +201,7 @@ class TierIn(Strict):
 
     code: Code
     name: str = Field(min_length=1, max_length=60)
-    multiplier_bp: StrictInt = Field(default=10_000, ge=0, description="10000 = 1x points, 15000 = 1.5x.")
+    multiplier_bp: StrictInt = Field(default=10_000, ge=0, le=1_000_000, description="10000 = 1x points, 15000 = 1.5x.")
 
 
 class MemberIn(Strict):
@@ -207,7 +210,7 @@ class MemberIn(Strict):
     member_id: Code
     name: str = Field(min_length=1, max_length=200)
     tier: Code
-    points: StrictInt = Field(default=0, ge=0)
+    points: StrictInt = Field(default=0, ge=0, le=MAX_POINTS)
     phone: str | None = Field(default=None, max_length=32,
                               description="For sign-in at a kiosk; spaces, dashes and brackets are dropped: `+49 170 1234567`.")
 
@@ -227,25 +230,63 @@ class RewardIn(Strict):
 
     code: Code
     name: str = Field(min_length=1, max_length=100, description="What the member sees, e.g. `2.50 off`.")
-    points: StrictInt = Field(ge=1, description="Points it costs; the discount is points x point_value.")
+    points: StrictInt = Field(ge=1, le=MAX_POINTS, description="Points it costs; the discount is points x point_value.")
 
 
 class LoyaltyIn(Strict):
     """The loyalty programme: points per currency unit, what a point is worth, tiers, members."""
 
-    points_per_unit: StrictInt = Field(default=1, ge=0, description="Points per whole currency unit paid.")
-    point_value: StrictInt = Field(default=1, ge=0, description="Minor units one point is worth when redeemed.")
+    points_per_unit: StrictInt = Field(default=1, ge=0, le=MAX_COUNT, description="Points per whole currency unit paid.")
+    point_value: StrictInt = Field(default=1, ge=0, le=MAX_AMOUNT, description="Minor units one point is worth when redeemed.")
     tiers: list[TierIn] = Field(default_factory=list)
     members: list[MemberIn] = Field(default_factory=list)
     rewards: list[RewardIn] = Field(default_factory=list, description="What members can redeem (kiosk, counter).")
+
+
+Word = Annotated[str, Field(min_length=1, max_length=200)]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+
+
+class ItemTextsIn(Strict):
+    """One item's words in one language; its modifiers and groups here win over the language's shared ones."""
+
+    name: Word | None = None
+    description: str | None = Field(default=None, min_length=1, max_length=500)
+    modifiers: dict[Code, Word] = Field(default_factory=dict, description="Modifier code -> name on this item.")
+    groups: dict[Code, Word] = Field(default_factory=dict, description="Modifier group code -> name on this item.")
+
+
+class PromotionTextsIn(Strict):
+    """A promotion's name, noun and bundle slot names in one language."""
+
+    name: Word | None = None
+    noun: Word | None = None
+    slots: dict[str, Word] = Field(default_factory=dict, description="A bundle slot's own name -> its name here.")
+
+
+class LanguageTextsIn(Strict):
+    """Every catalog word in one language, by code; anything left out shows the catalog's own word."""
+
+    items: dict[Code, ItemTextsIn] = Field(default_factory=dict, description="SKU -> name and description.")
+    modifiers: dict[Code, Word] = Field(default_factory=dict, description="Modifier code -> name, on every item.")
+    groups: dict[Code, Word] = Field(default_factory=dict, description="Modifier group code -> name, on every item.")
+    allergens: dict[str, Word] = Field(default_factory=dict, description="Allergen code (`milk`) -> word.")
+    dietary: dict[str, Word] = Field(default_factory=dict, description="Dietary mark (`vegan`) -> word.")
+    taxes: dict[Code, Word] = Field(default_factory=dict, description="Tax rate code (`VAT19`) -> label.")
+    categories: dict[Code, Word] = Field(default_factory=dict, description="Menu category code -> name.")
+    promotions: dict[str, PromotionTextsIn] = Field(default_factory=dict, description="Promotion id -> words.")
+    rewards: dict[Code, Word] = Field(default_factory=dict, description="Loyalty reward code -> name.")
 
 
 class CatalogFile(Strict):
     """A whole catalog: currency, taxes, items, promotions, stock and loyalty."""
 
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR.")
+    language: Language = Field(default="en", description="The language of the names in this file.")
+    texts: dict[Language, LanguageTextsIn] = Field(
+        default_factory=dict, description="Words per language (`de`): names, descriptions, allergens, taxes ...")
     taxes: TaxesIn = Field(default_factory=TaxesIn)
-    safety_stock: dict[Channel, StrictInt] = Field(default_factory=dict, description="Units held back per channel.")
+    safety_stock: dict[Channel, Annotated[StrictInt, Field(ge=0, le=MAX_UNITS)]] = Field(default_factory=dict, description="Units held back per channel.")
     items: list[CatalogItemIn] = Field(min_length=1)
     promotions: list[PromotionIn] = Field(default_factory=list)
     stock: list[StockIn] = Field(default_factory=list)

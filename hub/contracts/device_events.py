@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hub.contracts.bounds import MAX_AMOUNT
+
 KEY_PRESSED = "key.pressed"
 SCAN = "scan"
 DRAWER_OPENED = "drawer.opened"
@@ -49,7 +51,7 @@ class PoleDisplayShow(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     line: str | None = Field(default=None, max_length=200, description="Item just added; null shows only the total.")
-    amount: int | None = Field(default=None, description="Its price in minor units.")
-    total: int = Field(description="Basket total in minor units.")
+    amount: int | None = Field(default=None, ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Its price in minor units.")
+    total: int = Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Basket total in minor units.")
     currency: str = Field(default="EUR", min_length=3, max_length=3)
     language: Literal["en", "de"] = "en"

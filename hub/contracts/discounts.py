@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
+from hub.contracts.bounds import MAX_AMOUNT, MAX_COUNT
+
 MAX_DISCOUNTS = 20
 
 
@@ -12,9 +14,9 @@ class DiscountIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    line: StrictInt | None = Field(default=None, ge=0, description="Index of the line in `lines`; null = the whole order.")
+    line: StrictInt | None = Field(default=None, ge=0, le=MAX_COUNT, description="Index of the line in `lines`; null = the whole order.")
     percent: StrictInt | None = Field(default=None, ge=1, le=100, description="Whole percent off what is left after promotions.")
-    amount: StrictInt | None = Field(default=None, ge=1, description="Minor units off (at most what is left).")
+    amount: StrictInt | None = Field(default=None, ge=1, le=MAX_AMOUNT, description="Minor units off (at most what is left).")
     reason: str = Field(min_length=1, max_length=80, description="Why, e.g. `damaged packaging`; shown on the basket and receipt.")
 
     @model_validator(mode="after")

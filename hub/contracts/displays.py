@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hub.contracts.bounds import MAX_COUNT
+
 NAMESPACE = "/displays"
 
 PROTOCOL = """## Displays (Socket.IO)
@@ -88,8 +90,8 @@ class DisplayAction(BaseModel):
     kind: ActionKind
     order_id: str = Field(min_length=1, max_length=36)
     ticket_id: str | None = Field(default=None, max_length=36, description="Required for ticket actions.")
-    line_no: int | None = Field(default=None, ge=0, description="The order line, for `bump_item`, `pick` and `short`.")
-    version: int | None = Field(default=None, ge=0, description="The ticket version the screen showed; a newer one refuses.")
+    line_no: int | None = Field(default=None, ge=0, le=MAX_COUNT, description="The order line, for `bump_item`, `pick` and `short`.")
+    version: int | None = Field(default=None, ge=0, le=MAX_COUNT, description="The ticket version the screen showed; a newer one refuses.")
     sku: str | None = Field(default=None, max_length=64, description="`pick`: the line's SKU as shown; another SKU there refuses.")
     remedy: Literal["remove", "substitute"] | None = Field(default=None, description="`short`: what to do with the units not found.")
     substitute: str | None = Field(default=None, min_length=1, max_length=64, description="`short` with `substitute`: the SKU or barcode taken instead.")

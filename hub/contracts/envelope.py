@@ -6,7 +6,9 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from hub.contracts.bounds import Moment
 
 PROTOCOL_VERSION = 1
 
@@ -19,7 +21,7 @@ class Envelope(BaseModel):
     v: Literal[1] = Field(description="Protocol version; always 1.")
     id: uuid.UUID = Field(description="Message id chosen by the sender (a UUID).")
     type: str = Field(min_length=1, max_length=64, description="Message type, e.g. `order.submit`.")
-    at: AwareDatetime = Field(description="When the sender created the message (RFC 3339 with offset).")
+    at: Moment = Field(description="When the sender created the message (RFC 3339 with offset).")
     re: uuid.UUID | None = Field(default=None, description="Id of the request this message answers.")
     data: dict[str, Any] = Field(description="The message body; its schema depends on `type`.")
 

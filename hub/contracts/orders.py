@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from hub.contracts.bounds import MAX_POINTS, Moment
 from hub.contracts.discounts import MAX_DISCOUNTS, DiscountIn
 
 MAX_QTY = 99
@@ -85,7 +86,7 @@ class OrderSubmit(BaseModel):
     fulfilment: Fulfilment
     lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
     customer: CustomerIn | None = None
-    promised_at: AwareDatetime | None = Field(default=None, description="When the customer expects it; null means as soon as possible.")
+    promised_at: Moment | None = Field(default=None, description="When the customer expects it; null means as soon as possible.")
     rush: StrictBool = Field(default=False, description="Pull the order forward in the queue.")
     tax_exempt: StrictBool = Field(default=False, description=(
         "Sell without tax (a tax-exempt customer): needs `tax_exempt_reason` and `tax_exempt_approval`, "
@@ -94,7 +95,7 @@ class OrderSubmit(BaseModel):
         "Why the customer pays no tax, e.g. the exemption certificate's number."))
     tax_exempt_approval: str | None = Field(default=None, max_length=128, description=(
         "A manager's one-use approval token (`POST /api/v1/staff/approvals`, action `tax_exempt`), spent by this order."))
-    redeem_points: StrictInt = Field(default=0, ge=0, description=(
+    redeem_points: StrictInt = Field(default=0, ge=0, le=MAX_POINTS, description=(
         "Loyalty points the customer spends as a discount: needs `member_proof` or a staff session."))
     member_proof: str | None = Field(default=None, max_length=128, description=(
         "The value of the member's card QR code, when the member spends points without staff."))

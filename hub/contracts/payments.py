@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
+from hub.contracts.bounds import MAX_AMOUNT
+
 PAY = "pay"
 
 class PayOperation(str, enum.Enum):
@@ -33,7 +35,7 @@ class PayJob(BaseModel):
     operation: PayOperation
     payment_id: uuid.UUID | None = Field(default=None, description="The hub's payment this job belongs to.")
     order_id: uuid.UUID | None = None
-    amount: StrictInt | None = Field(default=None, gt=0, le=99_999_999, description="Minor units (cents); for authorise, refund and status.")
+    amount: StrictInt | None = Field(default=None, gt=0, le=MAX_AMOUNT, description="Minor units (cents); for authorise, refund and status.")
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. `EUR`.")
     receipt_no: str | None = Field(default=None, pattern=r"^[0-9]{1,4}$", description="The terminal's receipt number of the payment to reverse.")
 
@@ -91,7 +93,7 @@ class PaymentRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     device_id: str = Field(min_length=1, max_length=64, description="The kiosk or counter the customer pays at.")
-    amount: StrictInt | None = Field(default=None, gt=0, description="Minor units; default: what is still to pay on the order.")
+    amount: StrictInt | None = Field(default=None, gt=0, le=MAX_AMOUNT, description="Minor units; default: what is still to pay on the order.")
     payment_id: uuid.UUID | None = Field(default=None, description="Chosen by the caller to make a retry safe; the same id twice is one payment.")
 
 
@@ -100,7 +102,7 @@ class RefundRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    amount: StrictInt | None = Field(default=None, gt=0, description="Minor units; default: all that is not refunded yet.")
+    amount: StrictInt | None = Field(default=None, gt=0, le=MAX_AMOUNT, description="Minor units; default: all that is not refunded yet.")
 
 
 class TerminalAssignment(BaseModel):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from hub.contracts.bounds import MAX_AMOUNT, MAX_POINTS, Moment
 
 from hub.contracts.discounts import MAX_DISCOUNTS, DiscountIn
-from hub.contracts.orders import MAX_LINES, Code, CustomerIn, Money, OrderLineIn, Origin
+from hub.contracts.orders import MAX_LINES, MAX_QTY, Code, CustomerIn, Money, OrderLineIn, Origin
 
 
 class BasketIn(BaseModel):
@@ -20,8 +22,8 @@ class BasketIn(BaseModel):
     # pricing writes nothing and takes no money, so the gate is the order (approval and reason there).
     tax_exempt: StrictBool = Field(default=False, description=(
         "Price without tax, as a preview: an order with `tax_exempt` needs a manager's approval and a reason."))
-    redeem_points: StrictInt = Field(default=0, ge=0, description="Loyalty points to spend as a discount.")
-    at: AwareDatetime | None = Field(default=None, description="Price as at this time (promotion windows); now if null.")
+    redeem_points: StrictInt = Field(default=0, ge=0, le=MAX_POINTS, description="Loyalty points to spend as a discount.")
+    at: Moment | None = Field(default=None, description="Price as at this time (promotion windows); now if null.")
     discounts: list[DiscountIn] = Field(default_factory=list, max_length=MAX_DISCOUNTS,
                                         description="Discounts by hand, applied after promotions, each with its reason.")
     approval: str | None = Field(default=None, max_length=128,
@@ -139,7 +141,7 @@ class TenderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: str = Field(pattern="^(cash|gift_card|points)$", description="Cards are recorded from the payment terminal.")
-    amount: StrictInt = Field(gt=0, description="Offered, minor units; cash above what is due gives change.")
+    amount: StrictInt = Field(gt=0, le=MAX_AMOUNT, description="Offered, minor units; cash above what is due gives change.")
     code: str | None = Field(default=None, max_length=64, description="Gift card code, or member id for points.")
     member_proof: str | None = Field(default=None, max_length=128, description=(
         "Points: the value of the member's card QR code; not needed from a signed-in member of staff."))
@@ -152,8 +154,8 @@ class RefundLineIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    index: StrictInt = Field(ge=0)
-    qty: StrictInt = Field(ge=1)
+    index: StrictInt = Field(ge=0, lt=MAX_LINES)
+    qty: StrictInt = Field(ge=1, le=MAX_QTY)
 
 
 class RefundIn(BaseModel):
@@ -161,7 +163,7 @@ class RefundIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    lines: list[RefundLineIn] = Field(default_factory=list)
+    lines: list[RefundLineIn] = Field(default_factory=list, max_length=MAX_LINES)
     approval: str | None = Field(default=None, max_length=128,
                                  description="A manager's one-use approval (action `refund`); required.")
 
@@ -172,7 +174,7 @@ class GiftCardIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: Code
-    amount: StrictInt = Field(gt=0, description="Minor units; a card holds at most the store's `counter.gift_card_max`.")
+    amount: StrictInt = Field(gt=0, le=MAX_AMOUNT, description="Minor units; a card holds at most the store's `counter.gift_card_max`.")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     approval: str | None = Field(default=None, max_length=128, description=(
         "A manager's one-use approval (action `gift_card`); an owner's session needs none."))

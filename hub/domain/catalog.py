@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from hub.domain.catalog_texts import CatalogTexts
 from hub.domain.errors import InvalidModifiers, Unavailable, UnknownModifier, UnknownSku
 from hub.domain.money import Money
 from hub.domain.tax import TaxPolicy
@@ -85,6 +86,7 @@ class CatalogItem:
     allergens: tuple[str, ...] = ()
     dietary: tuple[str, ...] = ()
     image: str | None = None
+    description: str | None = None
     gtin: str | None = None
     serial_tracked: bool = False
     stock_tracked: bool = False
@@ -157,12 +159,14 @@ class Catalog:
         taxes: TaxPolicy | None = None,
         location: str | None = None,
         sold_out: Iterable[str] = (),
+        texts: CatalogTexts | None = None,
     ) -> None:
         self._items = {item.sku: item for item in items}
         self.version = version
         self.taxes = taxes or TaxPolicy()
         self.location = location
         self.sold_out = frozenset(sold_out)  # 86'd by staff or by stock, on top of `available`
+        self.texts = texts or CatalogTexts()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -195,4 +199,4 @@ class Catalog:
     def with_sold_out(self, skus: Iterable[str]) -> Catalog:
         """Return the same catalog with these SKUs sold out too."""
         return Catalog(self._items.values(), self.version, taxes=self.taxes, location=self.location,
-                       sold_out=self.sold_out | set(skus))
+                       sold_out=self.sold_out | set(skus), texts=self.texts)

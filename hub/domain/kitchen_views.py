@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from hub.domain.catalog import Catalog
@@ -38,17 +38,30 @@ def rank(order: Order) -> list[str]:
     return [_iso(at), _iso(order.received_at), order.number]
 
 
-Shelf = Mapping[str, Mapping[str, str | None]]  # sku -> {"bin", "gtin"}
+Shelf = Mapping[str, Mapping[str, Any]]  # sku -> {"bin", "gtin", "modifiers": {code: name}}
 
 
-def shelf_of(catalog: Catalog, order: Order) -> dict[str, dict[str, str | None]]:
-    """Return the bin and barcode of the order's items that have them, for pick lists."""
+def shelf_of(catalog: Catalog, order: Order) -> dict[str, dict[str, Any]]:
+    """Return what the catalog adds to the order's lines on a screen: bin and barcode for pick lists, and the
+    names of the modifiers (the kitchen reads "Oat milk", as the printed ticket says, not the code OAT)."""
     shelf = {}
     for line in order.lines:
         item = catalog.get(line.sku)
-        if item is not None and (item.bin or item.gtin):
-            shelf[line.sku] = {"bin": item.bin, "gtin": item.gtin}
+        if item is not None:
+            names = {code: item.modifiers[code].name for code in line.modifiers if code in item.modifiers}
+            shelf[line.sku] = {"bin": item.bin, "gtin": item.gtin, "modifiers": names}
     return shelf
+
+
+def stations_of(catalog: Catalog, stations: Iterable[str] = (), zones: Iterable[str] = ()) -> tuple[list[str], list[str]]:
+    """Return the kitchen stations and pick zones: those the catalog sends items to, plus any configured ones.
+
+    A station whose items have shelf bins is a pick zone; the rest are kitchen stations.
+    """
+    kitchen, picking = set(stations), set(zones)
+    for item in catalog:
+        (picking if item.bin else kitchen).add(item.station)
+    return sorted(kitchen - picking), sorted(picking)
 
 
 def card(order: Order, view: str, shelf: Shelf | None = None) -> dict[str, Any] | None:
@@ -78,13 +91,14 @@ def _kds_card(order: Order, ticket: Ticket, shelf: Shelf) -> dict[str, Any] | No
     for line_no, line in enumerate(order.lines):
         if line.station != ticket.station:
             continue
-        words = " ".join([line.note or "", *line.modifiers]).lower()
+        names = shelf.get(line.sku, {}).get("modifiers", {})
+        words = " ".join([line.note or "", *line.modifiers, *names.values()]).lower()
         items.append({
             "line_no": line_no,
             "sku": line.sku,
             "name": line.name,
             "qty": line.qty,
-            "modifiers": list(line.modifiers),
+            "modifiers": [names.get(code, code) for code in line.modifiers],
             "note": line.note,
             "allergy": any(word in words for word in ALLERGY_WORDS),
             "bumped": line_no in ticket.bumped_lines,
@@ -151,7 +165,11 @@ def _board_entry(order: Order) -> dict[str, Any] | None:
         state = "ready"
     else:
         return None
-    return {"order_id": order.order_id, "number": order.number, "state": state, "rank": rank(order)}
+    # The board lists the newest first: a ready number by when its last station finished (the order keeps no
+    # time of its own for ready), a preparing one by when it came in.
+    done = [t.done_at for t in order.tickets if t.done_at is not None]
+    since = max(done) if state == "ready" and done else order.received_at
+    return {"order_id": order.order_id, "number": order.number, "state": state, "rank": rank(order), "since": _iso(since)}
 
 
 def _iso(value: datetime | None) -> str | None:

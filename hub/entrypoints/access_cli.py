@@ -148,6 +148,10 @@ def default_hub_url(settings: Settings) -> str:
         host = socket.gethostname()
     finally:
         probe.close()
+    from hub.entrypoints.https import serves_https
+
+    if serves_https(settings):
+        return f"https://{host}:{settings.https_port}"
     return f"http://{host}:{settings.http_port}"
 
 
@@ -169,9 +173,13 @@ def _show_claim(issued, hub_url: str, as_json: bool) -> None:
         print(f"On the screen, open any Passline page (e.g. {hub_url}/kiosk/{issued.device_id}): it shows the pairing "
               f"page; type the code there, or scan the QR code to open {hub_url}/pair with it filled in.")
     elif role is Role.AGENT:
-        print(f"On the agent's machine: passline agent --claim {code} --hub {hub_url} --config /etc/passline/agent.toml")
+        ca = " --ca store-ca.pem" if hub_url.startswith("https:") else ""
+        print(f"On the agent's machine: passline agent --claim {code} --hub {hub_url}{ca} --config /etc/passline/agent.toml")
+        if ca:
+            print("(store-ca.pem: a copy of the hub's tls/ca.crt, so the agent can check it is talking to this hub)")
     elif role is Role.GATEWAY:
-        print(f"The gateway exchanges it once for its bearer token: curl -X POST {hub_url}/api/v1/devices/claim "
+        ca = "--cacert store-ca.pem " if hub_url.startswith("https:") else ""
+        print(f"The gateway exchanges it once for its bearer token: curl {ca}-X POST {hub_url}/api/v1/devices/claim "
               f"-H 'Content-Type: application/json' -d '{{\"code\": \"{code}\"}}' (add \"mqtt\": true for a broker login)")
     else:
         print(f"The device exchanges it once for its broker login: POST {hub_url}/api/v1/devices/claim "

@@ -8,19 +8,27 @@ from pathlib import Path
 from urllib.parse import quote
 
 from hub.adapters.mqtt.dynsec_acls import ADMIN_LOGIN, HUB_LOGIN
-from hub.adapters.mqtt.mosquitto_files import DYNSEC_FILE_NAME, new_hub_logins, render_broker_config, write_dynsec_file
+from hub.adapters.mqtt.mosquitto_files import (
+    DYNSEC_FILE_NAME, TlsListener, new_hub_logins, render_broker_config, write_atomically, write_dynsec_file,
+)
+from hub.adapters.store_tls import TlsFiles
 
 BROKER_ACCOUNT = "mosquitto"  # Debian's broker drops to this user before reading its files
+TLS_CERT_NAME, TLS_KEY_NAME = "tls-cert.pem", "tls-key.pem"  # the hub's certificate, copied for the broker's account
 
 
 def write_broker_config(store: str, out: Path, *, port: int, bind: str, data_dir: Path,
-                        env_file: Path | None = None) -> list[str]:
+                        env_file: Path | None = None, tls_port: int | None = None,
+                        hub_data_dir: Path | None = None) -> list[str]:
     """Render the config; on first run create the dynamic security file, the hub's logins and its env file.
 
-    Return what was done, in words (never a password).
+    With tls_port and a hub whose data folder holds a certificate (`passline tls init`), the broker
+    gets a TLS listener with a copy of it. Return what was done, in words (never a password).
     """
-    conf = render_broker_config(out, store=store, port=port, bind_address=bind, data_dir=data_dir)
-    done = [f"wrote {conf} for store {store}, port {port} (dynamic security plugin, no anonymous logins)"]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tls, tls_done = _tls_listener(data_dir, tls_port, hub_data_dir)
+    conf = render_broker_config(out, store=store, port=port, bind_address=bind, data_dir=data_dir, tls=tls)
+    done = [f"wrote {conf} for store {store}, port {port} (dynamic security plugin, no anonymous logins)", *tls_done]
     dynsec_file = data_dir.resolve() / DYNSEC_FILE_NAME
     env_file = env_file or conf.parent / "hub.env"
     if dynsec_file.exists():
@@ -39,6 +47,19 @@ def write_broker_config(store: str, out: Path, *, port: int, bind: str, data_dir
     done.append(f"wrote PASSLINE_STORE, PASSLINE_MQTT_URL and PASSLINE_MQTT_ADMIN_URL (with the hub's passwords) "
                 f"to {env_file}, readable by its owner only")
     return done + _hand_to_broker(data_dir)
+
+
+def _tls_listener(data_dir: Path, tls_port: int | None, hub_data_dir: Path | None) -> tuple[TlsListener | None, list[str]]:
+    """Copy the hub's certificate and key where the broker's account can read them; return its listener."""
+    files = TlsFiles.in_data_dir(hub_data_dir) if hub_data_dir else None
+    if not tls_port or files is None or not files.ready:
+        return None, ["no TLS listener: the hub has no certificate yet (run `passline tls init`, then this again)"]
+    cert, key = data_dir.resolve() / TLS_CERT_NAME, data_dir.resolve() / TLS_KEY_NAME
+    write_atomically(cert, files.cert.read_text(encoding="ascii"), mode=0o600)
+    write_atomically(key, files.key.read_text(encoding="ascii"), mode=0o600)
+    return TlsListener(tls_port, cert, key), [
+        f"MQTT over TLS on port {tls_port} with the hub's certificate (copied to {cert}; run this again after "
+        "`passline tls init` renews it, then restart Mosquitto)"]
 
 
 def _url(login: str, password: str, host: str, port: int) -> str:

@@ -63,8 +63,10 @@ def export_catalog(settings: Settings, path: Path) -> int:
         return len(items)
     stock = [{"sku": r["sku"], "on_hand": r["on_hand"], "in_transit": r["in_transit"], "location": r["location"],
               "serials": serials.get(r["sku"], [])} for r in stock_rows]
-    doc = {"currency": currency, "taxes": document.get("taxes", {}), "safety_stock": safety, "items": items,
+    doc = {"currency": currency, "language": document.get("language", "en"), "taxes": document.get("taxes", {}),
+           "safety_stock": safety, "items": items,
            "promotions": [{**r["definition"], "active": r["active"]} for r in promotions], "stock": stock,
-           "loyalty": {**loyalty, "members": [{k: m[k] for k in ("member_id", "name", "tier", "points", "phone") if m.get(k) is not None} for m in members]}}
+           "loyalty": {**loyalty, "members": [{k: m[k] for k in ("member_id", "name", "tier", "points", "phone") if m.get(k) is not None} for m in members]},
+           "texts": document.get("texts", {})}
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return len(items)

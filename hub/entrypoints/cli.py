@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     broker_config.add_argument("--out", type=Path, required=True, help="config folder, e.g. /etc/passline/mosquitto")
     broker_config.add_argument("--port", type=int, default=1883)
     broker_config.add_argument("--bind", default="0.0.0.0", help="address the broker listens on")
+    broker_config.add_argument("--tls-port", type=int, default=8883,
+                               help="MQTT over TLS with the hub's certificate, once `passline tls init` made it (0: none)")
     broker_config.add_argument("--data-dir", type=Path, default=Path("/var/lib/passline-mosquitto"),
                                help="the broker's persistence folder")
     broker_config.add_argument("--env-file", type=Path, help="where to write PASSLINE_MQTT_URL and PASSLINE_MQTT_ADMIN_URL (default: OUT/hub.env)")
@@ -84,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     agent.add_argument("--config", type=Path, default=Path("agent.toml"), help="agent TOML (default ./agent.toml)")
     agent.add_argument("--claim", metavar="CODE", help="enrol first: exchange this claim code with the hub, keep what it gives")
     agent.add_argument("--hub", metavar="URL", help="the hub's address for --claim, e.g. http://hub.local:8000")
+    agent.add_argument("--ca", type=Path, metavar="FILE",
+                       help="the store CA (the hub's tls/ca.crt) to check an https:// hub against for --claim")
     agent.set_defaults(run=_agent)
     printer_sim = commands.add_parser("printer-sim", help="run a simulated ESC/POS network printer")
     printer_sim.add_argument("--port", type=int, default=9100)
@@ -123,6 +127,9 @@ def _parser() -> argparse.ArgumentParser:
     from hub.entrypoints.access_cli import add_commands  # issue 12: accounts, device enrolment
 
     add_commands(commands)
+    from hub.entrypoints.tls_cli import add_commands as add_tls_commands  # issue 15: the store CA, HTTPS, MQTT over TLS
+
+    add_tls_commands(commands)
     from cloud.cli import add_commands as add_cloud_commands  # issue 13: the CLI is where hub and HQ share a command
 
     add_cloud_commands(commands)
@@ -175,7 +182,8 @@ def _broker_config(settings: Settings, args) -> int:
 
     try:
         for line in write_broker_config(settings.store, args.out, port=args.port, bind=args.bind,
-                                        data_dir=args.data_dir, env_file=args.env_file):
+                                        data_dir=args.data_dir, env_file=args.env_file, tls_port=args.tls_port,
+                                        hub_data_dir=settings.data_dir):
             print(line)
     except (ValueError, OSError) as exc:
         print(f"passline: broker config not written: {exc}", file=sys.stderr)
@@ -215,7 +223,7 @@ def _demo(settings: Settings, args) -> int:
 def _agent(_settings: Settings, args) -> int:
     from devices.agent.__main__ import claim_and_run  # the CLI is the one place the hub package starts device code
 
-    return claim_and_run(args.config, args.claim, args.hub)
+    return claim_and_run(args.config, args.claim, args.hub, args.ca)
 
 
 def _printers(settings: Settings, args) -> int:

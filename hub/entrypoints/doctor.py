@@ -6,23 +6,27 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import threading
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import paho.mqtt.client as mqtt
 from sqlalchemy import func, select, text
 
 from hub.adapters.db import schema
+from hub.adapters.db.dead_letters import SqlDeadLetters
 from hub.adapters.db.engine import make_engine
 from hub.adapters.db.migrate import schema_state
+from hub.adapters.store_tls import TlsFiles, certificate_expiry
 from hub.config import MqttTarget, Settings, hide_password
 
 CONNECT_TIMEOUT_S = 5
 LOW_DISK_BYTES = 1 << 30  # warn below 1 GiB
 CRITICAL_DISK_BYTES = 200 << 20  # fail below 200 MiB: SQLite needs room to commit
+TLS_RENEW_WITHIN = timedelta(days=30)  # a month's notice to renew the hub's certificate
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class Finding:
 def run_doctor(settings: Settings, *, out=print) -> int:
     """Print a plain report; return 1 if anything failed."""
     findings = [check_database(settings), check_broker(settings), check_hub(settings), check_disk(settings), check_clock(settings),
-                check_settings(settings)]
+                check_settings(settings), check_tls(settings)]
     out(f"Passline doctor — store {settings.store}, data in {settings.data_dir}")
     for f in findings:
         out(f"  {f.level:<5} {f.part:<9} {f.detail}")
@@ -57,6 +61,7 @@ def check_database(settings: Settings) -> Finding:
         with engine.connect() as db:
             db.execute(text("SELECT 1"))
         current, head = schema_state(engine)
+        parked = SqlDeadLetters(engine).count() if current is not None and current == head else 0
     except Exception as exc:  # noqa: BLE001 - reported in words
         return Finding("FAIL", "database", f"cannot open {shown}: {exc.__class__.__name__}: {exc}",
                        "Check PASSLINE_DATABASE_URL and that the data directory is writable.")
@@ -66,6 +71,10 @@ def check_database(settings: Settings) -> Finding:
         return Finding("FAIL", "database", f"{shown} has no schema yet", "Run `passline db upgrade`.")
     if current != head:
         return Finding("FAIL", "database", f"{shown} is at schema {current}, newest is {head}", "Run `passline db upgrade`.")
+    if parked:
+        return Finding("WARN", "database", f"{shown}, schema {current} (newest); {parked} device message(s) the hub "
+                       "could not handle are set aside", "See them under \"Device messages the hub could not handle\" "
+                       "on /admin, with the reason for each.")
     return Finding("OK", "database", f"{shown}, schema {current} (newest)")
 
 
@@ -100,8 +109,12 @@ def check_hub(settings: Settings) -> Finding:
     """Ask a running hub for its health."""
     host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::") else settings.http_host
     url = f"http://{host}:{settings.http_port}/api/v1/health"
+    context = None
+    if TlsFiles.in_data_dir(settings.data_dir).ready:  # checked against the store CA, as a device would
+        url = f"https://{host}:{settings.https_port}/api/v1/health"
+        context = ssl.create_default_context(cafile=str(settings.store_ca_file))
     try:
-        with urllib.request.urlopen(url, timeout=CONNECT_TIMEOUT_S) as response:
+        with urllib.request.urlopen(url, timeout=CONNECT_TIMEOUT_S, context=context) as response:
             report = json.load(response)
     except urllib.error.HTTPError as exc:
         report = json.load(exc)
@@ -111,6 +124,23 @@ def check_hub(settings: Settings) -> Finding:
     if problems:
         return Finding("FAIL", "hub", "running but unwell: " + "; ".join(problems), "Open /admin on the hub for details.")
     return Finding("OK", "hub", f"running at {url}, version {report.get('version')}, {report.get('orders_today')} orders today")
+
+
+def check_tls(settings: Settings) -> Finding:
+    """Say whether connections are encrypted, and how long the hub's certificate has left."""
+    files = TlsFiles.in_data_dir(settings.data_dir)
+    if not files.ready:
+        return Finding("WARN", "tls", "connections are not encrypted (plain HTTP and MQTT)",
+                       "Run `passline tls init` and restart the hub (docs/deployment.md §4).")
+    left = certificate_expiry(files.cert) - datetime.now(timezone.utc)
+    if left <= timedelta(0):
+        return Finding("FAIL", "tls", f"the hub's certificate {files.cert} has expired: devices and browsers refuse it",
+                       "Run `passline tls init` again (the store CA is kept) and restart the hub.")
+    if left < TLS_RENEW_WITHIN:
+        return Finding("WARN", "tls", f"the hub's certificate expires in {left.days} days",
+                       "Run `passline tls init` again (the store CA is kept) and restart the hub.")
+    return Finding("OK", "tls", f"HTTPS on port {settings.https_port}, MQTT over TLS on {settings.broker_tls_port}; "
+                                f"certificate good for {left.days} more days")
 
 
 def check_disk(settings: Settings) -> Finding:
@@ -196,6 +226,8 @@ def _mqtt_login(target: MqttTarget) -> str | None:
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="passline-doctor", protocol=mqtt.MQTTv311)
     if target.username:
         client.username_pw_set(target.username, target.password)
+    if target.tls:
+        client.tls_set(ca_certs=target.ca_file)
 
     def on_connect(_c, _u, _flags, reason_code, _p):
         outcome[0] = None if not reason_code.is_failure else str(reason_code)

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from hub.contracts.envelope import Envelope
 from hub.contracts.errors import ErrorCode
 from hub.contracts.orders import OrderSubmit
-from hub.contracts.validation import first_error
+from hub.contracts.validation import UnreadableJson, first_error, read_json
 from hub.domain.commands import LineRequest, ManualDiscount, SubmitOrder
 from hub.domain.errors import OrderRefused
 from hub.domain.order_holds import CONFIRMATION
@@ -87,9 +87,9 @@ def to_command(submit: OrderSubmit, source: str, staff_token: str | None = None)
 def read_envelope(payload: bytes) -> Envelope | Refusal:
     """Parse any MQTT payload into its envelope, or say what is wrong with it."""
     try:
-        raw = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return Refusal(ErrorCode.INVALID_JSON.value, f"payload is not valid JSON: {exc}")
+        raw = read_json(payload)
+    except UnreadableJson as exc:
+        return Refusal(ErrorCode.INVALID_JSON.value, f"the payload {exc}")
     try:
         return Envelope.model_validate(raw)
     except ValidationError as exc:

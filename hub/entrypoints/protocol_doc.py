@@ -47,7 +47,14 @@ name is its device id. Every topic starts with `passline/<store>/`.
   reply naming the field, and a copy goes to `hub/deadletter`. Fields of the envelope
   are named as they are (`id`, `type`); fields of an order are named relative to
   `data` (`lines[0].qty`), exactly as in the HTTP API. When the request
-  could not be read far enough to know its `id`, `re` is null.
+  could not be read far enough to know its `id`, `re` is null. Payloads are UTF-8 JSON of
+  at most 1 MiB, nested at most 32 levels deep, with numbers of at most 1,000 digits and
+  no NaN or Infinity; times lie between 1970 and 2999; amounts and points are at most
+  99,999,999.
+  Such a message is refused (`invalid_json` or `invalid_payload`) and acknowledged.
+- A message whose handling fails on the hub's side again and again is set aside as a dead
+  letter for store IT: the sender gets `error` with code `internal` and a message saying
+  so, and the messages behind it go on. Sending the same order again is safe.
 
 ## Device jobs and events
 

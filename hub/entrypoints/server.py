@@ -7,6 +7,7 @@ import logging
 from gunicorn.app.base import BaseApplication
 
 from hub.config import Settings
+from hub.entrypoints.https import https_options
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class HubServer(BaseApplication):
             "worker_exit": _stop_hub,
             "control_socket_disable": True,  # nothing uses it, and it writes into $HOME
         }
+        options.update(https_options(self._settings))  # HTTPS and the HTTP port's redirect, once there is a certificate
         for key, value in options.items():
             self.cfg.set(key, value)
 

@@ -126,8 +126,8 @@ def incoming_orders(uow: UnitOfWork, now: datetime, frontdesk: FrontdeskSettings
             "fulfilment": order.fulfilment, "received_at": _iso(order.received_at),
             "promised_at": _iso(order.promised_at),
             "total": {"amount": order.total.amount, "currency": order.total.currency},
-            "lines": [{"name": line.name, "qty": line.qty, "modifiers": _modifier_names(catalog, line),
-                       "note": line.note} for line in order.lines],
+            "lines": [{"sku": line.sku, "name": line.name, "qty": line.qty, "modifiers": _modifier_names(catalog, line),
+                       "modifier_codes": list(line.modifiers), "note": line.note} for line in order.lines],
             "customer": {"loyalty_id": order.loyalty_id, "name": order.customer_name, "phone": order.customer_phone},
             "suggested_ready_at": _iso(ready), "suggested_minutes": minutes,
         })

@@ -37,16 +37,28 @@ PRINTER_WARNING = "printer.warning"
 _ALLERGY_WORDS = ("allerg", "nut", "gluten", "lactose", "laktose", "nuss")  # in a note: print the allergy mark
 
 
-def kitchen_ticket(order: Order, station: str, uow: UnitOfWork) -> dict[str, Any]:
-    """Return the print payload document for one station's part of an order."""
+def line_words(line: Any, catalog: Any, lang: str | None) -> tuple[str, list[str]]:
+    """Return an order line's name and its modifiers' names in a printer's language (the catalog's `texts`).
+
+    A line keeps the name it was sold under when the catalog no longer calls it so (a bundle's part, a renamed item)."""
+    item = catalog.get(line.sku)
+    if item is None:
+        return line.name, list(line.modifiers)
+    words = catalog.texts
+    name = words.item_name(item, lang) if line.name == item.name else line.name
+    return name, [words.modifier_name(item, c, item.modifiers[c].name, lang) if c in item.modifiers else c
+                  for c in line.modifiers]
+
+
+def kitchen_ticket(order: Order, station: str, uow: UnitOfWork, lang: str | None = None) -> dict[str, Any]:
+    """Return the print payload document for one station's part of an order, in the printer's language."""
     catalog = uow.catalog()
     items = []
     for line in order.lines:
         if line.station != station:
             continue
-        item = catalog.get(line.sku)
-        names = [item.modifiers[c].name if item and c in item.modifiers else c for c in line.modifiers]
-        items.append({"qty": line.qty, "name": line.name[:200], "modifiers": [n[:200] for n in names],
+        name, names = line_words(line, catalog, lang)
+        items.append({"qty": line.qty, "name": name[:200], "modifiers": [n[:200] for n in names],
                       "note": line.note[:200] if line.note else None})
     notes = " ".join((line.note or "") for line in order.lines if line.station == station).lower()
     return KitchenTicket(
@@ -56,9 +68,11 @@ def kitchen_ticket(order: Order, station: str, uow: UnitOfWork) -> dict[str, Any
     ).model_dump(mode="json")
 
 
-def receipt(order: Order, uow: UnitOfWork) -> dict[str, Any]:
-    """Return the receipt document of an order from its priced basket, tenders and loyalty points."""
-    pricing = order.pricing or {}
+def receipt(order: Order, uow: UnitOfWork, lang: str | None = None) -> dict[str, Any]:
+    """Return the receipt document of an order from its priced basket, tenders and loyalty points, in a language."""
+    catalog = uow.catalog()
+    pricing = catalog.texts.priced(order.pricing, {}, lang) if order.pricing else {}
+    words = {id(ln): line_words(ln, catalog, lang) for ln in order.lines}
     currency = order.total.currency
     codes = {t["rate_bp"]: t["code"] for t in pricing.get("taxes", [])}
     commerce = getattr(uow, "commerce", None)
@@ -69,8 +83,9 @@ def receipt(order: Order, uow: UnitOfWork) -> dict[str, Any]:
     return Receipt(
         order_id=order.order_id, order_number=order.number, store_name=str(store_name)[:200],
         placed_at=order.received_at, currency=currency,
-        lines=[{"qty": ln.qty, "name": ln.name[:200], "amount": ln.total.amount, "modifiers": list(ln.modifiers),
-                "tax_code": codes.get(ln.tax_rate_bp)} for ln in order.lines],
+        lines=[{"qty": ln.qty, "name": words[id(ln)][0][:200], "amount": ln.total.amount,
+                "modifiers": [n[:200] for n in words[id(ln)][1]], "tax_code": codes.get(ln.tax_rate_bp)}
+               for ln in order.lines],
         discounts=[{"label": d["name"][:200], "amount": d["amount"]["amount"]} for d in pricing.get("discounts", [])],
         total=order.total.amount,
         taxes=[{"code": t["code"], "rate": f"{t['rate_bp'] / 100:g}%", "net": t["taxable"]["amount"],
@@ -111,7 +126,7 @@ def print_kitchen_tickets(event: OrderAccepted, uow: UnitOfWork, clock: Clock) -
         if route is None:
             continue  # a station without a printer works from its display only
         try:
-            start_print(uow, clock, route, kitchen_ticket(order, ticket.station, uow), place=ticket.station,
+            start_print(uow, clock, route, kitchen_ticket(order, ticket.station, uow, route.language), place=ticket.station,
                         order_id=order.order_id)
         except ValidationError as exc:
             # Never refuse an order over its ticket: the display still shows it.
@@ -173,7 +188,7 @@ def reprint(command: ReprintOrder, uow: UnitOfWork, clock: Clock) -> list[PrintR
         route = pick_route(routes, RECEIPT, place)
         if route is None:
             raise PrintRefused("document: no receipt printer is set up (see `passline printers set`)", "document")
-        return [start_print(uow, clock, route, receipt(order, uow), place=place, order_id=order.order_id,
+        return [start_print(uow, clock, route, receipt(order, uow, route.language), place=place, order_id=order.order_id,
                             reprint=any(r.document == RECEIPT for r in uow.printing.for_order(order.order_id)))]
     stations = [t.station for t in order.tickets if command.place in (None, t.station)]
     if not stations:
@@ -183,7 +198,7 @@ def reprint(command: ReprintOrder, uow: UnitOfWork, clock: Clock) -> list[PrintR
         route = pick_route(routes, KITCHEN_TICKET, station)
         if route is None:
             raise PrintRefused(f"station: no printer is set up for {station}", "station")
-        made.append(start_print(uow, clock, route, kitchen_ticket(order, station, uow), place=station,
+        made.append(start_print(uow, clock, route, kitchen_ticket(order, station, uow, route.language), place=station,
                                 order_id=order.order_id, reprint=True))
     return made
 

@@ -67,9 +67,10 @@ def take_tender(command: TakeTender, uow: UnitOfWork, clock: Clock, frontdesk: F
     return TillTender(result, "opening", job_id)
 
 
-def receipt_document(order: Order, uow: UnitOfWork, e_receipt_url: str | None = None) -> dict[str, Any]:
-    """Return the receipt of an order with what cash was handed over, the change, and card brands."""
-    document = receipt(order, uow)
+def receipt_document(order: Order, uow: UnitOfWork, e_receipt_url: str | None = None,
+                     lang: str | None = None) -> dict[str, Any]:
+    """Return the receipt of an order with what cash was handed over, the change, and card brands, in a language."""
+    document = receipt(order, uow, lang)
     cash = uow.staff.cash_for(order.order_id)
     tenders, change = [], 0
     for tender in uow.commerce.tenders(order.order_id):
@@ -108,7 +109,7 @@ def print_receipt(command: PrintReceipt, uow: UnitOfWork, clock: Clock) -> Print
         raise TillRefused("no_printer", f"device_id: no receipt printer for {command.device_id} or `{ANY_PLACE}` "
                                        f"(PUT /api/v1/printing/routes/receipt/{command.device_id})", field="device_id")
     again = any(p.document == RECEIPT for p in uow.printing.for_order(order.order_id))
-    return start_print(uow, clock, route, receipt_document(order, uow, command.e_receipt_url),
+    return start_print(uow, clock, route, receipt_document(order, uow, command.e_receipt_url, route.language),
                        place=command.device_id, order_id=order.order_id, reprint=again)
 
 

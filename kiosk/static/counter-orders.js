@@ -42,8 +42,10 @@ Incoming.draw = function () {
         C.el("span", {class: "received"}, C.t("received_at", {time: C.time(order.received_at)}))),
       C.el("p", {class: "promised"}, order.promised_at ? C.t("wanted_at", {time: C.time(order.promised_at)}) : C.t("wanted_asap")),
       customer.name || customer.phone ? C.el("p", {class: "customer"}, [customer.name, customer.phone].filter(Boolean).join(" · ")) : null,
-      C.el("ul", {class: "order-lines"}, (order.lines || []).map((line) => C.el("li", null, `${line.qty}× ${line.name}`,
-        line.modifiers && line.modifiers.length ? C.el("span", {class: "mods"}, ` + ${line.modifiers.join(", ")}`) : null))),
+      C.el("ul", {class: "order-lines"}, (order.lines || []).map((line) => {
+        const mods = line.modifier_codes ? Find.modifierNames({sku: line.sku, modifiers: line.modifier_codes}) : line.modifiers || [];
+        return C.el("li", null, `${line.qty}× ${Find.itemName(line)}`, mods.length ? C.el("span", {class: "mods"}, ` + ${mods.join(", ")}`) : null);
+      })),
       C.el("p", {class: "order-total"}, C.money(order.total.amount !== undefined ? order.total.amount : order.total)),
       C.el("div", {class: "quote"},
         C.el("span", null, C.t("ready_in")),
@@ -150,8 +152,11 @@ Find.draw = function () {
 Find.open = async function (orderId) {
   try {
     Find.order = await C.api("GET", `/api/v1/orders/${orderId}`);
-    const tenders = (await C.api("GET", `/api/v1/orders/${orderId}/tenders`)).tenders || [];
+    const money = await C.api("GET", `/api/v1/orders/${orderId}/tenders`);
+    const tenders = money.tenders || [];
     Find.refunded = tenders.reduce((sum, t) => sum + (t.refunded || 0), 0);
+    Find.taken = tenders.reduce((sum, t) => sum + t.amount, 0);
+    Find.refundedUnits = new Map((money.refunded_lines || []).map((line) => [line.index, line.qty]));
   } catch (error) { C.fail(error); return; }
   Find.refund = new Map();
   Find.draw();
@@ -171,7 +176,11 @@ Find.drawDetail = function () {
   const lines = (order.pricing && order.pricing.lines) || [];
   const customer = order.customer || {};
   const canPay = payment.due > 0 && !["cancelled", "completed"].includes(order.status);
-  box.replaceChildren(
+  // Only money taken on a completed order goes back; units refunded before are shown as such, never offered again.
+  const refundable = order.status === "completed" && Find.taken > 0;
+  const left = (line) => line.qty - Find.refundedOf(line);
+  const anyLeft = lines.some((line) => left(line) > 0);
+  box.replaceChildren(...[
     C.el("h2", null, C.t("order"), " ", C.el("strong", {class: "number"}, order.number)),
     C.el("p", {class: "meta"}, [C.dateTime(order.received_at), C.t(`origin_${order.origin}`), C.t(`fulfilment_${order.fulfilment}`),
                                customer.name, customer.phone].filter(Boolean).join(" · ")),
@@ -181,32 +190,63 @@ Find.drawDetail = function () {
          Find.refunded ? C.el("span", {class: "refunded"}, ` · ${C.t("refunded_sum", {amount: C.money(Find.refunded)})}`) : ""),
     C.el("table", {class: "refund-lines"}, C.el("tbody", null, lines.map((line) => {
       const chosen = Find.refund.get(line.index) || 0;
-      return C.el("tr", {"data-index": line.index, "data-sku": line.sku},
-        C.el("td", {class: "qty"}, `${line.qty}×`), C.el("td", null, line.name), C.el("td", {class: "amount"}, C.money(line.net.amount)),
-        C.el("td", {class: "refund-qty"},
-          C.el("button", {type: "button", class: "less", onclick: () => Find.pick(line, -1)}, "−"),
-          C.el("span", {class: "chosen"}, String(chosen)),
-          C.el("button", {type: "button", class: "more", onclick: () => Find.pick(line, 1)}, "+")));
+      const done = Find.refundedOf(line);
+      const mods = Find.modifierNames(line);
+      return C.el("tr", {"data-index": line.index, "data-sku": line.sku, class: done >= line.qty ? "all-refunded" : ""},
+        C.el("td", {class: "qty"}, `${line.qty}×`),
+        C.el("td", {class: "name"}, Find.itemName(line), mods.length ? C.el("span", {class: "mods"}, ` + ${mods.join(", ")}`) : null),
+        C.el("td", {class: "amount"}, C.money(line.net.amount)),
+        !refundable ? C.el("td", {class: "refund-qty"}, done ? C.t("refunded_units", {n: done}) : "")
+          : done >= line.qty ? C.el("td", {class: "refund-qty refunded-all"}, C.t("all_refunded"))
+            : C.el("td", {class: "refund-qty"},
+              done ? C.el("span", {class: "refunded-units"}, C.t("refunded_units", {n: done})) : null,
+              C.el("button", {type: "button", class: "less", onclick: () => Find.pick(line, -1)}, "−"),
+              C.el("span", {class: "chosen"}, String(chosen)),
+              C.el("button", {type: "button", class: "more", onclick: () => Find.pick(line, 1)}, "+")));
     }))),
     C.el("p", {class: "total"}, C.t("total"), " ", C.el("strong", null, C.money(order.total.amount))),
+    canPay && !Find.taken ? C.el("p", {class: "unpaid-note"}, C.t("unpaid_no_refund")) : null,
+    refundable && !anyLeft ? C.el("p", {class: "all-refunded-note"}, C.t("nothing_left_to_refund")) : null,
     C.el("div", {class: "actions"},
       canPay ? C.button(C.t("take_payment"), "P", () => Pay.open(order, {fromSale: false}), {class: "primary", id: "find-pay"}) : null,
       C.button(C.t("reprint_receipt"), "R", Find.reprint, {id: "find-reprint"}),
-      C.button(C.t("refund_selected"), null, () => Find.refundNow(false), {id: "find-refund", disabled: !Find.refund.size}),
-      C.button(C.t("refund_all"), null, () => Find.refundNow(true), {class: "danger", id: "find-refund-all"})),
-    C.el("p", {id: "find-result", class: "find-result"}));
+      refundable && anyLeft ? C.button(C.t("refund_selected"), null, () => Find.refundNow(false), {id: "find-refund", disabled: !Find.refund.size}) : null,
+      refundable && anyLeft ? C.button(C.t("refund_all"), null, () => Find.refundNow(true), {class: "danger", id: "find-refund-all"}) : null),
+    C.el("p", {id: "find-result", class: "find-result"})].filter(Boolean));  // a note not needed is left out
+};
+
+Find.refundedOf = function (line) { return (Find.refundedUnits && Find.refundedUnits.get(line.index)) || 0; };
+
+// Names in the till's language from the catalog it sells from; the order's own words when the item left the catalog.
+Find.itemName = function (line) {
+  const item = Sale.bySku.get(line.sku);
+  return item ? item.name : line.name;
+};
+
+Find.modifierNames = function (line) {
+  const item = Sale.bySku.get(line.sku);
+  return (line.modifiers || []).map((code) => {
+    const known = item && item.modifiers.find((m) => m.code === code);
+    return known ? known.name : code;
+  });
 };
 
 Find.pick = function (line, step) {
-  const next = Math.max(0, Math.min(line.qty, (Find.refund.get(line.index) || 0) + step));
+  const next = Math.max(0, Math.min(line.qty - Find.refundedOf(line), (Find.refund.get(line.index) || 0) + step));
   if (next) Find.refund.set(line.index, next); else Find.refund.delete(line.index);
   Find.drawDetail();
 };
 
+// On this till's receipt printer (its route, else the store's catch-all), marked REPRINT; followed until printed.
 Find.reprint = async function () {
+  const orderId = Find.order.order_id;
   try {
-    await C.api("POST", `/api/v1/orders/${Find.order.order_id}/reprint`, {document: "receipt"});
-    C.notice(C.t("receipt_printing"), "ok");
+    const answer = await C.api("POST", `/api/v1/orders/${orderId}/receipt`, {device_id: C.device});
+    C.followPrint(orderId, answer.print, (text, kind) => {
+      if (!Find.order || Find.order.order_id !== orderId) return;
+      $("#find-result").textContent = text;
+      $("#find-result").dataset.print = kind;
+    });
   } catch (error) { C.fail(error); }
 };
 
@@ -214,6 +254,13 @@ Find.refundNow = async function (all) {
   const order = Find.order;
   const lines = all ? [] : [...Find.refund].map(([index, qty]) => ({index: index, qty: qty}));
   if (!all && !lines.length) { C.notice(C.t("choose_refund_lines"), "error"); return; }
+  // Checked before a manager is asked: their PIN is spent on a refund that can happen.
+  const priced = (order.pricing && order.pricing.lines) || [];
+  const over = lines.some((l) => { const line = priced.find((p) => p.index === l.index); return !line || l.qty > line.qty - Find.refundedOf(line); });
+  if (over || (all && !priced.some((line) => line.qty - Find.refundedOf(line) > 0))) {
+    C.notice(C.t(over ? "error_invalid_refund" : "nothing_left_to_refund"), "error");
+    return;
+  }
   const approval = await C.askApproval("refund", C.t(all ? "refund_all_why" : "refund_why", {number: order.number}));
   if (!approval) return;
   try {

@@ -171,7 +171,7 @@ Pay.card = async function () {
     Pay.cardState(payment);
     Pay.poll(payment.payment_id);
   } catch (error) {
-    Pay.cardState({state: "failed", message: error.message});
+    Pay.cardState({state: "failed", refusal: error.message});
   } finally {
     Pay.busy = false;
     Pay.draw();
@@ -182,7 +182,9 @@ Pay.cardState = function (payment) {
   const status = $("#card-status");
   status.dataset.state = payment.state;
   const words = C.t(`card_${payment.state}`);
-  status.textContent = payment.message && !["approved", "requested"].includes(payment.state) ? `${words} ${payment.message}` : words;
+  // The state in words; a refusal's own words when the hub refused to start it. The payment's `message` is the
+  // hub's log line for IT ("check 2 got no answer ..."), not for the cashier.
+  status.textContent = payment.state === "failed" && payment.refusal ? `${words} ${payment.refusal}` : words;
 };
 
 Pay.poll = async function (paymentId) {  // Socket.IO may drop an event: ask the hub too, until the payment ends
@@ -204,12 +206,14 @@ Pay.paymentChanged = async function (payment) {
 // ---- receipts --------------------------------------------------------------------------------------
 
 Pay.receipt = async function () {
-  $("#receipt-state").textContent = C.t("receipt_sending");
+  const state = $("#receipt-state");
+  state.textContent = C.t("receipt_sending");
   try {
-    await C.api("POST", `/api/v1/orders/${Pay.order.order_id}/receipt`, {device_id: C.device});
-    $("#receipt-state").textContent = C.t("receipt_printing");
+    const answer = await C.api("POST", `/api/v1/orders/${Pay.order.order_id}/receipt`, {device_id: C.device});
+    C.followPrint(Pay.order.order_id, answer.print, (text, kind) => { state.textContent = text; state.dataset.print = kind; });
   } catch (error) {
-    $("#receipt-state").textContent = error.message;
+    state.textContent = error.message;
+    state.dataset.print = "failed";
   }
 };
 

@@ -16,13 +16,15 @@ Sale.basket = Sale.newBasket();
 Sale.loadCatalog = async function () {
   try {
     // The same menu the kiosk reads, at counter prices; what is sold out comes with it.
-    const catalog = await C.api("GET", "/api/v1/menu?channel=counter");
+    const catalog = await C.api("GET", `/api/v1/menu?channel=counter&lang=${encodeURIComponent(C.lang)}`);
     C.currency = catalog.currency;
     Sale.items = catalog.items;
     Sale.applyAvailability(catalog.availability);
     Sale.bySku = new Map(catalog.items.map((item) => [item.sku, item]));
     Sale.byGtin = new Map(catalog.items.filter((item) => item.gtin).map((item) => [item.gtin, item]));
     Sale.categories = catalog.categories;
+    Sale.categoryNames = catalog.category_names || {};
+    document.body.dataset.menuLang = catalog.lang;
     Sale.drawCatalog();
     Sale.draw();
   } catch (error) {
@@ -33,7 +35,8 @@ Sale.loadCatalog = async function () {
 Sale.categoryName = function (code) {
   const key = `cat_${code.replace(/-/g, "_")}`;
   const text = C.t(key);
-  return text === key ? code.replace(/-/g, " ") : text;
+  if (text !== key) return text;
+  return (Sale.categoryNames && Sale.categoryNames[code]) || code.replace(/-/g, " ");
 };
 
 Sale.drawCatalog = function () {
@@ -121,7 +124,8 @@ Sale.price = async function () {
   const seq = ++Sale.priceSeq;
   if (!Sale.basket.lines.length) { Sale.priced = null; Sale.draw(); return; }
   try {
-    const priced = await C.api("POST", "/api/v1/baskets/price", Object.assign({channel: "counter"}, Sale.request()));
+    const priced = await C.api("POST", `/api/v1/baskets/price?lang=${encodeURIComponent(C.lang)}`,
+                               Object.assign({channel: "counter"}, Sale.request()));
     if (seq !== Sale.priceSeq) return;  // a later tap was priced meanwhile
     Sale.priced = priced;
     Sale.priceError = null;
@@ -214,6 +218,7 @@ C.screens.sale = {
   show() { Sale.draw(); Sale.focus(); },
   focus: Sale.focus,
   redraw() { Sale.drawCatalog(); Sale.draw(); },
+  language() { Sale.loadCatalog().then(() => Sale.price()); },  // catalog words and the priced basket in the new language
   online() { Sale.draw(); },
   key(event) {
     const key = event.key;
@@ -331,6 +336,6 @@ C.on("availability", (data) => {
 // The hub's hint in the till's language (its English sentence for a kind this page does not know).
 Sale.hintText = function (hint) {
   const key = `hint_${hint.kind}`;
-  if (!hint.kind || C.t(key) === key) return hint.message;
+  if (!hint.kind || C.t(key) === key) return C.lang === "en" ? hint.message : "";  // the hub's sentence is English
   return C.t(key, {count: hint.count, noun: hint.noun, name: hint.name, amount: C.money(hint.amount)});
 };

@@ -99,6 +99,7 @@ C.setLanguage = function (lang) {
   document.cookie = `${C.config.lang_cookie}=${lang}; path=/; max-age=31536000; samesite=lax`;
   C.applyStrings();
   for (const screen of Object.values(C.screens)) if (screen.redraw) screen.redraw();
+  for (const screen of Object.values(C.screens)) if (screen.language) screen.language();
   if (C.staff) C.showStaff();
 };
 
@@ -141,13 +142,42 @@ C.api = async function (method, path, body, options) {
   if (!response.ok) {
     if (response.status === 401 && C.token && !(options && options.quiet401)) C.sessionEnded();
     const code = (data && data.code) || `http_${response.status}`;
-    throw new HubError(code, (data && data.message) || response.statusText, response.status, data);
+    throw new HubError(code, C.errorWords(code), response.status, data);
   }
   return data;
 };
 
+// A refusal's code in the till's words; the hub's own message (which names fields for integrators) stays in `body`.
+C.errorWords = function (code) {
+  const key = `error_${code}`;
+  return (C.config.strings.en || {})[key] !== undefined ? C.t(key) : C.t("error_general");
+};
+
+// ---- prints: follow one until its printer says printed, or why it could not -----------------------
+
+const PRINT_FOLLOW_S = 60;  // the hub moves a job to the backup, or gives up, well within this
+const PRINTER_PROBLEMS = {paper_out: "printer_paper_out", cover_open: "printer_cover_open", offline: "printer_offline",
+                          no_hardware: "printer_offline", no_answer: "printer_no_answer", expired: "printer_no_answer"};
+
+C.printWords = function (print) {
+  if (print.state === "printed") return [C.t(print.on_backup ? "print_printed_backup" : "print_printed"), "printed"];
+  if (print.state === "failed") return [C.t("print_failed", {why: C.t(PRINTER_PROBLEMS[print.error] || "printer_problem")}), "failed"];
+  return [C.t("receipt_printing"), "printing"];
+};
+
+C.followPrint = async function (orderId, print, say) {
+  say(...C.printWords(print));
+  const until = Date.now() + PRINT_FOLLOW_S * 1000;
+  while (print.state === "printing" && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    try { print = await C.api("GET", `/api/v1/orders/${orderId}/prints/${print.print_id}`); } catch (error) { continue; }
+    say(...C.printWords(print));
+  }
+};
+
 C.fail = function (error) {  // show any error the hub (or the network) gave, in plain words
-  C.notice(error instanceof HubError ? error.message : String(error), "error");
+  if (!(error instanceof HubError)) console.error(error);  // a fault of this page: the cashier reads words, not a stack
+  C.notice(error instanceof HubError ? error.message : C.t("error_general"), "error");
 };
 
 // ---- the live link --------------------------------------------------------------------------
@@ -284,8 +314,8 @@ C.askApproval = function (action, why) {
 
 C.pinError = function (error) {
   if (error.code === "wrong_pin") return C.t("wrong_pin");
-  if (error.code === "locked") return `${C.t("locked")} ${error.message || ""}`.trim();
-  if (error.code === "not_permitted") return `${C.t("not_permitted")} ${error.message || ""}`.trim();
+  if (error.code === "locked") return C.t("locked");
+  if (error.code === "not_permitted") return C.t("not_permitted");
   return error.message;
 };
 
@@ -313,6 +343,7 @@ C.showStaff = function () {
   const signedIn = Boolean(C.staff);
   $("#staff").hidden = !signedIn;
   $("#signout").hidden = !signedIn;
+  $("#back-office").hidden = !(signedIn && C.staff.role === "manager");
   $("#tabs").hidden = !signedIn;
   if (!signedIn) return;
   $("#staff-name").textContent = C.staff.name;
@@ -326,6 +357,16 @@ C.signOut = async function () {
     catch (error) { /* the session ends here whatever the hub says */ }
   }
   C.sessionEnded(true);
+};
+
+// A manager opens the back office: the hub hands their session to /admin, where they sign out to come back.
+C.openBackOffice = async function () {
+  try {
+    const reply = await C.api("POST", "/api/v1/staff/back-office", {});
+    location.href = reply.url;
+  } catch (error) {
+    C.fail(error);
+  }
 };
 
 C.sessionEnded = function (byHand) {
@@ -373,6 +414,7 @@ C.start = function () {
   }
   C.signinPad = C.pinPad($("#signin-pad"), C.signIn);
   $("#signout").addEventListener("click", C.signOut);
+  $("#back-office").addEventListener("click", C.openBackOffice);
   for (const tab of $$("#tabs button")) tab.addEventListener("click", () => C.show(tab.dataset.go));
   $("#dialog").addEventListener("cancel", (event) => { event.preventDefault(); C.closeDialog(true); });
   C.applyStrings();

@@ -52,7 +52,7 @@ class Cart {
     const body = {lines: this.wire(), channel: "kiosk"};
     if (KioskState.member) body.customer = {loyalty_id: KioskState.member.member_id};
     if (KioskState.member && KioskState.reward) body.redeem_points = KioskState.reward.points;
-    const reply = await api("POST", "/api/v1/baskets/price", body);
+    const reply = await api("POST", `/api/v1/baskets/price?lang=${encodeURIComponent(Kiosk.lang)}`, body);
     if (seq !== this.seq) return;
     this.priced = reply.ok ? reply.data : null;
     this.problem = reply.ok ? null : reply.data;
@@ -89,7 +89,7 @@ function renderCartScreen(cart, items, isSold) {
     const amount = pricedLine ? pricedLine.amount.amount : null;
     return el("li", {class: sold.has(index) ? "line sold" : "line", "data-sku": line.sku},
       el("div", {class: "line-main"},
-        el("span", {class: "line-name", text: line.name}),
+        el("span", {class: "line-name", text: item ? item.name : line.name}),
         line.modifiers.length ? el("span", {class: "line-mods", text: modifierNames(item, line.modifiers).join(", ")}) : null,
         sold.has(index) ? el("span", {class: "line-flag", text: t("sold_out_in_cart")}) : null),
       el("div", {class: "line-qty"},

@@ -21,7 +21,7 @@ async function heldOrder(release) {
   // The member's card, scanned here, is their proof for spending points (a phone number is not).
   if (KioskState.member && KioskState.reward && KioskState.member.member_proof) body.member_proof = KioskState.member.member_proof;
   const reply = await api("POST", "/api/v1/orders", body);
-  if (!reply.ok) throw new Error(reply.status === 0 ? t("offline_pay") : t("order_refused", {reason: reply.data.message}));
+  if (!reply.ok) throw new Error(reply.status === 0 ? t("offline_pay") : errorWords(reply.data));
   KioskState.held = {order_id: reply.data.order_id, number: reply.data.number, total: reply.data.total.amount, signature: sig};
   return KioskState.held;
 }
@@ -50,7 +50,8 @@ async function payByCard() {
     KioskState.payment = null;
     // The hub gave the held order up (unpaid too long): the next try places a new one.
     if (["order_cancelled", "not_found"].includes(reply.data.code)) KioskState.held = null;
-    backToCart(t("pay_refused", {reason: reply.data.message}));
+    if (NO_CARD_HERE.includes(reply.data.code)) { noCardHere(); return; }
+    backToCart(errorWords(reply.data));
     return;
   }
   $("paying-status").textContent = "";
@@ -76,6 +77,19 @@ function paymentChanged(payment) {
   if (messages[payment.state]) { KioskState.payment = null; backToCart(t(messages[payment.state])); }
 }
 
+// This kiosk cannot take cards now (no terminal set up, or it is off): the order waiting for a card is let go,
+// and the customer is offered the counter, where the same cart becomes a pay-at-counter order.
+const NO_CARD_HERE = ["no_terminal", "terminal_offline"];
+
+function noCardHere() {
+  forgetHeld();
+  const counter = KioskState.menu && KioskState.menu.settings.pay_at_counter !== "off";
+  backToCart(`${t("no_card_here")} ${t(counter ? "pay_at_counter_instead" : "order_at_counter_instead")}`);
+  document.body.dataset.cardHere = "no";
+  renderPayButtons();
+  if (counter) $("pay-counter").focus();
+}
+
 function backToCart(message) {
   document.body.dataset.payment = "";
   show("cart");
@@ -87,8 +101,26 @@ async function paid() {
   KioskState.held = null;  // paid: never cancel it
   finish(order, t("sent_to_kitchen"));
   const reply = await api("POST", `/api/v1/orders/${order.order_id}/receipt`, {device_id: Kiosk.config.device_id});
-  $("done-receipt").dataset.t = reply.ok ? "receipt_printing" : "receipt_failed";
-  $("done-receipt").textContent = t($("done-receipt").dataset.t);
+  receiptSays(reply.ok ? "receipt_printing" : "receipt_failed");
+  if (reply.ok) followReceipt(order.order_id, reply.data.print.print_id);
+}
+
+function receiptSays(key) {
+  $("done-receipt").dataset.t = key;
+  $("done-receipt").dataset.receipt = key;
+  $("done-receipt").textContent = t(key);
+}
+
+// Follow the print until the printer (or its backup) says it printed or could not, while the number is on screen.
+async function followReceipt(orderId, printId) {
+  const until = Date.now() + RECEIPT_FOLLOW_S * 1000;
+  while (screen() === "done" && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const reply = await api("GET", `/api/v1/orders/${orderId}/prints/${printId}`);
+    if (!reply.ok || screen() !== "done") continue;
+    if (reply.data.state === "printed") { receiptSays("receipt_printed"); return; }
+    if (reply.data.state === "failed") { receiptSays("receipt_failed"); return; }
+  }
 }
 
 async function payAtCounter() {
@@ -120,7 +152,7 @@ function finish(order, note) {
 // ---- loyalty: a scanned member card types its code and Enter; or a phone number on the keypad -----------
 
 async function signIn(query) {
-  const reply = await api("GET", `/api/v1/loyalty/find?${query}`);
+  const reply = await api("GET", `/api/v1/loyalty/find?${query}&lang=${encodeURIComponent(Kiosk.lang)}`);
   if (!reply.ok) {
     $("loyalty").hidden = false;
     $("loyalty-signin").hidden = false;
@@ -216,6 +248,7 @@ function reset() {
   for (const id of ["still", "detail", "loyalty"]) $(id).hidden = true;
   $("still-count").textContent = "";
   cartMessage("");
+  delete document.body.dataset.cardHere;  // the next customer may find the terminal back
   setA11y(false);
   if (Kiosk.lang !== Kiosk.config.languages[0].code) setLang(Kiosk.config.languages[0].code);
   if (KioskState.menu) KioskState.category = KioskState.menu.categories[0];

@@ -25,10 +25,16 @@ function money(minor) {
 }
 
 function hintText(hint) {
-  // The hub's hint in the customer's language; its English sentence when the kind is new to this page.
+  // The hub's hint in the customer's language; its English sentence, only to English readers, when the kind is new here.
   const key = `hint_${hint.kind}`;
-  if (!hint.kind || (Kiosk.config.strings.en || {})[key] === undefined) return hint.message;
+  if (!hint.kind || (Kiosk.config.strings.en || {})[key] === undefined) return Kiosk.lang === "en" ? hint.message : "";
   return t(key, {count: hint.count, noun: hint.noun, name: hint.name, amount: money(hint.amount)});
+}
+
+// What the hub's refusal means to a customer: its code in words, never the hub's own message or field path.
+function errorWords(data) {
+  const key = `error_${(data && data.code) || "general"}`;
+  return (Kiosk.config.strings.en || {})[key] !== undefined ? t(key) : t("error_general");
 }
 
 function dateTime(date) {

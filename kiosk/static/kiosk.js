@@ -4,6 +4,7 @@
 
 const KioskState = {
   menu: null,
+  menus: null,             // language -> the menu in it
   items: new Map(),
   sold: new Set(),
   category: null,
@@ -24,6 +25,7 @@ const cart = new Cart(() => { renderCartBar(); if (screen() === "cart") renderCa
 const $ = (id) => document.getElementById(id);
 const DONE_RESET_S = 30;
 const POLL_MS = 1000;
+const RECEIPT_FOLLOW_S = 25;  // the done screen resets after DONE_RESET_S; a printer answers within seconds
 
 function screen() { return document.body.dataset.screen; }
 
@@ -64,6 +66,8 @@ function setLang(lang) {
   for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
   for (const button of document.querySelectorAll(".lang")) button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
   rerender();
+  if (KioskState.menus) menuIn(lang);
+  if (cart.lines.length) cart.price();  // tax, deal and item names in the new language
 }
 
 function rerender() {
@@ -82,18 +86,42 @@ function setA11y(on) {
 
 // ---- menu -------------------------------------------------------------------------------------------
 
+// The menu comes in the customer's language (names, options, allergens); each language is read once per catalog.
 async function loadMenu() {
-  const reply = await api("GET", Kiosk.config.menu_url);
+  KioskState.menus = {};
+  const reply = await api("GET", `${Kiosk.config.menu_url}&lang=${encodeURIComponent(Kiosk.lang)}`);
   if (!reply.ok) { setTimeout(loadMenu, 2000); return; }
-  KioskState.menu = reply.data;
-  Kiosk.currency = reply.data.currency;
-  KioskState.items = new Map(reply.data.items.map((item) => [item.sku, item]));
+  KioskState.menus[Kiosk.lang] = reply.data;
+  useMenu(reply.data);
   applyAvailability(reply.data.availability);
   KioskState.category = reply.data.categories[0];
   renderMenu();
   renderCartBar();
   document.body.dataset.readyMs = performance.now().toFixed(1);  // since navigation started (bench/kiosk.py)
   document.body.dataset.ready = "1";
+}
+
+function useMenu(menu) {
+  KioskState.menu = menu;
+  Kiosk.currency = menu.currency;
+  KioskState.items = new Map(menu.items.map((item) => [item.sku, item]));
+  if (KioskState.detail) KioskState.detail.item = KioskState.items.get(KioskState.detail.item.sku) || KioskState.detail.item;
+  if (KioskState.member) {  // the signed-in member's rewards, named in this language
+    const named = new Map(menu.loyalty.rewards.map((r) => [r.code, r.name]));
+    for (const reward of KioskState.member.rewards) reward.name = named.get(reward.code) || reward.name;
+  }
+  document.body.dataset.menuLang = menu.lang;
+}
+
+async function menuIn(lang) {
+  if (!KioskState.menus[lang]) {
+    const reply = await api("GET", `${Kiosk.config.menu_url}&lang=${encodeURIComponent(lang)}`);
+    if (!reply.ok) return;
+    KioskState.menus[lang] = reply.data;
+  }
+  if (Kiosk.lang !== lang) return;  // switched again meanwhile
+  useMenu(KioskState.menus[lang]);
+  rerender();
 }
 
 function isSold(sku) {
@@ -121,11 +149,15 @@ function imageOf(item) {
 function categoryName(code) {
   const key = `cat_${code}`;
   const text = t(key);
-  return text === key ? code.replace(/-/g, " ") : text;
+  if (text !== key) return text;
+  const named = KioskState.menu && KioskState.menu.category_names && KioskState.menu.category_names[code];
+  return named || code.replace(/-/g, " ");
 }
 
 function marks(item) {
-  return el("span", {class: "marks"}, item.dietary.map((d) => el("span", {class: `mark diet-${d}`, text: t(`diet_${d}`) === `diet_${d}` ? d : t(`diet_${d}`)})));
+  // The page's own word for a mark it knows, else the catalog's word in the customer's language.
+  return el("span", {class: "marks"}, item.dietary.map((d, i) => el("span", {class: `mark diet-${d}`,
+    text: t(`diet_${d}`) === `diet_${d}` ? (item.dietary_names || item.dietary)[i] : t(`diet_${d}`)})));
 }
 
 function tile(item, onTap) {
@@ -185,7 +217,7 @@ function renderRecs() {
 // ---- item detail: modifier groups with their minimum and maximum --------------------------------------
 
 function openDetail(item) {
-  KioskState.detail = {item, chosen: new Set(), qty: 1};
+  KioskState.detail = {item, chosen: new Set(), qty: 1, tried: false};  // tried: the customer tapped Add once
   $("detail").hidden = false;
   renderDetail();
 }
@@ -241,8 +273,10 @@ function renderDetail() {
   $("detail-price").textContent = money(unit * d.qty);
   const info = [];
   if (item.parts.length) info.push(t("includes", {list: item.parts.map((p) => p.name).join(", ")}));
-  if (item.allergens.length) info.push(t("contains", {list: item.allergens.join(", ")}));
+  if (item.allergens.length) info.push(t("contains", {list: (item.allergen_names || item.allergens).join(", ")}));
   $("detail-marks").replaceChildren(marks(item), el("span", {text: info.join(" \u00b7 ")}));
+  $("detail-description").textContent = item.description || "";
+  $("detail-description").hidden = !item.description;
   $("detail-groups").replaceChildren(...groupsOf(item).map((g) => el("fieldset", {class: "group", "data-group": g.code || "extras"},
     el("legend", {}, el("span", {class: "group-name", text: g.name}), " ", el("span", {class: "group-rule", text: groupRule(g)})),
     el("div", {class: "options"}, g.options.map((m) => {
@@ -257,7 +291,8 @@ function renderDetail() {
   $("qty").textContent = String(d.qty);
   $("qty-minus").disabled = d.qty <= 1;
   const problem = detailProblem(d);
-  $("detail-problem").textContent = problem;
+  // A required choice is a rule (shown beside its group) until the customer tries to add without it.
+  $("detail-problem").textContent = d.tried ? problem : "";
   $("detail-add").textContent = `${t("add_to_order")} \u00b7 ${money(unit * d.qty)}`;
   $("detail-add").classList.toggle("blocked", Boolean(problem));  // still tappable: a tap says what is missing
 }
@@ -265,7 +300,14 @@ function renderDetail() {
 function addFromDetail() {
   const d = KioskState.detail;
   const problem = isSold(d.item.sku) ? t("sold_out") : detailProblem(d);
-  if (problem) { $("detail-problem").textContent = problem; $("detail-problem").classList.add("shake"); return; }
+  if (problem) {
+    d.tried = true;
+    $("detail-problem").textContent = problem;
+    $("detail-problem").classList.remove("shake");
+    void $("detail-problem").offsetWidth;  // restart the shake on every tap
+    $("detail-problem").classList.add("shake");
+    return;
+  }
   const codes = d.item.modifiers.filter((m) => d.chosen.has(m.code)).map((m) => m.code);
   cart.add(d.item, codes, d.qty);
   closeDetail();
@@ -285,10 +327,13 @@ function renderCart() {
 
 function renderPayButtons() {
   const blocked = !online() || !cart.lines.length || !cart.priced || cart.soldLines(isSold).size > 0;
-  $("pay-card").disabled = blocked;
+  $("pay-card").disabled = blocked || document.body.dataset.cardHere === "no";
   const counter = KioskState.menu && KioskState.menu.settings.pay_at_counter !== "off";
   $("pay-counter").hidden = !counter;
   $("pay-counter").disabled = blocked;
+  // No card here: paying at the counter becomes the way on, and looks it.
+  $("pay-counter").classList.toggle("primary", document.body.dataset.cardHere === "no");
+  $("pay-counter").classList.toggle("secondary", document.body.dataset.cardHere !== "no");
 }
 
 function cartMessage(text, kind) {

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.browser import screenshot
+from tests.support.catalog_words import english_catalog_words, english_in
 from tests.support.devices import TestDevice, order_data
 from tests.support.store_stack import COUNTER, StoreStack
 
@@ -137,6 +138,13 @@ def test_a_cash_sale_shows_the_change_and_kicks_the_drawer_then_the_kitchen_gets
     expect(page.locator("#receipt-state")).to_have_text("The receipt is printing")
     eventually(lambda: "Salmon bagel" in till.receipt_text() and "13.10" in till.receipt_text().replace(",", "."),
                "the receipt on the counter's printer")
+    expect(page.locator("#receipt-state")).to_have_text("Printed", timeout=20_000)  # the printer's agent said so
+    till.printer.set_state("paper_out")  # a second copy, and the roll has run out: the cashier reads why
+    page.keyboard.press("r")
+    expect(page.locator("#receipt-state")).to_have_text("The receipt did not print: the printer is out of paper",
+                                                        timeout=30_000)
+    screenshot(page, "counter-receipt-paper-out")
+    till.printer.set_state("online")
     page.keyboard.press("q")
     expect(page.locator("#qr svg")).to_be_visible()
     expect(page.locator("#qr .receipt-url")).to_contain_text("/r/")
@@ -360,6 +368,28 @@ def test_a_partial_refund_needs_a_manager_pin_and_gives_the_cash_back(open_count
     tenders = store.call("GET", f"/api/v1/orders/{detail.get_attribute('data-order')}/tenders")
     assert sum(t["refunded"] for t in tenders["tenders"]) == 300
 
+    # The refunded tea shows as refunded, and only the one left can be chosen: no manager PIN is spent on the impossible.
+    tea = detail.locator("tr[data-sku='TEA-EARLGREY']")
+    expect(tea.locator(".refunded-units")).to_have_text("1 refunded")
+    tea.locator(".more").click()
+    tea.locator(".more").click()
+    expect(tea.locator(".chosen")).to_have_text("1")
+    detail.locator("#find-refund-all").click()  # the rest: one tea and the juice
+    page.keyboard.type("9999")
+    page.keyboard.press("Enter")
+    expect(page.locator("#find-result")).to_have_text("Refunded €7.20: Cash €7.20")
+    expect(tea.locator(".refund-qty")).to_have_text("refunded")
+    expect(detail.locator("tr[data-sku='OJ-FRESH'] .refund-qty")).to_have_text("refunded")
+    expect(detail.locator(".all-refunded-note")).to_have_text("Everything on this order is refunded already.")
+    expect(detail.locator("#find-refund-all")).to_have_count(0)
+    expect(detail.locator("#find-refund")).to_have_count(0)
+    expect(detail.locator("button.more")).to_have_count(0)
+    assert "cannot refund" not in page.locator("body").inner_text() and "null" not in detail.inner_text()
+    screenshot(page, "counter-all-refunded")
+    detail.locator("#find-reprint").click()  # on this till's printer, followed until it is on paper
+    expect(page.locator("#find-result")).to_have_text("Printed", timeout=20_000)
+    assert number in store.tills[COUNTER].receipt_text()
+
 
 def _order_id(store, number: str) -> str:
     found = store.call("GET", f"/api/v1/orders?q={number}")["orders"]
@@ -370,7 +400,8 @@ def test_a_kiosk_pay_at_counter_order_is_found_by_name_and_paid_at_the_counter(o
     order_id = str(uuid.uuid4())
     placed = store.call("POST", "/api/v1/orders", {
         "order_id": order_id, "origin": "kiosk", "fulfilment": "takeaway", "release": "at_counter",
-        "lines": [{"sku": "CAPPUCCINO", "qty": 1}], "customer": {"name": "Ada Lovelace"}})
+        "lines": [{"sku": "CAPPUCCINO", "qty": 1}, {"sku": "BURGER", "qty": 1, "modifiers": ["WELL"]}],
+        "customer": {"name": "Ada Lovelace"}})
     page = open_counter()
     sign_in(page, "1111", "Sam")
     page.keyboard.press("F3")
@@ -379,11 +410,20 @@ def test_a_kiosk_pay_at_counter_order_is_found_by_name_and_paid_at_the_counter(o
     detail = page.locator("#find-detail")
     expect(detail.locator(".number")).to_have_text(placed["number"])
     expect(detail.locator(".payment")).to_have_text("unpaid")
+    # Unpaid: the till offers the payment, no refund; the burger shows how it is wanted.
+    expect(detail.locator("tr[data-sku='BURGER'] .name")).to_have_text("Cheeseburger + Well done")
+    expect(detail.locator(".unpaid-note")).to_have_text("Not paid yet: take the payment.")
+    expect(detail.locator("#find-pay")).to_be_visible()
+    expect(detail.locator("#find-refund-all")).to_have_count(0)
+    expect(detail.locator("#find-refund")).to_have_count(0)
+    expect(detail.locator("button.more")).to_have_count(0)
+    assert "null" not in detail.inner_text()
+    screenshot(page, "counter-find-unpaid")
     page.keyboard.press("p")
-    expect(page.locator("#pay-due")).to_have_text("€3.80")
-    page.locator("#cash-amount").fill("5")
+    expect(page.locator("#pay-due")).to_have_text("€13.70")
+    page.locator("#cash-amount").fill("15")
     page.keyboard.press("Enter")
-    expect(page.locator("#done-change-amount")).to_have_text("€1.20")
+    expect(page.locator("#done-change-amount")).to_have_text("€1.30")
     eventually(lambda: placed["number"] in store.kitchen_text(), "the kitchen ticket once paid")
 
     page.keyboard.press("Enter")  # a table that pays at the end: the kitchen gets it now
@@ -454,3 +494,48 @@ def test_a_gift_card_points_and_cash_pay_one_order_together(open_counter, store)
     expect(page.locator("#done-change-amount")).to_have_text("€2.10")
     expect(page.locator("#pay-parts li span:first-child")).to_have_text(["Gift card", "Points", "Cash"])
     assert store.call("GET", "/api/v1/loyalty/L-1001")["points"] == 400
+
+
+def test_the_german_counter_shows_no_english_catalog_word_in_its_menu_sale_options_or_found_order(open_counter, store):
+    words = english_catalog_words()
+    page = open_counter()
+    sign_in(page, "1111", "Sam")
+    page.locator("#langs button[data-lang='de']").click()
+    expect(page.locator("body")).to_have_attribute("data-menu-lang", "de")
+    screens: dict[str, str] = {}
+    categories = page.locator(".categories button")
+    assert categories.count() == 9  # all, and the catalog's eight
+    for i in range(categories.count()):
+        categories.nth(i).click()
+        expect(categories.nth(i)).to_have_class("on")
+        screens[f"category {i}"] = page.locator("#screen-sale").inner_text()
+    assert "Lachs-Bagel" in screens["category 0"] and "Handmühle" in screens["category 0"]
+    categories.nth(0).click()  # all items again
+    for sku in ("BURGER", "CROISSANT", "LATTE-M"):
+        page.locator(f".tile[data-sku='{sku}']").click()
+    expect(line_names(page)).to_have_text(["Cheeseburger", "Buttercroissant", "Latte (mittel)"])
+    expect(page.locator("#lines .line[data-sku='BURGER'] .mods")).to_have_text("+ Durchgebraten")  # the group's default
+    page.locator("#lines .line[data-sku='LATTE-M'] .edit").click()
+    dialog = page.locator("#dialog")
+    expect(dialog).to_contain_text("Latte (mittel)")
+    expect(dialog).to_contain_text("Hafermilch")
+    screens["options"] = dialog.inner_text()
+    screenshot(page, "counter-german-options")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    screens["sale"] = page.locator("#screen-sale").inner_text()
+    page.keyboard.press("F9")
+    number = page.locator("#pay-number").inner_text()
+    page.locator("#cash-quick button").first.click()
+    expect(page.locator("#screen-pay")).to_have_attribute("data-state", "paid")
+    page.keyboard.press("Enter")
+    page.keyboard.press("F3")
+    page.locator("#find-q").fill(number)
+    page.keyboard.press("Enter")
+    detail = page.locator("#find-detail")
+    expect(detail.locator("tr[data-sku='BURGER'] .name")).to_have_text("Cheeseburger + Durchgebraten")
+    expect(detail.locator("tr[data-sku='CROISSANT'] .name")).to_have_text("Buttercroissant")
+    screens["find"] = detail.inner_text()
+    screenshot(page, "counter-german-find")
+    shown = {name: english_in(text, words) for name, text in screens.items()}
+    assert {name: found for name, found in shown.items() if found} == {}

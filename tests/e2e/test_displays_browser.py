@@ -220,6 +220,126 @@ def test_ticket_timers_turn_yellow_then_red_at_the_station_thresholds(open_displ
         counter.close()
     card = bar.locator(f".card[data-number='{number}']")
     expect(card).to_have_class(re.compile(r"\bage-yellow\b"), timeout=5_000)
+    expect(card.locator(".timer")).to_have_css("background-color", "rgb(251, 192, 45)")
     expect(card).to_have_class(re.compile(r"\bage-red\b"), timeout=5_000)
+    expect(card).to_have_css("border-top-color", "rgb(229, 57, 53)")
+    expect(card.locator(".timer")).to_have_css("background-color", "rgb(229, 57, 53)")
     kitchen_card = kitchen.locator(f".card[data-number='{number}']")
     expect(kitchen_card).not_to_have_class(re.compile(r"\bage-(yellow|red)\b"))  # default 5 and 8 minutes
+    expect(kitchen_card.locator(".timer")).to_have_css("background-color", "rgba(0, 0, 0, 0)")
+
+
+def test_kitchen_display_names_the_modifiers_as_the_printed_ticket_does(open_display, kiosk):
+    bar = open_display("/displays/kds/bar")
+    number = send(kiosk, {"sku": "LATTE-M", "qty": 1, "modifiers": ["OAT", "SHOT", "DECAF"]})
+    mods = bar.locator(f".card[data-number='{number}'] .item .mods")
+    expect(mods).to_have_text("Oat milk, Extra shot, Decaf")
+    expect(mods).to_be_visible()
+    expect(bar.locator(f".card[data-number='{number}']")).not_to_contain_text("OAT")
+    screenshot(bar, "kds-bar-modifier-names")
+
+
+def band(page, number: str):
+    return page.locator(f".card[data-number='{number}'] .state-mark")
+
+
+def test_a_started_ticket_reads_started_on_a_blue_band_across_its_card(open_display, kiosk):
+    bar = open_display("/displays/kds/bar")
+    bar.set_viewport_size({"width": 1920, "height": 1080})
+    waiting, started = send(kiosk, latte()), send(kiosk, latte())
+    bar.locator(f".card[data-number='{started}'] .start").click()
+    expect(band(bar, started)).to_have_text("Started")
+    expect(band(bar, waiting)).to_have_text("New")
+    expect(bar.locator(f".card[data-number='{started}'] .start")).to_have_count(0)  # started once is enough
+    assert _style(band(bar, started), "backgroundColor") == "rgb(21, 101, 192)"
+    assert _style(band(bar, waiting), "backgroundColor") == "rgb(55, 71, 79)"
+    assert _style(bar.locator(f".card[data-number='{started}']"), "opacity") == "1"
+    assert _style(bar.locator(f".card[data-number='{waiting}']"), "opacity") == "1"
+    card_box = bar.locator(f".card[data-number='{started}']").bounding_box()
+    band_box = band(bar, started).bounding_box()
+    assert band_box["width"] >= card_box["width"] - 8 and band_box["height"] >= 28  # the card's width, in big letters
+    assert float(_style(band(bar, started), "fontSize").removesuffix("px")) >= 20
+    screenshot(bar, "kds-bar-started")
+
+
+def _style(locator, prop: str) -> str:
+    return locator.evaluate(f"(el) => getComputedStyle(el).{prop}")
+
+
+def test_the_board_shows_ready_numbers_first_newest_on_top_and_says_how_many_more_are_preparing(open_display, kiosk):
+    board = open_display("/displays/board")
+    board.set_viewport_size({"width": 1920, "height": 1080})
+    expo = open_display("/displays/expo")
+    bar = open_display("/displays/kds/bar")
+    sent = [send(kiosk, {"sku": "ESPRESSO", "qty": 1}) for _ in range(45)]
+    first_ready, then_ready = sent[3], sent[7]
+    for number in (first_ready, then_ready):
+        bar.locator(f".card[data-number='{number}'] .bump").click()
+        expect(expo.locator(f"tr[data-number='{number}'] .state")).to_have_text("all done")
+        expo.locator(f"tr[data-number='{number}'] .expo-bump").click()
+        expect(board.locator(f"#ready .num[data-number='{number}']")).to_be_visible()
+    expect(board.locator("#ready .num")).to_have_text([then_ready, first_ready])
+    assert board.locator("#ready").bounding_box()["x"] < board.locator("#preparing").bounding_box()["x"]
+
+    more = board.locator("#preparing-more")
+    expect(more).to_be_visible()
+    shown = board.locator("#preparing .num").all_inner_texts()
+    preparing = [n for n in sent if n not in (first_ready, then_ready)]
+    assert shown == list(reversed(preparing))[:len(shown)]  # the newest first
+    expect(more).to_have_text(f"+{len(preparing) - len(shown)} more")
+    assert 0 < len(shown) < len(preparing)
+    for box in [more.bounding_box(), *(n.bounding_box() for n in board.locator("#preparing .num").all())]:
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 1080, box  # all of it on the screen, nothing cut
+    screenshot(board, "board-more")
+
+
+def test_the_displays_list_names_every_station_and_shows_no_link_badge(browser, hub):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        hub.enrol_screen(context, "display-index", "display")
+        page = context.new_page()
+        page.goto(f"{hub.base_url}/displays/")
+        expect(page.locator("#stations a")).to_have_text(["bar", "fryer", "grill", "kitchen", "pastry"])
+        expect(page.locator("#zones a")).to_have_text(["pick-a", "pick-b"])
+        expect(page.locator("#link")).to_have_count(0)
+        expect(page.get_by_text("connecting")).to_have_count(0)
+        screenshot(page, "displays-index")
+        page.locator("#stations a", has_text="grill").click()
+        expect(page.locator("#link")).to_have_attribute("data-state", "live")
+
+        reply = page.goto(f"{hub.base_url}/displays/kds/typo")
+        assert reply.status == 404
+        expect(page.locator("h1")).to_have_text("No station typo")
+        expect(page.locator("#unknown")).to_contain_text("This store has no station called “typo”")
+        expect(page.locator("#known a")).to_have_text(["bar", "fryer", "grill", "kitchen", "pastry"])
+        expect(page.locator("#link")).to_have_count(0)
+        expect(page.get_by_text("live", exact=True)).to_have_count(0)
+        screenshot(page, "displays-no-such-station")
+    finally:
+        context.close()
+
+
+def test_expo_keeps_the_rows_being_read_in_place_when_orders_come_and_go(open_display, kiosk):
+    expo = open_display("/displays/expo")
+    expo.set_viewport_size({"width": 1920, "height": 1080})
+    sent = [send(kiosk, latte()) for _ in range(30)]
+    expect(expo.locator("#orders tr")).to_have_count(30)
+    reading = expo.locator(f"tr[data-number='{sent[15]}']")
+    reading.evaluate("(row) => row.scrollIntoView({block: 'start'})")
+    before = reading.bounding_box()["y"]
+    assert expo.evaluate("window.scrollY") > 0
+
+    rushed = send(kiosk, latte(), rush=True)
+    newer = send(kiosk, {"sku": "ESPRESSO", "qty": 1})  # due sooner than the lattes
+    expect(expo.locator("#orders tr")).to_have_count(32)
+    expect(expo.locator("#orders tr .number").last).to_contain_text(newer)  # new orders join at the bottom
+    expect(expo.locator("#orders tr .number").nth(30)).to_contain_text(rushed)
+    expect(expo.locator(f"tr[data-number='{rushed}'] .rush-mark")).to_be_visible()  # it stands out where it is
+    expect(expo.locator(f"tr[data-number='{rushed}']")).to_have_css("background-color", "rgb(49, 27, 146)")
+    assert abs(reading.bounding_box()["y"] - before) <= 1
+
+    expo.evaluate("(id) => display.act('cancel', {order_id: id})",
+                  expo.locator(f"tr[data-number='{sent[0]}']").get_attribute("data-order-id"))
+    expect(expo.locator("#orders tr")).to_have_count(31)  # one above the reading place left
+    assert abs(reading.bounding_box()["y"] - before) <= 1
+    screenshot(expo, "expo-reading-place")

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.browser import screenshot
+from tests.support.catalog_words import english_catalog_words, english_in
 from tests.support.hub_process import HubProcess
 from tests.support.store_stack import KIOSK, StoreStack
 
@@ -109,6 +110,8 @@ def test_full_kiosk_order_from_attract_screen_to_order_number_on_the_kitchen_dis
     assert re.fullmatch(r"[A-Z]\d{3}", number)
     expect(page.locator("#done-receipt")).to_have_text("Your receipt is printing.")
     screenshot(page, "kiosk-done")
+    # The receipt printer's agent reports the job done: the customer is told to take it.
+    expect(page.locator("#done-receipt")).to_have_text("Your receipt is printed: please take it.", timeout=20_000)
 
     kds_context = browser.new_context(viewport={"width": 1280, "height": 800})
     store.hub.enrol_screen(kds_context, "grill-display", "display")
@@ -188,8 +191,11 @@ def test_required_modifiers_and_maximum_choices_are_enforced(store, open_kiosk):
     page.locator(".cat[data-cat='food']").click()
     page.locator("#grid .tile[data-sku='BURGER']").click()
     expect(page.locator("#detail .group[data-group='doneness'] .group-rule")).to_have_text("Choose 1")
+    # Nothing is wrong before the customer tries: the rule is said beside the group, no warning yet.
+    expect(page.locator("#detail-problem")).to_have_text("")
     page.locator("#detail-add").click()
     expect(page.locator("#detail-problem")).to_have_text("Please choose: doneness")
+    expect(page.locator("#detail-problem")).to_be_visible()
     expect(page.locator("#detail")).to_be_visible()
     screenshot(page, "kiosk-detail-required")
     page.locator("#detail .option[data-code='RARE']").click()
@@ -255,9 +261,31 @@ def test_member_scans_their_card_redeems_a_reward_and_pays_less(store, open_kios
     page.locator("#member-close").click()
     to_cart(page)
     expect(page.locator("#sums")).to_contain_text("−€2.50")
+    expect(page.locator("#rewards-panel .reward[data-reward='R250']")).to_contain_text("2.50 off")
+    page.locator(".lang[data-lang='de']").click()  # the member's rewards and the reward's discount, in German
+    expect(page.locator("#rewards-panel .reward[data-reward='R250']")).to_contain_text("2,50 Rabatt")
+    expect(page.locator("#sums")).to_contain_text("Treueprämie")
+    page.locator(".lang[data-lang='en']").click()
     page.locator("#pay-card").click()
     expect(page.locator("body")).to_have_attribute("data-screen", "done", timeout=20_000)
     assert store.call("GET", "/api/v1/loyalty/L-1001")["points"] == before - 250
+
+
+def test_a_receipt_the_printer_cannot_print_is_said_in_words(store, open_kiosk):
+    printer = store.tills[KIOSK].printer
+    printer.set_state("paper_out")
+    try:
+        page = open_kiosk(store.hub)
+        start(page)
+        add(page, "tea", "TEA-EARLGREY")
+        to_cart(page)
+        page.locator("#pay-card").click()
+        expect(page.locator("body")).to_have_attribute("data-screen", "done", timeout=20_000)
+        expect(page.locator("#done-receipt")).to_have_text("The receipt could not be printed; please ask the staff.",
+                                                           timeout=25_000)
+        screenshot(page, "kiosk-receipt-failed")
+    finally:
+        printer.set_state("online")
 
 
 def test_pay_at_counter_shows_the_number_to_pay_with(store, open_kiosk):
@@ -272,6 +300,35 @@ def test_pay_at_counter_shows_the_number_to_pay_with(store, open_kiosk):
     found = store.call("GET", f"/api/v1/orders?q={number}")["orders"]
     assert [(o["number"], o["hold"]) for o in found] == [(number, "payment")]
     screenshot(page, "kiosk-pay-at-counter")
+
+
+def test_kiosk_without_a_terminal_offers_the_counter_in_words_and_lets_the_card_order_go(store, open_kiosk):
+    page = open_kiosk(store.hub, "kiosk-3")  # enrolled, but no payment terminal is assigned to it
+    start(page)
+    add(page, "tea", "TEA-EARLGREY")
+    to_cart(page)
+    with page.expect_response("**/api/v1/orders") as placed:
+        page.locator("#pay-card").click()
+    card_order = placed.value.json()["order_id"]
+    message = page.locator("#cart-message")
+    expect(message).to_have_text("Paying by card is not possible at this kiosk right now. "
+                                 "Tap “Pay at the counter”: your order goes to the counter and you pay there.")
+    for api_words in ("/api", "PUT", "kiosk-3", "terminal is assigned"):
+        assert api_words not in message.inner_text()
+    expect(page.locator("#pay-card")).to_be_disabled()
+    expect(page.locator("#pay-counter")).to_be_focused()
+    expect(page.locator("#pay-counter")).to_have_class(re.compile(r"\bprimary\b"))
+    screenshot(page, "kiosk-no-terminal")
+    deadline = time.monotonic() + 10  # the order held for a card is let go, not left waiting
+    while store.call("GET", f"/api/v1/orders/{card_order}")["status"] != "cancelled" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert store.call("GET", f"/api/v1/orders/{card_order}")["status"] == "cancelled"
+    page.locator("#pay-counter").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "done")
+    expect(page.locator("#done-note")).to_have_text("Please pay at the counter and show this number.")
+    number = page.locator("#order-number").inner_text()
+    found = store.call("GET", f"/api/v1/orders?q={number}")["orders"]
+    assert [(o["number"], o["hold"]) for o in found] == [(number, "payment")]
 
 
 @pytest.fixture
@@ -307,10 +364,11 @@ def test_language_switch_keeps_the_cart_and_formats_prices_for_the_locale(own_hu
     expect(page.locator("#to-cart")).to_have_text("Review and pay")
     page.locator(".lang[data-lang='de']").click()
     page.locator("#to-cart").click()
-    expect(page.locator("#lines .line-name")).to_have_text(["Latte (medium)"])
+    expect(page.locator("#lines .line-name")).to_have_text(["Latte (mittel)"])  # the catalog's German words
     expect(page.locator("#cart h1")).to_have_text("Ihre Bestellung")
-    expect(page.locator("#sums")).to_contain_text("inkl. VAT 19 %")
-    expect(page.locator("#hints")).to_contain_text("Noch 1 × pastry dazu, dann gilt: Breakfast deal")  # the hub's hint, in German
+    expect(page.locator("#sums")).to_contain_text("inkl. MwSt. 19 %")
+    # the hub's hint in German, with the deal's and the slot's German names
+    expect(page.locator("#hints")).to_contain_text("Noch 1 × Gebäck dazu, dann gilt: Frühstücksangebot: Kaffee + Gebäck 5,00")
     screenshot(page, "kiosk-cart-de")
     page.locator("#a11y").click()
     expect(page.locator("body")).to_have_class(re.compile(r"\ba11y\b"))
@@ -332,9 +390,14 @@ def test_idle_kiosk_asks_if_anyone_is_there_then_clears_the_cart(own_hub, open_k
     expect(page.locator("#cartbar-count")).to_have_text("1 item")
     to_cart(page)
     expect(page.locator("#pay-counter")).to_be_hidden()
-    page.locator("#pay-card").click()  # this hub has no terminal for the kiosk: the order waits, unpaid
-    expect(page.locator("#cart-message")).to_contain_text("The payment could not start: ")
+    # The hub stores the order, then the call that would start the payment is lost on the way: the order waits, unpaid.
+    page.route("**/api/v1/orders/*/payments", lambda route: route.abort())
+    page.locator("#pay-card").click()
+    expect(page.locator("#cart-message")).to_have_text("We cannot reach the store system right now. "
+                                                      "Please try again in a moment.")
+    page.unroute("**/api/v1/orders/*/payments")
     held = held_order_id(page)
+    assert held
     expect(page.locator("#still")).to_be_visible(timeout=5000)
     expect(page.locator("body")).to_have_attribute("data-screen", "attract", timeout=5000)
     # the customer left: the held order is given up
@@ -366,3 +429,56 @@ def test_unreachable_hub_is_said_plainly_and_no_order_or_payment_is_sent(own_hub
         "We cannot reach the store system right now. You cannot pay here at the moment: please order at the counter.")
     expect(page.locator("#pay-card")).to_be_disabled()
     screenshot(page, "kiosk-offline")
+
+
+def test_the_german_kiosk_shows_no_english_catalog_word_on_any_category_item_or_cart(own_hub, open_kiosk):
+    words = english_catalog_words()
+    assert {"milk", "doneness", "extra", "VAT 19 %", "Salmon bagel"} <= set(words)
+    page = open_kiosk(own_hub())
+    page.locator(".lang[data-lang='de']").click()
+    start(page)
+    expect(page.locator("body")).to_have_attribute("data-menu-lang", "de")
+    screens: dict[str, str] = {}
+    categories = page.locator(".cat")
+    assert categories.count() == 8
+    for c in range(categories.count()):
+        categories.nth(c).click()
+        code = categories.nth(c).get_attribute("data-cat")
+        screens[f"menu {code}"] = page.locator("body").inner_text()
+        tiles = page.locator("#grid .tile")
+        for i in range(tiles.count()):
+            sku = tiles.nth(i).get_attribute("data-sku")
+            tiles.nth(i).click()
+            expect(page.locator("#detail")).to_be_visible()
+            expect(page.locator("#detail-name")).not_to_be_empty()
+            screens[f"detail {sku}"] = page.locator("#detail").inner_text()
+            page.locator("#detail-cancel").click()
+            expect(page.locator("#detail")).to_be_hidden()
+    assert len([name for name in screens if name.startswith("detail")]) == 24
+    latte = screens["detail LATTE-M"]
+    for german in ("Latte (mittel)", "Enthält: Milch", "Milch", "Extras", "Hafermilch", "vegetarisch",
+                   "Espresso mit heißer Milch und feinem Milchschaum."):
+        assert german in latte, latte
+    assert "Garstufe" in screens["detail BURGER"]
+
+    add(page, "coffee", "LATTE-M", "OAT")
+    add(page, "food", "BURGER", "WELL")
+    add(page, "pastry", "CROISSANT", qty=2)
+    page.locator(".cat[data-cat='coffee']").click()
+    page.locator("#grid .tile[data-sku='LATTE-M']").click()
+    screenshot(page, "kiosk-german-detail")
+    page.locator("#detail-cancel").click()
+    to_cart(page)
+    expect(page.locator("#lines .line-name")).to_have_text(["Latte (mittel)", "Cheeseburger", "Buttercroissant"])
+    expect(page.locator("#lines .line-mods")).to_have_text(["Hafermilch", "Durchgebraten"])
+    expect(page.locator("#sums")).to_contain_text("inkl. MwSt. 7 %")
+    expect(page.locator("#sums")).to_contain_text("inkl. MwSt. 19 %")
+    expect(page.locator("#hints")).to_contain_text("Gebäck")
+    screenshot(page, "kiosk-german-cart")
+    screens["cart"] = page.locator("body").inner_text()
+    shown = {name: english_in(text, words) for name, text in screens.items()}
+    assert {name: found for name, found in shown.items() if found} == {}
+
+    page.locator(".lang[data-lang='en']").click()  # and back: the same cart in English
+    expect(page.locator("#lines .line-name")).to_have_text(["Latte (medium)", "Cheeseburger", "Butter croissant"])
+    expect(page.locator("#sums")).to_contain_text("incl. VAT 7 %")

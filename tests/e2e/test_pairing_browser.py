@@ -9,7 +9,7 @@ from tests.support.browser import screenshot
 PORTRAIT = {"width": 1080, "height": 1920}
 
 
-def test_a_new_kiosk_is_paired_by_typing_its_code_and_a_revoked_one_is_asked_again(browser, hub):
+def test_a_new_kiosk_is_paired_by_typing_its_code_takes_an_order_and_a_revoked_one_is_asked_again(browser, hub):
     context = browser.new_context(viewport=PORTRAIT, has_touch=True)
     try:
         page = context.new_page()
@@ -28,6 +28,20 @@ def test_a_new_kiosk_is_paired_by_typing_its_code_and_a_revoked_one_is_asked_aga
         expect(page).to_have_url(f"{hub.base_url}/kiosk/kiosk-9")
         expect(page.locator("body")).to_have_attribute("data-ready", "1")
         expect(page.locator("body")).to_have_attribute("data-link", "live")  # its socket is accepted too
+
+        # The paired screen sells: a tea to pay at the counter reaches the hub as kiosk-9's order.
+        page.locator("#start").click()
+        page.locator(".mode-choice[data-mode='takeaway']").click()
+        page.locator(".cat[data-cat='tea']").click()
+        page.locator("#grid .tile[data-sku='TEA-EARLGREY']").click()
+        page.locator("#detail-add").click()
+        page.locator("#to-cart").click()
+        page.locator("#pay-counter").click()
+        expect(page.locator("body")).to_have_attribute("data-screen", "done")
+        number = page.locator("#order-number").inner_text()
+        status, found = hub.api("GET", f"/api/v1/orders?q={number}")
+        assert status == 200
+        assert [(order["number"], order["hold"]) for order in found["orders"]] == [(number, "payment")]
 
         hub.passline("devices", "revoke", "kiosk-9")
         page.reload()

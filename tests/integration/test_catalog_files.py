@@ -74,3 +74,37 @@ def test_bad_json_reference_names_the_field(tmp_path):
     bad.write_text(json.dumps(doc))
     result = run(tmp_path, "catalog", "import", str(bad))
     assert result.returncode == 1 and "items[17].parts[1].sku names unknown SKU CHIPS" in result.stderr
+
+
+def test_catalog_texts_survive_import_and_export_and_the_demo_is_complete_in_german(tmp_path):
+    run(tmp_path, "db", "upgrade")
+    run(tmp_path, "catalog", "import", str(DEMO_CATALOG))
+    exported = tmp_path / "export.json"
+    run(tmp_path, "catalog", "export", str(exported))
+    doc = json.loads(exported.read_text())
+    assert doc["language"] == "en"
+    assert doc["texts"]["de"]["items"]["BURGER"]["name"] == "Cheeseburger"
+    assert doc["texts"]["de"]["groups"]["doneness"] == "Garstufe"
+    assert doc["texts"]["de"]["taxes"] == {"VAT7": "MwSt. 7 %", "VAT19": "MwSt. 19 %"}
+    from hub.adapters.catalog_file import read_catalog_import
+    imported = read_catalog_import(exported)
+    catalog, document = imported.catalog, imported.document
+    taxes = [(r.code, r.name) for rates in catalog.taxes.categories.values() for r in rates]
+    promotions = [(p["id"], p["name"]) for p in document["promotions"]]
+    rewards = [(r["code"], r["name"]) for r in document["loyalty"]["rewards"]]
+    assert catalog.texts.missing(catalog, taxes, promotions, rewards, "de") == []
+
+
+def test_catalog_texts_that_name_something_the_file_lacks_are_refused_naming_the_place(tmp_path):
+    run(tmp_path, "db", "upgrade")
+    cases = [(("items", "CHIPS"), {"name": "Chips"}, "texts.de.items.CHIPS names unknown SKU CHIPS"),
+             (("modifiers", "HONEY"), "Honig", "texts.de.modifiers.HONEY: HONEY is not a modifier of any item"),
+             (("taxes", "VAT16"), "MwSt. 16 %", "texts.de.taxes.VAT16: VAT16 is not a tax rate code"),
+             (("promotions", "xmas"), {"name": "Weihnachten"}, "texts.de.promotions.xmas: xmas is not a promotion id")]
+    for (section, code), words, said in cases:
+        doc = json.loads(DEMO_CATALOG.read_text())
+        doc["texts"]["de"][section][code] = words
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps(doc))
+        result = run(tmp_path, "catalog", "import", str(bad))
+        assert result.returncode == 1 and said in result.stderr, result.stderr

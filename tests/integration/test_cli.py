@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -15,7 +16,9 @@ PASSLINE = str(Path(sys.executable).with_name("passline"))
 
 def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PASSLINE_DATA_DIR": str(tmp_path / "data"),
-                   "PASSLINE_HTTP_PORT": str(free_port()), "PASSLINE_BROKER_PORT": str(free_port()), **env}
+                   "PASSLINE_HTTP_PORT": str(free_port()), "PASSLINE_BROKER_PORT": str(free_port()),
+                   # a worktree run with PYTHONPATH=its checkout tests its own code, not the installed one
+                   **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}), **env}
     return subprocess.run([PASSLINE, *args], env=environment, capture_output=True, text=True, timeout=60)
 
 

@@ -56,7 +56,8 @@ def test_a_remote_order_waits_in_the_incoming_list_with_a_quote_from_the_kitchen
     assert {k: listed[k] for k in ("number", "origin", "fulfilment", "suggested_minutes", "suggested_ready_at")} == {
         "number": "A001", "origin": "app", "fulfilment": "pickup", "suggested_minutes": 10,
         "suggested_ready_at": "2026-11-22T12:10:00Z"}
-    assert listed["lines"] == [{"name": "Cheeseburger", "qty": 1, "modifiers": ["Well done"], "note": None}]
+    assert listed["lines"] == [{"sku": "BURGER", "name": "Cheeseburger", "qty": 1, "modifiers": ["Well done"],
+                               "modifier_codes": ["WELL"], "note": None}]  # codes: a till names them in its language
     assert listed["customer"] == {"loyalty_id": None, "name": "Lee", "phone": "+49 171 555"}
     assert listed["total"]["amount"] == first.json["total"]["amount"]
     # A counter burger already on the grill: the next remote one waits behind it.

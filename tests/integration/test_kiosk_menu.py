@@ -69,3 +69,36 @@ def test_member_signs_in_by_phone_in_national_or_international_form(client):
 def test_a_member_phone_that_is_not_a_number_is_refused():
     with pytest.raises(ValidationError, match="is not a phone number"):
         MemberIn.model_validate({"member_id": "L-1", "name": "X", "tier": "member", "phone": "call me"})
+
+
+def test_menu_in_german_names_items_choices_allergens_and_categories_from_the_catalog_texts(client):
+    menu = client.get("/api/v1/menu?channel=kiosk&lang=de").get_json()
+    assert menu["lang"] == "de"
+    latte = next(item for item in menu["items"] if item["sku"] == "LATTE-M")
+    assert latte["name"] == "Latte (mittel)"
+    assert latte["description"] == "Espresso mit heißer Milch und feinem Milchschaum."
+    assert [g["name"] for g in latte["groups"]] == ["Milch", "Extras"]
+    assert [m["name"] for m in latte["modifiers"]][:2] == ["Hafermilch", "Sojamilch"]
+    assert (latte["allergens"], latte["allergen_names"]) == (["milk"], ["Milch"])
+    assert latte["dietary_names"] == ["vegetarisch"]
+    meal = next(item for item in menu["items"] if item["sku"] == "MEAL-DEAL")
+    assert [p["name"] for p in meal["parts"]] == ["Cheeseburger", "Pommes frites", "Cola 0,33 l"]
+    assert menu["category_names"]["cold-drink"] == "Kalte Getränke"
+    assert [r["name"] for r in menu["loyalty"]["rewards"]] == ["1,00 Rabatt", "2,50 Rabatt", "5,00 Rabatt"]
+    english = client.get("/api/v1/menu?channel=kiosk").get_json()
+    latte_en = next(item for item in english["items"] if item["sku"] == "LATTE-M")
+    assert (latte_en["name"], latte_en["groups"][0]["name"]) == ("Latte (medium)", "milk")
+    assert latte_en["description"] == "Espresso with steamed milk and a thin layer of foam."
+
+
+def test_a_basket_priced_in_german_names_its_taxes_items_and_deals_in_german(client):
+    basket = {"channel": "kiosk", "lines": [{"sku": "BURGER", "qty": 1, "modifiers": ["WELL"]},
+                                             {"sku": "CROISSANT", "qty": 2}]}
+    german = client.post("/api/v1/baskets/price?lang=de", json=basket).get_json()
+    english = client.post("/api/v1/baskets/price", json=basket).get_json()
+    assert german["total"] == english["total"]
+    assert [t["name"] for t in german["taxes"]] == ["MwSt. 7 %"]
+    assert [t["name"] for t in english["taxes"]] == ["VAT 7 %"]
+    assert [ln["name"] for ln in german["lines"]] == ["Cheeseburger", "Buttercroissant"]
+    hint = next(h for h in german["hints"] if h["promotion"] == "pastry-3for2")
+    assert (hint["name"], hint["noun"]) == ("3 Gebäckstücke zum Preis von 2", "Gebäck")

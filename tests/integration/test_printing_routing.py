@@ -138,3 +138,19 @@ def test_agent_killed_mid_ticket_leaves_exactly_one_ticket_on_paper(store):
     time.sleep(6)  # past the hub's next re-send of the job
     printed = [d for d in grill.documents() + passp.documents() if d.has_line(number)]
     assert len(printed) == 1
+
+
+def test_a_printer_set_to_german_prints_the_catalog_s_german_words(store):
+    client, hub, grill, passp, warnings, _ = store
+    reply = client.put("/api/v1/printing/routes/kitchen_ticket/grill",
+                       json={"printer": {"device_id": "printers-1", "hardware": "grill"}, "language": "de"})
+    assert reply.status_code == 200, reply.json
+    reply = client.post("/api/v1/orders", json={
+        "order_id": str(uuid.uuid4()), "origin": "counter", "fulfilment": "dine_in",
+        "lines": [{"sku": "BURGER", "qty": 1, "modifiers": ["RARE", "BACON"]}, {"sku": "MEAL-DEAL", "qty": 1}]})
+    assert reply.status_code == 201, reply.json
+    [ticket] = grill.wait_for(1, timeout=20)
+    assert ticket.has_line("1 x Cheeseburger") and ticket.has_line("+ Rosa gebraten") and ticket.has_line("+ Mit Bacon")
+    assert not ticket.has_line("+ Add bacon")
+    # a bundle's part keeps the name it was sold under
+    assert ticket.has_line("Burger meal"), ticket.text

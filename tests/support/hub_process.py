@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -32,6 +33,8 @@ class HubProcess:
         self.store = store
         self.http_port = http_port or free_port()
         self.broker_port = broker_port or free_port()
+        self.https_port = free_port()  # used once `passline tls init` made a certificate
+        self.broker_tls_port = free_port()
         self.env = {
             **os.environ,
             "PASSLINE_STORE": store,
@@ -40,6 +43,8 @@ class HubProcess:
             "PASSLINE_HTTP_PORT": str(self.http_port),
             "PASSLINE_BROKER_HOST": "127.0.0.1",
             "PASSLINE_BROKER_PORT": str(self.broker_port),
+            "PASSLINE_HTTPS_PORT": str(self.https_port),
+            "PASSLINE_BROKER_TLS_PORT": str(self.broker_tls_port),
         }
         if mqtt_url:
             self.env["PASSLINE_MQTT_URL"] = mqtt_url
@@ -51,9 +56,22 @@ class HubProcess:
         self._owner_cookie: str | None = None
 
     @property
+    def ca_file(self) -> Path:
+        """Return the store CA that `passline tls init` makes in the data folder."""
+        return self.data_dir / "tls" / "ca.crt"
+
+    @property
+    def tls(self) -> bool:
+        """Return True when the hub has a certificate, so it serves HTTPS."""
+        return (self.data_dir / "tls" / "hub.crt").exists()
+
+    @property
     def base_url(self) -> str:
-        """Return the hub's HTTP address."""
-        return f"http://127.0.0.1:{self.http_port}"
+        """Return the hub's address: HTTPS once it has a certificate, else HTTP."""
+        return f"https://127.0.0.1:{self.https_port}" if self.tls else f"http://127.0.0.1:{self.http_port}"
+
+    def _context(self) -> ssl.SSLContext | None:
+        return ssl.create_default_context(cafile=str(self.ca_file)) if self.tls else None
 
     @property
     def database_url(self) -> str:
@@ -126,7 +144,7 @@ class HubProcess:
         if cookie:
             request.add_header("Cookie", cookie)
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=10, context=self._context()) as response:
                 raw, status, headers = response.read(), response.status, response.headers
         except urllib.error.HTTPError as exc:
             raw, status, headers = exc.read(), exc.code, exc.headers
@@ -150,7 +168,7 @@ class HubProcess:
     def ready(self) -> bool:
         """Return whether the hub answers its open liveness probe and is connected to its broker."""
         try:
-            with urllib.request.urlopen(f"{self.base_url}/api/v1/live", timeout=2) as response:
+            with urllib.request.urlopen(f"{self.base_url}/api/v1/live", timeout=2, context=self._context()) as response:
                 return bool(json.load(response)["ready"])
         except OSError:
             return False

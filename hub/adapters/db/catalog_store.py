@@ -147,7 +147,7 @@ def item_document(item: CatalogItem) -> dict[str, Any]:
         "prices": [{"amount": p.amount, "location": p.location, "channel": p.channel} for p in item.prices],
         "parts": [{"sku": p.sku, "qty": p.qty} for p in item.parts],
         "variant_of": item.variant_of, "variant": dict(item.variant), "allergens": list(item.allergens),
-        "dietary": list(item.dietary), "image": item.image, "gtin": item.gtin,
+        "dietary": list(item.dietary), "image": item.image, "description": item.description, "gtin": item.gtin,
         "serial_tracked": item.serial_tracked, "available": item.available, "bin": item.bin,
         "pairs_with": list(item.pairs_with),
     }
@@ -176,8 +176,9 @@ def load_catalog(connection: Connection, version: int = 0) -> Catalog:
     tracked = [{"sku": sku, "on_hand": 0} for sku in connection.execute(select(ct.stock_levels.c.sku).distinct()).scalars()
                if sku in known]
     parsed = CatalogFile.model_validate({"currency": rows[0]["currency"], "taxes": document.get("taxes", {}),
+                                         "language": document.get("language", "en"), "texts": document.get("texts", {}),
                                          "items": items, "stock": tracked})
-    built = build_import(parsed, get_setting(connection, "location", None))
+    built = build_import(parsed, get_setting(connection, "location", None), whole_file=False)
     built.catalog.version = version
     return built.catalog
 
@@ -207,7 +208,8 @@ def replace_catalog(connection: Connection, catalog: Catalog | CatalogImport) ->
 
 def _store_commerce(connection: Connection, imported: CatalogImport) -> None:
     doc = imported.document
-    put_setting(connection, "document", {"taxes": doc.get("taxes", {})})
+    put_setting(connection, "document", {"taxes": doc.get("taxes", {}), "language": doc.get("language", "en"),
+                                         "texts": doc.get("texts", {})})
     put_setting(connection, "location", imported.catalog.location)
     put_setting(connection, "safety_stock", doc.get("safety_stock", {}))
     loyalty = doc.get("loyalty", {})

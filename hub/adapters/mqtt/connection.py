@@ -64,6 +64,8 @@ class HubConnection:
         )
         if target.username:
             self._client.username_pw_set(target.username, target.password)
+        if target.tls:  # the broker's certificate and host name are checked against the store CA
+            self._client.tls_set(ca_certs=target.ca_file)
         self._client.will_set(topics.hub_status(store), self._status_payload("offline"), qos=1, retain=True)
         self._client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
         self._client.max_inflight_messages_set(OUTBOUND_INFLIGHT)

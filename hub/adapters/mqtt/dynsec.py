@@ -121,6 +121,8 @@ class DynamicSecurityLogins(DeviceLogins):
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=target.username or "",
                              protocol=mqtt.MQTTv311, clean_session=True)
         client.username_pw_set(target.username, target.password)
+        if target.tls:
+            client.tls_set(ca_certs=target.ca_file)
         client.on_connect = lambda c, _u, _f, code, _p: arrived.put(("connect", code))
         client.on_subscribe = lambda *_: arrived.put(("subscribed", None))
         client.on_message = lambda _c, _u, message: arrived.put(("message", message.payload))

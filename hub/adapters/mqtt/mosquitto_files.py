@@ -8,6 +8,7 @@ import json
 import os
 import secrets
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from hub.adapters.mqtt.dynsec_acls import (
@@ -74,8 +75,29 @@ def write_hub_logins(path: str | os.PathLike[str], logins: dict[str, str]) -> No
     write_atomically(Path(path), json.dumps(logins), mode=0o600)
 
 
+@dataclass(frozen=True)
+class TlsListener:
+    """A second listener that speaks MQTT over TLS with the hub's certificate (chain) and key."""
+
+    port: int
+    certfile: Path
+    keyfile: Path
+
+    def lines(self, bind_address: str) -> str:
+        """Return the listener's lines for mosquitto.conf."""
+        for name, path in (("certfile", self.certfile), ("keyfile", self.keyfile)):
+            if any(c.isspace() for c in str(path)):
+                raise ValueError(f"{name} must not contain whitespace: {str(path)!r}")
+        if not 0 < int(self.port) < 65536:
+            raise ValueError(f"the TLS port must be 1-65535, got {self.port!r}")
+        return ("\n# MQTT over TLS with the hub's certificate (`passline tls init`): devices verify it\n"
+                "# against the store CA they got at enrolment. TLS 1.2 and 1.3, Mosquitto's default.\n"
+                f"listener {int(self.port)} {bind_address}\ncertfile {self.certfile}\nkeyfile {self.keyfile}\n")
+
+
 def render_broker_config(target_dir: str | os.PathLike[str], *, store: str, port: int, bind_address: str = "0.0.0.0",
-                         data_dir: str | os.PathLike[str], run_as: str | None = None, conf_mode: int = 0o644) -> Path:
+                         data_dir: str | os.PathLike[str], run_as: str | None = None, conf_mode: int = 0o644,
+                         tls: TlsListener | None = None) -> Path:
     """Render mosquitto.conf for one store into target_dir; the dynamic security file lives in data_dir."""
     check_name("store", store)
     if not 0 < int(port) < 65536:
@@ -91,6 +113,7 @@ def render_broker_config(target_dir: str | os.PathLike[str], *, store: str, port
     data_path.mkdir(parents=True, exist_ok=True)
     values = {
         "store": store, "port": int(port), "bind_address": bind_address, "data_dir": data_path,
+        "tls_listener": tls.lines(bind_address) if tls else "# No TLS listener: there is no certificate yet (`passline tls init`).",
         "dynsec_file": data_path / DYNSEC_FILE_NAME, "plugin": DYNSEC_PLUGIN,
         # Started as root, Mosquitto drops to the "mosquitto" account unless told otherwise.
         "run_as": f"user {run_as}" if run_as else "# Started as root, it drops to the 'mosquitto' account.",

@@ -15,10 +15,11 @@ from pathlib import Path
 from hub.adapters.child_process import die_with_parent
 from hub.adapters.mqtt.dynsec_acls import ADMIN_LOGIN, HUB_LOGIN
 from hub.adapters.mqtt.mosquitto_files import (
-    DYNSEC_FILE_NAME, HUB_LOGINS_FILE_NAME, new_hub_logins, read_hub_logins, render_broker_config,
+    DYNSEC_FILE_NAME, HUB_LOGINS_FILE_NAME, TlsListener, new_hub_logins, read_hub_logins, render_broker_config,
     write_dynsec_file, write_hub_logins,
 )
-from hub.config import MqttTarget
+from hub.adapters.store_tls import TlsFiles
+from hub.config import DEFAULT_BROKER_TLS_PORT, MqttTarget
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +41,15 @@ class BrokerStartError(RuntimeError):
 class MosquittoSupervisor:
     """Start Mosquitto on the hub's data folder, restart it if it exits, stop it with the hub."""
 
-    def __init__(self, data_dir: Path, *, store: str, host: str, port: int, binary: str = MOSQUITTO_BINARY) -> None:
+    def __init__(self, data_dir: Path, *, store: str, host: str, port: int, tls_port: int = DEFAULT_BROKER_TLS_PORT,
+                 binary: str = MOSQUITTO_BINARY) -> None:
         self.folder = Path(data_dir) / FOLDER_NAME
+        self._tls_files = TlsFiles.in_data_dir(data_dir)
         self._store = store
         self._bind = host
         self._port = port
+        self._tls_port = tls_port
+        self._tls = False  # decided when the files are written: a certificate made later needs a hub restart
         self._binary = binary
         self._process: subprocess.Popen | None = None
         self._thread: threading.Thread | None = None
@@ -56,6 +61,16 @@ class MosquittoSupervisor:
     def port(self) -> int:
         """Return the port the broker listens on (a free one is chosen at start when 0 was asked)."""
         return self._port
+
+    @property
+    def tls_port(self) -> int | None:
+        """Return the port of the TLS listener, or None when there is no certificate."""
+        return self._tls_port if self._tls else None
+
+    @property
+    def ca_file(self) -> Path | None:
+        """Return the store CA that the TLS listener's certificate verifies against, or None without TLS."""
+        return self._tls_files.ca_cert if self._tls else None
 
     @property
     def host(self) -> str:
@@ -74,12 +89,16 @@ class MosquittoSupervisor:
         return self.folder / LOG_FILE_NAME
 
     def target(self, login: str = HUB_LOGIN) -> MqttTarget:
-        """Return how to reach the broker as one of the hub's logins (hub or hub-admin)."""
+        """Return how to reach the broker as one of the hub's logins: over TLS, verified, once there is a certificate."""
+        if self._tls:
+            return MqttTarget(host=self.host, port=self._tls_port, username=login, password=self._logins[login],
+                              tls=True, ca_file=str(self._tls_files.ca_cert))
         return MqttTarget(host=self.host, port=self._port, username=login, password=self._logins[login])
 
     def admin_target(self) -> MqttTarget:
-        """Return how to reach the broker as the login that manages device logins."""
-        return self.target(ADMIN_LOGIN)
+        """Return how to reach the broker as the login that manages device logins (loopback, plain: the URLs it
+        hands out are the plain listener's, and the claim exchange moves a device to TLS)."""
+        return MqttTarget(host=self.host, port=self._port, username=ADMIN_LOGIN, password=self._logins[ADMIN_LOGIN])
 
     def start(self, timeout: float = START_TIMEOUT_S) -> None:
         """Write the broker's files, start it, and return once it accepts connections."""
@@ -90,14 +109,19 @@ class MosquittoSupervisor:
                                    "run `sudo apt-get install mosquitto`, or set PASSLINE_MQTT_URL to a broker")
         if self._port == 0:
             self._port = _free_port(self._bind)
+        self._tls = self._tls_files.ready
+        if self._tls and self._tls_port == 0:
+            self._tls_port = _free_port(self._bind)
         self._prepare_files()
         # The child's death signal follows the thread that started it, so one long-lived thread starts every run.
         self._thread = threading.Thread(target=self._watch, name="mosquitto-supervisor", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if _accepts_connections(self.host, self._port):
-                logger.info("Mosquitto (pid %s) listening on %s:%s", self.pid, self._bind, self._port)
+            if _accepts_connections(self.host, self._port) and (
+                    not self._tls or _accepts_connections(self.host, self._tls_port)):
+                logger.info("Mosquitto (pid %s) listening on %s:%s%s", self.pid, self._bind, self._port,
+                            f" and over TLS on {self._tls_port}" if self._tls else " (no TLS: no certificate yet)")
                 return
             if self._spawns and self.pid is None:
                 break
@@ -143,7 +167,9 @@ class MosquittoSupervisor:
             write_dynsec_file(dynsec_file, self._store, self._logins[HUB_LOGIN], self._logins[ADMIN_LOGIN])
             write_hub_logins(logins_file, self._logins)
         render_broker_config(self.folder, store=self._store, port=self._port, bind_address=self._bind or "0.0.0.0",
-                             data_dir=self.folder, run_as=pwd.getpwuid(os.geteuid()).pw_name, conf_mode=0o600)
+                             data_dir=self.folder, run_as=pwd.getpwuid(os.geteuid()).pw_name, conf_mode=0o600,
+                             tls=TlsListener(self._tls_port, self._tls_files.cert, self._tls_files.key)
+                             if self._tls else None)
 
     def _watch(self) -> None:
         delay = RESTART_DELAY_S

@@ -26,6 +26,10 @@ logger = logging.getLogger(__name__)
 
 ACCOUNT_COOKIE = "passline_account"
 DEVICE_COOKIE = "passline_device"
+# A manager signed in at a till carries their staff session into the back office in this cookie,
+# sent only to /admin pages (the till's own requests send it as a bearer token).
+STAFF_COOKIE = "passline_staff"
+BACK_OFFICE_PATH = "/admin"
 # Flask's own asset routes cannot be decorated; assets hold nothing of the store's.
 ASSET_ENDPOINT = "static"
 
@@ -70,7 +74,7 @@ def identify_request(hub: Any) -> Identity:
     """Return who sent this request, from its cookies and bearer token."""
     account = request.cookies.get(ACCOUNT_COOKIE)
     device = request.cookies.get(DEVICE_COOKIE)
-    bearer = bearer_token()
+    bearer = bearer_token() or (request.cookies.get(STAFF_COOKIE) if _in_back_office(request.path) else None)
     if not (account or device or bearer):
         return ANONYMOUS
     with hub.uow_factory() as uow:
@@ -78,6 +82,10 @@ def identify_request(hub: Any) -> Identity:
                                            now=hub.bus.now())
         uow.commit()  # last-seen times
     return identity
+
+
+def _in_back_office(path: str) -> bool:
+    return path == BACK_OFFICE_PATH or path.startswith(BACK_OFFICE_PATH + "/")
 
 
 def current_identity() -> Identity:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 import segno
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from hub.adapters.store_tls import TlsFiles
 from hub.bootstrap import utc_now
 from hub.contracts import topics
 from hub.domain.access import SCREEN_ROLES, Permission
 from hub.domain.enrolment import (
     ACCOUNT_SESSION_TTL,
     CLAIM_LENGTH,
+    CLAIM_TTL_MAX,
     DEVICE_COOKIE_TTL,
     ClaimDevice,
     CreateClaim,
@@ -26,6 +29,8 @@ from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import error, run
 from hub.entrypoints.web.throttle import Throttle
 from hub.entrypoints.web.access import current_identity, requires
+
+MAX_TTL_MINUTES = int(CLAIM_TTL_MAX.total_seconds() // 60)
 
 blueprint = Blueprint("access_api", __name__, template_folder="templates")
 
@@ -155,14 +160,31 @@ def post_claim():
     if claimed.token:
         answer["token"] = claimed.token
     if claimed.mqtt:
-        answer["mqtt"] = {"url": claimed.mqtt.url, "username": claimed.mqtt.username,
-                          "password": claimed.mqtt.password}
+        answer["mqtt"] = _broker_login(claimed.mqtt)
         store = hub_of(current_app).settings.store
         answer["config"] = {"store": store, "topics_root": f"{topics.ROOT}/{store}"}
     reply = jsonify(answer)
     if claimed.cookie:
         _set_cookie(reply, DEVICE_COOKIE, claimed.cookie, DEVICE_COOKIE_TTL)
     return _no_store(reply)
+
+
+def _broker_login(login) -> dict:
+    """Return the claim answer's `mqtt`: the broker's TLS listener and the store CA to verify it, once there is one."""
+    answer = {"url": login.url, "username": login.username, "password": login.password}
+    hub = hub_of(current_app)
+    files = TlsFiles.in_data_dir(hub.settings.data_dir)
+    if hub.broker is not None:
+        tls_port = hub.broker.tls_port  # None: the supervised broker started before the certificate was made
+    else:
+        tls_port = hub.settings.broker_tls_port if files.ready else None
+    if tls_port is None:
+        return answer
+    parts = urlsplit(login.url)
+    where = parts.netloc.rpartition(":")[0] if parts.port else parts.netloc
+    answer["url"] = urlunsplit(("mqtts", f"{where}:{tls_port}", parts.path, "", ""))
+    answer["ca"] = files.ca_pem()
+    return answer
 
 
 @blueprint.post("/api/v1/devices")
@@ -181,6 +203,8 @@ def post_device():
     minutes = body.get("ttl_minutes", 30)
     if not isinstance(minutes, int) or isinstance(minutes, bool):
         return error(422, "invalid_payload", "ttl_minutes must be a whole number of minutes", "ttl_minutes")
+    if not 0 < minutes <= MAX_TTL_MINUTES:  # a timedelta of 10**19 minutes cannot even be made
+        return error(422, "invalid_payload", f"ttl_minutes must be 1 to {MAX_TTL_MINUTES} (7 days)", "ttl_minutes")
     issued, problem = run(CreateClaim(device_id, role, timedelta(minutes=minutes)))
     if problem:
         return problem

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request
 from pydantic import ValidationError
 
+from hub.contracts.bounds import sane_moment
 from hub.contracts.errors import ErrorCode
 from hub.contracts.orders import OrderSubmit
 from hub.contracts.validation import all_errors
@@ -25,8 +25,6 @@ from hub.domain.order_holds import CancelHeldOrder, ConfirmOrder, HoldRefused, O
 from hub.services.order_holds import incoming_orders
 from hub.domain.access import Permission
 from hub.entrypoints.web.access import requires
-
-logger = logging.getLogger(__name__)
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -52,17 +50,6 @@ def submit_order():
     except OrderRefused as refusal:  # 403 approval_required, 401 not_signed_in (staff), else 422
         return _error(getattr(refusal, "status", 422), refusal.code, refusal.message, refusal.field)
     return jsonify(order_view(result.order)), 201 if result.created else 200
-
-
-@blueprint.errorhandler(Exception)
-def _unexpected(error: Exception):
-    """Answer in JSON when the hub itself fails; the order was not stored, so it may be sent again."""
-    from werkzeug.exceptions import HTTPException
-
-    if isinstance(error, HTTPException):
-        return _error(error.code or 500, "http_error", error.description or error.name)
-    logger.exception("request %s %s failed", request.method, request.path)
-    return _error(503, ErrorCode.INTERNAL.value, "the hub could not do this right now; nothing was stored, try again")
 
 
 @blueprint.get("/orders/<order_id>")
@@ -121,7 +108,7 @@ def confirm_order(order_id: str):
         ready_at, minutes = body.get("ready_at"), body.get("minutes")
         if ready_at is not None:
             try:
-                ready_at = datetime.fromisoformat(str(ready_at).replace("Z", "+00:00"))
+                ready_at = sane_moment(datetime.fromisoformat(str(ready_at).replace("Z", "+00:00")))
             except ValueError:
                 raise HoldRefused("invalid_quote", f"ready_at must be a time like 2026-11-22T18:30:00Z, got {ready_at!r}",
                                   "ready_at", 422) from None

@@ -11,6 +11,7 @@ from hub.bootstrap import Hub, bootstrap
 from hub.config import Settings, load_settings
 from hub.domain.access import Permission
 from hub.entrypoints.web import access
+from hub.entrypoints.https import page_port
 from hub.entrypoints.web.access import own_origins
 
 logger = logging.getLogger(__name__)
@@ -29,10 +30,13 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     # Flask-SocketIO maintainer's first recommendation, and no monkey-patching.
     # Browsers may open sockets only from the hub's own pages (never `[]`: that turns the check off).
     socketio = SocketIO(app, async_mode="threading",
-                        cors_allowed_origins=own_origins(settings.http_port))
+                        cors_allowed_origins=own_origins(page_port(settings)))
     app.extensions["passline_socketio"] = socketio
     hub.notifier.send = lambda event, data: socketio.emit(event, data, namespace=LIVE_NAMESPACE)
     access.install(app, hub)
+    from hub.entrypoints.web import replies
+
+    replies.install(app)  # issue 15: bad JSON is a 400, a failure under /api answers in JSON
 
     def _send_availability() -> None:
         from flask_socketio import emit
@@ -68,6 +72,9 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     from hub.entrypoints.web import access_api  # issue 12: account sessions, enrolment, pairing and sign-in pages
 
     app.register_blueprint(access_api.blueprint)
+    from hub.entrypoints.web import dead_letters_api  # issue 15: store IT dismisses a parked device message
+
+    app.register_blueprint(dead_letters_api.blueprint)
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:

@@ -7,6 +7,7 @@ import uuid
 from flask import Blueprint, current_app, jsonify, request
 
 from hub.bootstrap import utc_now
+from hub.contracts.bounds import MAX_UNITS
 from hub.contracts.errors import ErrorCode
 from hub.contracts.pricing import BasketIn, GiftCardIn, RefundIn, SoldOutIn, TenderIn
 from hub.domain import commands
@@ -14,6 +15,7 @@ from hub.domain.commands import LineRequest, ManualDiscount
 from hub.domain.errors import OrderRefused, Refused
 from hub.domain.till import TakeTender
 from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.menu_api import language
 from hub.entrypoints.web.replies import body_of as _body
 from hub.entrypoints.web.replies import error as _error
 from hub.entrypoints.web.replies import run as _run
@@ -46,9 +48,13 @@ def price_basket():
             sale = prepare_sale(uow, lines, basket.channel.value, basket.at or utc_now(), hub.settings.zone,
                                 member, basket.tax_exempt, basket.redeem_points, manual_discounts(basket.discounts),
                                 hub.frontdesk.discount_limit_percent if hub.frontdesk else None)
+            catalog = uow.catalog()
     except OrderRefused as refusal:
         return _error(422, refusal.code, refusal.message, refusal.field)
-    return jsonify(sale.priced.to_dict())
+    # The page's language (`?lang=de`) for the catalog's words: item, tax, promotion names; the amounts are the same.
+    items = {line.item.sku: line.item for line in sale.priced.lines}
+    items |= {part.item.sku: part.item for line in sale.priced.lines for part in line.parts}
+    return jsonify(catalog.texts.priced(sale.priced.to_dict(), items, language()))
 
 
 @blueprint.get("/availability")
@@ -89,6 +95,8 @@ def post_receive(sku: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("qty"), int) or isinstance(body.get("qty"), bool):
         return _error(422, ErrorCode.INVALID_PAYLOAD.value, "qty must be a whole number", "qty")
+    if abs(body["qty"]) > MAX_UNITS:
+        return _error(422, ErrorCode.INVALID_PAYLOAD.value, f"qty must be at most {MAX_UNITS} units", "qty")
     level, error = _run(commands.ReceiveStock(sku, body["qty"], body.get("location")))
     return error or jsonify({"sku": sku, "location": level.location, "on_hand": level.on_hand,
                              "reserved": level.reserved, "in_transit": level.in_transit})
@@ -150,8 +158,11 @@ def get_tenders(order_id: str):
         if order is None:
             return _error(404, "not_found", f"no order {order_id}")
         tenders = uow.commerce.tenders(order_id)
+        refunded = uow.commerce.refunded_lines(order_id)
     due = order.total.amount - sum(t.amount - t.refunded for t in tenders)
-    return jsonify({"tenders": [_tender_view(t) for t in tenders], "total": order.total.amount, "due": due})
+    return jsonify({"tenders": [_tender_view(t) for t in tenders], "total": order.total.amount, "due": due,
+                    # units refunded so far per priced line: a till offers only the rest
+                    "refunded_lines": [{"index": index, "qty": qty} for index, qty in sorted(refunded.items()) if qty]})
 
 
 @blueprint.post("/orders/<order_id>/refunds")

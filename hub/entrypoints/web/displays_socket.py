@@ -17,7 +17,7 @@ from hub.contracts.validation import first_error
 from hub.domain import kitchen_messages as km
 from hub.domain.errors import OrderRefused
 from hub.domain.kitchen import RECALL_LIMIT, RECALL_WINDOW, KitchenSettings
-from hub.domain.kitchen_views import card, shelf_of, valid_view
+from hub.domain.kitchen_views import card, shelf_of, stations_of, valid_view
 from hub.domain.access import Permission
 from hub.entrypoints.web.access import connect_guard, requires, socket_guard
 
@@ -97,6 +97,13 @@ class DisplaySockets:
     @property
     def _settings(self) -> KitchenSettings:
         return self._hub.kitchen_settings or KitchenSettings()
+
+    def places(self) -> tuple[list[str], list[str]]:
+        """Return the store's kitchen stations and pick zones, from the catalog and displays.toml, for the pages."""
+        settings = self._settings
+        with self._hub.uow_factory() as uow:
+            catalog = uow.catalog()
+        return stations_of(catalog, [*settings.thresholds, *settings.bump_bars.values()], settings.scanners.values())
 
     def join(self, data: Any = None) -> dict[str, Any]:
         """Put this display on its view and answer with the view's snapshot."""

@@ -6,10 +6,12 @@ from typing import Any
 
 from sqlalchemy import text
 
+from hub.adapters.db.dead_letters import SqlDeadLetters
 from hub.adapters.db.migrate import schema_state
 from hub.bootstrap import Hub, utc_now
 from hub.domain.numbering import business_day
 from hub.entrypoints.doctor import check_disk
+from hub.entrypoints import mqtt_consumer
 
 
 def health(hub: Hub) -> dict[str, Any]:
@@ -36,12 +38,15 @@ def health(hub: Hub) -> dict[str, Any]:
     checks["database"] = {"ok": db_ok, "detail": detail, "fix": fix}
     disk = check_disk(hub.settings)
     checks["disk"] = {"ok": disk.level == "OK", "detail": disk.detail, "fix": disk.fix}
+    checks["messages"] = messages_check(hub)
     devices = hub.presence.devices()
     orders_today = None
+    parked: dict[str, Any] = {"count": None, "newest": []}
     if db_ok:
         with hub.uow_factory() as uow:
             day = business_day(utc_now(), hub.settings.zone, hub.settings.day_starts_at_hour)
             orders_today = uow.orders.count_for_day(day)
+        parked = dead_letters_report(hub)
     return {
         "ok": all(check["ok"] for check in checks.values()),
         "store": hub.settings.store,
@@ -51,4 +56,32 @@ def health(hub: Hub) -> dict[str, Any]:
         "devices": {"online": sum(d.online for d in devices), "known": len(devices)},
         "orders_today": orders_today,
         "messages_processed": hub.consumer.processed if hub.consumer else 0,
+        "dead_letters": parked,
+    }
+
+
+def messages_check(hub: Hub) -> dict[str, Any]:
+    """Say whether device messages are answered and acknowledged, or how long the oldest has waited."""
+    consumer = hub.consumer
+    if consumer is None:
+        return {"ok": True, "detail": "not receiving device messages (messaging not started)", "fix": None}
+    waited = consumer.oldest_waiting_s()
+    if waited <= mqtt_consumer.STUCK_AFTER_S:
+        return {"ok": True, "waiting_s": round(waited, 1),
+                "detail": "every device message is answered within seconds", "fix": None}
+    return {"ok": False, "waiting_s": round(waited, 1),
+            "detail": f"the oldest device message has waited {waited:.0f} s without being stored and acknowledged; "
+                      "orders from kiosks and devices are held up",
+            "fix": "The database refuses to store them: run `passline doctor` (disk space, database) and read the "
+                   "hub's log. The broker keeps the messages; they are taken as soon as the database does."}
+
+
+def dead_letters_report(hub: Hub, limit: int = 20) -> dict[str, Any]:
+    """Return how many device messages are parked as dead letters, and the newest ones in words."""
+    letters = SqlDeadLetters(hub.engine)
+    return {
+        "count": letters.count(),
+        "newest": [{"id": letter.letter_id, "parked_at": letter.parked_at.isoformat(), "device_id": letter.device_id,
+                    "topic": letter.topic, "message_id": letter.message_id, "reason": letter.reason,
+                    "attempts": letter.attempts} for letter in letters.newest(limit)],
     }

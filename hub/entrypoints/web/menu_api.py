@@ -42,16 +42,29 @@ def offered(catalog: Catalog, availability: dict, channel: str) -> set[str]:
             and not any(part.sku in out for part in item.parts)}
 
 
-def item_view(item: CatalogItem, catalog: Catalog, channel: str) -> dict:
-    """Return an item as a page shows it: its price for the channel, choices, marks and picture."""
+def language() -> str | None:
+    """Return the language a page asks its catalog words in (`?lang=de`), or None for the catalog's own."""
+    lang = request.args.get("lang", "")
+    return lang if LANGUAGE.fullmatch(lang) else None
+
+
+LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
+
+
+def item_view(item: CatalogItem, catalog: Catalog, channel: str, lang: str | None = None) -> dict:
+    """Return an item as a page shows it, in its language: its price for the channel, choices, marks and picture."""
+    words = catalog.texts
     return {
-        "sku": item.sku, "name": item.name, "price": item.unit_amount(catalog.location, channel),
-        "category": item.category, "gtin": item.gtin, "image": item.image, "dietary": list(item.dietary), "allergens": list(item.allergens),
-        "modifiers": [{"code": m.code, "name": m.name, "price_delta": m.price_delta, "group": m.group, "parent": m.parent}
-                      for m in item.modifiers.values()],
-        "groups": [{"code": g.code, "name": g.name, "min": g.min_choices, "max": g.max_choices, "default": g.default}
-                   for g in item.groups.values()],
-        "parts": [{"sku": p.sku, "qty": p.qty, "name": catalog.get(p.sku).name} for p in item.parts],
+        "sku": item.sku, "name": words.item_name(item, lang), "description": words.description(item, lang),
+        "price": item.unit_amount(catalog.location, channel),
+        "category": item.category, "gtin": item.gtin, "image": item.image,
+        "dietary": list(item.dietary), "dietary_names": [words.dietary(d, lang) for d in item.dietary],
+        "allergens": list(item.allergens), "allergen_names": [words.allergen(a, lang) for a in item.allergens],
+        "modifiers": [{"code": m.code, "name": words.modifier_name(item, m.code, m.name, lang), "price_delta": m.price_delta,
+                       "group": m.group, "parent": m.parent} for m in item.modifiers.values()],
+        "groups": [{"code": g.code, "name": words.group_name(item, g.code, g.name, lang), "min": g.min_choices,
+                    "max": g.max_choices, "default": g.default} for g in item.groups.values()],
+        "parts": [{"sku": p.sku, "qty": p.qty, "name": words.item_name(catalog.get(p.sku), lang)} for p in item.parts],
         "variant_of": item.variant_of, "variant": dict(item.variant),
     }
 
@@ -69,22 +82,29 @@ def get_menu():
         availability = availability_snapshot(uow)
         program = loyalty_program(uow.commerce)
         rewards = uow.commerce.setting("loyalty", {}).get("rewards", [])
+    lang = language()
     categories: list[str] = []
     for item in catalog:
         if item.category not in categories:
             categories.append(item.category)
     currency = next((item.price.currency for item in catalog), "EUR")
     frontdesk = hub.frontdesk
+    named = {code: catalog.texts.category(code, lang) for code in categories}
     return jsonify({
         "channel": channel, "currency": currency, "tax_inclusive": catalog.taxes.inclusive,
-        "categories": categories,
-        "items": [item_view(item, catalog, channel) for item in catalog],
+        "lang": lang or catalog.texts.language, "categories": categories,
+        "category_names": {code: name for code, name in named.items() if name},
+        "items": [item_view(item, catalog, channel, lang) for item in catalog],
         "availability": availability,
-        "loyalty": {"point_value": program.point_value, "rewards": rewards},
+        "loyalty": {"point_value": program.point_value, "rewards": _named_rewards(rewards, catalog, lang)},
         "settings": {"idle_s": frontdesk.idle_s, "still_there_s": frontdesk.still_there_s,
                      "pay_at_counter": frontdesk.pay_at_counter, "languages": list(frontdesk.languages),
                      "default_language": frontdesk.default_language},
     })
+
+
+def _named_rewards(rewards: list[dict], catalog: Catalog, lang: str | None) -> list[dict]:
+    return [{**r, "name": catalog.texts.reward(r["code"], r["name"], lang)} for r in rewards]
 
 
 def _reader() -> BoughtTogetherReader:
@@ -117,7 +137,7 @@ def get_recommendations():
     together = _reader().together_with(keys)
     chosen = recommend(keys, together, pairs, offered(catalog, availability, channel), limit)
     return jsonify({"skus": known, "items": [
-        {**item_view(catalog.get(sku), catalog, channel),
+        {**item_view(catalog.get(sku), catalog, channel, language()),
          "why": "learned" if together.get(sku, 0) >= MIN_TOGETHER else "paired"} for sku in chosen]})
 
 
@@ -161,7 +181,7 @@ def find_member():
     with hub.uow_factory() as uow:
         member = uow.commerce.member(member_id)
         program = loyalty_program(uow.commerce)
-        rewards = uow.commerce.setting("loyalty", {}).get("rewards", [])
+        rewards = _named_rewards(uow.commerce.setting("loyalty", {}).get("rewards", []), uow.catalog(), language())
     if member is None:
         return _error(404, "not_found", f"no loyalty member {member_id}", "member_id")
     found = {"member_id": member.member_id, "name": member.name, "tier": member.tier, "points": member.points,

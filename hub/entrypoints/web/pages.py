@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, redirect, render_template, request
 
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.health import health
 from hub.domain.access import DEVICE_ROLES, Permission
-from hub.entrypoints.web.access import current_identity, requires
+from hub.domain.staff import SignOut
+from hub.entrypoints.web.access import BACK_OFFICE_PATH, STAFF_COOKIE, current_identity, requires
 
 blueprint = Blueprint("pages", __name__, template_folder="templates")
 
@@ -27,12 +28,28 @@ def admin():
     hub = hub_of(current_app)
     me = current_identity()
     with hub.uow_factory() as uow:
-        enrolled = uow.access.devices()
-        pending = uow.access.pending_claims(hub.bus.now())
+        may_see_devices = me.may(Permission.DEVICES_READ)
+        enrolled = uow.access.devices() if may_see_devices else []
+        pending = uow.access.pending_claims(hub.bus.now()) if may_see_devices else []
         accounts = uow.access.accounts() if me.may(Permission.ACCOUNTS_MANAGE) else []
         staff = uow.staff.members() if me.may(Permission.STAFF_MANAGE) else []
+        member = uow.staff.member(me.staff_id) if me.staff_id else None
     online = {state.device_id for state in hub.presence.devices() if state.online}
     return render_template("admin.html", report=health(hub), devices=hub.presence.devices(), me=me,
                            enrolled=enrolled, pending=pending, online=online, accounts=accounts, staff=staff,
                            roles=sorted(role.value for role in DEVICE_ROLES),
-                           may_manage_devices=me.may(Permission.DEVICES_MANAGE))
+                           may_see_devices=may_see_devices, may_manage_devices=me.may(Permission.DEVICES_MANAGE),
+                           member=member, encrypted=request.is_secure)
+
+
+@blueprint.post(BACK_OFFICE_PATH + "/leave")
+@requires(Permission.ADMIN_VIEW)
+def leave_back_office():
+    """A manager who came from a till signs out and goes back to it (the till asks for a PIN again)."""
+    me = current_identity()
+    token = request.cookies.get(STAFF_COOKIE)
+    if me.staff_id is not None and token:
+        hub_of(current_app).bus.handle(SignOut(token))
+    reply = redirect(f"/counter/{me.device_id}" if me.staff_id is not None else "/admin/sign-in")
+    reply.delete_cookie(STAFF_COOKIE, path=BACK_OFFICE_PATH)
+    return reply

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import uuid
 
-from flask import current_app, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from hub.contracts.validation import all_errors
+from hub.contracts.errors import ErrorCode
+from hub.contracts.validation import UnreadableJson, all_errors, read_json
 from hub.domain.errors import CommerceRefused, OrderRefused, Refused
 from hub.entrypoints.web.app import hub_of
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024  # the largest valid body, 200 lines each with a full note and 20 modifiers, is ~350 KB
+BUSY_RETRY_AFTER_S = 5  # a locked or full database: worth trying again after this long
+
+
+def install(app: Flask) -> None:
+    """Read every JSON body safely before its view does, and answer what fails under /api in JSON, in words."""
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES  # a bigger body gets 413
+    app.before_request(_check_json_body)
+    app.register_error_handler(Exception, _unexpected)
 
 
 def error(status: int, code: str, message: str, field: str | None = None, **extra):
@@ -65,3 +82,41 @@ def run(command: object):
         return None, error(404 if refusal.code == "not_found" else 422, refusal.code, refusal.message)
     except OrderRefused as refusal:
         return None, error(getattr(refusal, "status", 422), refusal.code, refusal.message, refusal.field)
+
+
+def _check_json_body():
+    """Refuse a JSON body that cannot be read (broken, nested too deep, absurd numbers) with 400 saying why.
+
+    The views then parse it again with Flask's `get_json`, which cannot fail on anything this let through.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.is_json:
+        return None
+    data = request.get_data(cache=True)
+    if not data:
+        return None
+    try:
+        read_json(data)
+    except UnreadableJson as exc:
+        return error(400, ErrorCode.INVALID_JSON.value, f"the request body {exc}")
+    return None
+
+
+def _unexpected(failure: Exception):
+    """Answer a failure under /api in JSON: 503 with Retry-After while the database cannot write, else 500."""
+    if not request.path.startswith("/api/"):
+        if isinstance(failure, HTTPException):
+            return failure
+        raise failure  # pages keep Flask's own error page (and its log line)
+    if isinstance(failure, RequestEntityTooLarge):
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return error(413, "too_large", f"the request body is larger than the hub takes ({limit // 1024} KiB)")
+    if isinstance(failure, HTTPException):
+        return error(failure.code or 500, "http_error", failure.description or failure.name)
+    logger.error("request %s %s failed", request.method, request.path, exc_info=failure)
+    if isinstance(failure, (DBAPIError, OSError)):  # a full disk, a lock: it passes
+        response, status = error(503, ErrorCode.INTERNAL.value, "the hub cannot write to its database right now; "
+                                 "nothing was stored, try again in a few seconds")
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
+        return response, status
+    return error(500, ErrorCode.INTERNAL.value, "the hub failed on this request (it is in the hub's log); "
+                 "nothing was stored, and sending it again will not help until the hub is fixed")

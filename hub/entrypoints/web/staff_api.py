@@ -8,13 +8,14 @@ from flask import Blueprint, current_app, jsonify, request
 
 from hub.bootstrap import utc_now
 from hub.contracts.staff import ApprovalIn, HeldBasketIn, SessionIn
-from hub.domain.staff import GrantApproval, SignIn, SignOut, StaffMember, StaffRefused
+from hub.domain.staff import SESSION_TTL, GrantApproval, SignIn, SignOut, StaffMember, StaffRefused
 from hub.domain.till import HoldBasket, RecallBasket
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import body_of, error, refused, run
 from hub.services.staff import SignedIn, session_member
 from hub.domain.access import Permission
-from hub.entrypoints.web.access import bearer_token, own_device, requires
+from hub.entrypoints.web.access import (BACK_OFFICE_PATH, STAFF_COOKIE, bearer_token, current_identity, own_device,
+                                        requires)
 
 blueprint = Blueprint("staff_api", __name__, url_prefix="/api/v1")
 
@@ -80,7 +81,23 @@ def delete_session():
         return problem
     if not ended:
         return error(401, "not_signed_in", "Authorization: that session had ended already", "Authorization")
-    return "", 204
+    reply = current_app.response_class(status=204)
+    reply.delete_cookie(STAFF_COOKIE, path=BACK_OFFICE_PATH)
+    return reply
+
+
+@blueprint.post("/staff/back-office")
+@requires(Permission.ADMIN_VIEW)
+def post_back_office():
+    """A manager signed in at this till opens the back office: their session goes along in a cookie for /admin."""
+    token = bearer_token()
+    if token is None or current_identity().staff_id is None:
+        return error(403, "forbidden", "Authorization: only a manager signed in at this till opens the back office",
+                     "Authorization")
+    reply = jsonify({"url": BACK_OFFICE_PATH})
+    reply.set_cookie(STAFF_COOKIE, token, max_age=int(SESSION_TTL.total_seconds()), path=BACK_OFFICE_PATH,
+                     httponly=True, samesite="Strict", secure=request.is_secure)
+    return reply
 
 
 @blueprint.post("/staff/approvals")

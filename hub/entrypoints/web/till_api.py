@@ -79,6 +79,20 @@ def post_receipt(order_id: str):
     return jsonify({"print": print_view(made)}), 202
 
 
+@blueprint.get("/api/v1/orders/<order_id>/prints/<print_id>")
+@requires(Permission.RECEIPT_PRINT)
+def get_print(order_id: str, print_id: str):
+    """Return one print of an order (printing, printed or failed, and why), for a till following its receipt."""
+    key, problem = order_key(order_id)
+    if problem:
+        return problem
+    with hub_of(current_app).uow_factory() as uow:
+        made = next((p for p in uow.printing.for_order(key) if p.print_id == print_id), None)
+        if made is None:
+            return error(404, "not_found", f"order {order_id} has no print {print_id}", "print_id")
+        return jsonify(print_view(made))
+
+
 @blueprint.get("/api/v1/orders/<order_id>/e-receipt")
 @requires(Permission.RECEIPT_LINK)
 def get_e_receipt(order_id: str):
