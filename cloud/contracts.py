@@ -489,3 +489,20 @@ def field_path(location: tuple, prefix: str = "") -> str:
     for part in location:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path
+
+
+def nul_location(data: object, location: tuple = ()) -> tuple | None:
+    """Return where a NUL character hides in JSON data (PostgreSQL cannot store one in text), or None."""
+    if isinstance(data, str):
+        return location if "\x00" in data else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found = nul_location(key, location + (key,)) or nul_location(value, location + (key,))
+            if found is not None:
+                return found
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found = nul_location(value, location + (index,))
+            if found is not None:
+                return found
+    return None

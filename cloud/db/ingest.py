@@ -25,6 +25,7 @@ from cloud.contracts import (
     StockMoveEvent,
     StoreEvent,
     field_path,
+    nul_location,
 )
 from cloud.db.loyalty import publish_balances
 from cloud.db.tables import events, ledger, members, stock_moves
@@ -63,6 +64,10 @@ def ingest(conn: Connection, store: str, raw_events: list[dict], at: datetime) -
 def _parse(raw: object, index: int):
     """Return the valid event, or (its id if readable, the refusal)."""
     event_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+    nul = nul_location(raw)
+    if nul is not None:
+        field = field_path(nul, f"events[{index}]")
+        return event_id, Refusal(422, "invalid_event", f"{field}: must not contain a NUL character", field=field)
     try:
         return EVENT.validate_python(raw)
     except ValidationError as exc:

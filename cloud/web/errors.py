@@ -8,7 +8,7 @@ from flask import Flask, jsonify
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from cloud.contracts import ErrorReply, field_path
+from cloud.contracts import ErrorReply, field_path, nul_location
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +40,14 @@ def invalid(exc: ValidationError, prefix: str = "") -> ApiError:
     return ApiError(422, "invalid_payload", f"{field or 'body'}: {problem}", field or None)
 
 
-def parse(model: type[BaseModel], data: object, prefix: str = ""):
-    """Validate a request body against a contract, or raise a 422 naming the field."""
+def parse(model: type[BaseModel], data: object, prefix: str = "", *, nul_checked_later: bool = False):
+    """Validate a request body against a contract, or raise a 422 naming the field (a NUL character included)."""
     if data is None:
         raise ApiError(400, "invalid_json", "the body must be a JSON object")
+    nul = None if nul_checked_later else nul_location(data)
+    if nul is not None:
+        field = field_path(nul, prefix)
+        raise ApiError(422, "invalid_payload", f"{field}: must not contain a NUL character", field)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -174,3 +174,16 @@ def test_hq_adds_its_own_ledger_entry_once_and_every_store_reads_the_new_balance
     assert hq.client.get("/api/v1/hq/members/L-1", headers=hq.admin()).json["balance"] == 140
     assert [c["body"]["balance"] for c in hq.read_all("berlin", "loyalty", berlin)][-1] == 140
     assert hq.client.post("/api/v1/hq/ledger", json=goodwill, headers=berlin).status_code == 403
+
+
+def test_a_nul_character_is_refused_naming_its_field_and_never_breaks_the_batch(hq: Hq):
+    store = hq.enrol("berlin")
+    poisoned = order("O-1")
+    poisoned["lines"][0]["sku"] = "LAT\x00TE"
+    reply = hq.post_events("berlin", store, [poisoned, order("O-2")])
+    assert reply.status_code == 200
+    bad, good = reply.json["results"]
+    assert (bad["status"], bad["field"], good["outcome"]) == (422, "events[0].lines[0].sku", "committed")
+    assert "NUL" in bad["message"]
+    named = hq.client.put("/api/v1/hq/categories", json={"code": "tea", "names": {"en": "T\x00ea"}}, headers=hq.admin())
+    assert named.status_code == 422 and named.json["field"] == "names.en"
