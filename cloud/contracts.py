@@ -17,6 +17,8 @@ Language = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 # A time with its offset, kept in UTC: the same instant is the same content whatever its notation.
 Time = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(timezone.utc))]
+# Stock deltas and points are kept in 32-bit integer columns (PostgreSQL's INTEGER); far past any real quantity.
+Delta = Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)]
 Texts = Annotated[dict[Language, str], Field(min_length=1, description="words per language, e.g. {\"en\": ..., \"de\": ...}")]
 
 
@@ -315,9 +317,9 @@ class StockMoveEvent(Contract):
     id: EventId
     location: Location = Field(description="the store's code, or `<store>/<place>` for a place inside it")
     sku: Code
-    on_hand: int = 0
-    reserved: int = 0
-    in_transit: int = 0
+    on_hand: Delta = 0
+    reserved: Delta = 0
+    in_transit: Delta = 0
     reason: str = Field(max_length=32, description="sale, receipt, count, waste, transfer, ...")
     moved_at: Time
 
@@ -328,7 +330,7 @@ class LoyaltyEntryEvent(Contract):
     kind: Literal["loyalty_entry"]
     id: EventId
     member_id: Code
-    points: int = Field(description="never 0")
+    points: Delta = Field(description="never 0")
     order_id: EventId | None = None
     channel: Channel | None = None
     at: Time

@@ -187,3 +187,12 @@ def test_a_nul_character_is_refused_naming_its_field_and_never_breaks_the_batch(
     assert "NUL" in bad["message"]
     named = hq.client.put("/api/v1/hq/categories", json={"code": "tea", "names": {"en": "T\x00ea"}}, headers=hq.admin())
     assert named.status_code == 422 and named.json["field"] == "names.en"
+
+
+def test_a_quantity_past_what_hq_can_keep_is_refused_naming_its_field(hq: Hq):
+    store = hq.enrol("berlin")
+    hq.put("members", {"member_id": "L-1", "name": "Ada"})
+    huge = [loyalty_entry("e-1", "L-1", 2**40), stock_move("m-1", "berlin", "BEANS", on_hand=-(2**40))]
+    first, second = hq.post_events("berlin", store, huge).json["results"]
+    assert (first["status"], first["field"]) == (422, "events[0].points")
+    assert (second["status"], second["field"]) == (422, "events[1].on_hand")
