@@ -15,7 +15,7 @@ from cloud.db.stock import stock_levels
 from cloud.domain import LOCKOUT_ATTEMPTS, sign_in_locked_until
 from cloud.web.access import for_hq, open_route
 from cloud.web.errors import ApiError, parse
-from cloud.web.store_api import _levels
+from cloud.web.store_api import levels_reply
 
 hq_api = Blueprint("hq_api", __name__, url_prefix="/api/v1")
 
@@ -184,7 +184,7 @@ def add_ledger_entry():
 def stock_across_locations(sku: str):
     """Return one SKU's stock at every location of the chain."""
     with _engine().connect() as conn:
-        return jsonify(_levels(stock_levels(conn, sku=sku)))
+        return jsonify(levels_reply(stock_levels(conn, sku=sku)))
 
 
 def _kind(collection: str) -> str:

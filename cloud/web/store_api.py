@@ -75,10 +75,11 @@ def store_stock(store: str):
     """Return this store's stock per location, for one SKU (`?sku=`) or all."""
     with _engine().connect() as conn:
         levels = stock_levels(conn, sku=request.args.get("sku") or None, store=store)
-    return jsonify(_levels(levels))
+    return jsonify(levels_reply(levels))
 
 
-def _levels(levels) -> dict:
+def levels_reply(levels) -> dict:
+    """Return stock levels as the reply body."""
     return StockLevels(levels=[StockLevel(location=lv.location, sku=lv.sku, on_hand=lv.on_hand, reserved=lv.reserved,
                                           in_transit=lv.in_transit, available=lv.available) for lv in levels]).model_dump()
 
