@@ -38,6 +38,7 @@ Enrolment: HQ makes a one-time code (`passline cloud stores add STORE`, or
 | method and path | who | body → reply |
 |---|---|---|
 | `POST /api/v1/enrol` | anyone with a code | enrol request → 201 enrol reply |
+| `GET /api/v1/stores/<store>` | the store, HQ | → store (its name and jurisdiction: a check that the token works) |
 | `GET /api/v1/stores/<store>/feeds/<feed>?after=<cursor>&limit=<n>` | the store, HQ | → feed page |
 | `POST /api/v1/stores/<store>/events` | the store, HQ | event batch → 200 event results |
 | `GET /api/v1/stores/<store>/stock?sku=<sku>` | the store, HQ | → stock levels of the store's locations |

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from cloud.contracts import Change, EnrolReply, EnrolRequest, EventBatch, EventResults, Feed, FeedPage, StockLevel, StockLevels
+from cloud.contracts import (
+    Change,
+    EnrolReply,
+    EnrolRequest,
+    EventBatch,
+    EventResults,
+    Feed,
+    FeedPage,
+    StockLevel,
+    StockLevels,
+    StoreInfo,
+)
 from cloud.db import access as repo
 from cloud.db.feeds import read_feed
 from cloud.db.ingest import ingest
@@ -37,6 +48,13 @@ def enrol():
         raise ApiError(401, "invalid_code", "this enrolment code is unknown, used, revoked or expired", "code")
     store, token = redeemed
     return jsonify(EnrolReply(store=store, token=token).model_dump()), 201
+
+
+@store_api.get("/stores/<store>")
+@for_store
+def store_info(store: str):
+    """Tell a hub which store its token is for, with its name and tax jurisdiction (a check that the link works)."""
+    return jsonify(StoreInfo(code=g.store.code, name=g.store.name, jurisdiction=g.store.jurisdiction).model_dump())
 
 
 @store_api.get("/stores/<store>/feeds/<feed>")

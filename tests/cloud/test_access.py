@@ -139,3 +139,12 @@ def test_an_unknown_name_locks_the_same_way_so_names_cannot_be_told_apart(hq: Hq
     for _ in range(5):
         hq.client.post("/api/v1/session", json={"name": "nobody", "password": "guess"})
     assert hq.client.post("/api/v1/session", json={"name": "nobody", "password": "guess"}).status_code == 429
+
+
+def test_a_hub_asks_which_store_its_token_is_for(hq: Hq):
+    berlin = hq.enrol("berlin", jurisdiction="DE")
+    hq.enrol("vienna", jurisdiction="AT")
+    assert hq.client.get("/api/v1/stores/berlin", headers=berlin).json == {"code": "berlin", "name": "Berlin",
+                                                                           "jurisdiction": "DE"}
+    assert hq.client.get("/api/v1/stores/vienna", headers=berlin).status_code == 403
+    assert hq.client.get("/api/v1/stores/vienna", headers=hq.admin()).json["jurisdiction"] == "AT"
