@@ -20,6 +20,7 @@ import http.client
 import json
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -202,6 +203,7 @@ def main() -> None:
             server.wait(30)
         if postgres is not None:
             postgres.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
