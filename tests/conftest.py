@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,10 @@ def make_settings(tmp_path: Path, **overrides: str) -> Settings:
     """Return settings for a store with its own temp data dir and SQLite file."""
     env = {"PASSLINE_STORE": "test", "PASSLINE_DATA_DIR": str(tmp_path / "data"), "PASSLINE_BROKER_PORT": "0"}
     env.update({f"PASSLINE_{k.upper()}": v for k, v in overrides.items()})
+    if os.environ.get("PASSLINE_TEST_DATABASE") == "postgresql" and "PASSLINE_DATABASE_URL" not in env:
+        from tests.support.postgres import fresh_database_url
+
+        env["PASSLINE_DATABASE_URL"] = fresh_database_url()
     return load_settings(env)
 
 

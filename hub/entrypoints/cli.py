@@ -195,6 +195,9 @@ def _parser() -> argparse.ArgumentParser:
     from hub.entrypoints.backup_cli import add_commands as add_backup_commands  # issue 15: backup, restore
 
     add_backup_commands(commands)
+    from cloud.cli import add_commands as add_cloud_commands  # issue 13: the CLI is where hub and HQ share a command
+
+    add_cloud_commands(commands)
     return parser
 
 

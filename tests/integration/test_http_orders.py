@@ -107,13 +107,13 @@ def test_queue_puts_rush_and_earlier_deadlines_first(client):
 def test_database_failure_is_a_clear_503_and_nothing_half_stored(client, hub):
     from sqlalchemy import text
 
-    with hub.engine.begin() as db:
-        db.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON tickets BEGIN SELECT RAISE(ABORT, 'disk says no'); END"))
+    from tests.support.failing_database import refusing_inserts
+
     data = order_data()
-    response = client.post("/api/v1/orders", json=data)
-    assert response.status_code == 503
-    assert response.get_json()["code"] == "internal"
+    with refusing_inserts(hub.engine, "tickets"):
+        response = client.post("/api/v1/orders", json=data)
+        assert response.status_code == 503
+        assert response.get_json()["code"] == "internal"
     with hub.engine.begin() as db:
-        db.execute(text("DROP TRIGGER refuse"))
         assert db.execute(text("SELECT count(*) FROM orders")).scalar() == 0
     assert client.post("/api/v1/orders", json=data).get_json()["number"] == "A001"

@@ -198,16 +198,13 @@ def _wait_for_device(client, device_id: str, *, online: bool, timeout: float = 1
 
 
 def test_order_waits_unacknowledged_while_the_database_refuses_and_is_taken_after(store, kiosk):
-    from sqlalchemy import text
+    from tests.support.failing_database import refusing_inserts
 
     hub, _, client = store
-    with hub.engine.begin() as db:
-        db.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON tickets BEGIN SELECT RAISE(ABORT, 'disk full'); END"))
-    sent = kiosk.submit(order_data())
-    with pytest.raises(AssertionError, match="no reply"):
-        kiosk.reply(timeout=1.5)
-    with hub.engine.begin() as db:
-        db.execute(text("DROP TRIGGER refuse"))
+    with refusing_inserts(hub.engine, "tickets", "disk full"):
+        sent = kiosk.submit(order_data())
+        with pytest.raises(AssertionError, match="no reply"):
+            kiosk.reply(timeout=1.5)
     reply = kiosk.reply(timeout=10)
     assert (reply["type"], reply["re"], reply["data"]["number"]) == ("order.accepted", sent["id"], "A001")
     assert client.get(f"/api/v1/orders/{sent['data']['order_id']}").status_code == 200

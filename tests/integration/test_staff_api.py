@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -42,8 +41,9 @@ def test_a_cashier_signs_in_with_a_pin_and_the_token_says_who_is_at_the_till(cli
     assert body["staff"] == {"staff_id": "staff-sam", "name": "Sam", "role": "cashier"}
     me = client.get("/api/v1/staff/sessions/current", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.get_json()["staff"]["name"] == "Sam"
-    database = sqlite3.connect(settings.data_dir / "passline.db")
-    stored = [str(v) for table in ("staff", "staff_sessions") for row in database.execute(f"select * from {table}") for v in row]
+    with hub.engine.connect() as database:  # the hub's own engine: SQLite or PostgreSQL
+        stored = [str(v) for table in ("staff", "staff_sessions")
+                  for row in database.exec_driver_sql(f"select * from {table}") for v in row]
     assert body["token"] not in stored and CASHIER_PIN not in stored and MANAGER_PIN not in stored
 
 
@@ -125,6 +125,7 @@ def test_the_cli_adds_staff_with_a_hashed_pin_and_refuses_a_pin_already_in_use(s
     from hub.entrypoints.cli import main
 
     monkeypatch.setenv("PASSLINE_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("PASSLINE_DATABASE_URL", settings.database_url)  # PostgreSQL when the tests run there
     assert main(["staff", "add", "Alex", "--role", "manager", "--pin", "2468"]) == 0
     assert main(["staff", "add", "Bo", "--role", "cashier", "--pin", "2468"]) == 2
     assert main(["staff", "add", "Bo", "--role", "cashier", "--pin", "24"]) == 2
