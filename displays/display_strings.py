@@ -92,7 +92,7 @@ DISPLAY_STRINGS = {
     "pick": N_("Pick"),
     "orders_to_pick": N_("Orders to pick"),
     "scan": N_("Scan"),
-    "scan_placeholder": N_("scan or type a barcode or SKU, then Enter"),
+    "scan_placeholder": N_("barcode or SKU, Enter"),
     "walk": N_("Walk"),
     "bin": N_("Bin {bin}"),
     "no_bin": N_("No bin"),
