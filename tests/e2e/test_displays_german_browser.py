@@ -216,6 +216,11 @@ def test_the_list_of_displays_and_a_wrong_address_are_german_too(screen):
     assert_all_german({"index": index, "no such pick zone": wrong}, catalog_words, display_words)
     screenshot(index, "german-displays-index")
 
+    index.locator("#languages a[hreflang='en']").click()  # every screen opened from here now speaks English
+    expect(index.locator("h1")).to_have_text("Displays")
+    index.goto(index.url.split("?")[0] + "expo")
+    expect(index.locator("thead th")).to_have_text(["#", "Order", "Origin", "Stations", "Status", ""])
+
 
 def test_a_display_address_chooses_english_and_the_screen_keeps_it(screen, kiosk):
     board = screen("/displays/board?lang=en", "board")
