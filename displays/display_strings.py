@@ -47,6 +47,17 @@ DISPLAY_STRINGS = {
     "changed": N_("CHANGED: {list}"),
     "change_removed": N_("removed {qty}× {name} (not found)"),
     "change_replaced": N_("{qty}× {name} replaced by {new_qty}× {new_name}"),
+    # Why the hub refused an action (hub/domain/kitchen.py), for the yellow bar; {status} is a ticket_ word below
+    "refused_still_at": N_("order {number} is still at {stations}"),
+    "refused_changed_cancelled": N_("order {number} changed at {station} meanwhile (it was cancelled); look again"),
+    "refused_changed_now": N_("order {number} changed at {station} meanwhile (it is now {status}); look again"),
+    "refused_cannot_bump": N_("ticket {number} at {station} is {status}; it cannot be bumped"),
+    "refused_cannot_start": N_("ticket {number} at {station} is {status}; only a fired ticket can be started"),
+    "refused_too_late": N_("ticket {number} was bumped more than {minutes} minutes ago"),
+    "refused_paid": N_("order {number} is paid: refund it at the counter first (a manager approves refunds), then cancel it"),
+    "refused_paying": N_("order {number} has a card payment running: wait for it, then refund it at the counter"),
+    "refused_not_picked": N_("order {number}: {qty}× {name} not picked yet; pick it or mark it short"),
+    "refused_busy": N_("the hub could not do this right now; try again"),
     # Kitchen display
     "kitchen": N_("Kitchen"),
     "station": N_("Station"),

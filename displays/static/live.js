@@ -36,6 +36,16 @@ function changeText(text) {
   return text;
 }
 
+// Why the hub refused, in the screen's language when the hub said it in words (`ack.words`), else as it came.
+function refusalText(ack) {
+  const key = ack.words && "refused_" + ack.words.key;
+  if (!key || DISPLAY.t[key] === undefined) return ack.reason;
+  const values = Object.assign({}, ack.words.values);
+  if (values.status) values.status = T("ticket_" + values.status);
+  if (values.name) values.name = ownName(values.name);
+  return T(key, values);
+}
+
 function changesText(changes) {
   return T("changed", {list: changes.map(changeText).join("; ")});
 }
@@ -123,7 +133,7 @@ class LiveView {
     return new Promise((resolve) => {
       this.socket.timeout(5000).emit("action", action, (err, ack) => {
         if (err) { this.notice(T("hub_silent")); resolve({ok: false}); return; }
-        if (!ack.ok) this.notice(ack.reason);
+        if (!ack.ok) this.notice(refusalText(ack));
         resolve(ack);
       });
     });

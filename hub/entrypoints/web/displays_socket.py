@@ -152,10 +152,15 @@ class DisplaySockets:
         try:
             done = self._hub.bus.handle(command)
         except OrderRefused as refusal:
-            return {"ok": False, "reason": refusal.message, "field": refusal.field, "code": refusal.code}
+            ack = {"ok": False, "reason": refusal.message, "field": refusal.field, "code": refusal.code}
+            words = getattr(refusal, "words", None)
+            if words:  # the same reason for a screen in another language (displays/display_strings.py)
+                ack["words"] = {"key": words[0], "values": words[1]}
+            return ack
         except Exception:  # noqa: BLE001 - the screen must hear back; the action may be sent again
             logger.exception("display action %s failed", type(command).__name__)
-            return {"ok": False, "reason": "the hub could not do this right now; try again"}
+            return {"ok": False, "reason": "the hub could not do this right now; try again",
+                    "words": {"key": "busy", "values": {}}}
         return {"ok": True, "repeated": done.repeated}
 
     def recent(self, data: Any = None) -> dict[str, Any]:
