@@ -49,12 +49,17 @@ docs: $(STAMP)
 lock:
 	uv pip compile pyproject.toml --extra test --extra build --generate-hashes --python-version 3.11 -o requirements.lock
 
-# Gather the kiosk's and counter's strings into their German catalogs (new ones untranslated), then compile them.
+# Gather the kiosk's, counter's and displays' strings into their German catalogs (new ones untranslated), then
+# compile them. Each entry is page:strings file:catalog folder.
+PAGE_CATALOGS := kiosk:kiosk/kiosk_strings.py:kiosk/translations/kiosk \
+	counter:kiosk/counter_strings.py:kiosk/translations/counter \
+	displays:displays/display_strings.py:displays/translations
 translations: $(STAMP)
-	@for page in kiosk counter; do \
-		$(BIN)/pybabel -q extract -k N_ --no-location --no-wrap -o .$$page.pot kiosk/$${page}_strings.py && \
-		$(BIN)/pybabel -q update --no-fuzzy-matching --no-wrap -i .$$page.pot -d kiosk/translations/$$page -l de && \
-		$(BIN)/pybabel compile --statistics -d kiosk/translations/$$page -l de; \
+	@for entry in $(PAGE_CATALOGS); do \
+		page=$${entry%%:*}; rest=$${entry#*:}; strings=$${rest%%:*}; folder=$${rest#*:}; \
+		$(BIN)/pybabel -q extract -k N_ --no-location --no-wrap -o .$$page.pot $$strings && \
+		$(BIN)/pybabel -q update --no-fuzzy-matching --no-wrap -i .$$page.pot -d $$folder -l de && \
+		$(BIN)/pybabel compile --statistics -d $$folder -l de; \
 		rm -f .$$page.pot; \
 	done
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request
+
+from displays.i18n import display_language, display_strings, remember_language
+from kiosk.i18n import LANGUAGE_NAMES
 from hub.contracts.access import needs
 
 blueprint = Blueprint(
@@ -25,10 +28,15 @@ def _keys() -> dict[str, str]:
     return {action: request.args.get(action, key)[:20] for action, key in DEFAULT_KEYS.items()}
 
 
-def _station(name: str) -> str:
-    if not STATION_NAME.match(name):
-        abort(404, f"no station {name!r}: station names are letters, digits, - and _")
-    return name
+def _page(template: str, status: int = 200, *, names: bool = False, **context):
+    """Render a display page in the screen's language; its scripts get the same words (and, on the screens that
+    show order lines, the catalog's names in that language)."""
+    lang = display_language()
+    t = display_strings(lang)
+    words = current_app.extensions["passline_displays"].words(lang) if names else {}
+    page = {"lang": lang, "t": t, "words": words}
+    reply = make_response(render_template(template, lang=lang, t=t, display=page, **context), status)
+    return remember_language(reply)
 
 
 def _known() -> tuple[list[str], list[str]]:
@@ -37,8 +45,9 @@ def _known() -> tuple[list[str], list[str]]:
 
 
 def _no_such_place(kind: str, name: str, known: list[str]):
-    """Answer a screen opened on a station the store does not have, naming the ones it has (404)."""
-    return render_template("displays/unknown.html", kind=kind, name=name, known=known, view="none"), 404
+    """Answer a screen opened on a station (kind `station`) or pick zone (`zone`) the store does not have, naming
+    the ones it has (404)."""
+    return _page("displays/unknown.html", 404, is_zone=kind == "zone", name=name, known=known, view="none")
 
 
 @blueprint.get("/")
@@ -46,40 +55,39 @@ def _no_such_place(kind: str, name: str, known: list[str]):
 def index():
     """List the display pages, with every station and pick zone the store has."""
     stations, zones = _known()
-    return render_template("displays/index.html", stations=stations, zones=zones, view="index")
+    return _page("displays/index.html", stations=stations, zones=zones, view="index",
+                 languages=list(LANGUAGE_NAMES.items()))
 
 
 @blueprint.get("/kds/<station>")
 @needs("display.watch")
 def kds(station: str):
     """Show a station's kitchen display."""
-    station = _station(station)
     stations, zones = _known()
-    if station not in stations and station not in zones:
+    if not STATION_NAME.match(station) or (station not in stations and station not in zones):
         return _no_such_place("station", station, stations)
-    return render_template("displays/kds.html", view=f"kds:{station}", station=station, keys=_keys(), mode="kds")
+    return _page("displays/kds.html", names=True, view=f"kds:{station}", station=station, keys=_keys(), mode="kds")
 
 
 @blueprint.get("/pick/<zone>")
 @needs("display.watch")
 def pick(zone: str):
     """Show a pick zone's list by bin: scan or tap to pick, short-pick, pack, ready, hand over."""
-    zone = _station(zone)
     stations, zones = _known()
-    if zone not in zones and zone not in stations:
-        return _no_such_place("pick zone", zone, zones)
-    return render_template("displays/pick.html", view=f"kds:{zone}", station=zone)
+    if not STATION_NAME.match(zone) or (zone not in zones and zone not in stations):
+        return _no_such_place("zone", zone, zones)
+    return _page("displays/pick.html", names=True, view=f"kds:{zone}", station=zone)
 
 
 @blueprint.get("/expo")
 @needs("display.watch")
 def expo():
     """Show every open order with each station's progress."""
-    return render_template("displays/expo.html", view="expo")
+    return _page("displays/expo.html", names=True, view="expo")
 
 
 @blueprint.get("/board")
 @needs("display.watch")
 def board():
     """Show the order-ready board for customers."""
-    return render_template("displays/board.html", view="board")
+    return _page("displays/board.html", view="board")

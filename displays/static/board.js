@@ -23,7 +23,7 @@ function fit(list, more, entries) {
   more.hidden = false;
   while (overflows()) list.lastElementChild.remove();
   const hidden = entries.length - list.children.length;
-  more.textContent = "+" + hidden + " more";
+  more.textContent = T("board_more", {n: hidden});
   more.dataset.count = String(hidden);
 }
 

@@ -6,7 +6,7 @@ const PICK = window.PASSLINE_MODE === "pick";
 const live = new LiveView(document.body.dataset.view, render);
 window.display = live;
 // What the header band says: a started ticket must read differently from a waiting one across the kitchen.
-const STATE_WORDS = {queued: "New", fired: "New", started: "Started"};
+const STATE_WORDS = {queued: T("state_new"), fired: T("state_new"), started: T("state_started")};
 let selected = 0;
 let shown = [];
 
@@ -31,10 +31,10 @@ function ticket(card, index) {
     dataset: {line: item.line_no, sku: item.sku},
     onclick: () => bumpItem(card, item),
   },
-    el("span", {class: "qty"}, item.qty + "×"), " ", el("span", {class: "name"}, item.name),
-    item.allergy ? el("span", {class: "allergy-mark", title: "allergy"}, " ⚠ ALLERGY") : null,
-    item.start_after_s > 0 && !card.cancelled ? el("span", {class: "later"}, " start +" + age(item.start_after_s * 1000)) : null,
-    item.modifiers.length ? el("div", {class: "mods"}, item.modifiers.join(", ")) : null,
+    el("span", {class: "qty"}, item.qty + "×"), " ", el("span", {class: "name"}, itemName(item)),
+    item.allergy ? el("span", {class: "allergy-mark", title: T("allergy")}, " " + T("allergy_mark")) : null,
+    item.start_after_s > 0 && !card.cancelled ? el("span", {class: "later"}, " " + T("start_later", {time: age(item.start_after_s * 1000)})) : null,
+    item.modifiers.length ? el("div", {class: "mods"}, modifierNames(item).join(", ")) : null,
     item.note ? el("div", {class: "note"}, item.note) : null,
   ));
   return el("article", {class: classes.join(" "), dataset: {orderId: card.order_id, number: card.number, index: index + 1},
@@ -42,21 +42,21 @@ function ticket(card, index) {
     el("header", {},
       el("span", {class: "pos"}, String(index + 1)),
       el("span", {class: "number"}, card.number),
-      card.rush ? el("span", {class: "rush-mark"}, "RUSH") : null,
+      card.rush ? el("span", {class: "rush-mark"}, T("rush_mark")) : null,
       el("span", {class: "timer", dataset: {since: card.fired_at || card.accepted_at}}, ""),
     ),
     card.cancelled || PICK ? null : el("div", {class: "state-mark"}, STATE_WORDS[card.status] || card.status),
-    el("div", {class: "meta"}, card.origin + " · " + card.fulfilment.replace("_", " "),
-      card.promised_at ? " · promised " + clock(card.promised_at) : " · due " + clock(card.deadline)),
-    card.cancelled ? el("div", {class: "banner"}, "CANCELLED — bump to clear") : null,
-    (card.changes || []).length ? el("div", {class: "banner changed-banner"}, "CHANGED: " + card.changes.join("; ")) : null,
-    card.held ? el("div", {class: "banner hold"}, "HELD — waits for expo") : null,
+    el("div", {class: "meta"}, originText(card),
+      " · " + (card.promised_at ? T("promised", {time: clock(card.promised_at)}) : T("due", {time: clock(card.deadline)}))),
+    card.cancelled ? el("div", {class: "banner"}, T("cancelled_banner")) : null,
+    (card.changes || []).length ? el("div", {class: "banner changed-banner"}, changesText(card.changes)) : null,
+    card.held ? el("div", {class: "banner hold"}, T("held_banner")) : null,
     el("div", {class: "waiting", dataset: {fireAt: card.status === "queued" && !card.held ? card.fire_at : ""}}),
     el("ul", {class: "items"}, items),
     el("footer", {},
-      card.cancelled || card.status === "started" ? null : el("button", {type: "button", class: "start", onclick: () => act("start", card)}, "Start"),
-      el("button", {type: "button", class: "bump", onclick: () => act("bump", card)}, card.cancelled ? "Clear" : (PICK ? "Picked" : "Bump")),
-      card.cancelled || card.rush ? null : el("button", {type: "button", class: "rush-btn", onclick: () => live.act("rush", {order_id: card.order_id})}, "Rush"),
+      card.cancelled || card.status === "started" ? null : el("button", {type: "button", class: "start", onclick: () => act("start", card)}, T("start")),
+      el("button", {type: "button", class: "bump", onclick: () => act("bump", card)}, T(card.cancelled ? "clear" : "bump")),
+      card.cancelled || card.rush ? null : el("button", {type: "button", class: "rush-btn", onclick: () => live.act("rush", {order_id: card.order_id})}, T("rush")),
     ),
   );
 }
@@ -76,12 +76,12 @@ function allDay(cards) {
   for (const card of cards) {
     if (card.cancelled) continue;
     load += card.prep_s;
-    for (const item of card.items) if (!item.bumped) counts.set(item.name, (counts.get(item.name) || 0) + item.qty);
+    for (const item of card.items) if (!item.bumped) counts.set(itemName(item), (counts.get(itemName(item)) || 0) + item.qty);
   }
   const rows = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([name, qty]) => el("tr", {}, el("td", {class: "qty"}, qty), el("td", {}, name)));
   document.getElementById("allday").replaceChildren(...rows);
   const open = cards.filter((c) => !c.cancelled).length;
-  document.getElementById("load").textContent = open + " open · " + Math.ceil(load / 60) + " min of prep";
+  document.getElementById("load").textContent = T("load", {open: open, minutes: Math.ceil(load / 60)});
 }
 
 function timers() {
@@ -97,7 +97,7 @@ function timers() {
   }
   for (const wait of document.querySelectorAll(".waiting")) {
     const due = wait.dataset.fireAt ? Date.parse(wait.dataset.fireAt) - now : 0;
-    wait.textContent = due > 0 ? "starts in " + age(due) : "";
+    wait.textContent = due > 0 ? T("starts_in", {time: age(due)}) : "";
   }
 }
 setInterval(timers, 1000);
@@ -116,7 +116,7 @@ async function showRecent() {
   const tickets = answer.ok ? answer.tickets : [];
   document.getElementById("recent").replaceChildren(...tickets.map((t) => el("li", {},
     el("button", {type: "button", onclick: async () => { await live.act("recall", {order_id: t.order_id, ticket_id: t.ticket_id, version: t.version}); showRecent(); }},
-      t.number + " · " + t.items.join(", ")))));
+      t.number + " · " + (t.lines || []).map((line) => line.qty + "× " + itemName(line)).join(", ")))));
   return tickets;
 }
 document.getElementById("recall-open").addEventListener("click", showRecent);
@@ -156,7 +156,7 @@ function pickCode(raw) {
     const item = card.items.find((i) => !i.bumped && i.sku.toUpperCase() === code);
     if (item && !card.cancelled) { bumpItem(card, item); return true; }
   }
-  live.notice("nothing to pick for " + code);
+  live.notice(T("nothing_to_pick", {code: code}));
   return false;
 }
 

@@ -2,6 +2,60 @@
 // changes, a new snapshot on any gap, and acknowledged actions. Shared by every display page.
 "use strict";
 
+// The page's words and the catalog's names in the screen's language (displays/i18n.py puts them on the page).
+const DISPLAY = window.PASSLINE_DISPLAY || {lang: "en", t: {}, words: {}};
+
+// A word of the page, its {holes} filled.
+function T(key, params) {
+  let text = DISPLAY.t[key] === undefined ? key : DISPLAY.t[key];
+  for (const [hole, value] of Object.entries(params || {})) text = text.split("{" + hole + "}").join(String(value));
+  return text;
+}
+
+// Orders keep the catalog's own names; a screen in another language looks them up by SKU (or by the own name).
+function itemName(item) {
+  return (DISPLAY.words.items || {})[item.sku] || (DISPLAY.words.names || {})[item.name] || item.name;
+}
+
+function modifierNames(item) {
+  const names = (DISPLAY.words.modifiers || {})[item.sku] || {};
+  return item.modifiers.map((own, i) => names[(item.modifier_codes || [])[i]] || own);
+}
+
+function ownName(name) {
+  return (DISPLAY.words.names || {})[name] || name;
+}
+
+// What a short pick changed, as the hub words it (ShortPick.describe in hub/domain/kitchen_pick.py), in the
+// screen's language; text in another shape is shown as it came.
+function changeText(text) {
+  let m = /^removed (\d+)× (.+) \(not found\)$/.exec(text);
+  if (m) return T("change_removed", {qty: m[1], name: ownName(m[2])});
+  m = /^(\d+)× (.+) replaced by (\d+)× (.+)$/.exec(text);
+  if (m) return T("change_replaced", {qty: m[1], name: ownName(m[2]), new_qty: m[3], new_name: ownName(m[4])});
+  return text;
+}
+
+// Why the hub refused, in the screen's language when the hub said it in words (`ack.words`), else as it came.
+function refusalText(ack) {
+  const key = ack.words && "refused_" + ack.words.key;
+  if (!key || DISPLAY.t[key] === undefined) return ack.reason;
+  const values = Object.assign({}, ack.words.values);
+  if (values.status) values.status = T("ticket_" + values.status);
+  if (values.name) values.name = ownName(values.name);
+  return T(key, values);
+}
+
+function changesText(changes) {
+  return T("changed", {list: changes.map(changeText).join("; ")});
+}
+
+// "Kiosk · Take away": where the order came from and how the customer gets it.
+function originText(card) {
+  const origin = DISPLAY.t["origin_" + card.origin] || card.origin;
+  return origin + " · " + (DISPLAY.t["fulfilment_" + card.fulfilment] || card.fulfilment.replace("_", " "));
+}
+
 class LiveView {
   constructor(view, render) {
     this.view = view;
@@ -26,7 +80,7 @@ class LiveView {
     this.ready = false;
     this.early = [];
     this.socket.timeout(5000).emit("join", {view: this.view}, (err, snap) => {
-      if (err || !snap.ok) { this.notice(err ? "the hub did not answer; retrying" : snap.reason); setTimeout(() => this.join(), 1000); return; }
+      if (err || !snap.ok) { this.notice(err ? T("hub_silent_retrying") : snap.reason); setTimeout(() => this.join(), 1000); return; }
       this.cards = new Map(snap.cards.map((card) => [card.order_id, card]));
       this.seq = snap.seq;
       this.settings = snap.settings;
@@ -78,8 +132,8 @@ class LiveView {
   send(action) {
     return new Promise((resolve) => {
       this.socket.timeout(5000).emit("action", action, (err, ack) => {
-        if (err) { this.notice("no answer from the hub: try again"); resolve({ok: false}); return; }
-        if (!ack.ok) this.notice(ack.reason);
+        if (err) { this.notice(T("hub_silent")); resolve({ok: false}); return; }
+        if (!ack.ok) this.notice(refusalText(ack));
         resolve(ack);
       });
     });
@@ -101,7 +155,7 @@ class LiveView {
     const link = document.getElementById("link");
     link.dataset.state = state;
     link.className = "link " + state;
-    link.textContent = state === "live" ? "live" : "offline: reconnecting…";
+    link.textContent = T(state === "live" ? "link_live" : "link_offline");
   }
 
   static newId() {
@@ -129,7 +183,7 @@ function el(tag, attrs, ...children) {
 function clock(iso) {
   if (!iso) return "";
   const d = new Date(iso);
-  return d.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+  return d.toLocaleTimeString(DISPLAY.lang, {hour: "2-digit", minute: "2-digit"});
 }
 
 function age(ms) {

@@ -20,7 +20,9 @@ function byBin(a, b) {
 }
 
 function money(m) {
-  return (m.amount / 100).toFixed(2) + " " + m.currency;
+  // "12.50 EUR" / "12,50 EUR": the decimal mark of the screen's language, the currency's code as on the receipt
+  const amount = new Intl.NumberFormat(DISPLAY.lang, {minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false});
+  return amount.format(m.amount / 100) + " " + m.currency;
 }
 
 function left(card, item) {
@@ -56,16 +58,16 @@ function pickCard(card) {
     groups.get(bin).push(item);
   }
   const bins = [...groups.entries()].map(([bin, items]) => el("section", {class: "bin", dataset: {bin: bin}},
-    el("h3", {class: "bin-name"}, bin ? "Bin " + bin : "No bin"),
+    el("h3", {class: "bin-name"}, bin ? T("bin", {bin: bin}) : T("no_bin")),
     el("ul", {class: "items"}, items.map((item) => line(card, item)))));
   return el("article", {class: classes.join(" "), dataset: {orderId: card.order_id, number: card.number}},
     el("header", {},
       el("span", {class: "number"}, card.number),
-      el("span", {class: "total", title: "order total"}, money(card.total))),
-    el("div", {class: "meta"}, card.origin + " · " + card.fulfilment.replace("_", " ") +
-      (card.promised_at ? " · promised " + clock(card.promised_at) : "")),
-    card.cancelled ? el("div", {class: "banner"}, "CANCELLED — put the items back, then clear") : null,
-    card.changes && card.changes.length ? el("div", {class: "banner changed-banner"}, "CHANGED: " + card.changes.join("; ")) : null,
+      el("span", {class: "total", title: T("order_total")}, money(card.total))),
+    el("div", {class: "meta"}, originText(card) +
+      (card.promised_at ? " · " + T("promised", {time: clock(card.promised_at)}) : "")),
+    card.cancelled ? el("div", {class: "banner"}, T("pick_cancelled_banner")) : null,
+    card.changes && card.changes.length ? el("div", {class: "banner changed-banner"}, changesText(card.changes)) : null,
     bins,
     el("footer", {}, footer(card)),
   );
@@ -77,27 +79,27 @@ function line(card, item) {
   return el("li", {class: "item" + (todo <= 0 ? " picked bumped" : ""), dataset: {line: item.line_no, sku: item.sku}},
     el("span", {class: "tap", onclick: () => pickLine(card, item)},
       el("span", {class: "qty"}, (item.qty - todo) + "/" + item.qty), " ",
-      el("span", {class: "name"}, item.name), " ", el("span", {class: "sku"}, item.sku)),
+      el("span", {class: "name"}, itemName(item)), " ", el("span", {class: "sku"}, item.sku)),
     todo > 0 && open(card) && !panel ? el("button", {type: "button", class: "short", onclick: () => {
       shortOpen = {order_id: card.order_id, line_no: item.line_no, text: ""}; render(live.sorted());
-    }}, "Short") : null,
+    }}, T("short")) : null,
     panel && todo > 0 ? shortPanel(card, item, todo) : null,
   );
 }
 
 function shortPanel(card, item, todo) {
-  const input = el("input", {class: "substitute", autocomplete: "off", placeholder: "scan or type the substitute, Enter"});
+  const input = el("input", {class: "substitute", autocomplete: "off", placeholder: T("substitute_placeholder")});
   input.addEventListener("input", () => { shortOpen.text = input.value; });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter") { event.preventDefault(); short(card, item, "substitute", input.value); }
     if (event.key === "Escape") closeShort();
   });
   return el("div", {class: "short-panel"},
-    el("div", {class: "short-title"}, todo + "× " + item.name + " not found:"),
-    el("button", {type: "button", class: "remove", onclick: () => short(card, item, "remove")}, "Remove"),
+    el("div", {class: "short-title"}, T("not_found", {qty: todo, name: itemName(item)})),
+    el("button", {type: "button", class: "remove", onclick: () => short(card, item, "remove")}, T("remove")),
     input,
-    el("button", {type: "button", class: "substitute-btn", onclick: () => short(card, item, "substitute", input.value)}, "Substitute"),
-    el("button", {type: "button", class: "close-short", onclick: closeShort}, "Back"));
+    el("button", {type: "button", class: "substitute-btn", onclick: () => short(card, item, "substitute", input.value)}, T("substitute")),
+    el("button", {type: "button", class: "close-short", onclick: closeShort}, T("back")));
 }
 
 function closeShort() {
@@ -106,7 +108,7 @@ function closeShort() {
 }
 
 async function short(card, item, remedy, substitute) {
-  if (remedy === "substitute" && !(substitute || "").trim()) { live.notice("scan or type the substitute first"); return; }
+  if (remedy === "substitute" && !(substitute || "").trim()) { live.notice(T("substitute_first")); return; }
   const fields = {order_id: card.order_id, ticket_id: card.ticket_id, version: card.version, line_no: item.line_no, remedy: remedy};
   if (remedy === "substitute") fields.substitute = substitute.trim();
   const ack = await live.act("short", fields);
@@ -114,17 +116,17 @@ async function short(card, item, remedy, substitute) {
 }
 
 function footer(card) {
-  if (card.cancelled) return [el("button", {type: "button", class: "bump", onclick: () => ticketAct("bump", card)}, "Clear")];
+  if (card.cancelled) return [el("button", {type: "button", class: "bump", onclick: () => ticketAct("bump", card)}, T("clear"))];
   if (card.order_status === "ready") {
-    return [el("span", {class: "ready-mark"}, "READY FOR PICKUP"),
-            el("button", {type: "button", class: "hand-over", onclick: () => live.act("hand_over", {order_id: card.order_id})}, "Hand over")];
+    return [el("span", {class: "ready-mark"}, T("ready_for_pickup_mark")),
+            el("button", {type: "button", class: "hand-over", onclick: () => live.act("hand_over", {order_id: card.order_id})}, T("hand_over"))];
   }
   if (card.status === "done") {
-    return [el("span", {class: "packed-mark"}, "PACKED"),
-            el("button", {type: "button", class: "ready-btn", onclick: () => live.act("expo_bump", {order_id: card.order_id})}, "Ready for pickup")];
+    return [el("span", {class: "packed-mark"}, T("packed_mark")),
+            el("button", {type: "button", class: "ready-btn", onclick: () => live.act("expo_bump", {order_id: card.order_id})}, T("ready_for_pickup"))];
   }
   const all = card.items.every((item) => left(card, item) <= 0);
-  return [el("button", {type: "button", class: "pack", disabled: !all, onclick: () => ticketAct("pack", card)}, "Pack")];
+  return [el("button", {type: "button", class: "pack", disabled: !all, onclick: () => ticketAct("pack", card)}, T("pack"))];
 }
 
 function ticketAct(kind, card) {
@@ -150,13 +152,13 @@ function walk() {
     if (!open(card)) continue;
     for (const item of card.items) {
       const todo = left(card, item);
-      if (todo > 0) rows.push({bin: item.bin, line_no: item.line_no, text: todo + "× " + item.name + " · " + card.number});
+      if (todo > 0) rows.push({bin: item.bin, line_no: item.line_no, text: todo + "× " + itemName(item) + " · " + card.number});
     }
   }
   rows.sort(byBin);
   document.getElementById("walk").replaceChildren(...rows.map((r) => el("li", {dataset: {bin: r.bin || ""}},
-    el("strong", {}, r.bin || "no bin"), " ", r.text)));
-  document.getElementById("load").textContent = shown.filter(open).length + " to pick · " + rows.length + " lines";
+    el("strong", {}, r.bin || T("no_bin")), " ", r.text)));
+  document.getElementById("load").textContent = T("pick_load", {orders: shown.filter(open).length, lines: rows.length});
 }
 
 function pickCode(raw) {
@@ -168,13 +170,13 @@ function pickCode(raw) {
     if (!open(card)) continue;
     const item = card.items.find((i) => matches(i) && left(card, i) > 0);
     if (item) {
-      document.getElementById("scanned").textContent = "picked " + item.name + " for " + card.number;
+      document.getElementById("scanned").textContent = T("picked_for", {name: itemName(item), number: card.number});
       pickLine(card, item);
       return;
     }
   }
   const listed = shown.some((card) => open(card) && card.items.some(matches));
-  live.notice(listed ? code + ": every unit on the list is picked already" : "nothing to pick for " + code + ": it is not on this pick list");
+  live.notice(listed ? T("all_picked", {code: code}) : T("not_on_list", {code: code}));
 }
 
 // A keyboard-wedge scanner types into the scan field; typing anywhere else goes there too.

@@ -35,7 +35,13 @@ see the same numbers and a hub restart continues the count.
 `{"ok": true}` as the acknowledgement, `{"ok": true, "repeated": true}` when the
 `action_id` was applied before (nothing changes), or `{"ok": false, "reason": ...}`
 with a sentence the screen shows, e.g. when the ticket changed since the screen drew
-it (`version`). The change itself arrives as a `change` event like any other.
+it (`version`); most refusals add `words` (`{"key": "changed_now", "values": {...}}`),
+the same reason for a screen in another language to word itself. The change itself
+arrives as a `change` event like any other.
+
+**Names.** Cards carry the catalog's own names (`name`, `modifiers`) and the codes
+(`sku`, `modifier_codes`); a screen in another language shows the catalog's words for
+them, which the display pages get with the page.
 
 **Pick-pack.** A pick zone is a station whose items have a shelf `bin`; its cards (on
 `kds:<zone>`) have `pick: true`, each item's `bin`, `gtin` and `picked` units, the
@@ -47,7 +53,8 @@ closes the ticket once every unit is picked; `expo_bump` marks it ready, `hand_o
 completes it. A changed order's cards and expo row list the change in `changes`.
 
 **Other events.** `recent` with `{"view": "kds:<station>"}` answers with the tickets
-that station bumped in the last 15 minutes (at most 50), for recall. The hub emits
+that station bumped in the last 15 minutes (at most 50), for recall, each with its `lines`
+(`qty`, `sku`, `name`). The hub emits
 `key` with `{"view", "key", "device_id"}` when a serial bump bar mapped to the
 station (`[bump_bars]` in `displays.toml`) sends a key, and `scan` with
 `{"view", "code", "device_id"}` when a scanner mapped to a pick zone (`[scanners]`)
@@ -102,6 +109,7 @@ class DisplayAck(BaseModel):
 
     ok: bool
     reason: str | None = Field(default=None, description="Why it was refused, in words for the screen.")
+    words: dict[str, Any] | None = Field(default=None, description="The refusal for any language: `key` (a displays string `refused_<key>`) and `values` for its holes.")
     repeated: bool | None = Field(default=None, description="True when the action id had been applied before.")
 
 

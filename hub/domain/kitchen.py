@@ -59,9 +59,16 @@ class KitchenSettings:
 
 
 class ActionRefused(OrderRefused):
-    """A display's action the kitchen will not do; the message is shown on the screen."""
+    """A display's action the kitchen will not do; the message is shown on the screen.
+
+    `words` says the same for screens in other languages: a key of the displays' strings (`refused_<key>` in
+    displays/display_strings.py) and the values for its holes."""
 
     code = "refused"
+
+    def __init__(self, message: str, field: str | None = None, *, words: tuple[str, dict] | None = None) -> None:
+        super().__init__(message, field)
+        self.words = words
 
 
 class PaidOrder(ActionRefused):
@@ -82,10 +89,17 @@ def ticket_of(order: Order, ticket_id: str) -> Ticket:
 def check_version(order: Order, ticket: Ticket, version: int | None) -> None:
     """Refuse an action decided on a ticket that has changed since the screen drew it."""
     if version is not None and version != ticket.version:
+        cancelled = order.status is OrderStatus.CANCELLED
         raise ActionRefused(
             f"order {order.number} changed at {ticket.station} meanwhile ({_describe(order, ticket)}); look again",
             "version",
+            words=("changed_cancelled", {"number": order.number, "station": ticket.station}) if cancelled else
+            ("changed_now", {"number": order.number, "station": ticket.station, "status": ticket.status.value}),
         )
+
+
+def _ticket_words(order: Order, ticket: Ticket) -> dict:
+    return {"number": order.number, "station": ticket.station, "status": ticket.status.value}
 
 
 def _describe(order: Order, ticket: Ticket) -> str:
@@ -148,7 +162,8 @@ def start(order: Order, ticket: Ticket, now: datetime, settings: KitchenSettings
     _refuse_unless_open(order)
     _fire_if_waiting(order, ticket, now)
     if ticket.status is not TicketStatus.FIRED:
-        raise ActionRefused(f"ticket {order.number} at {ticket.station} is {ticket.status.value}; only a fired ticket can be started", "ticket_id")
+        raise ActionRefused(f"ticket {order.number} at {ticket.station} is {ticket.status.value}; only a fired ticket can be started", "ticket_id",
+                            words=("cannot_start", _ticket_words(order, ticket)))
     ticket.move_to(TicketStatus.STARTED)
     ticket.started_at = now
     _changed(order, ticket, "started")
@@ -166,7 +181,8 @@ def bump(order: Order, ticket: Ticket, now: datetime, settings: KitchenSettings)
     _refuse_unless_open(order)
     _fire_if_waiting(order, ticket, now)
     if ticket.status not in (TicketStatus.FIRED, TicketStatus.STARTED):
-        raise ActionRefused(f"ticket {order.number} at {ticket.station} is {ticket.status.value}; it cannot be bumped", "ticket_id")
+        raise ActionRefused(f"ticket {order.number} at {ticket.station} is {ticket.status.value}; it cannot be bumped", "ticket_id",
+                            words=("cannot_bump", _ticket_words(order, ticket)))
     ticket.move_to(TicketStatus.DONE)
     ticket.done_at = now
     ticket.started_at = ticket.started_at or now
@@ -182,7 +198,8 @@ def bump_line(order: Order, ticket: Ticket, line_no: int, now: datetime, setting
     _refuse_unless_open(order)
     _fire_if_waiting(order, ticket, now)
     if ticket.status not in (TicketStatus.FIRED, TicketStatus.STARTED):
-        raise ActionRefused(f"ticket {order.number} at {ticket.station} is {ticket.status.value}; it cannot be bumped", "ticket_id")
+        raise ActionRefused(f"ticket {order.number} at {ticket.station} is {ticket.status.value}; it cannot be bumped", "ticket_id",
+                            words=("cannot_bump", _ticket_words(order, ticket)))
     if line_no not in ticket.bumped_lines:
         ticket.bumped_lines = tuple(sorted({*ticket.bumped_lines, line_no}))
         ticket.version += 1
@@ -198,7 +215,8 @@ def recall(order: Order, ticket: Ticket, now: datetime) -> None:
     if order.status not in (*OPEN_ORDER, OrderStatus.READY):
         raise ActionRefused(f"order {order.number} is {order.status.value}; it can no longer be recalled", "order_id")
     if ticket.done_at is None or now - ticket.done_at > RECALL_WINDOW:
-        raise ActionRefused(f"ticket {order.number} was bumped more than {RECALL_WINDOW.seconds // 60} minutes ago", "ticket_id")
+        raise ActionRefused(f"ticket {order.number} was bumped more than {RECALL_WINDOW.seconds // 60} minutes ago", "ticket_id",
+                            words=("too_late", {"number": order.number, "minutes": RECALL_WINDOW.seconds // 60}))
     ticket.move_to(TicketStatus.STARTED)
     ticket.done_at = None
     ticket.bumped_lines = ()
@@ -224,7 +242,8 @@ def expo_bump(order: Order) -> None:
     _refuse_unless_open(order)
     waiting = [t.station for t in order.tickets if t.status not in (TicketStatus.DONE, TicketStatus.CANCELLED)]
     if waiting:
-        raise ActionRefused(f"order {order.number} is still at {', '.join(waiting)}", "order_id")
+        raise ActionRefused(f"order {order.number} is still at {', '.join(waiting)}", "order_id",
+                            words=("still_at", {"number": order.number, "stations": ", ".join(waiting)}))
     _make_ready(order)
 
 
@@ -251,7 +270,7 @@ def cancel(order: Order, money_taken: int = 0, paying: bool = False) -> None:
         raise PaidOrder(f"order {order.number} is paid: refund it at the counter first (a manager approves "
                         "refunds), then cancel it" if money_taken > 0 else
                         f"order {order.number} has a card payment running: wait for it, then refund it at the counter",
-                        "order_id")
+                        "order_id", words=("paid" if money_taken > 0 else "paying", {"number": order.number}))
     order.move_to(OrderStatus.CANCELLED)  # every ticket not yet bumped becomes cancelled and stays on screen
 
 

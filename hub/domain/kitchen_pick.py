@@ -68,7 +68,8 @@ def pack(order: Order, ticket: Ticket, now: datetime, settings: KitchenSettings)
         left = order.lines[no].qty - picked(ticket, no)
         if left > 0:
             raise ActionRefused(f"order {order.number}: {left}× {order.lines[no].name} not picked yet; "
-                                "pick it or mark it short", "ticket_id")
+                                "pick it or mark it short", "ticket_id",
+                                words=("not_picked", {"number": order.number, "qty": left, "name": order.lines[no].name}))
     bump(order, ticket, now, settings)
 
 

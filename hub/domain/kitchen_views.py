@@ -53,6 +53,21 @@ def shelf_of(catalog: Catalog, order: Order) -> dict[str, dict[str, Any]]:
     return shelf
 
 
+def catalog_words(catalog: Catalog, lang: str) -> dict[str, dict[str, Any]]:
+    """Return the names a display shows in a language: items and their modifiers by SKU, and by the catalog's own
+    name for the words that reach the screens as text (what a short pick changed).
+
+    Orders keep the catalog's own names, so a German screen looks each line up here by its SKU."""
+    items: dict[str, str] = {}
+    modifiers: dict[str, dict[str, str]] = {}
+    names: dict[str, str] = {}
+    for item in catalog:
+        items[item.sku] = names[item.name] = catalog.texts.item_name(item, lang)
+        modifiers[item.sku] = {code: catalog.texts.modifier_name(item, code, modifier.name, lang)
+                               for code, modifier in item.modifiers.items()}
+    return {"items": items, "modifiers": modifiers, "names": names}
+
+
 def stations_of(catalog: Catalog, stations: Iterable[str] = (), zones: Iterable[str] = ()) -> tuple[list[str], list[str]]:
     """Return the kitchen stations and pick zones: those the catalog sends items to, plus any configured ones.
 
@@ -99,6 +114,7 @@ def _kds_card(order: Order, ticket: Ticket, shelf: Shelf) -> dict[str, Any] | No
             "name": line.name,
             "qty": line.qty,
             "modifiers": [names.get(code, code) for code in line.modifiers],
+            "modifier_codes": list(line.modifiers),  # for the names in the display's language
             "note": line.note,
             "allergy": any(word in words for word in ALLERGY_WORDS),
             "bumped": line_no in ticket.bumped_lines,

@@ -54,7 +54,8 @@ def test_a_pick_card_has_bins_barcodes_and_needs_one_pick_per_unit(app, client):
     assert line(card, "MUG-PASSLINE")["picked"] == 1
     refused = act(zone, "pack", order_id=card["order_id"], ticket_id=card["ticket_id"], version=card["version"])
     assert refused == {"ok": False, "reason": f"order {order['number']}: 1× Passline mug not picked yet; pick it or mark it short",
-                       "field": "ticket_id", "code": "refused"}
+                       "field": "ticket_id", "code": "refused",
+                       "words": {"key": "not_picked", "values": {"number": order["number"], "qty": 1, "name": "Passline mug"}}}
     assert pick(zone, card, "MUG-PASSLINE")["ok"]
     third = pick(zone, card, "MUG-PASSLINE")
     assert third["ok"] is False and "all 2× Passline mug" in third["reason"]

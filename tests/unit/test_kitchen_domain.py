@@ -68,6 +68,7 @@ def test_expo_bump_is_refused_while_a_station_still_holds_the_order():
     with pytest.raises(ActionRefused) as refused:
         kitchen.expo_bump(order)
     assert "still at kitchen" in refused.value.message
+    assert refused.value.words == ("still_at", {"number": "A001", "stations": "kitchen"})  # for a German screen
     assert order.status is OrderStatus.IN_PROGRESS
 
 
@@ -117,8 +118,9 @@ def test_a_stale_version_is_refused_with_a_reason():
     bar = order.tickets[0]
     seen = bar.version
     kitchen.start(order, bar, NOON, EXPO_ON)
-    with pytest.raises(ActionRefused, match="changed at bar meanwhile"):
+    with pytest.raises(ActionRefused, match="changed at bar meanwhile") as refused:
         kitchen.check_version(order, bar, seen)
+    assert refused.value.words == ("changed_now", {"number": order.number, "station": "bar", "status": "started"})
 
 
 def test_rush_moves_the_order_ahead_and_changes_every_ticket():

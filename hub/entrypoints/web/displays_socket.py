@@ -17,7 +17,7 @@ from hub.contracts.validation import first_error
 from hub.domain import kitchen_messages as km
 from hub.domain.errors import OrderRefused
 from hub.domain.kitchen import RECALL_LIMIT, RECALL_WINDOW, KitchenSettings
-from hub.domain.kitchen_views import card, shelf_of, stations_of, valid_view
+from hub.domain.kitchen_views import card, catalog_words, shelf_of, stations_of, valid_view
 from hub.domain.access import Permission
 from hub.entrypoints.web.access import connect_guard, requires, socket_guard
 
@@ -105,6 +105,11 @@ class DisplaySockets:
             catalog = uow.catalog()
         return stations_of(catalog, [*settings.thresholds, *settings.bump_bars.values()], settings.scanners.values())
 
+    def words(self, lang: str) -> dict[str, dict[str, Any]]:
+        """Return the catalog's item and modifier names in a language, for a page to show its cards in it."""
+        with self._hub.uow_factory() as uow:
+            return catalog_words(uow.catalog(), lang)
+
     def join(self, data: Any = None) -> dict[str, Any]:
         """Put this display on its view and answer with the view's snapshot."""
         try:
@@ -147,10 +152,15 @@ class DisplaySockets:
         try:
             done = self._hub.bus.handle(command)
         except OrderRefused as refusal:
-            return {"ok": False, "reason": refusal.message, "field": refusal.field, "code": refusal.code}
+            ack = {"ok": False, "reason": refusal.message, "field": refusal.field, "code": refusal.code}
+            words = getattr(refusal, "words", None)
+            if words:  # the same reason for a screen in another language (displays/display_strings.py)
+                ack["words"] = {"key": words[0], "values": words[1]}
+            return ack
         except Exception:  # noqa: BLE001 - the screen must hear back; the action may be sent again
             logger.exception("display action %s failed", type(command).__name__)
-            return {"ok": False, "reason": "the hub could not do this right now; try again"}
+            return {"ok": False, "reason": "the hub could not do this right now; try again",
+                    "words": {"key": "busy", "values": {}}}
         return {"ok": True, "repeated": done.repeated}
 
     def recent(self, data: Any = None) -> dict[str, Any]:
@@ -166,10 +176,11 @@ class DisplaySockets:
         for order in filter(None, orders):
             for t in order.tickets:
                 if t.station == station:
-                    names = [f"{line.qty}× {line.name}" for line in order.lines if line.station == station]
+                    mine = [line for line in order.lines if line.station == station]
                     tickets.append({"order_id": order.order_id, "ticket_id": t.ticket_id, "number": order.number,
                                     "version": t.version, "done_at": t.done_at.isoformat() if t.done_at else None,
-                                    "items": names})
+                                    "items": [f"{line.qty}× {line.name}" for line in mine],
+                                    "lines": [{"qty": line.qty, "sku": line.sku, "name": line.name} for line in mine]})
         return {"ok": True, "tickets": tickets}
 
     def feed(self, kind: str, data: dict[str, Any]) -> None:
