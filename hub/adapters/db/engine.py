@@ -5,14 +5,22 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
 
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # a CLI import and the hub may write at once; wait rather than fail
+# SQLite's own busy wait sleeps inside C: under the gevent worker that stops every greenlet, including the
+# one holding the write lock (waiting, say, for the broker's answer to a new device login), until the wait
+# times out. So SQLite waits only this long at a time, and a writer that finds the lock taken retries
+# BEGIN IMMEDIATE after a sleep that lets the others run (time.sleep is gevent's there), up to the timeout.
+SQLITE_LOCK_STEP_MS = 20
+SQLITE_LOCK_RETRY_S = 0.005
 PRIVATE_DIR = 0o700  # the data folder: orders, customers' phones, secrets; the hub's user alone
 PRIVATE_FILE = 0o600
 SQLITE_FILES = ("", "-wal", "-shm", "-journal")  # SQLite gives its side files the database file's mode
@@ -24,7 +32,7 @@ def make_engine(database_url: str, **options) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             make_private_database(Path(url.database))
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_LOCK_STEP_MS / 1000}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         _take_over_transactions(engine)
         return engine
@@ -73,7 +81,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # FULL: an order we acknowledged survives a power cut (NORMAL may lose the last commits).
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_STEP_MS}")
     cursor.close()
 
 
@@ -86,4 +94,12 @@ def _take_over_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(SQLITE_LOCK_RETRY_S)
