@@ -23,32 +23,32 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     serve = actions.add_parser("serve", help="run HQ under gunicorn (PASSLINE_CLOUD_* settings)")
     serve.add_argument("--host", help="address to listen on (PASSLINE_CLOUD_HTTP_HOST, default 0.0.0.0)")
     serve.add_argument("--port", type=int, help="HTTP port (PASSLINE_CLOUD_HTTP_PORT, default 8100)")
-    serve.set_defaults(run=_cloud(_serve))
+    serve.set_defaults(run=_cloud(_serve), needs_store_database=False)
 
     db = actions.add_parser("db", help="HQ's database schema").add_subparsers(required=True, metavar="ACTION")
-    db.add_parser("upgrade", help="apply HQ's Alembic migrations up to the newest").set_defaults(run=_cloud(_db_upgrade))
+    db.add_parser("upgrade", help="apply HQ's Alembic migrations up to the newest").set_defaults(run=_cloud(_db_upgrade), needs_store_database=False)
 
     stores = actions.add_parser("stores", help="the chain's stores").add_subparsers(required=True, metavar="ACTION")
     add = stores.add_parser("add", help="add a store (or keep it) and print a one-time enrolment code for its hub")
     add.add_argument("store", help="the store's code, the same as the hub's PASSLINE_STORE")
     add.add_argument("--name", default="", help="the store's name, for people")
     add.add_argument("--jurisdiction", help=f"where a new store's taxes come from (default {DEFAULT_JURISDICTION})")
-    add.set_defaults(run=_cloud(_stores_add))
+    add.set_defaults(run=_cloud(_stores_add), needs_store_database=False)
     revoke = stores.add_parser("revoke", help="revoke the store's token and unused codes at once")
     revoke.add_argument("store")
-    revoke.set_defaults(run=_cloud(_stores_revoke))
-    stores.add_parser("list", help="show every store").set_defaults(run=_cloud(_stores_list))
+    revoke.set_defaults(run=_cloud(_stores_revoke), needs_store_database=False)
+    stores.add_parser("list", help="show every store").set_defaults(run=_cloud(_stores_list), needs_store_database=False)
 
     accounts = actions.add_parser("accounts", help="HQ accounts").add_subparsers(required=True, metavar="ACTION")
     account = accounts.add_parser("add", help="open an HQ account (a strong password is made and shown once)")
     account.add_argument("name")
     account.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
-    account.set_defaults(run=_cloud(_accounts_add))
+    account.set_defaults(run=_cloud(_accounts_add), needs_store_database=False)
 
     docs = actions.add_parser("docs", help="write docs/cloud-api.md from the contracts")
     docs.add_argument("--output", type=Path, default=Path("docs/cloud-api.md"))
     docs.add_argument("--check", action="store_true", help="fail if the file is not up to date")
-    docs.set_defaults(run=_cloud(_docs))
+    docs.set_defaults(run=_cloud(_docs), needs_store_database=False)
 
 
 def _cloud(action):

@@ -38,7 +38,7 @@ def add_commands(commands) -> None:
     backup.set_defaults(run=run_backup)
     restore = commands.add_parser("restore", help="put a backup in the database's place (only while the hub is stopped)")
     restore.add_argument("file", type=Path, metavar="FILE")
-    restore.set_defaults(run=run_restore)
+    restore.set_defaults(run=run_restore, needs_store_database=False)
 
 
 def run_backup(settings: Settings, args) -> int:

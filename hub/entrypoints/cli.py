@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = _replace(settings, http_host=args.host)
     if getattr(args, "port", None) is not None:
         settings = _replace(settings, http_port=args.port)
-    if args.run not in _NO_DATABASE and args.run is not _demo:
+    # Commands that make or bring their own data (tls init, restore, HQ's) say so with needs_store_database=False.
+    if args.run not in _NO_DATABASE and args.run is not _demo and getattr(args, "needs_store_database", True):
         if settings.data_dir == checkout_data_dir() and not os.environ.get("PASSLINE_DATA_DIR"):
             print(f"passline: using the demo's data folder {settings.data_dir} (set PASSLINE_DATA_DIR for another)",
                   file=sys.stderr)

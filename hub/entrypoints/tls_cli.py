@@ -21,7 +21,7 @@ def add_commands(commands) -> None:
                       help="use only the names and addresses given, not this machine's own")
     init.add_argument("--new-ca", action="store_true",
                       help="replace the store CA too (every device and browser must trust the new one)")
-    init.set_defaults(run=run_init)
+    init.set_defaults(run=run_init, needs_store_database=False)
 
 
 def run_init(settings: Settings, args) -> int:

@@ -1,9 +1,9 @@
 """`passline backup` and `restore` on PostgreSQL: pg_dump and pg_restore against a real server started here.
 
-The hub's own PostgreSQL driver is not installed in the test environment, so the database
-holds a stand-in orders table written with psql; what is tested is the backup path itself:
-the dump is taken with the password kept off the command line, lands 0600 under the store's
-name, and a restore puts the rows back as they were when it was taken.
+The hub's schema is made with `passline db upgrade`, and rows the test can read back with psql
+go into a table of the test's own beside it; what is tested is the backup path itself: the
+dump is taken with the password kept off the command line, lands 0600 under the store's name,
+and a restore puts the rows back as they were when it was taken.
 """
 
 from __future__ import annotations
@@ -76,8 +76,10 @@ def passline(url: str, data_dir: Path, *args: str) -> subprocess.CompletedProces
 
 
 def test_pg_dump_backup_restores_the_rows_as_they_were(postgres: str, tmp_path: Path):
-    psql(postgres, "CREATE TABLE orders (order_id text PRIMARY KEY, number text NOT NULL);"
-                   "INSERT INTO orders VALUES ('o-1', 'A001'), ('o-2', 'A002'), ('o-3', 'Ä003')")
+    made = passline(postgres, tmp_path / "data", "db", "upgrade")
+    assert made.returncode == 0, made.stderr
+    psql(postgres, "CREATE TABLE probe_orders (order_id text PRIMARY KEY, number text NOT NULL);"
+                   "INSERT INTO probe_orders VALUES ('o-1', 'A001'), ('o-2', 'A002'), ('o-3', 'Ä003')")
     taken = passline(postgres, tmp_path / "data", "backup", "--to", str(tmp_path / "backups"), "--keep", "2")
     assert taken.returncode == 0, taken.stderr
     assert PASSWORD not in taken.stdout + taken.stderr
@@ -88,12 +90,12 @@ def test_pg_dump_backup_restores_the_rows_as_they_were(postgres: str, tmp_path: 
     assert stat.S_IMODE(dump.stat().st_mode) == 0o600
     assert dump.read_bytes().startswith(b"PGDMP")
 
-    psql(postgres, "DELETE FROM orders WHERE order_id = 'o-1'; INSERT INTO orders VALUES ('o-4', 'A004')")
+    psql(postgres, "DELETE FROM probe_orders WHERE order_id = 'o-1'; INSERT INTO probe_orders VALUES ('o-4', 'A004')")
     time.sleep(1)  # a second backup in the same second would need the same name
     restored = passline(postgres, tmp_path / "data", "restore", str(dump))
     assert restored.returncode == 0, restored.stderr
     assert "restored" in restored.stdout and PASSWORD not in restored.stdout + restored.stderr
-    assert psql(postgres, "SELECT order_id || ' ' || number FROM orders ORDER BY order_id").splitlines() == [
+    assert psql(postgres, "SELECT order_id || ' ' || number FROM probe_orders ORDER BY order_id").splitlines() == [
         "o-1 A001", "o-2 A002", "o-3 Ä003"]
 
 
