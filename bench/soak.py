@@ -62,6 +62,7 @@ MQTT_DEVICES = (("soak-kiosk-2", "agent", "kiosk"), ("soak-app", "gateway", "app
                 ("soak-web", "gateway", "web"), ("soak-marketplace", "gateway", "marketplace"))
 HTTP_ORIGINS = ("counter", "counter", "kiosk", "phone", "web")
 STATIONS = ("bar", "kitchen", "pastry")
+VIEWS = (*(f"kds:{station}" for station in STATIONS), "expo")
 RESEND_S = 5.0  # an MQTT device resends an order unanswered this long (a real kiosk's retry)
 HTTP_RETRY_S = 1.0
 HTTP_TIMEOUT_S = 10.0
@@ -268,7 +269,8 @@ class Display:
 
     def __init__(self, port: int, station: str, cookie: str, books: Books, rng: random.Random,
                  clearing: threading.Event) -> None:
-        self.port, self.view, self.cookie, self.books, self.rng = port, f"kds:{station}", cookie, books, rng
+        self.port, self.cookie, self.books, self.rng = port, cookie, books, rng
+        self.view = station if station == "expo" else f"kds:{station}"
         self.clearing = clearing  # at close the cooks start what still waits, due or not
         self.client: socketio.Client | None = None
         self.started_at: dict[str, float] = {}
@@ -291,7 +293,7 @@ class Display:
 
     def _act(self, kind: str, card: dict) -> bool:
         action = {"action_id": uuid.uuid4().hex, "kind": kind, "order_id": card["order_id"],
-                  "ticket_id": card["ticket_id"], "version": card["version"]}
+                  "ticket_id": card.get("ticket_id"), "version": card.get("version")}
         answer = self.client.call("action", action, namespace="/displays", timeout=5)
         if not (answer and answer.get("ok")):
             with self.books.lock:
@@ -309,6 +311,9 @@ class Display:
             if not snapshot or not snapshot.get("ok"):
                 raise ConnectionError(f"join refused: {snapshot}")
             now = time.monotonic()
+            if self.view == "expo":
+                self._expo(snapshot["cards"], now)
+                return
             hub_now = snapshot["now"]
             cards = [c for c in snapshot["cards"] if not c.get("cancelled")]
             self.open_cards = sum(c["status"] != "done" for c in cards)
@@ -329,6 +334,20 @@ class Display:
         except Exception:  # noqa: BLE001 - a display whose hub went away connects again next round
             self.errors += 1
             self._drop()
+
+
+    def _expo(self, rows: list[dict], now: float) -> None:
+        """Expo: mark an order ready once every station bumped it, hand it over a moment later."""
+        self.open_cards = len(rows)
+        for row in rows:
+            if row["status"] == "ready":
+                since = self.started_at.setdefault(row["order_id"], now)
+                if now - since >= self.rng.uniform(1.0, 4.0) and self._act("hand_over", row):
+                    self.started_at.pop(row["order_id"], None)
+                    with self.books.lock:
+                        self.books.events["handed_over"] += 1
+            elif row.get("all_done") and self._act("expo_bump", row):
+                self.started_at[row["order_id"]] = now
 
 
 class Payer:
@@ -492,8 +511,9 @@ class Soak:
             assert status == 200, body
             self.devices.append(MqttDevice(hub.store, device_id, origin, body["mqtt"], self.books))
         self.displays = []
-        for index, station in enumerate(STATIONS):
-            device_id = f"soak-kds-{station}"
+        for index, view in enumerate(VIEWS):
+            station = view.removeprefix("kds:")
+            device_id = f"soak-{view.replace(':', '-')}"
             status, made = self.owner.call("POST", "/api/v1/devices", {"device_id": device_id, "role": "display"})
             assert status == 201, made
             status, body, cookie = claim(hub.http_port, made["claim_code"], f"127.0.4.{10 + index}")
