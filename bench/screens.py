@@ -43,9 +43,9 @@ sys.path.append(str(Path(__file__).resolve().parents[1]))  # appended: a PYTHONP
 from hub.contracts import topics  # noqa: E402
 from hub.contracts.envelope import envelope  # noqa: E402
 from tests.support.hub_process import HubProcess  # noqa: E402
+from displays import order_lines, views_of  # noqa: E402  (bench/displays.py: the same orders and views)
 
 DISPLAYS, LIVE = "/displays", "/hub"
-STATION_OF = {"LATTE-M": "bar", "BAGEL-SALMON": "kitchen", "CROISSANT": "pastry"}
 # Of every 20 screens: 12 kitchen displays (bar, kitchen, pastry in turn), 2 expo, 2 boards, 4 kiosks.
 MIX = ["kds:bar", "kds:kitchen", "kds:pastry"] * 4 + ["expo"] * 2 + ["board"] * 2 + ["kiosk"] * 4
 ROLE_OF = {"expo": "display", "board": "board", "kiosk": "kiosk"}
@@ -76,21 +76,6 @@ def source_address(index: int) -> str:
     """Return screen `index`'s own loopback address (127.0.1.0 upwards), as a screen on its own network port."""
     n = 256 + index
     return f"127.0.{n // 250}.{2 + n % 250}"
-
-
-def order_lines(j: int) -> list[dict]:
-    """Return order j's lines: always a latte, a bagel every other order, a croissant every third."""
-    lines = [{"sku": "LATTE-M", "qty": 1}]
-    if j % 2:
-        lines.append({"sku": "BAGEL-SALMON", "qty": 1})
-    if j % 3 == 0:
-        lines.append({"sku": "CROISSANT", "qty": 1})
-    return lines
-
-
-def views_of(lines: list[dict]) -> set[str]:
-    """Return the display views an order with these lines appears on."""
-    return {f"kds:{STATION_OF[line['sku']]}" for line in lines} | {"expo", "board"}
 
 
 def enrol(hub: HubProcess, index: int, view: str) -> str:
