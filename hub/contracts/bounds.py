@@ -6,6 +6,7 @@ refuse more, and arithmetic on a sum of unbounded amounts must not overflow eith
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Annotated
 
@@ -32,3 +33,17 @@ def sane_moment(value: datetime) -> datetime:
 
 
 Moment = Annotated[AwareDatetime, AfterValidator(sane_moment)]
+
+
+# C0 and C1 controls and DEL have no place in text a person typed: NUL cannot even be stored in
+# PostgreSQL, and on paper `ESC p` kicks the drawer. Tabs and line breaks become one space.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BREAKS = re.compile(r"[\t\n\r]+")
+
+
+def printable(text: str) -> str:
+    """Return text without control characters; tabs and line breaks become one space."""
+    return _CONTROLS.sub("", _BREAKS.sub(" ", text))
+
+
+Plain = AfterValidator(printable)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from hub.contracts.bounds import MAX_POINTS, Moment
+from hub.contracts.bounds import MAX_POINTS, Moment, Plain
 from hub.contracts.discounts import MAX_DISCOUNTS, DiscountIn
 
 MAX_QTY = 99
@@ -63,7 +63,7 @@ class OrderLineIn(BaseModel):
         description=f"Quantity, an integer from 1 to {MAX_QTY}."
     )
     modifiers: list[Code] = Field(default_factory=list, max_length=20, description="Modifier codes allowed for the SKU, e.g. `OAT`.")
-    note: str | None = Field(default=None, max_length=200, description="Free text for the kitchen.")
+    note: Annotated[str, Plain] | None = Field(default=None, max_length=200, description="Free text for the kitchen; control characters are dropped.")
 
 
 class CustomerIn(BaseModel):
@@ -72,8 +72,8 @@ class CustomerIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     loyalty_id: str | None = Field(default=None, max_length=64, description="Loyalty member id.")
-    name: str | None = Field(default=None, max_length=80, description="Name to call out or find the order by.")
-    phone: str | None = Field(default=None, max_length=32, description="Phone number to find the order by.")
+    name: Annotated[str, Plain] | None = Field(default=None, max_length=80, description="Name to call out or find the order by.")
+    phone: Annotated[str, Plain] | None = Field(default=None, max_length=32, description="Phone number to find the order by.")
 
 
 class OrderSubmit(BaseModel):

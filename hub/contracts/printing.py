@@ -6,26 +6,18 @@ turns them into ESC/POS for the printer's profile (width, code page).
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from hub.contracts.bounds import Plain, printable  # noqa: F401  printable: the agent lays out text with it
 
 PRINT = "print"  # job kind
 LANGUAGES = ("en", "de")
 
 # C0 and C1 controls and DEL: in an order note, `ESC p` kicks the drawer and `ESC @`/`GS` change the
 # printer's state. The layout makes every control byte the paper needs; text never carries one.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_BREAKS = re.compile(r"[\t\n\r]+")
-
-
-def printable(text: str) -> str:
-    """Return text without control characters; tabs and line breaks become one space."""
-    return _CONTROLS.sub("", _BREAKS.sub(" ", text))
-
-
-Plain = AfterValidator(printable)
+# Orders take their free text through the same filter when they arrive (hub.contracts.bounds.Plain).
 Text = Annotated[str, Field(max_length=200), Plain]
 Short = Annotated[str, Plain]  # a printed code or label whose length is limited where it is used
 

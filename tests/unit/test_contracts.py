@@ -29,6 +29,15 @@ def test_the_issue_example_parses_into_a_command():
     assert command.source == "kiosk-1"
 
 
+def test_control_characters_in_typed_text_are_dropped_when_an_order_arrives():
+    """A NUL cannot be stored in PostgreSQL and `ESC p` kicks a drawer: neither is text a person meant."""
+    data = {**EXAMPLE["data"], "lines": [{"sku": "LATTE-M", "qty": 1, "note": "extra\x00 hot\x1bp\x00\x19"}],
+            "customer": {"name": "Al\x00ice\tB", "phone": "0151\x7f 234"}}
+    command, _ = parse_submission(json.dumps({**EXAMPLE, "data": data}).encode(), "kiosk-1")
+    assert command.lines[0].note == "extra hotp"
+    assert (command.customer_name, command.customer_phone) == ("Alice B", "0151 234")
+
+
 def test_optional_fields_may_be_left_out():
     minimal = {**EXAMPLE, "data": {"order_id": str(uuid.uuid4()), "origin": "app", "fulfilment": "pickup",
                                    "lines": [{"sku": "LATTE-M", "qty": 1}]}}
