@@ -9,12 +9,9 @@ and a restore puts the rows back as they were when it was taken.
 from __future__ import annotations
 
 import os
-import pwd
 import re
-import shutil
 import stat
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,43 +19,25 @@ import pytest
 
 from tests.support.hub_process import PASSLINE
 from tests.support.mosquitto import free_port
+from tests.support.postgres import PostgresServer, postgres_bin_dir
 
 pytestmark = pytest.mark.slow
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PASSWORD = "pg-test-secret"
 
 
 @pytest.fixture
 def postgres():
     """A PostgreSQL server on 127.0.0.1 with a password login `passline` and a database `passline`."""
-    if not (PG_BIN / "initdb").exists():
-        pytest.fail("PostgreSQL 15 is needed for this test: apt-get install postgresql")
-    # PostgreSQL refuses to run as root: as root it runs as `postgres`, which cannot enter pytest's 0700
-    # folders, hence a folder of its own outside tmp_path.
-    root = Path(tempfile.mkdtemp(prefix="passline-pg-"))
-    data, port = root / "data", free_port()
-    (root / "pw").write_text(PASSWORD)
-    as_user = []
-    if os.geteuid() == 0:
-        owner = pwd.getpwnam("postgres")
-        for path in (root, root / "pw"):
-            os.chown(path, owner.pw_uid, owner.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-
-    def as_postgres(*argv: str) -> None:
-        subprocess.run([*as_user, *argv], check=True, capture_output=True, cwd=root)
-
-    as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-U", "passline", "--auth=scram-sha-256", f"--pwfile={root / 'pw'}")
-    as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"),
-                "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {root}", "start")
-    url = f"postgresql+psycopg://passline:{PASSWORD}@127.0.0.1:{port}/postgres"
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        pytest.fail("PostgreSQL is needed for this test: apt-get install postgresql")
+    server = PostgresServer(bin_dir, password=PASSWORD)
+    server.start()
     try:
-        psql(url, "CREATE DATABASE passline")
-        yield url.replace("/postgres", "/passline")
+        yield server.create_database("passline")
     finally:
-        subprocess.run([*as_user, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True, cwd=root)
-        shutil.rmtree(root, ignore_errors=True)
+        server.stop()
 
 
 def psql(url: str, sql: str) -> str:

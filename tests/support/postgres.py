@@ -35,10 +35,15 @@ def postgres_bin_dir() -> Path | None:
 
 
 class PostgresServer:
-    """One PostgreSQL cluster in a temp folder, on a free port, as an unprivileged user when we are root."""
+    """One PostgreSQL cluster in a temp folder, on a free port, as an unprivileged user when we are root.
 
-    def __init__(self, bin_dir: Path) -> None:
+    Without a password every local login is trusted; with one, the superuser signs in with it (SCRAM),
+    as a store's server would ask, for tests of what must keep a password off command lines.
+    """
+
+    def __init__(self, bin_dir: Path, password: str | None = None) -> None:
         self.bin_dir = bin_dir
+        self.password = password
         self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="passline-pg-"))
         self.data_dir = self.folder / "data"
@@ -48,10 +53,18 @@ class PostgresServer:
 
     def start(self) -> None:
         """Create the cluster and start the server; wait until it takes connections."""
+        auth = ["-A", "trust"]
+        if self.password is not None:
+            password_file = self.folder / "password"
+            password_file.write_text(self.password)
+            auth = ["-A", "scram-sha-256", f"--pwfile={password_file}"]
         if self._user is not None:
-            os.chown(self.folder, self._user.pw_uid, self._user.pw_gid)
-        self._run([str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, "-A", "trust",
+            for path in (self.folder, *self.folder.iterdir()):
+                os.chown(path, self._user.pw_uid, self._user.pw_gid)
+        self._run([str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, *auth,
                    "-E", "UTF8", "--locale=C", "--no-sync"])
+        if self.password is not None:
+            (self.folder / "password").unlink()
         settings = [arg for setting in FAST_SETTINGS for arg in ("-c", setting)]
         with open(self.log_path, "ab") as log:
             self._process = subprocess.Popen(
@@ -71,11 +84,15 @@ class PostgresServer:
 
     def dsn(self, database: str) -> str:
         """Return a libpq address of a database on this server."""
-        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+        return f"postgresql://{self._login}@127.0.0.1:{self.port}/{database}"
 
     def url(self, database: str) -> str:
         """Return a SQLAlchemy URL of a database on this server (psycopg 3)."""
-        return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+        return f"postgresql+psycopg://{self._login}@127.0.0.1:{self.port}/{database}"
+
+    @property
+    def _login(self) -> str:
+        return SUPERUSER if self.password is None else f"{SUPERUSER}:{self.password}"
 
     def create_database(self, name: str, template: str | None = None) -> str:
         """Create an empty database (or a copy of a template) and return its SQLAlchemy URL."""
