@@ -13,6 +13,7 @@ from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
 from hub.adapters.mqtt.dynsec import DynamicSecurityLogins
 from hub.config import MqttTarget
+from hub.contracts.validation import MAX_JSON_BYTES
 from hub.domain.access import Role
 from tests.support.mosquitto import MosquittoProcess, mosquitto_binary, production_broker
 
@@ -186,6 +187,20 @@ def test_device_order_reaches_the_hub(connect):
     kiosk.publish(f"{ROOT}/device/kiosk-1/out/order", b'{"id": "order-1"}')
 
     assert hub.receive() == (f"{ROOT}/device/kiosk-1/out/order", b'{"id": "order-1"}')
+
+
+def test_a_message_larger_than_the_hub_takes_is_dropped_by_the_broker_and_the_next_one_arrives(connect):
+    hub = connect("hub")
+    hub.subscribe(f"{ROOT}/#")
+    kiosk = connect("kiosk-1")
+    order_topic = f"{ROOT}/device/kiosk-1/out/order"
+    largest = b'"' + b"x" * (MAX_JSON_BYTES - 2) + b'"'
+
+    kiosk.publish(order_topic, b'"' + b"x" * MAX_JSON_BYTES + b'"')  # acknowledged, then dropped
+    kiosk.publish(order_topic, largest)
+    kiosk.publish(order_topic, b'{"id": "order-2"}')
+
+    assert hub.received_before((order_topic, b'{"id": "order-2"}')) == [(order_topic, largest)]
 
 
 def test_device_receives_its_replies_and_the_broadcasts(connect):
