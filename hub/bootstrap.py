@@ -18,9 +18,11 @@ from hub.adapters.db.unit_of_work import SqlUnitOfWork
 from hub.adapters.frontdesk_config import load_frontdesk_settings
 from hub.adapters.kitchen_config import load_kitchen_settings
 from hub.adapters.receipt_secret import load_secret
+from hub.adapters.store_tls import TlsFiles, ca_made_at
 from hub.config import Settings
 from hub.contracts import topics
 from hub.contracts.envelope import envelope
+from hub.domain.access import on_plain_mqtt
 from hub.domain.presence import Presence
 from hub.services import access as access_service
 from hub.services import commerce_actions, device_jobs, handlers, kitchen
@@ -144,7 +146,8 @@ class Hub:
 
             self.broker = MosquittoSupervisor(self.settings.data_dir, store=self.settings.store,
                                               host=self.settings.broker_host, port=self.settings.broker_port,
-                                              tls_port=self.settings.broker_tls_port)
+                                              tls_port=self.settings.broker_tls_port,
+                                              plain_on_network=lambda: bool(self.devices_on_plain_mqtt()))
             self.broker.start()
         try:
             self.device_logins.ensure_roles()
@@ -161,6 +164,13 @@ class Hub:
         self.publish_availability()
         self.relay = DeviceRelay(self.bus, self.settings.store, self.connection.publish, self.relay_bell)
         self.relay.start()
+
+    def devices_on_plain_mqtt(self) -> list[str]:
+        """Return the enrolled devices whose broker login is for unencrypted MQTT (all of them without TLS)."""
+        files = TlsFiles.in_data_dir(self.settings.data_dir)
+        with self.uow_factory() as uow:
+            devices = uow.access.devices()
+        return on_plain_mqtt(devices, ca_made_at(files.ca_cert) if files.ready else None)
 
     def publish_availability(self) -> None:
         """Send what is sold out now, retained, so every device starts from the truth."""

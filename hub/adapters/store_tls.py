@@ -168,6 +168,11 @@ def certificate_names(path: Path) -> tuple[list[str], list[str]]:
             [str(a) for a in alternatives.get_values_for_type(x509.IPAddress)])
 
 
+def ca_made_at(path: Path) -> datetime.datetime:
+    """Return when the store CA in a file was made (its start of validity, less the backdating)."""
+    return x509.load_pem_x509_certificate(Path(path).read_bytes()).not_valid_before_utc + BACKDATE
+
+
 def certificate_expiry(path: Path) -> datetime.datetime:
     """Return when a certificate file's first certificate stops being valid."""
     return x509.load_pem_x509_certificate(Path(path).read_bytes()).not_valid_after_utc

@@ -182,3 +182,14 @@ class EnrolledDevice:
         if self.revoked_at is not None:
             return "revoked"
         return "enrolled" if self.enrolled_at is not None else "pending"
+
+
+def on_plain_mqtt(devices: list[EnrolledDevice], tls_since: datetime | None) -> list[str]:
+    """Return the ids of the devices whose broker login is for the unencrypted listener, by name.
+
+    A device enrolled before the store had TLS got a plain `mqtt://` address and keeps it until it is
+    enrolled again; one enrolled since got `mqtts://` and the store CA. Without TLS every MQTT device is plain.
+    """
+    return sorted(d.device_id for d in devices
+                  if d.role in MQTT_ROLES and d.state == "enrolled"
+                  and (tls_since is None or d.enrolled_at < tls_since))

@@ -16,13 +16,17 @@ from datetime import datetime, timedelta, timezone
 
 import paho.mqtt.client as mqtt
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from hub.adapters.db import schema
 from hub.adapters.db.dead_letters import SqlDeadLetters
 from hub.adapters.db.engine import make_engine
 from hub.adapters.db.migrate import schema_state
-from hub.adapters.store_tls import TlsFiles, certificate_expiry
+from hub.adapters.db.access_repo import SqlAccessRepository
+from hub.adapters.mqtt.mosquitto_supervisor import plain_mqtt_on_network
+from hub.adapters.store_tls import TlsFiles, ca_made_at, certificate_expiry
 from hub.config import MqttTarget, Settings, hide_password
+from hub.domain.access import on_plain_mqtt
 
 CONNECT_TIMEOUT_S = 5
 LOW_DISK_BYTES = 1 << 30  # warn below 1 GiB
@@ -43,7 +47,8 @@ class Finding:
 def run_doctor(settings: Settings, *, out=print) -> int:
     """Print a plain report; return 1 if anything failed."""
     findings = [check_database(settings), check_broker(settings), check_hub(settings), check_disk(settings), check_clock(settings),
-                check_settings(settings), check_tls(settings)]
+                check_settings(settings), check_tls(settings), check_plain_mqtt(settings)]
+    findings = [f for f in findings if f is not None]
     out(f"Passline doctor — store {settings.store}, data in {settings.data_dir}")
     for f in findings:
         out(f"  {f.level:<5} {f.part:<9} {f.detail}")
@@ -161,6 +166,32 @@ def check_tls(settings: Settings) -> Finding:
                        "Run `passline tls init` again (the store CA is kept) and restart the hub.")
     return Finding("OK", "tls", f"HTTPS on port {settings.https_port}, MQTT over TLS on {settings.broker_tls_port}; "
                                 f"certificate good for {left.days} more days")
+
+
+def check_plain_mqtt(settings: Settings) -> Finding | None:
+    """Once the hub has TLS, say which devices still use unencrypted MQTT and whether it is open to the network."""
+    files = TlsFiles.in_data_dir(settings.data_dir)
+    if not files.ready:
+        return None  # the tls line says that nothing is encrypted
+    try:
+        engine = make_engine(settings.database_url)
+        try:
+            with engine.connect() as connection:
+                devices = SqlAccessRepository(connection).devices()
+        finally:
+            engine.dispose()
+    except SQLAlchemyError as exc:
+        return Finding("WARN", "mqtt", f"cannot read the enrolled devices ({exc.__class__.__name__}; see the database line)")
+    plain = on_plain_mqtt(devices, ca_made_at(files.ca_cert))
+    if plain:
+        return Finding("WARN", "mqtt", f"{len(plain)} device(s) enrolled before TLS still use unencrypted MQTT: "
+                                       f"{', '.join(plain)}",
+                       "Enrol each again with a new claim code (`passline devices add ID --role ROLE`), then restart "
+                       "the hub: unencrypted MQTT then listens on this machine only.")
+    if settings.supervised_broker and plain_mqtt_on_network(settings.data_dir):
+        return Finding("WARN", "mqtt", "every device uses MQTT over TLS, but unencrypted MQTT still listens on the network",
+                       "Restart the hub: its Mosquitto then takes unencrypted MQTT from this machine only.")
+    return Finding("OK", "mqtt", "every device uses MQTT over TLS")
 
 
 def check_disk(settings: Settings) -> Finding:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import queue
 import re
@@ -17,7 +18,7 @@ import pytest
 import requests
 from cryptography import x509
 
-from hub.adapters.store_tls import CERT_VALIDITY, TlsFiles, certificate_names, init_tls
+from hub.adapters.store_tls import CERT_VALIDITY, TlsFiles, certificate_names, default_addresses, init_tls
 from hub.adapters.mqtt.dynsec import DynamicSecurityLogins
 from hub.config import parse_mqtt_url
 from hub.domain.access import Role
@@ -284,3 +285,65 @@ def test_broker_config_gives_a_stores_own_mosquitto_the_tls_listener_with_the_hu
                                   tls_port=tls_port, hub_data_dir=tmp_path / "no-hub")
     assert any("no TLS listener" in line for line in without)
     assert "certfile" not in (tmp_path / "etc2" / "mosquitto.conf").read_text()
+
+
+def reachable(address: str, port: int) -> bool:
+    """Return whether a TCP connection to address:port is taken."""
+    try:
+        with socket.create_connection((address, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def admin_text(hub: HubProcess) -> str:
+    """Return /admin as the signed-in owner reads it over HTTPS (words, no tags)."""
+    session = requests.Session()
+    session.post(f"{hub.base_url}/api/v1/sessions", json={"username": OWNER, "password": OWNER_PASSWORD},
+                 verify=hub.ca_file)
+    page = session.get(f"{hub.base_url}/admin", verify=hub.ca_file).text
+    return " ".join(re.sub(r"<[^>]+>", "", page).split())
+
+
+def test_unencrypted_mqtt_stays_open_to_the_network_only_while_a_device_enrolled_before_tls_needs_it(tmp_path):
+    require_mosquitto()
+    hub = HubProcess(tmp_path / "hub")
+    hub.env["PASSLINE_BROKER_HOST"] = "0.0.0.0"  # as a store's hub listens: for devices on the network
+    hub.prepare()
+    hub.start()
+    try:  # an agent enrolled before the hub had a certificate gets plain MQTT
+        status, answer, _ = hub._send("POST", "/api/v1/devices/claim", {"code": hub.claim_code("printers-1", "agent")})
+        assert status == 200 and answer["mqtt"]["url"].startswith("mqtt://printers-1:")
+    finally:
+        hub.stop()
+    assert tls_init(hub.data_dir, "--name", "localhost", "--address", "127.0.0.1").returncode == 0
+    # this machine's IPv4 addresses other devices reach it on (0.0.0.0 is IPv4's every address)
+    network = [a for a in default_addresses() if ipaddress.ip_address(a).version == 4 and not a.startswith("127.")]
+    conf = hub.data_dir / "mosquitto" / "mosquitto.conf"
+
+    hub.start()
+    try:
+        assert f"listener {hub.broker_port} 0.0.0.0" in conf.read_text()
+        assert all(reachable(address, hub.broker_port) for address in network)
+        assert ("1 device still uses unencrypted MQTT, enrolled before the hub had its certificate: printers-1. "
+                "Enrol each again") in admin_text(hub)
+        report = subprocess.run([PASSLINE, "doctor"], env=hub.env, capture_output=True, text=True).stdout
+        assert "WARN  mqtt      1 device(s) enrolled before TLS still use unencrypted MQTT: printers-1" in report
+        status, answer, _ = hub._send("POST", "/api/v1/devices/claim", {"code": hub.claim_code("printers-1", "agent")})
+        assert status == 200 and answer["mqtt"]["url"].startswith("mqtts://printers-1:")
+        report = subprocess.run([PASSLINE, "doctor"], env=hub.env, capture_output=True, text=True).stdout
+        assert "WARN  mqtt      every device uses MQTT over TLS, but unencrypted MQTT still listens on the network" in report
+    finally:
+        hub.stop()
+
+    hub.start()  # the last plain device moved: unencrypted MQTT is for this machine only
+    try:
+        assert f"listener {hub.broker_port} 127.0.0.1" in conf.read_text()
+        assert reachable("127.0.0.1", hub.broker_port) and reachable("127.0.0.1", hub.broker_tls_port)
+        assert not any(reachable(address, hub.broker_port) for address in network)
+        assert all(reachable(address, hub.broker_tls_port) for address in network)
+        assert "unencrypted MQTT" not in admin_text(hub)
+        report = subprocess.run([PASSLINE, "doctor"], env=hub.env, capture_output=True, text=True).stdout
+        assert "OK    mqtt      every device uses MQTT over TLS" in report
+    finally:
+        hub.stop()

@@ -97,8 +97,12 @@ class TlsListener:
 
 def render_broker_config(target_dir: str | os.PathLike[str], *, store: str, port: int, bind_address: str = "0.0.0.0",
                          data_dir: str | os.PathLike[str], run_as: str | None = None, conf_mode: int = 0o644,
-                         tls: TlsListener | None = None) -> Path:
-    """Render mosquitto.conf for one store into target_dir; the dynamic security file lives in data_dir."""
+                         tls: TlsListener | None = None, plain_bind_address: str | None = None) -> Path:
+    """Render mosquitto.conf for one store into target_dir; the dynamic security file lives in data_dir.
+
+    plain_bind_address, when given, is where the unencrypted listener listens instead of bind_address:
+    loopback once every device uses TLS, so no password crosses the store network in clear.
+    """
     check_name("store", store)
     if not 0 < int(port) < 65536:
         raise ValueError(f"port must be 1-65535, got {port!r}")
@@ -111,8 +115,15 @@ def render_broker_config(target_dir: str | os.PathLike[str], *, store: str, port
             raise ValueError(f"{name} must not contain whitespace: {str(value)!r}")
     config_dir.mkdir(parents=True, exist_ok=True)
     data_path.mkdir(parents=True, exist_ok=True)
+    plain_bind = plain_bind_address or bind_address
+    if any(c.isspace() for c in plain_bind):
+        raise ValueError(f"plain_bind_address must be one host or address, got {plain_bind!r}")
+    plain_note = ("# Unencrypted MQTT for this machine only (the hub's own logins): every device uses TLS."
+                  if plain_bind != bind_address else
+                  "# Unencrypted MQTT: devices enrolled before `passline tls init` use it until enrolled again.")
     values = {
         "store": store, "port": int(port), "bind_address": bind_address, "data_dir": data_path,
+        "plain_bind_address": plain_bind, "plain_note": plain_note,
         "tls_listener": tls.lines(bind_address) if tls else "# No TLS listener: there is no certificate yet (`passline tls init`).",
         "dynsec_file": data_path / DYNSEC_FILE_NAME, "plugin": DYNSEC_PLUGIN,
         # Started as root, Mosquitto drops to the "mosquitto" account unless told otherwise.

@@ -9,13 +9,14 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from hub.adapters.child_process import die_with_parent
 from hub.adapters.mqtt.dynsec_acls import ADMIN_LOGIN, HUB_LOGIN
 from hub.adapters.mqtt.mosquitto_files import (
-    DYNSEC_FILE_NAME, HUB_LOGINS_FILE_NAME, TlsListener, new_hub_logins, read_hub_logins, render_broker_config,
+    CONF_FILE_NAME, DYNSEC_FILE_NAME, HUB_LOGINS_FILE_NAME, TlsListener, new_hub_logins, read_hub_logins, render_broker_config,
     write_dynsec_file, write_hub_logins,
 )
 from hub.adapters.store_tls import TlsFiles
@@ -42,7 +43,9 @@ class MosquittoSupervisor:
     """Start Mosquitto on the hub's data folder, restart it if it exits, stop it with the hub."""
 
     def __init__(self, data_dir: Path, *, store: str, host: str, port: int, tls_port: int = DEFAULT_BROKER_TLS_PORT,
-                 binary: str = MOSQUITTO_BINARY) -> None:
+                 binary: str = MOSQUITTO_BINARY, plain_on_network: Callable[[], bool] = lambda: True) -> None:
+        """plain_on_network says, when the broker starts with TLS, whether any device still needs the unencrypted
+        listener on the network; if none does, it listens on loopback only (the hub's admin login uses it)."""
         self.folder = Path(data_dir) / FOLDER_NAME
         self._tls_files = TlsFiles.in_data_dir(data_dir)
         self._store = store
@@ -50,6 +53,8 @@ class MosquittoSupervisor:
         self._port = port
         self._tls_port = tls_port
         self._tls = False  # decided when the files are written: a certificate made later needs a hub restart
+        self._plain_on_network = plain_on_network
+        self._plain_bind = host  # loopback once TLS is on and no device needs plain MQTT (decided at start)
         self._binary = binary
         self._process: subprocess.Popen | None = None
         self._thread: threading.Thread | None = None
@@ -112,6 +117,7 @@ class MosquittoSupervisor:
         self._tls = self._tls_files.ready
         if self._tls and self._tls_port == 0:
             self._tls_port = _free_port(self._bind)
+        self._plain_bind = self._bind if not self._tls or self._plain_on_network() else self.host
         self._prepare_files()
         # The child's death signal follows the thread that started it, so one long-lived thread starts every run.
         self._thread = threading.Thread(target=self._watch, name="mosquitto-supervisor", daemon=True)
@@ -120,8 +126,9 @@ class MosquittoSupervisor:
         while time.monotonic() < deadline:
             if _accepts_connections(self.host, self._port) and (
                     not self._tls or _accepts_connections(self.host, self._tls_port)):
-                logger.info("Mosquitto (pid %s) listening on %s:%s%s", self.pid, self._bind, self._port,
-                            f" and over TLS on {self._tls_port}" if self._tls else " (no TLS: no certificate yet)")
+                logger.info("Mosquitto (pid %s) listening on %s:%s%s", self.pid, self._plain_bind, self._port,
+                            f" and over TLS on {self._bind}:{self._tls_port}" if self._tls
+                            else " (no TLS: no certificate yet)")
                 return
             if self._spawns and self.pid is None:
                 break
@@ -169,7 +176,7 @@ class MosquittoSupervisor:
         render_broker_config(self.folder, store=self._store, port=self._port, bind_address=self._bind or "0.0.0.0",
                              data_dir=self.folder, run_as=pwd.getpwuid(os.geteuid()).pw_name, conf_mode=0o600,
                              tls=TlsListener(self._tls_port, self._tls_files.cert, self._tls_files.key)
-                             if self._tls else None)
+                             if self._tls else None, plain_bind_address=self._plain_bind)
 
     def _watch(self) -> None:
         delay = RESTART_DELAY_S
@@ -231,7 +238,23 @@ def supervised_admin_target(settings) -> MqttTarget:
 
 
 def _listener_port(conf: Path) -> int:
+    return int(_plain_listener(conf)[0])
+
+
+def _plain_listener(conf: Path) -> list[str]:
+    """Return the first listener line's port and address (the unencrypted one)."""
     for line in conf.read_text(encoding="utf-8").splitlines():
         if line.startswith("listener "):
-            return int(line.split()[1])
+            return line.split()[1:]
     raise BrokerStartError(f"{conf} has no listener line")
+
+
+def plain_mqtt_on_network(data_dir: Path) -> bool | None:
+    """Return whether the supervised broker's unencrypted listener takes connections from the network,
+    as its last start wrote it; None when the hub has not started one."""
+    conf = Path(data_dir) / FOLDER_NAME / CONF_FILE_NAME
+    try:
+        _, *address = _plain_listener(conf)
+    except (OSError, BrokerStartError):
+        return None
+    return not address or address[0] not in ("127.0.0.1", "::1", "localhost")

@@ -49,7 +49,8 @@ def admin():
                            enrolled=enrolled, pending=pending, online=online, accounts=accounts, staff=staff,
                            roles=sorted(role.value for role in DEVICE_ROLES),
                            may_see_devices=may_see_devices, may_manage_devices=me.may(Permission.DEVICES_MANAGE),
-                           member=member, encrypted=request.is_secure)
+                           member=member, encrypted=request.is_secure,
+                           plain_mqtt=hub.devices_on_plain_mqtt() if request.is_secure and may_see_devices else [])
 
 
 @blueprint.post(BACK_OFFICE_PATH + "/leave")
