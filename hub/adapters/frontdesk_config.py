@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from hub.adapters.receipt_secret import load_secret
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 
 
 def load_frontdesk_settings(path: Path) -> FrontdeskSettings:

@@ -37,7 +37,7 @@ def test_topping_a_card_up_past_the_limit_is_refused(client, hub):
 
 
 def test_a_store_sets_its_own_gift_card_limit(tmp_path):
-    from hub.domain.frontdesk import FrontdeskSettings
+    from hub.domain.frontdesk_settings import FrontdeskSettings
 
     assert FrontdeskSettings().gift_card_max == 50_000
     assert FrontdeskSettings.from_mapping({"counter": {"gift_card_max": 20_000}}).gift_card_max == 20_000
