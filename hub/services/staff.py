@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from hub.domain import staff as rules
 from hub.domain.commands import IssueGiftCard, RefundOrder, SubmitOrder
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.payments import RefundPayment
 from hub.domain.pricing import PricedBasket, needs_approval
 from hub.domain.staff import (

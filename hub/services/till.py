@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.orders import Order
 from hub.domain.printing import ANY_PLACE, RECEIPT, OpenDrawer, PrinterRef, PrintRequest, pick_route
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender, TillRefused

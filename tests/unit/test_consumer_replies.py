@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from hub.adapters.mqtt.connection import ReceivedMessage
 from hub.contracts.envelope import envelope
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.presence import Presence
 from hub.entrypoints.mqtt_consumer import MqttConsumer
 from hub.services import handlers

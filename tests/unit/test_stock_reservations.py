@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hub.domain.commands import LineRequest, SubmitOrder
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.errors import Unavailable
 from hub.domain.stock import StockLevel
 from hub.services import commerce_actions, handlers

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hub.domain.commands import LineRequest, SubmitOrder
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.errors import OrderConflict, UnknownSku
 from hub.services import handlers
 from hub.services.handlers import StoreDay, SubmitResult
