@@ -49,11 +49,13 @@ docs: $(STAMP)
 lock:
 	uv pip compile pyproject.toml --extra test --extra build --generate-hashes --python-version 3.11 -o requirements.lock
 
-# Gather the kiosk's, counter's and displays' strings into their German catalogs (new ones untranslated), then
-# compile them. Each entry is page:strings file:catalog folder.
+# Gather the kiosk's, counter's and displays' strings, and the printed words of tickets, receipts and customer
+# displays, into their German catalogs (new ones untranslated), then compile them.
+# Each entry is page:strings file:catalog folder.
 PAGE_CATALOGS := kiosk:kiosk/kiosk_strings.py:kiosk/translations/kiosk \
 	counter:kiosk/counter_strings.py:kiosk/translations/counter \
-	displays:displays/display_strings.py:displays/translations
+	displays:displays/display_strings.py:displays/translations \
+	printed:devices/printers/words.py:devices/printers/translations
 translations: $(STAMP)
 	@for entry in $(PAGE_CATALOGS); do \
 		page=$${entry%%:*}; rest=$${entry#*:}; strings=$${rest%%:*}; folder=$${rest#*:}; \

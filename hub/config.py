@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, Field
+
+from hub.settings_files import ConfigError, checked, read_toml  # ConfigError: callers import it from here
 
 DEFAULT_STORE = "demo"
 TLS_FOLDER = "tls"  # <data dir>/tls: the store CA and the hub's certificate (`passline tls init`)
@@ -23,8 +27,31 @@ DEFAULT_TIMEZONE = "UTC"
 DEFAULT_DAY_STARTS_AT_HOUR = 4  # an order at 01:30 after a late shift still belongs to the day before
 
 
-class ConfigError(ValueError):
-    """A setting has a value Passline cannot use; the message names it."""
+def _topic_level(store: str) -> str:
+    if not store or any(c in store for c in "/+#") or not store.isprintable():
+        raise ValueError(f"must not be empty or contain / + # (got {store!r})")
+    return store
+
+
+def _known_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not a known time zone, e.g. Europe/Berlin") from None
+    return name
+
+
+def _mqtt_url(url: str) -> str:
+    _mqtt_target(url)  # its message never shows the URL: it may hold a password
+    return url
+
+
+# What load_settings checks each setting against (pydantic reads these; `replace` does not check again).
+Port = Annotated[int, Field(ge=0, le=65535)]  # 0: a free one, chosen at start
+Hour = Annotated[int, Field(ge=0, le=23)]
+StoreId = Annotated[str, AfterValidator(_topic_level)]  # the second level of every MQTT topic
+TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+MqttUrl = Annotated[str, AfterValidator(_mqtt_url)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,21 +77,21 @@ class MqttTarget:
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    """Everything the hub reads from its environment, checked once at start."""
+    """Everything the hub reads from its environment, checked once at start by `load_settings`."""
 
-    store: str = DEFAULT_STORE
+    store: StoreId = DEFAULT_STORE
     data_dir: Path
     database_url: str
-    mqtt_url: str | None = None
-    mqtt_admin_url: str | None = None  # a store's own Mosquitto: the hub's dynamic-security login
+    mqtt_url: MqttUrl | None = None
+    mqtt_admin_url: MqttUrl | None = None  # a store's own Mosquitto: the hub's dynamic-security login
     http_host: str = DEFAULT_HTTP_HOST
-    http_port: int = DEFAULT_HTTP_PORT
-    https_port: int = DEFAULT_HTTPS_PORT
+    http_port: Port = DEFAULT_HTTP_PORT
+    https_port: Port = DEFAULT_HTTPS_PORT
     broker_host: str = DEFAULT_BROKER_HOST
-    broker_port: int = DEFAULT_BROKER_PORT
-    broker_tls_port: int = DEFAULT_BROKER_TLS_PORT
-    timezone: str = DEFAULT_TIMEZONE
-    day_starts_at_hour: int = DEFAULT_DAY_STARTS_AT_HOUR
+    broker_port: Port = DEFAULT_BROKER_PORT
+    broker_tls_port: Port = DEFAULT_BROKER_TLS_PORT
+    timezone: TimeZoneName = DEFAULT_TIMEZONE
+    day_starts_at_hour: Hour = DEFAULT_DAY_STARTS_AT_HOUR
 
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -106,15 +133,22 @@ class Settings:
 
 def parse_mqtt_url(url: str, name: str = "PASSLINE_MQTT_URL") -> MqttTarget:
     """Parse `mqtt://user:pass@host:port` (port 1883 when left out), or `mqtts://` over TLS (port 8883)."""
+    try:
+        return _mqtt_target(url)
+    except ValueError as exc:
+        raise ConfigError(f"{name} {exc}") from None
+
+
+def _mqtt_target(url: str) -> MqttTarget:
     parts = urlsplit(url)
     if parts.scheme not in ("mqtt", "mqtts"):
-        raise ConfigError(f"{name} must start with mqtt:// or mqtts:// (got scheme {parts.scheme or 'none'!r})")
+        raise ValueError(f"must start with mqtt:// or mqtts:// (got scheme {parts.scheme or 'none'!r})")
     if not parts.hostname:
-        raise ConfigError(f"{name} has no host name")
+        raise ValueError("has no host name")
     try:
         port = parts.port or (8883 if parts.scheme == "mqtts" else 1883)
     except ValueError:
-        raise ConfigError(f"{name} has a port that is not a number from 1 to 65535") from None
+        raise ValueError("has a port that is not a number from 1 to 65535") from None
     return MqttTarget(
         host=parts.hostname,
         port=port,
@@ -161,55 +195,22 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     """Read settings: the TOML file (PASSLINE_CONFIG) first, environment variables over it (cwd: for ./data)."""
     env = os.environ if env is None else env
     values: dict[str, object] = {}
+    source: dict[str, str] = {}  # setting -> where it was set, for messages
     path = config_file or (Path(env["PASSLINE_CONFIG"]) if env.get("PASSLINE_CONFIG") else None)
     if path is not None:
-        try:
-            values.update(tomllib.loads(path.read_text()))
-        except FileNotFoundError:
-            raise ConfigError(f"config file {path} does not exist (PASSLINE_CONFIG)") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+        if not path.exists():
+            raise ConfigError(f"config file {path} does not exist (PASSLINE_CONFIG)")
+        values.update(read_toml(path, "the config file (PASSLINE_CONFIG)"))
+        source.update({name: f"config file {path}: {name}" for name in values})
     known = {f.name for f in fields(Settings)}
     unknown = set(values) - known
     if unknown:
         raise ConfigError(f"config file {path} has unknown settings: {', '.join(sorted(unknown))}")
     for name in known:
-        key = f"PASSLINE_{name.upper()}"
-        if env.get(key):
-            values[name] = env[key]
-    return _checked(values, env, cwd)
-
-
-def _checked(values: dict[str, object], env: Mapping[str, str], cwd: Path | None = None) -> Settings:
-    for name in ("http_port", "https_port", "broker_port", "broker_tls_port", "day_starts_at_hour"):
-        if name in values:
-            values[name] = _integer(name, values[name])
-    for name in ("http_port", "https_port", "broker_port", "broker_tls_port"):
-        if name in values and not 0 <= values[name] <= 65535:
-            raise ConfigError(f"PASSLINE_{name.upper()} must be a port from 0 to 65535, got {values[name]}")
-    if not 0 <= values.get("day_starts_at_hour", DEFAULT_DAY_STARTS_AT_HOUR) <= 23:
-        raise ConfigError("PASSLINE_DAY_STARTS_AT_HOUR must be an hour from 0 to 23")
-    store = str(values.get("store", DEFAULT_STORE))
-    if not store or any(c in store for c in "/+#") or not store.isprintable():
-        raise ConfigError(f"PASSLINE_STORE {store!r} must not be empty or contain / + #")
-    values["store"] = store
+        variable = f"PASSLINE_{name.upper()}"
+        if env.get(variable):
+            values[name], source[name] = env[variable], variable
     data_dir = Path(str(values.get("data_dir") or default_data_dir(env, cwd))).expanduser()
     values["data_dir"] = data_dir
     values.setdefault("database_url", f"sqlite:///{data_dir / 'passline.db'}")
-    try:
-        ZoneInfo(str(values.get("timezone", DEFAULT_TIMEZONE)))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"PASSLINE_TIMEZONE {values.get('timezone')!r} is not a known time zone, e.g. Europe/Berlin") from None
-    settings = Settings(**values)  # type: ignore[arg-type]
-    if settings.mqtt_url:
-        parse_mqtt_url(settings.mqtt_url)
-    if settings.mqtt_admin_url:
-        parse_mqtt_url(settings.mqtt_admin_url, "PASSLINE_MQTT_ADMIN_URL")
-    return settings
-
-
-def _integer(name: str, value: object) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ConfigError(f"PASSLINE_{name.upper()} must be a whole number, got {value!r}") from None
+    return checked(Settings, values, label=lambda name: source.get(name, f"PASSLINE_{name.upper()}"))

@@ -9,9 +9,10 @@ import serial
 from pydantic import ValidationError
 
 from devices.agent.hardware import Hardware, JobOutcome, Report
-from devices.printers.words import money, word
+from devices.printers.words import word
 from hub.contracts.device_events import DISPLAY, PoleDisplayShow
 from hub.contracts.jobs import JobOut
+from hub.contracts.money import format_money
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +53,13 @@ class PoleDisplay(Hardware):
     def _fit(self, left: str, right: str = "") -> bytes:
         room = max(self.columns - len(right) - (1 if right else 0), 0)
         text = left[:room].ljust(room) + (" " + right if right else "")
+        text = text.replace("\u00a0", " ")  # Babel's no-break space in `2,90 €`: the display's code page may lack it
         return text[:self.columns].encode(self.codec, errors="replace")
 
     def frame(self, show: PoleDisplayShow) -> bytes:
         """Return the bytes that put the two lines on the display."""
-        top = self._fit(show.line or "", money(show.amount, show.currency, show.language) if show.amount is not None else "")
-        bottom = self._fit(word(show.language, "total"), money(show.total, show.currency, show.language))
+        top = self._fit(show.line or "", format_money(show.amount, show.currency, show.language) if show.amount is not None else "")
+        bottom = self._fit(word(show.language, "total"), format_money(show.total, show.currency, show.language))
         return INIT + b"\x1bt" + bytes([CODE_PAGES[self.codec]]) + UPPER + top + b"\r" + LOWER + bottom + b"\r"
 
     def run(self, job: JobOut) -> JobOutcome:

@@ -8,7 +8,8 @@ from datetime import datetime, tzinfo
 from escpos.printer import Dummy
 
 from devices.printers.profiles import PrinterProfile
-from devices.printers.words import money, word
+from devices.printers.words import word
+from hub.contracts.money import format_money
 from hub.contracts.printing import KitchenTicket, PrintPayload, Receipt, printable
 
 # Typography the printer's code page lacks, printed as the nearest plain character.
@@ -135,13 +136,12 @@ def _receipt(page: _Page, receipt: Receipt, lang: str, tz: tzinfo | None) -> Non
     cur = receipt.currency
 
     def m(amount: int) -> str:
-        return money(amount, cur, lang)
+        return format_money(amount, cur, lang)
 
     page.line(receipt.store_name, align="center", bold=True, big=True)
     for text in receipt.store_lines:
         page.line(text, align="center")
-    local = receipt.placed_at.astimezone(tz)
-    stamp = local.strftime("%d.%m.%Y %H:%M") if lang == "de" else local.strftime("%Y-%m-%d %H:%M")
+    stamp = receipt.placed_at.astimezone(tz).strftime(word(lang, "receipt_time"))
     page.pair(f"{word(lang, 'order')} {receipt.order_number}", stamp, bold=True)
     page.rule()
     for line in receipt.lines:

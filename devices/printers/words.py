@@ -1,43 +1,44 @@
-"""The printed words of kitchen tickets and receipts, in the store's language."""
+"""The printed words of kitchen tickets, receipts and customer displays: English, and the other languages from
+the printed words' own gettext catalog (devices/printers/translations, filled by `make translations`)."""
 
 from __future__ import annotations
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "order": "Order", "station": "Station", "placed": "Placed", "promised": "Ready by",
-        "rush": "*** RUSH ***", "allergy": "!!! ALLERGY !!!", "allergens": "Allergens", "note": "Note",
-        "reprint": "REPRINT", "subtotal": "Subtotal", "discount": "Discount", "total": "TOTAL",
-        "tax": "Tax", "net": "Net", "gross": "Gross", "change": "Change", "paid": "Paid",
-        "points": "Loyalty points earned", "balance": "Points balance", "e_receipt": "Your receipt online",
-        "kiosk": "Kiosk", "counter": "Counter", "app": "App", "web": "Web", "phone": "Phone",
-        "marketplace": "Marketplace", "dine_in": "EAT IN", "takeaway": "TAKEAWAY", "pickup": "PICKUP",
-        "delivery": "DELIVERY", "ship": "SHIP", "thanks": "Thank you!",
-    },
-    "de": {
-        "order": "Bestellung", "station": "Station", "placed": "Bestellt", "promised": "Fertig bis",
-        "rush": "*** EILIG ***", "allergy": "!!! ALLERGIE !!!", "allergens": "Allergene", "note": "Notiz",
-        "reprint": "NACHDRUCK", "subtotal": "Zwischensumme", "discount": "Rabatt", "total": "SUMME",
-        "tax": "MwSt", "net": "Netto", "gross": "Brutto", "change": "Rückgeld", "paid": "Bezahlt",
-        "points": "Treuepunkte erhalten", "balance": "Punktestand", "e_receipt": "Ihr Beleg online",
-        "kiosk": "Kiosk", "counter": "Theke", "app": "App", "web": "Web", "phone": "Telefon",
-        "marketplace": "Lieferplattform", "dine_in": "HIER ESSEN", "takeaway": "ZUM MITNEHMEN",
-        "pickup": "ABHOLUNG", "delivery": "LIEFERUNG", "ship": "VERSAND", "thanks": "Vielen Dank!",
-    },
-}
+from functools import cache
+from pathlib import Path
 
-CURRENCY_SIGNS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF "}
+from babel.support import NullTranslations, Translations
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def N_(text: str) -> str:  # noqa: N802 - the usual name for "mark for translation, translate later"
+    """Mark a string for extraction; it is translated where it is printed."""
+    return text
+
+
+# Paper and a two-line display have their own words: "TOTAL" in capitals, "Fertig bis" rather than the screens'.
+PRINTED_WORDS = {
+    "order": N_("Order"), "station": N_("Station"), "placed": N_("Placed"), "promised": N_("Ready by"),
+    "rush": N_("*** RUSH ***"), "allergy": N_("!!! ALLERGY !!!"), "allergens": N_("Allergens"), "note": N_("Note"),
+    "reprint": N_("REPRINT"), "subtotal": N_("Subtotal"), "discount": N_("Discount"), "total": N_("TOTAL"),
+    "tax": N_("Tax"), "net": N_("Net"), "gross": N_("Gross"), "change": N_("Change"), "paid": N_("Paid"),
+    "points": N_("Loyalty points earned"), "balance": N_("Points balance"), "e_receipt": N_("Your receipt online"),
+    # Where an order came from and how it leaves, by their codes on the wire
+    "kiosk": N_("Kiosk"), "counter": N_("Counter"), "app": N_("App"), "web": N_("Web"), "phone": N_("Phone"),
+    "marketplace": N_("Marketplace"), "dine_in": N_("EAT IN"), "takeaway": N_("TAKEAWAY"), "pickup": N_("PICKUP"),
+    "delivery": N_("DELIVERY"), "ship": N_("SHIP"), "thanks": N_("Thank you!"),
+    # A receipt's date and time as a strftime pattern: each language writes its dates its own way
+    "receipt_time": N_("%Y-%m-%d %H:%M"),
+}
 
 
 def word(language: str, key: str) -> str:
-    """Return the printed word for key in language, falling back to English, then the key."""
-    return WORDS.get(language, WORDS["en"]).get(key) or WORDS["en"].get(key, key)
+    """Return the printed word for key in a language (English where the catalog has none), or the key itself."""
+    text = PRINTED_WORDS.get(key)
+    return _catalog(language).gettext(text) if text is not None else key
 
 
-def money(amount: int, currency: str, language: str) -> str:
-    """Format minor units as printed money: `€12.50` in English, `12,50 €` in German."""
-    sign = "-" if amount < 0 else ""
-    whole, cents = divmod(abs(amount), 100)
-    symbol = CURRENCY_SIGNS.get(currency, currency + " ")
-    if language == "de":
-        return f"{sign}{whole},{cents:02d} {symbol.strip()}"
-    return f"{sign}{symbol}{whole}.{cents:02d}"
+@cache
+def _catalog(language: str) -> NullTranslations:
+    # Translations.load answers a language without a catalog (English) with NullTranslations: the English words.
+    return Translations.load(str(TRANSLATIONS), [language])

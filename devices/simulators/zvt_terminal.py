@@ -33,10 +33,12 @@ from devices.zvt.apdu import Apdu, ack, nak
 from devices.zvt.errors import LinkError, ZvtError
 from devices.zvt.link import Link, SerialLink, TcpLink
 from devices.zvt.transport import FdTransport, TcpTransport
+from hub.contracts.money import format_money
 
 logger = logging.getLogger(__name__)
 
 SOFTWARE_VERSION = "PASSLINE-SIM 1.0"
+TERMINAL_LOCALE = "de"  # a ZVT terminal is a German one: its receipt texts are German
 TEST_CARD = "491761******0119"  # what most terminals send of a card; pass a full test number to check the ECR masks it
 IDLE_WAIT_S = 3600.0
 
@@ -258,7 +260,7 @@ class ZvtTerminalSimulator:
         return True
 
     def _receipt_lines(self, entry: JournalEntry) -> list[str]:
-        euros = f"{entry.amount // 100},{entry.amount % 100:02d} {entry.currency}"
+        euros = _amount(entry.amount, entry.currency)
         return [self.merchant, "Kartenzahlung" if entry.kind == "payment" else "Gutschrift", f"Terminal-ID {self.terminal_id}",
                 f"Trace {entry.trace_no}  Beleg {entry.receipt_no}", f"Karte {self.card[:6]}{bmp.mask_pan(self.card)[6:]}", f"Betrag {euros}",
                 f"Autorisierung {entry.auth_code}" if entry.auth_code else "", "Zahlung erfolgt" if entry.approved else "Abgelehnt"]
@@ -293,7 +295,7 @@ class ZvtTerminalSimulator:
         entry = self._record("end_of_day", total, "0978", messages.RESULT_SUCCESS)
         self._say(link, messages.status_information(entry.fields))
         self._print(link, [self.merchant, "Kassenschnitt", f"Terminal-ID {self.terminal_id}",
-                           f"Umsätze {len(self.charges())}", f"Summe {total // 100},{total % 100:02d} EUR"], admin=True)
+                           f"Umsätze {len(self.charges())}", f"Summe {_amount(total, 'EUR')}"], admin=True)
         self._say(link, messages.completion())
         return True
 
@@ -444,5 +446,11 @@ def _agent(args: argparse.Namespace, connection: str):
     return agent
 
 
+def _amount(amount: int, currency: str) -> str:
+    """Return an amount as a German terminal prints it: `12,50 EUR` (CP437 has no euro sign; a terminal spaces with plain spaces)."""
+    return format_money(amount, currency, TERMINAL_LOCALE, iso_code=True).replace("\u00a0", " ")
+
+
 if __name__ == "__main__":
     raise SystemExit(main())
+

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from hub.contracts.bounds import MAX_AMOUNT, MAX_POINTS, Moment
-
 from hub.contracts.discounts import MAX_DISCOUNTS, DiscountIn
+from hub.contracts.money import format_money
 from hub.contracts.orders import MAX_LINES, MAX_QTY, Code, CustomerIn, Money, OrderLineIn, Origin
 
 
@@ -98,6 +101,28 @@ class HintOut(BaseModel):
     count: int = Field(default=0, description="How many to add (`add_slot`, `add_more`).")
     noun: str = Field(default="", description="What to add, e.g. `pastry`.")
     amount: int = Field(default=0, description="How much more to spend, minor units (`spend_more`).")
+
+
+API_LANGUAGE = "en"  # a hint's `message` is for integrators; the pages say the same parts in their reader's language
+_HINT_SENTENCES = {
+    "add_slot": "add a {noun} to get {name}",
+    "add_more": "add {count} more {noun} to get {name}",
+    "spend_more": "spend {amount} more to get {name}",
+}
+
+
+def hint_message(hint: Mapping[str, Any], currency: str) -> str:
+    """Return a hint's English `message` from its parts, e.g. `spend €5.20 more to get 2.00 off`."""
+    amount = format_money(hint.get("amount", 0), currency, API_LANGUAGE)
+    return _HINT_SENTENCES[hint["kind"]].format(count=hint.get("count", 0), noun=hint.get("noun", ""),
+                                                name=hint.get("name", ""), amount=amount)
+
+
+def with_hint_messages(pricing: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a priced basket whose hints carry their English `message` (the pricing engine returns the parts only)."""
+    currency = pricing["total"]["currency"]
+    return {**pricing, "hints": [{**hint, "message": hint_message(hint, currency)} if hint.get("kind") in _HINT_SENTENCES
+                                 else hint for hint in pricing.get("hints", [])]}
 
 
 class PricedBasketOut(BaseModel):

@@ -27,32 +27,6 @@ class KitchenSettings:
     bump_bars: dict[str, str] = field(default_factory=dict)  # bump bar device id -> station
     scanners: dict[str, str] = field(default_factory=dict)  # barcode scanner device id -> pick zone
 
-    @classmethod
-    def from_mapping(cls, data: dict, where: str = "displays.toml") -> KitchenSettings:
-        """Build settings from `expo_required`, `yellow_after_s`, `red_after_s`, `[stations.<s>]`, `[bump_bars]`."""
-        def seconds(value: object, key: str) -> int:
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ValueError(f"{where}: {key} must be a whole number of seconds above 0, got {value!r}")
-            return value
-
-        expo = data.get("expo_required", True)
-        if not isinstance(expo, bool):
-            raise ValueError(f"{where}: expo_required must be true or false, got {expo!r}")
-        yellow = seconds(data.get("yellow_after_s", DEFAULT_YELLOW_AFTER_S), "yellow_after_s")
-        red = seconds(data.get("red_after_s", DEFAULT_RED_AFTER_S), "red_after_s")
-        thresholds = {
-            station: (seconds(values.get("yellow_after_s", yellow), f"stations.{station}.yellow_after_s"),
-                      seconds(values.get("red_after_s", red), f"stations.{station}.red_after_s"))
-            for station, values in data.get("stations", {}).items()
-        }
-        maps = {}
-        for key in ("bump_bars", "scanners"):
-            mapping = data.get(key, {})
-            if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-                raise ValueError(f"{where}: [{key}] maps a device id to a station name")
-            maps[key] = dict(mapping)
-        return cls(expo_required=expo, yellow_after_s=yellow, red_after_s=red, thresholds=thresholds, **maps)
-
     def colours_for(self, station: str) -> tuple[int, int]:
         """Return the (yellow, red) ages in seconds for a station."""
         return self.thresholds.get(station, (self.yellow_after_s, self.red_after_s))

@@ -115,7 +115,7 @@ class PricedBasket:
     lines: tuple[PricedLine, ...]
     discounts: tuple[AppliedDiscount, ...]
     taxes: TaxResult
-    hints: tuple[tuple[str, str], ...]  # (promo_id, message)
+    hints: tuple[tuple[str, Hint], ...]  # (promo_id, what is missing for it)
     tax_inclusive: bool
     tax_exempt: bool
 
@@ -174,7 +174,7 @@ class PricedBasket:
             "discount": money(self.discount),
             "tax": money(self.taxes.tax),
             "total": money(self.total),
-            "hints": [{"promotion": p, "message": m, **(m.parts() if isinstance(m, Hint) else {})} for p, m in self.hints],
+            "hints": [{"promotion": promo_id, **hint.parts()} for promo_id, hint in self.hints],
             "approval_required": self.approval_required,
         }
 
@@ -214,7 +214,7 @@ def price_basket(catalog: Catalog, requested: Sequence[LineRequest], request: Pr
         lines.append(PricedLine(index, item, want.qty, tuple(m.code for m in modifiers), want.note, unit, 0, rates))
     if currency is None:
         raise OrderRefused("lines: a basket needs at least one line", "lines")
-    discounts, hints = _apply_promotions(lines, request, channel, currency)
+    discounts, hints = _apply_promotions(lines, request, channel)
     taken: dict[int, int] = {}
     for d in discounts:
         for index, amount in d.lines:
@@ -250,7 +250,7 @@ def _parts(catalog: Catalog, line: PricedLine, discount: int, channel: str) -> t
     )
 
 
-def _apply_promotions(lines, request, channel, currency) -> tuple[list[AppliedDiscount], list[tuple[str, str]]]:
+def _apply_promotions(lines, request, channel) -> tuple[list[AppliedDiscount], list[tuple[str, Hint]]]:
     """Apply the best of: every stackable promotion in turn, or one exclusive promotion alone."""
     ctx = PromotionContext(channel, request.local_time, request.tier, request.uses)
     # Promotions see lines in a canonical order, so ties (which unit is free, who gets the spare
@@ -297,9 +297,9 @@ def _apply_promotions(lines, request, channel, currency) -> tuple[list[AppliedDi
             for d in best if d.amount]
     for promo in live:
         if promo.promo_id not in applied:
-            message = hint_for(promo, units, currency)
-            if message:
-                hints.append((promo.promo_id, message))
+            hint = hint_for(promo, units)
+            if hint:
+                hints.append((promo.promo_id, hint))
     return best, hints
 
 

@@ -236,46 +236,37 @@ def _bundle(promo: Promotion, index: UnitIndex, remaining: Mapping[int, int]) ->
             weights.extend((pool[i][1], pool[i][0]) for i in chosen)
 
 
-class Hint(str):
-    """What a customer is missing for a promotion, as an English sentence that also carries its parts,
-    so a page can say it in the customer's language: kind (`add_slot`, `add_more`, `spend_more`), the
-    promotion's name, and the count and noun to add or the amount (minor units) to spend."""
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """What a customer is missing for a promotion, as facts: the words are made where the reader's language is known."""
 
-    kind: str
-    name: str
-    count: int
-    noun: str
-    amount: int
-
-    def __new__(cls, text: str, kind: str, name: str, count: int = 0, noun: str = "", amount: int = 0) -> Hint:
-        hint = super().__new__(cls, text)
-        hint.kind, hint.name, hint.count, hint.noun, hint.amount = kind, name, count, noun, amount
-        return hint
+    kind: str  # add_slot (one bundle slot is empty), add_more (units short of a deal), spend_more (short of a threshold)
+    name: str  # the promotion's name
+    count: int = 0  # how many to add (add_slot, add_more)
+    noun: str = ""  # what to add: "pastry"
+    amount: int = 0  # how much more to spend, minor units (spend_more)
 
     def parts(self) -> dict:
         """Return the hint's parts for the wire."""
         return {"kind": self.kind, "name": self.name, "count": self.count, "noun": self.noun, "amount": self.amount}
 
 
-def hint_for(promo: Promotion, units: Sequence[Unit] | UnitIndex, currency: str) -> Hint | None:
-    """Say what a customer is missing for a promotion that almost applied, or None."""
+def hint_for(promo: Promotion, units: Sequence[Unit] | UnitIndex) -> Hint | None:
+    """Return what a customer is missing for a promotion that almost applied, or None."""
     index = _indexed(units)
     units = index.units
     if promo.kind == "bundle":
         filled = [bool(index.in_slot(slot)) for slot in promo.slots]
         missing = [promo.slot_names[i] if i < len(promo.slot_names) else "item" for i, f in enumerate(filled) if not f]
         if len(missing) == 1 and any(filled):
-            return Hint(f"add a {missing[0]} to get {promo.name}", "add_slot", promo.name, 1, missing[0])
+            return Hint("add_slot", promo.name, 1, missing[0])
         return None
     matching = sum(u.qty for u in index.matching(promo))
     needed = max(promo.min_qty, promo.buy + promo.get if promo.kind == "buy_x_get_y" else 0)
     if needed and 0 < matching < needed and needed - matching <= max(1, needed // 2):
-        more = needed - matching
-        return Hint(f"add {more} more {promo.noun} to get {promo.name}", "add_more", promo.name, more, promo.noun)
+        return Hint("add_more", promo.name, needed - matching, promo.noun)
     if promo.min_spend:
         spent = index.spent
         if 0 < spent < promo.min_spend and promo.min_spend - spent <= promo.min_spend // 2:
-            gap = promo.min_spend - spent
-            return Hint(f"spend {gap // 100}.{gap % 100:02d} {currency} more to get {promo.name}", "spend_more",
-                        promo.name, amount=gap)
+            return Hint("spend_more", promo.name, amount=promo.min_spend - spent)
     return None

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from hub.contracts.envelope import Envelope
 from hub.contracts.errors import ErrorCode
 from hub.contracts.orders import OrderSubmit
+from hub.contracts.pricing import with_hint_messages
 from hub.contracts.validation import UnreadableJson, first_error, read_json
 from hub.domain.commands import LineRequest, ManualDiscount, SubmitOrder
 from hub.domain.errors import OrderRefused
@@ -157,7 +158,7 @@ def order_view(order: Order) -> dict[str, Any]:
         "received_at": _time(order.received_at),
         "deadline": _time(order.deadline),
         "source": order.source,
-        "pricing": order.pricing,
+        "pricing": with_hint_messages(order.pricing) if order.pricing else order.pricing,
         "quoted_at": _time(order.quoted_at),
         "hold_until": _time(order.hold_until),
         "rejection": order.closed_reason if _rejected(order) else None,

@@ -10,7 +10,7 @@ from typing import Any
 
 from hub.domain import commands, events
 from hub.domain.errors import CommerceRefused, Refused
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.loyalty import MemberProofRequired, proof_ok
 from hub.domain.order_holds import TenderTaken
 from hub.domain.orders import Order

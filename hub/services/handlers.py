@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from hub.domain import commands, events
 from hub.domain.errors import OrderConflict
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.numbering import business_day, format_number
 from hub.domain.order_holds import CONFIRMATION, IncomingChanged, hold_deadline, hold_for
 from hub.domain.orders import Order, price_lines, tickets_for

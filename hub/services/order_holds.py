@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.order_holds import (
     CONFIRMATION,
     PAYMENT,

@@ -12,7 +12,7 @@ from typing import Any
 
 from hub.domain import staff as rules
 from hub.domain.commands import IssueGiftCard, RefundOrder, SubmitOrder
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.payments import RefundPayment
 from hub.domain.pricing import PricedBasket, needs_approval
 from hub.domain.staff import (

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from hub.contracts.money import format_money
+from hub.contracts.pricing import PricedBasketOut
+
 from tests.support.devices import order_data
 
 WEEKDAY_4PM = "2026-11-23T16:00:00Z"  # a Monday; the test store's zone is UTC
@@ -46,7 +49,17 @@ def test_hint_says_what_is_missing(client):
 def test_a_spend_hint_carries_the_amount_so_a_page_can_say_it_in_its_language(client):
     basket = price(client, [{"sku": "BURGER", "qty": 2}])
     [spend] = [h for h in basket["hints"] if h["kind"] == "spend_more"]
-    assert spend["amount"] > 0 and spend["message"].startswith(f"spend {spend['amount'] // 100}.{spend['amount'] % 100:02d} EUR more")
+    assert spend["amount"] > 0 and spend["message"].startswith(f"spend {format_money(spend['amount'], 'EUR', 'en')} more")
+
+
+def test_an_accepted_order_says_its_hints_as_the_priced_basket_did(client):
+    lines = [{"sku": "BURGER", "qty": 2}]
+    basket = price(client, lines, "app")
+    data = order_data(origin="app", lines=lines)
+    assert client.post("/api/v1/orders", json=data).status_code == 201
+    stored = client.get(f"/api/v1/orders/{data['order_id']}").get_json()
+    assert stored["pricing"]["hints"] == basket["hints"] and basket["hints"]
+    PricedBasketOut.model_validate(stored["pricing"])  # `message` is required on the wire
 
 
 def test_happy_hour_applies_in_its_window_on_its_channels(client):

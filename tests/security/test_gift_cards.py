@@ -37,12 +37,13 @@ def test_topping_a_card_up_past_the_limit_is_refused(client, hub):
 
 
 def test_a_store_sets_its_own_gift_card_limit(tmp_path):
-    from hub.domain.frontdesk import FrontdeskSettings
+    from hub.adapters.frontdesk_config import frontdesk_settings_from
+    from hub.domain.frontdesk_settings import FrontdeskSettings
 
     assert FrontdeskSettings().gift_card_max == 50_000
-    assert FrontdeskSettings.from_mapping({"counter": {"gift_card_max": 20_000}}).gift_card_max == 20_000
+    assert frontdesk_settings_from({"counter": {"gift_card_max": 20_000}}).gift_card_max == 20_000
     with pytest.raises(ValueError, match="counter.gift_card_max"):
-        FrontdeskSettings.from_mapping({"counter": {"gift_card_max": "lots"}})
+        frontdesk_settings_from({"counter": {"gift_card_max": "lots"}})
 
 
 def test_staff_load_a_gift_card_only_with_a_managers_one_use_approval(client, hub):

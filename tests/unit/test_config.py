@@ -85,3 +85,29 @@ def test_a_checkout_where_the_demo_ran_uses_its_data_folder_unless_told_otherwis
     (checkout / "data" / ".passline-demo").write_text("made by passline demo\n")
     assert load_settings(home, cwd=checkout).data_dir == checkout / "data"
     assert load_settings({**home, "PASSLINE_DATA_DIR": str(tmp_path / "store")}, cwd=checkout).data_dir == tmp_path / "store"
+
+
+def test_a_bad_value_in_the_config_file_names_the_file_and_the_key(tmp_path):
+    config = tmp_path / "passline.toml"
+    config.write_text('http_port = "eighty"\n')
+    with pytest.raises(ConfigError) as error:
+        load_settings({"PASSLINE_CONFIG": str(config), "PASSLINE_DATA_DIR": str(tmp_path)})
+    assert str(error.value) == f"config file {config}: http_port must be a whole number, got 'eighty'"
+    assert load_settings({"PASSLINE_CONFIG": str(config), "PASSLINE_DATA_DIR": str(tmp_path),
+                          "PASSLINE_HTTP_PORT": "8080"}).http_port == 8080  # the variable wins over the file
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PASSLINE_HTTP_PORT": "70000"}, "PASSLINE_HTTP_PORT must be a whole number of at most 65535, got '70000'"),
+        ({"PASSLINE_DAY_STARTS_AT_HOUR": "-1"}, "PASSLINE_DAY_STARTS_AT_HOUR must be a whole number of at least 0, got '-1'"),
+        ({"PASSLINE_STORE": "a/b"}, "PASSLINE_STORE must not be empty or contain / + # (got 'a/b')"),
+        ({"PASSLINE_MQTT_URL": "http://hub:s3cret@broker"},
+         "PASSLINE_MQTT_URL must start with mqtt:// or mqtts:// (got scheme 'http')"),
+    ],
+)
+def test_a_bad_value_is_said_in_words_and_never_shows_a_password(env, message, tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_settings({**env, "PASSLINE_DATA_DIR": str(tmp_path)})
+    assert str(error.value) == message

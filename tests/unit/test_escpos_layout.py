@@ -65,6 +65,22 @@ def test_receipt_shows_lines_discount_taxes_tenders_change_points_and_qr():
 def test_german_receipt_writes_money_the_german_way():
     [doc] = printed({"document": RECEIPT, "language": "de"})
     assert doc.line_with("SUMME").text.endswith("8,00 €") and doc.has_line("Rückgeld")
+    assert doc.line_with("Bestellung A012").text.endswith("22.11.2026 12:03")
+
+
+def test_a_receipt_groups_thousands_the_readers_way():
+    big = {**RECEIPT, "lines": [{"qty": 1, "name": "Catering", "amount": 123456}], "discounts": [], "total": 123456,
+           "taxes": [], "tenders": [], "change": 0}
+    [english] = printed({"document": big})
+    [german] = printed({"document": big, "language": "de"})
+    assert english.line_with("TOTAL").text.endswith("€1,234.56") and german.line_with("SUMME").text.endswith("1.234,56 €")
+
+
+def test_a_currency_without_cents_prints_whole_units():
+    yen = {**RECEIPT, "currency": "JPY", "lines": [{"qty": 1, "name": "Ramen", "amount": 980}], "discounts": [],
+           "total": 980, "taxes": [], "tenders": [], "change": 0}
+    [doc] = printed({"document": yen})
+    assert doc.line_with("TOTAL").text.endswith("¥980")
 
 
 def test_58mm_profile_wraps_to_32_columns_with_its_own_code_page_number():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hub.adapters.frontdesk_config import load_frontdesk_settings
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 
 
 def test_no_file_gives_the_defaults(tmp_path):

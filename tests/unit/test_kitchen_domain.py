@@ -161,10 +161,3 @@ def test_hand_over_completes_a_ready_order_and_stores_the_time():
 def test_allergy_words_in_a_note_mark_the_item():
     order = accepted_order(line("Bagel", "kitchen", 300, note="nut allergy"))
     assert card(order, "kds:kitchen")["items"][0]["allergy"] is True
-
-
-def test_settings_from_toml_name_the_bad_key():
-    settings = KitchenSettings.from_mapping({"stations": {"bar": {"yellow_after_s": 120}}, "bump_bars": {"bb-1": "bar"}})
-    assert settings.colours_for("bar") == (120, 480) and settings.colours_for("grill") == (300, 480)
-    with pytest.raises(ValueError, match="red_after_s"):
-        KitchenSettings.from_mapping({"red_after_s": "soon"})

@@ -6,12 +6,13 @@ from datetime import datetime, time
 
 import pytest
 
+from hub.contracts.pricing import hint_message
 from hub.domain.catalog import BundlePart, Catalog, CatalogItem, Modifier, ModifierGroup, PriceRule
 from hub.domain.commands import LineRequest
 from hub.domain.errors import InvalidModifiers, Unavailable, UnknownModifier, UnknownSku
 from hub.domain.money import Money
 from hub.domain.pricing import PricingRequest, price_basket
-from hub.domain.promotions import Promotion, Window
+from hub.domain.promotions import Hint, Promotion, Window
 from hub.domain.tax import TaxPolicy, TaxRate
 
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0)
@@ -136,21 +137,25 @@ def test_buy_two_get_one_frees_the_cheapest_and_hints_when_one_is_missing():
                  noun="pastry")
     assert price([("CROISSANT", 1), ("MUFFIN", 2)], promotions=[deal]).discount == 260
     short = price([("CROISSANT", 1), ("MUFFIN", 1)], promotions=[deal])
-    assert short.discount == 0 and short.hints == (("3for2", "add 1 more pastry to get 3for2"),)
+    assert short.discount == 0 and short.hints == (("3for2", Hint("add_more", "3for2", count=1, noun="pastry")),)
+    assert hint_message(short.hints[0][1].parts(), "EUR") == "add 1 more pastry to get 3for2"
 
 
 def test_bundle_promotion_prices_a_set_and_hints_the_missing_slot():
     deal = promo("breakfast", "bundle", 500, slots=(frozenset({"coffee"}), frozenset({"pastry"})),
                  slot_names=("coffee", "pastry"))
     assert price([("LATTE", 1), ("MUFFIN", 1)], promotions=[deal]).total == 500
-    assert price([("LATTE", 1)], promotions=[deal]).hints == (("breakfast", "add a pastry to get breakfast"),)
+    [(promo_id, hint)] = price([("LATTE", 1)], promotions=[deal]).hints
+    assert (promo_id, hint) == ("breakfast", Hint("add_slot", "breakfast", count=1, noun="pastry"))
+    assert hint_message(hint.parts(), "EUR") == "add a pastry to get breakfast"
 
 
 def test_threshold_applies_from_its_spend_and_hints_what_is_missing():
     spend = promo("spend-20", "amount", 200, min_spend=2000)
     assert price([("BURGER", 3)], promotions=[spend]).total == 2770
-    assert price([("BURGER", 1), ("LATTE", 1)], promotions=[spend]).hints == (
-        ("spend-20", "spend 6.10 EUR more to get spend 20"),)
+    [(promo_id, hint)] = price([("BURGER", 1), ("LATTE", 1)], promotions=[spend]).hints
+    assert (promo_id, hint) == ("spend-20", Hint("spend_more", "spend 20", amount=610))
+    assert hint_message(hint.parts(), "EUR") == "spend €6.10 more to get spend 20"
     assert price([("BURGER", 1)], promotions=[spend]).hints == ()  # too far away to be worth a hint
 
 

@@ -19,7 +19,7 @@ from hub.entrypoints.web.replies import order_key
 from hub.entrypoints.web.health import health
 from hub.entrypoints.web.access import bearer_token
 from hub.services.payments import payment_summary
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.numbering import business_day
 from hub.domain.order_holds import CancelHeldOrder, ConfirmOrder, HoldRefused, OrderQuery, RejectOrder
 from hub.services.order_holds import incoming_orders

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 from hub.bootstrap import utc_now
 from hub.contracts.bounds import MAX_UNITS
 from hub.contracts.errors import ErrorCode
-from hub.contracts.pricing import BasketIn, GiftCardIn, RefundIn, SoldOutIn, TenderIn
+from hub.contracts.pricing import BasketIn, GiftCardIn, RefundIn, SoldOutIn, TenderIn, with_hint_messages
 from hub.domain import commands
 from hub.domain.commands import LineRequest, ManualDiscount
 from hub.domain.errors import OrderRefused, Refused
@@ -54,7 +54,7 @@ def price_basket():
     # The page's language (`?lang=de`) for the catalog's words: item, tax, promotion names; the amounts are the same.
     items = {line.item.sku: line.item for line in sale.priced.lines}
     items |= {part.item.sku: part.item for line in sale.priced.lines for part in line.parts}
-    return jsonify(catalog.texts.priced(sale.priced.to_dict(), items, language()))
+    return jsonify(catalog.texts.priced(with_hint_messages(sale.priced.to_dict()), items, language()))
 
 
 @blueprint.get("/availability")

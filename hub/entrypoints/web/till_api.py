@@ -8,6 +8,7 @@ import segno
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from hub.adapters.receipt_secret import load_secret, sign, signature_ok
+from hub.contracts.money import format_money
 from hub.contracts.printing import DrawerIn
 from hub.contracts.staff import ReceiptIn
 from hub.domain.printing import PrinterRef
@@ -120,14 +121,9 @@ def e_receipt_page(order_id: str, sig: str):
         document = receipt_document(order, uow) if order is not None else None
     if document is None:
         abort(404)
-    return render_template("e_receipt.html", r=document, money=_money, symbol=_SYMBOLS.get(document["currency"], ""))
+    currency = document["currency"]
+    return render_template("e_receipt.html", r=document, lang=E_RECEIPT_LANGUAGE,
+                           money=lambda amount: format_money(amount, currency, E_RECEIPT_LANGUAGE))
 
 
-_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF "}
-
-
-def _money(amount: int) -> str:
-    """Format minor units as `12.34` (whole-number arithmetic: money never touches a float)."""
-    sign_ = "-" if amount < 0 else ""
-    amount = abs(amount)
-    return f"{sign_}{amount // 100}.{amount % 100:02d}"
+E_RECEIPT_LANGUAGE = "en"  # the page's words are English, so its amounts are written the English way too
