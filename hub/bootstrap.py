@@ -26,7 +26,7 @@ from hub.adapters.mqtt.connection import HubConnection
 from hub.adapters.mqtt.mosquitto_supervisor import MosquittoSupervisor
 from hub.config import MqttTarget
 from hub.domain.access import on_plain_mqtt
-from hub.domain.frontdesk import FrontdeskSettings
+from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.kitchen import KitchenSettings
 from hub.domain.presence import Presence
 from hub.services import access as access_service
