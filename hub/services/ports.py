@@ -204,6 +204,14 @@ class PrintingRepository(abc.ABC):
     def recent(self, limit: int = 50) -> list[PrintRequest]:
         """Return the newest prints, newest first."""
 
+    @abc.abstractmethod
+    def held(self) -> list[PrintRequest]:
+        """Return the prints waiting for a printer, oldest first."""
+
+    @abc.abstractmethod
+    def take_held(self, print_id: str) -> bool:
+        """Mark a held print as printing; False when it was not held any more (someone else took it)."""
+
 
 class UnitOfWork(abc.ABC):
     """One atomic piece of work on the store's books."""

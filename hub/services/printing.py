@@ -1,9 +1,10 @@
-"""Printing: kitchen tickets on order acceptance, receipts and reprints, and the move to the backup."""
+"""Printing: kitchen tickets on order acceptance, receipts and reprints, the move to the backup, and holds."""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,20 +15,27 @@ from hub.domain.events import OrderAccepted
 from hub.domain.orders import Order
 from hub.domain.printing import (
     ANY_PLACE,
+    HELD_ALERT_AFTER,
     KITCHEN_TICKET,
     RECEIPT,
+    RECEIPT_HOLD,
     PrintFailed,
+    PrintHeld,
+    PrintHeldAgain,
+    PrinterRef,
     PrintRefused,
     PrintMovedToBackup,
     PrintRequest,
     PrintRoute,
     OpenDrawer,
     PrintState,
+    ReleaseHeldPrints,
     RemovePrintRoute,
     ReprintOrder,
     SetPrintRoute,
     pick_route,
 )
+from hub.domain.presence import Presence
 from hub.services.device_jobs import queue_job
 from hub.services.ports import Clock, Notify, UnitOfWork
 
@@ -134,7 +142,7 @@ def print_kitchen_tickets(event: OrderAccepted, uow: UnitOfWork, clock: Clock) -
 
 
 def follow_print_job(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) -> None:
-    """Settle a print when its job ends: done, moved to the backup once, or failed."""
+    """Settle a print when its job ends: done, moved to the backup once, held for its printer, or failed."""
     if event.kind != "print":
         return
     request = uow.printing.by_job(event.job_id)
@@ -150,6 +158,9 @@ def follow_print_job(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) ->
         uow.raise_event(PrintMovedToBackup(request.print_id, request.place, printer, backup,
                                            f"Printer {printer} could not print order {number} ({_why(event)}); "
                                            f"it printed on {backup} instead."))
+    elif outcome == "held":
+        logger.warning("print of %s for %s held: %s cannot print (%s)", number, request.place, printer, event.error)
+        uow.raise_event(PrintHeld(request.print_id, request.place, printer, held_words(request, number, printer)))
     elif outcome == "failed":
         logger.error("print of %s for %s failed on %s: %s", number, request.place, printer, event.error)
         uow.raise_event(PrintFailed(request.print_id, request.place, printer,
@@ -161,7 +172,101 @@ def _why(event: DeviceJobFinished) -> str:
     return event.message or (event.error or "error").replace("_", " ")
 
 
-def warn_station(event: PrintMovedToBackup | PrintFailed, notify: Notify) -> None:
+PROBLEM_WORDS = {"paper_out": "paper out", "cover_open": "cover open", "offline": "off or not connected",
+                 "no_answer": "not answering", "expired": "not answering"}
+
+
+def problem_words(error: str | None) -> str:
+    """Return a printer error code as staff say it."""
+    return PROBLEM_WORDS.get(error or "", (error or "a problem").replace("_", " "))
+
+
+def held_words(request: PrintRequest, number: str, printer: str) -> str:
+    """Say that a print waits, why, and that it comes out by itself."""
+    what = f"The ticket of order {number}" if request.document == KITCHEN_TICKET else f"The receipt of order {number}"
+    return (f"{what} is waiting (printer {printer}: {problem_words(request.error)}). "
+            "It prints by itself when the printer is ready.")
+
+
+def held_report(held: list[PrintRequest], now: datetime) -> dict[str, Any]:
+    """Say, per printer and problem, how many prints wait; `ok` is False once one has waited HELD_ALERT_AFTER."""
+    groups: dict[tuple[str, str, str], list[PrintRequest]] = {}
+    for request in held:
+        groups.setdefault((request.document, request.current_printer().label, problem_words(request.error)), []).append(request)
+    lines = []
+    for (document, printer, problem), requests in groups.items():
+        kind, noun = ("Kitchen printer", "ticket") if document == KITCHEN_TICKET else ("Receipt printer", "receipt")
+        count = len(requests)
+        lines.append(f"{kind} {printer}: {problem} — {count} {noun}{'' if count == 1 else 's'} waiting")
+    oldest = min((r.held_since or now for r in held), default=None)
+    ok = oldest is None or now - oldest < HELD_ALERT_AFTER
+    waiting = [{"print_id": r.print_id, "order_id": r.order_id, "held_since": (r.held_since or now).isoformat(),
+                "words": held_words(r, r.payload["document"].get("order_number", ""), r.current_printer().label)}
+               for r in held]
+    return {"ok": ok, "held": len(held), "waiting": waiting, "detail": "; ".join(lines) or "every print came out",
+            "fix": None if ok else ("See to the printer (paper, cover, power): the waiting prints come out by themselves "
+                                    "as soon as it says it is ready, each once. Or press Print again below. "
+                                    f"A receipt waiting over {int(RECEIPT_HOLD.total_seconds() // 60)} minutes is dropped "
+                                    "(its customer has left); reprint it from the order if asked.")}
+
+
+def ready_since(presence: Presence, printer: PrinterRef) -> datetime | None:
+    """Return when the printer's agent last said it is ready to print, or None while it is not.
+
+    An agent's retained status lists each printer's health by its hardware name; a route
+    without a hardware name prints on the agent's only printer."""
+    state = next((d for d in presence.devices() if d.device_id == printer.device_id), None)
+    if state is None or not state.online:
+        return None
+    if printer.hardware is not None:
+        health = [state.health.get(printer.hardware)]
+    else:
+        health = [h for h in state.health.values() if isinstance(h, dict) and h.get("kind") == "printer"]
+    return state.since if health and all(isinstance(h, dict) and h.get("ready") is True for h in health) else None
+
+
+def _resend(request: PrintRequest, printer: PrinterRef, uow: UnitOfWork, clock: Clock) -> bool:
+    """Send a held print to a printer as one new job; False when it was not held (any more)."""
+    if not request.release(printer) or not uow.printing.take_held(request.print_id):
+        return False
+    _send(request, uow, clock)
+    uow.printing.save(request)
+    logger.info("held print of %s for %s sent to %s", request.payload["document"].get("order_number", ""),
+                request.place, printer.label)
+    return True
+
+
+def release_held_prints(command: ReleaseHeldPrints, uow: UnitOfWork, clock: Clock, presence: Presence) -> int:
+    """Send each held print to the first of its printers that is ready again; drop receipts held too long.
+
+    Return how many went out."""
+    now = clock()
+    sent = 0
+    for request in uow.printing.held():
+        if request.too_old_to_print(now):
+            request.drop(now)
+            uow.printing.save(request)
+            printer = request.current_printer().label
+            logger.warning("held receipt of %s dropped: %s", request.payload["document"].get("order_number", ""), printer)
+            uow.raise_event(PrintFailed(request.print_id, request.place, printer, request.message or ""))
+            continue
+        printer = next((p for p in request.printers() if request.ready_to_retry(ready_since(presence, p), now)), None)
+        if printer is not None:
+            sent += _resend(request, printer, uow, clock)
+    return sent
+
+
+def print_held_again(command: PrintHeldAgain, uow: UnitOfWork, clock: Clock) -> PrintRequest:
+    """Send one held print now, to the printer it last waited for (store IT's "print again")."""
+    request = next((p for p in uow.printing.held() if p.print_id == command.print_id), None)
+    if request is None:
+        raise PrintRefused(f"print_id: print {command.print_id} is not waiting for a printer (printed, or sent already)",
+                           "print_id")
+    _resend(request, request.current_printer(), uow, clock)
+    return request
+
+
+def warn_station(event: PrintMovedToBackup | PrintHeld | PrintFailed, notify: Notify) -> None:
     """Tell the station's display that its printer has a problem."""
     notify(PRINTER_WARNING, {"station": event.place, "printer": event.printer, "message": event.message})
 
@@ -178,12 +283,19 @@ def remove_route(command: RemovePrintRoute, uow: UnitOfWork) -> bool:
 
 
 def reprint(command: ReprintOrder, uow: UnitOfWork, clock: Clock) -> list[PrintRequest]:
-    """Print an order's kitchen tickets or receipt again, marked REPRINT."""
+    """Print an order's kitchen tickets or receipt again, marked REPRINT; a held one is sent now instead."""
     order = uow.orders.get(command.order_id)
     if order is None:
         raise PrintRefused(f"order_id: no order {command.order_id}", "order_id")
     routes = uow.printing.routes()
+    # A held print never came out: sending it now, not a REPRINT beside it, keeps it to one on paper.
+    held = {p.place: p for p in uow.printing.held() if p.order_id == order.order_id and p.document == command.document
+            and command.place in (None, p.place)}
+    for request in held.values():
+        _resend(request, request.current_printer(), uow, clock)
     if command.document == RECEIPT:
+        if held:
+            return list(held.values())
         place = command.place or ANY_PLACE
         route = pick_route(routes, RECEIPT, place)
         if route is None:
@@ -193,8 +305,8 @@ def reprint(command: ReprintOrder, uow: UnitOfWork, clock: Clock) -> list[PrintR
     stations = [t.station for t in order.tickets if command.place in (None, t.station)]
     if not stations:
         raise PrintRefused(f"station: order {order.number} has no ticket for {command.place}", "station")
-    made = []
-    for station in stations:
+    made = [held[station] for station in stations if station in held]
+    for station in (s for s in stations if s not in held):
         route = pick_route(routes, KITCHEN_TICKET, station)
         if route is None:
             raise PrintRefused(f"station: no printer is set up for {station}", "station")
@@ -215,6 +327,8 @@ COMMAND_HANDLERS = {
     SetPrintRoute: set_route,
     RemovePrintRoute: remove_route,
     ReprintOrder: reprint,
+    ReleaseHeldPrints: release_held_prints,
+    PrintHeldAgain: print_held_again,
 }
 
 WITHIN_TRANSACTION = {
@@ -224,5 +338,6 @@ WITHIN_TRANSACTION = {
 
 EVENT_HANDLERS = {
     PrintMovedToBackup: [warn_station],
+    PrintHeld: [warn_station],
     PrintFailed: [warn_station],
 }
