@@ -153,8 +153,9 @@ class PaymentRepository(abc.ABC):
         """Return (payment_id, operation, amount) of a terminal job, or None."""
 
     @abc.abstractmethod
-    def receipt_taken(self, terminal_id: str | None, receipt_no: str, payment_id: str) -> bool:
-        """Say whether another payment already holds a terminal's receipt number."""
+    def receipt_taken(self, terminal_id: str | None, receipt_no: str, payment_id: str, *,
+                      trace_no: str | None = None, since: datetime | None = None) -> bool:
+        """Say whether another payment already holds this terminal transaction (by trace number, else today's receipt)."""
 
     @abc.abstractmethod
     def terminal_for(self, pos_device_id: str) -> TerminalRef | None:
