@@ -169,6 +169,17 @@ class PrintRequest:
         self.state, self.on_backup, self.held_at = PrintState.PRINTING, printer != self.route.printer, None
         return True
 
+    def printed_after_all(self, printer: PrinterRef, now: datetime) -> bool:
+        """Take a late "printed" for a job the hub had given up on; True when that ends a hold.
+
+        The printer did print it, only its answer came after the deadline: sending the held
+        print again would put it on paper twice."""
+        if self.state is not PrintState.HELD:
+            return False
+        self.state, self.printed_by, self.finished_at, self.held_at = PrintState.PRINTED, printer.label, now, None
+        self.on_backup = printer != self.route.printer
+        return True
+
     def drop(self, now: datetime) -> None:
         """Give up on a held receipt, saying so."""
         minutes = int(RECEIPT_HOLD.total_seconds() // 60)

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from hub.contracts.printing import KitchenTicket, PrintPayload, Receipt
-from hub.domain.device_jobs import DeviceJobFinished
+from hub.domain.device_jobs import DeviceJobAnsweredLate, DeviceJobFinished
 from hub.domain.events import OrderAccepted
 from hub.domain.orders import Order
 from hub.domain.printing import (
     ANY_PLACE,
-    HELD_ALERT_AFTER,
     KITCHEN_TICKET,
     RECEIPT,
-    RECEIPT_HOLD,
     PrintFailed,
     PrintHeld,
     PrintHeldAgain,
@@ -37,6 +34,7 @@ from hub.domain.printing import (
 )
 from hub.domain.presence import Presence
 from hub.services.device_jobs import queue_job
+from hub.services.print_holds import held_words, ready_since
 from hub.services.ports import Clock, Notify, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -168,61 +166,24 @@ def follow_print_job(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) ->
     uow.printing.save(request)
 
 
+def printed_late(event: DeviceJobAnsweredLate, uow: UnitOfWork, clock: Clock) -> None:
+    """End a hold when the printer says, after its deadline, that it printed the job after all."""
+    if event.kind != "print" or not event.ok:
+        return
+    request = uow.printing.by_job(event.job_id)
+    if request is None:
+        return
+    if request.printed_after_all(PrinterRef(event.device_id, event.hardware), clock()):
+        logger.warning("print of %s for %s: %s printed it after its deadline; not sent again",
+                       request.payload["document"].get("order_number", ""), request.place, request.printed_by)
+        uow.printing.save(request)
+    elif request.state is PrintState.PRINTING and request.job_id != event.job_id:
+        logger.warning("print of %s for %s: a late answer says job %s printed, and job %s is already out for it",
+                       request.payload["document"].get("order_number", ""), request.place, event.job_id, request.job_id)
+
+
 def _why(event: DeviceJobFinished) -> str:
     return event.message or (event.error or "error").replace("_", " ")
-
-
-PROBLEM_WORDS = {"paper_out": "paper out", "cover_open": "cover open", "offline": "off or not connected",
-                 "no_answer": "not answering", "expired": "not answering"}
-
-
-def problem_words(error: str | None) -> str:
-    """Return a printer error code as staff say it."""
-    return PROBLEM_WORDS.get(error or "", (error or "a problem").replace("_", " "))
-
-
-def held_words(request: PrintRequest, number: str, printer: str) -> str:
-    """Say that a print waits, why, and that it comes out by itself."""
-    what = f"The ticket of order {number}" if request.document == KITCHEN_TICKET else f"The receipt of order {number}"
-    return (f"{what} is waiting (printer {printer}: {problem_words(request.error)}). "
-            "It prints by itself when the printer is ready.")
-
-
-def held_report(held: list[PrintRequest], now: datetime) -> dict[str, Any]:
-    """Say, per printer and problem, how many prints wait; `ok` is False once one has waited HELD_ALERT_AFTER."""
-    groups: dict[tuple[str, str, str], list[PrintRequest]] = {}
-    for request in held:
-        groups.setdefault((request.document, request.current_printer().label, problem_words(request.error)), []).append(request)
-    lines = []
-    for (document, printer, problem), requests in groups.items():
-        kind, noun = ("Kitchen printer", "ticket") if document == KITCHEN_TICKET else ("Receipt printer", "receipt")
-        count = len(requests)
-        lines.append(f"{kind} {printer}: {problem} — {count} {noun}{'' if count == 1 else 's'} waiting")
-    oldest = min((r.held_since or now for r in held), default=None)
-    ok = oldest is None or now - oldest < HELD_ALERT_AFTER
-    waiting = [{"print_id": r.print_id, "order_id": r.order_id, "held_since": (r.held_since or now).isoformat(),
-                "words": held_words(r, r.payload["document"].get("order_number", ""), r.current_printer().label)}
-               for r in held]
-    return {"ok": ok, "held": len(held), "waiting": waiting, "detail": "; ".join(lines) or "every print came out",
-            "fix": None if ok else ("See to the printer (paper, cover, power): the waiting prints come out by themselves "
-                                    "as soon as it says it is ready, each once. Or press Print again below. "
-                                    f"A receipt waiting over {int(RECEIPT_HOLD.total_seconds() // 60)} minutes is dropped "
-                                    "(its customer has left); reprint it from the order if asked.")}
-
-
-def ready_since(presence: Presence, printer: PrinterRef) -> datetime | None:
-    """Return when the printer's agent last said it is ready to print, or None while it is not.
-
-    An agent's retained status lists each printer's health by its hardware name; a route
-    without a hardware name prints on the agent's only printer."""
-    state = next((d for d in presence.devices() if d.device_id == printer.device_id), None)
-    if state is None or not state.online:
-        return None
-    if printer.hardware is not None:
-        health = [state.health.get(printer.hardware)]
-    else:
-        health = [h for h in state.health.values() if isinstance(h, dict) and h.get("kind") == "printer"]
-    return state.since if health and all(isinstance(h, dict) and h.get("ready") is True for h in health) else None
 
 
 def _resend(request: PrintRequest, printer: PrinterRef, uow: UnitOfWork, clock: Clock) -> bool:
@@ -334,6 +295,7 @@ COMMAND_HANDLERS = {
 WITHIN_TRANSACTION = {
     OrderAccepted: [print_kitchen_tickets],
     DeviceJobFinished: [follow_print_job],
+    DeviceJobAnsweredLate: [printed_late],
 }
 
 EVENT_HANDLERS = {

@@ -14,7 +14,7 @@ import pytest
 
 from devices.simulators.escpos_decoder import decode
 from devices.simulators.printer import PrinterSimulator
-from hub.services import printing as printing_service
+from hub.services import print_holds
 from tests.conftest import make_settings, prepare_database, start_hub
 from tests.support.agent_process import AgentProcess, write_agent_config
 from tests.support.identities import owner_client
@@ -111,7 +111,7 @@ def test_paper_out_holds_the_ticket_in_words_and_paper_back_prints_it_exactly_on
     check = client.get("/api/v1/health").json["checks"]["printing"]
     assert check["ok"] is True  # just held: the cook has seconds to change the roll before the store is told
     assert check["detail"] == "Kitchen printer grill: paper out — 1 ticket waiting"
-    monkeypatch.setattr(printing_service, "HELD_ALERT_AFTER", timedelta(0))
+    monkeypatch.setattr(print_holds, "HELD_ALERT_AFTER", timedelta(0))
     health = client.get("/api/v1/health").json
     assert health["ok"] is False and health["checks"]["printing"]["ok"] is False
     assert "the waiting prints come out by themselves" in health["checks"]["printing"]["fix"]

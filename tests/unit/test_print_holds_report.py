@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from hub.domain.presence import DeviceState, Presence
 from hub.domain.printing import HELD_ALERT_AFTER, KITCHEN_TICKET, RECEIPT, PrinterRef, PrintRequest, PrintRoute
-from hub.services.printing import held_report, ready_since
+from hub.services.print_holds import held_report, ready_since
 
 NOW = datetime(2026, 12, 7, 12, tzinfo=timezone.utc)
 GRILL = PrintRoute(KITCHEN_TICKET, "grill", PrinterRef("printers-1", "grill"))

@@ -120,3 +120,13 @@ def test_a_receipt_held_too_long_is_dropped_with_a_note_but_a_ticket_never():
     ticket = request(ALL)
     ticket.settle(False, "paper_out", None, NOW)
     assert not ticket.too_old_to_print(NOW + timedelta(days=1))
+
+
+def test_a_late_printed_answer_ends_a_hold_instead_of_a_second_copy():
+    req = request()
+    req.settle(False, "no_answer", None, NOW)  # grill silent: to the pass
+    req.settle(False, "no_answer", None, NOW)  # the pass too: held
+    assert req.printed_after_all(PrinterRef("printers-1", "grill"), NOW)
+    assert (req.state, req.printed_by, req.on_backup) == (PrintState.PRINTED, "grill", False)
+    assert not req.release(PrinterRef("printers-1", "grill"))
+    assert not req.printed_after_all(PrinterRef("printers-1", "pass"), NOW)  # not held any more: nothing changes

@@ -12,7 +12,7 @@ from hub.bootstrap import Hub, utc_now
 from hub.domain.numbering import business_day
 from hub.entrypoints.doctor import check_disk
 from hub.entrypoints import mqtt_consumer
-from hub.services.printing import held_report
+from hub.services.print_holds import held_report
 
 
 def health(hub: Hub) -> dict[str, Any]:
