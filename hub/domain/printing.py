@@ -31,8 +31,8 @@ ANSWER_WITHIN_S = 20.0  # a kitchen ticket later than this is late food: print i
 RECOVERABLE = frozenset({"offline", "paper_out", "cover_open", "no_answer", "expired"})
 MOVE_TO_BACKUP = RECOVERABLE | {"no_hardware"}  # an agent without that printer: the backup may still have its own
 RECEIPT_HOLD = timedelta(minutes=10)  # a receipt held longer is dropped: its customer has left the counter
-RETRY_HELD_AFTER = timedelta(seconds=60)
-HELD_ALERT_AFTER = timedelta(seconds=30)  # /health turns not-ok once a print has waited this long: a person must look  # a held print tries a printer that looks ready again this often
+RETRY_HELD_AFTER = timedelta(seconds=60)  # a held print tries a printer that looked ready all along this often
+HELD_ALERT_AFTER = timedelta(seconds=30)  # /health turns not-ok once a print has waited this long: a person must look
 
 
 class PrintRefused(OrderRefused):

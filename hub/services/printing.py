@@ -220,10 +220,9 @@ def release_held_prints(command: ReleaseHeldPrints, uow: UnitOfWork, clock: Cloc
 def print_held_again(command: PrintHeldAgain, uow: UnitOfWork, clock: Clock) -> PrintRequest:
     """Send one held print now, to the printer it last waited for (store IT's "print again")."""
     request = next((p for p in uow.printing.held() if p.print_id == command.print_id), None)
-    if request is None:
+    if request is None or not _resend(request, request.current_printer(), uow, clock):
         raise PrintRefused(f"print_id: print {command.print_id} is not waiting for a printer (printed, or sent already)",
                            "print_id")
-    _resend(request, request.current_printer(), uow, clock)
     return request
 
 
