@@ -13,6 +13,7 @@ from hub.contracts.jobs import JOB, JobOut
 from hub.domain.device_jobs import JobDelivery, SweepDeviceJobs
 from hub.domain.payments import RetryPaymentChecks
 from hub.domain.order_holds import ExpireUnpaidHolds
+from hub.domain.printing import ReleaseHeldPrints
 from hub.services.messagebus import MessageBus
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ class DeviceRelay:
         self._bus.handle(RetryPaymentChecks())
         # Held orders (issue 6): a kiosk order nobody paid for within the store's limit is cancelled.
         self._bus.handle(ExpireUnpaidHolds())
+        # Held prints (issue 15): a ticket no printer could take goes out once its printer says ready.
+        self._bus.handle(ReleaseHeldPrints())
         return len(deliveries)
 
     def _run(self) -> None:
