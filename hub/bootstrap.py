@@ -216,6 +216,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
         "frontdesk": frontdesk,
         "reply_to_device": DeviceReplier(settings.store, broadcaster),
         "store_day": StoreDay(settings.zone, settings.day_starts_at_hour),
+        "presence": presence,  # held prints go out when their printer's status says ready
         # one hub secret (the receipt links' file), used for claim codes under its own "claim:" label
         **access_service.dependencies(lambda: load_secret(settings.data_dir), device_logins, password_hasher),
         **(fakes or {}),

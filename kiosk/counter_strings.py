@@ -234,6 +234,8 @@ COUNTER_STRINGS = {
     "print_printed": N_("Printed"),
     "print_printed_backup": N_("Printed on the backup printer"),
     "print_failed": N_("The receipt did not print: {why}"),
+    "print_held": N_("The receipt is waiting: {why}. It prints by itself when the printer is ready."),
+    "print_dropped": N_("The receipt was not printed: the printer was not ready for 10 minutes. Reprint it if the customer asks."),
     "printer_paper_out": N_("the printer is out of paper"),
     "printer_cover_open": N_("the printer's cover is open"),
     "printer_offline": N_("the printer is off or not connected"),

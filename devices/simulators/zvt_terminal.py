@@ -172,9 +172,11 @@ class ZvtTerminalSimulator:
         return True
 
     def _new_numbers(self) -> tuple[str, str]:
+        # As a real terminal counts: the trace number runs on across end-of-day (wrapping after
+        # 999999); the 4-digit receipt number wraps after 9999 and starts at 0001 after an end-of-day.
         with self._lock:
-            self._trace += 1
-            self._receipt += 1
+            self._trace = self._trace % 999_999 + 1
+            self._receipt = self._receipt % 9_999 + 1
             return f"{self._trace:06d}", f"{self._receipt:04d}"
 
     def _record(self, kind: str, amount: int, currency: str, code: int) -> JournalEntry:
@@ -277,7 +279,9 @@ class ZvtTerminalSimulator:
         receipt = dict(bmp.decode_bmps(command.data, offset=3)).get(bmp.RECEIPT_NUMBER)
         link.send(ack())
         with self._lock:
-            original = next((e for e in self.journal if e.kind == "payment" and e.approved
+            # Only the open batch can be reversed: a receipt number from before the last end-of-day is not this one.
+            closed = max((i for i, e in enumerate(self.journal) if e.kind == "end_of_day"), default=-1)
+            original = next((e for e in self.journal[closed + 1:] if e.kind == "payment" and e.approved
                              and not e.reversed and e.receipt_no == receipt), None)
             if original is not None:
                 original.reversed = True
@@ -296,6 +300,8 @@ class ZvtTerminalSimulator:
         self._say(link, messages.status_information(entry.fields))
         self._print(link, [self.merchant, "Kassenschnitt", f"Terminal-ID {self.terminal_id}",
                            f"Umsätze {len(self.charges())}", f"Summe {_amount(total, 'EUR')}"], admin=True)
+        with self._lock:
+            self._receipt = 0  # the day's batch is closed: the next receipt is 0001 again
         self._say(link, messages.completion())
         return True
 

@@ -139,6 +139,19 @@ class DeviceJobFinished:
 
 
 @dataclass(frozen=True, slots=True)
+class DeviceJobAnsweredLate:
+    """A device answered a job the hub had already given up on (or had its result): the job stays as it was.
+
+    A late "done" still says what happened on the device: a print held after `no_answer` is on paper."""
+
+    job_id: str
+    device_id: str
+    kind: str
+    hardware: str | None
+    ok: bool
+
+
+@dataclass(frozen=True, slots=True)
 class DeviceEventReceived:
     """A device reported something other than a job result: a key press, a scan, a drawer opening."""
 

@@ -4,13 +4,20 @@ A print goes to its route's printer; when that printer cannot take it (offline, 
 paper, cover open, no answer in time) it goes once to the route's backup, with a banner
 saying where it should have come out. The first printer's job is finished for good at
 that point (the agent got a deadline with it), so the paper never shows it twice.
+
+When no printer is left for a reason that passes (paper, cover, power), the print is
+HELD, never dropped: a cook must not lose a ticket. It goes out again, as one new job,
+when one of its printers reports ready (or store IT presses "print again"); every job
+before it is finished, so it comes out once. A held customer receipt waits
+RECEIPT_HOLD only: after that the customer has gone, and a receipt printing by itself
+at a till later is paper nobody takes; it is dropped with a note (reprint on request).
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from hub.domain.errors import OrderRefused
@@ -20,7 +27,12 @@ RECEIPT = "receipt"
 DOCUMENTS = (KITCHEN_TICKET, RECEIPT)
 ANY_PLACE = "*"  # the route for every station (or till) without its own
 ANSWER_WITHIN_S = 20.0  # a kitchen ticket later than this is late food: print it on the backup instead
-MOVE_TO_BACKUP = frozenset({"offline", "paper_out", "cover_open", "no_answer", "expired", "no_hardware"})
+# The printer will take the print once a person has seen to it: on the backup, or held until it is ready.
+RECOVERABLE = frozenset({"offline", "paper_out", "cover_open", "no_answer", "expired"})
+MOVE_TO_BACKUP = RECOVERABLE | {"no_hardware"}  # an agent without that printer: the backup may still have its own
+RECEIPT_HOLD = timedelta(minutes=10)  # a receipt held longer is dropped: its customer has left the counter
+RETRY_HELD_AFTER = timedelta(seconds=60)  # a held print tries a printer that looked ready all along this often
+HELD_ALERT_AFTER = timedelta(seconds=30)  # /health turns not-ok once a print has waited this long: a person must look
 
 
 class PrintRefused(OrderRefused):
@@ -34,7 +46,8 @@ class PrintState(str, enum.Enum):
 
     PRINTING = "printing"  # a job is out with a printer
     PRINTED = "printed"  # a printer confirmed it
-    FAILED = "failed"  # neither the printer nor its backup could print it
+    HELD = "held"  # no printer can take it now; it prints once one of its printers is ready again
+    FAILED = "failed"  # it cannot be printed (a document the printer cannot render), or a receipt held too long
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +102,8 @@ class PrintRequest:
     message: str | None = None
     finished_at: datetime | None = None
     job_ids: list[str] = field(default_factory=list)
+    held_since: datetime | None = None  # first held: how long the kitchen has been waiting for it
+    held_at: datetime | None = None  # held this time (after its latest job)
 
     def current_printer(self) -> PrinterRef:
         """Return the printer the current job went to."""
@@ -110,16 +125,67 @@ class PrintRequest:
         self.job_ids.append(job_id)
 
     def settle(self, ok: bool, error: str | None, message: str | None, now: datetime) -> str:
-        """Take the current job's outcome; return `printed`, `to_backup` or `failed`."""
+        """Take the current job's outcome; return `printed`, `to_backup`, `held` or `failed`."""
         if ok:
             self.state, self.printed_by, self.finished_at = PrintState.PRINTED, self.current_printer().label, now
+            self.held_at = None
             return "printed"
         self.error, self.message = error, message
-        if not self.on_backup and self.route.backup is not None and error in MOVE_TO_BACKUP:
+        first_try = self.held_since is None
+        if first_try and not self.on_backup and self.route.backup is not None and error in MOVE_TO_BACKUP:
             self.on_backup = True
             return "to_backup"
+        if error in RECOVERABLE:
+            self.state, self.held_at = PrintState.HELD, now
+            self.held_since = self.held_since or now
+            return "held"
         self.state, self.finished_at = PrintState.FAILED, now
         return "failed"
+
+    def printers(self) -> list[PrinterRef]:
+        """Return the printers this print may come out on: its route's printer, then the backup."""
+        return [self.route.printer] + ([self.route.backup] if self.route.backup not in (None, self.route.printer) else [])
+
+    def ready_to_retry(self, ready_since: datetime | None, now: datetime) -> bool:
+        """Return True when a held print should try a printer reported ready at `ready_since` (None: not ready).
+
+        Ready news from after the hold is the printer coming back; ready news from before it is
+        tried again only every RETRY_HELD_AFTER (the job may have timed out on a printer that never
+        said it had a problem), so a printer whose status lags does not get the job every second."""
+        if self.state is not PrintState.HELD or ready_since is None or self.held_at is None:
+            return False
+        stepped_back = self.held_at > now  # the wall clock went back: do not wait out the step
+        return ready_since > self.held_at or now - self.held_at >= RETRY_HELD_AFTER or stepped_back
+
+    def too_old_to_print(self, now: datetime) -> bool:
+        """Return True for a held receipt whose customer has surely left."""
+        return (self.state is PrintState.HELD and self.document == RECEIPT and self.held_since is not None
+                and now - self.held_since >= RECEIPT_HOLD)
+
+    def release(self, printer: PrinterRef) -> bool:
+        """Send a held print to one of its printers (with the backup banner there); False when it is not held."""
+        if self.state is not PrintState.HELD or printer not in self.printers():
+            return False
+        self.state, self.on_backup, self.held_at = PrintState.PRINTING, printer != self.route.printer, None
+        return True
+
+    def printed_after_all(self, printer: PrinterRef, now: datetime) -> bool:
+        """Take a late "printed" for a job the hub had given up on; True when that ends a hold.
+
+        The printer did print it, only its answer came after the deadline: sending the held
+        print again would put it on paper twice."""
+        if self.state is not PrintState.HELD:
+            return False
+        self.state, self.printed_by, self.finished_at, self.held_at = PrintState.PRINTED, printer.label, now, None
+        self.on_backup = printer != self.route.printer
+        return True
+
+    def drop(self, now: datetime) -> None:
+        """Give up on a held receipt, saying so."""
+        minutes = int(RECEIPT_HOLD.total_seconds() // 60)
+        self.state, self.finished_at, self.error = PrintState.FAILED, now, "held_too_long"
+        self.message = (f"The receipt was not printed: the printer was not ready for {minutes} minutes and the customer "
+                        "has most likely left. Reprint it from the order if they ask.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +196,16 @@ class PrintMovedToBackup:
     place: str
     printer: str
     backup: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrintHeld:
+    """No printer could take a print now; it waits and prints when one is ready."""
+
+    print_id: str
+    place: str
+    printer: str
     message: str
 
 
@@ -165,6 +241,18 @@ class ReprintOrder:
     order_id: str
     document: str = KITCHEN_TICKET
     place: str | None = None  # a station; None = every station of the order (or the catch-all till)
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseHeldPrints:
+    """Send held prints to their printers that are ready again (the relay asks every sweep), and drop stale receipts."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrintHeldAgain:
+    """Store IT pressed "print again" on a held print: send it now, to the printer it waits for."""
+
+    print_id: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""The hub's timed work: card payments whose result was lost are asked about again, unpaid kiosk orders expire."""
+"""The hub's timed work: lost card results are asked about again, unpaid kiosk orders expire, held prints go out."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import threading
 
 from hub.domain.order_holds import ExpireUnpaidHolds
 from hub.domain.payments import RetryPaymentChecks
+from hub.domain.printing import ReleaseHeldPrints
 from hub.services.messagebus import MessageBus
 
 logger = logging.getLogger(__name__)
@@ -15,6 +16,7 @@ EVERY_S = 1.0  # each command decides itself what is due; a second is the finest
 TIMED_COMMANDS = (
     RetryPaymentChecks,  # a payment stuck in `checking` asks its terminal again, on a backoff
     ExpireUnpaidHolds,  # a kiosk order nobody paid for within the store's limit is cancelled
+    ReleaseHeldPrints,  # a ticket no printer could take goes out once its printer says ready
 )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from hub.domain.device_jobs import (
     DeviceEventReceived,
+    DeviceJobAnsweredLate,
     DeviceJob,
     DeviceJobQueued,
     JobDelivery,
@@ -75,8 +76,10 @@ def record_device_event(command: RecordDeviceEvent, uow: UnitOfWork, clock: Cloc
         dict(command.data.get("detail") or {}), now,
     )
     if finished is None:
-        logger.info("late result for %s job %s from %s (already %s); nothing changes",
+        logger.info("late result for %s job %s from %s (already %s); the job stays as it was",
                     job.kind, job.job_id, job.device_id, job.state.value)
+        uow.raise_event(DeviceJobAnsweredLate(job.job_id, job.device_id, job.kind, job.hardware,
+                                              bool(command.data["ok"])))
         return True
     uow.device_jobs.save(job)
     uow.raise_event(finished)

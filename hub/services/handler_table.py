@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from hub.domain import commands, events
 from hub.domain import kitchen_messages as km
-from hub.domain.device_jobs import DeviceEventReceived, DeviceJobFinished, DeviceJobQueued, RecordDeviceEvent, SweepDeviceJobs
+from hub.domain.device_jobs import (
+    DeviceEventReceived,
+    DeviceJobAnsweredLate,
+    DeviceJobFinished,
+    DeviceJobQueued,
+    RecordDeviceEvent,
+    SweepDeviceJobs,
+)
 from hub.domain.enrolment import (
     AddAccount,
     ChangePassword,
@@ -33,7 +40,17 @@ from hub.domain.order_holds import (
 )
 from hub.domain.payment_events import CardPaymentApproved, CardPaymentRefunded
 from hub.domain.payments import AssignTerminal, CheckPayment, RefundPayment, RequestPayment, RetryPaymentChecks
-from hub.domain.printing import OpenDrawer, PrintFailed, PrintMovedToBackup, RemovePrintRoute, ReprintOrder, SetPrintRoute
+from hub.domain.printing import (
+    OpenDrawer,
+    PrintFailed,
+    PrintHeld,
+    PrintHeldAgain,
+    PrintMovedToBackup,
+    ReleaseHeldPrints,
+    RemovePrintRoute,
+    ReprintOrder,
+    SetPrintRoute,
+)
 from hub.domain.staff import AddStaff, GrantApproval, SignIn, SignOut
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender
 from hub.services import access, commerce, commerce_actions, device_jobs, handlers, kitchen, order_holds, payments
@@ -67,9 +84,12 @@ KITCHEN = HandlerTables(
 
 PRINTING = HandlerTables(
     commands={OpenDrawer: printing.open_drawer, SetPrintRoute: printing.set_route,
-              RemovePrintRoute: printing.remove_route, ReprintOrder: printing.reprint},
-    within={events.OrderAccepted: [printing.print_kitchen_tickets], DeviceJobFinished: [printing.follow_print_job]},
-    after={PrintMovedToBackup: [printing.warn_station], PrintFailed: [printing.warn_station]},
+              RemovePrintRoute: printing.remove_route, ReprintOrder: printing.reprint,
+              ReleaseHeldPrints: printing.release_held_prints, PrintHeldAgain: printing.print_held_again},
+    within={events.OrderAccepted: [printing.print_kitchen_tickets], DeviceJobFinished: [printing.follow_print_job],
+            DeviceJobAnsweredLate: [printing.printed_late]},
+    after={PrintMovedToBackup: [printing.warn_station], PrintHeld: [printing.warn_station],
+           PrintFailed: [printing.warn_station]},
 )
 
 COMMERCE = HandlerTables(

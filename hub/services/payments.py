@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, time
+from typing import TYPE_CHECKING, Any
 
 from hub.domain.device_jobs import DeviceJobFinished
 from hub.domain.orders import Order, OrderStatus
@@ -30,9 +30,13 @@ from hub.domain.payments import (
     RequestPayment,
     TerminalRef,
 )
+from hub.domain.numbering import business_day
 from hub.domain.presence import DeviceState
 from hub.services.device_jobs import queue_job
 from hub.services.ports import Clock, Notify, UnitOfWork
+
+if TYPE_CHECKING:  # handlers imports this module (through staff and commerce_actions)
+    from hub.services.handlers import StoreDay
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +186,7 @@ def _missed(payment: Payment, event: DeviceJobFinished, clock: Clock) -> None:
                    at.strftime("%H:%M:%S"))
 
 
-def record_pay_result(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) -> None:
+def record_pay_result(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock, store_day: StoreDay) -> None:
     """Settle a payment from the result of one of its terminal jobs (in the job's transaction)."""
     if event.kind != PAY:
         return
@@ -196,9 +200,9 @@ def record_pay_result(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) -
     detail = dict(event.detail or {})
     before = payment.state
     if operation == "authorise":
-        _authorised(payment, event, detail, uow, clock)
+        _authorised(payment, event, detail, uow, clock, store_day)
     elif operation == "status":
-        _checked(payment, event, detail, uow, clock)
+        _checked(payment, event, detail, uow, clock, store_day)
     elif operation == "reverse":
         _reversed(payment, event, uow, clock)
     elif operation == "refund":
@@ -210,11 +214,22 @@ def record_pay_result(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) -
                 "ok" if event.ok else event.error, payment.state.value, payment.message)
 
 
-def _authorised(payment: Payment, event: DeviceJobFinished, detail: dict, uow: UnitOfWork, clock: Clock) -> None:
+def _held_elsewhere(uow: UnitOfWork, facts: dict, payment: Payment, now: datetime, store_day: StoreDay) -> bool:
+    """Say whether a transaction the terminal reads back is one the hub already holds for another payment.
+
+    A result that reaches the hub twice (a replayed job result, a read-back of the last
+    transaction after the first answer got through) must not pay a second order."""
+    day = business_day(now, store_day.tz, store_day.starts_at_hour)
+    day_began = datetime.combine(day, time(store_day.starts_at_hour), tzinfo=store_day.tz)
+    return uow.payments.receipt_taken(facts.get("terminal_id"), str(facts.get("receipt_no")), payment.payment_id,
+                                      trace_no=facts.get("trace_no"), since=day_began)
+
+
+def _authorised(payment: Payment, event: DeviceJobFinished, detail: dict, uow: UnitOfWork, clock: Clock,
+                store_day: StoreDay) -> None:
     now = clock()
     receipt = detail.get("receipt_no")
-    if event.ok and detail.get("recovered") and receipt and uow.payments.receipt_taken(
-            detail.get("terminal_id"), str(receipt), payment.payment_id):
+    if event.ok and detail.get("recovered") and receipt and _held_elsewhere(uow, detail, payment, now, store_day):
         # the agent read back a transaction the hub already holds for another payment: not this one's
         payment.end(PaymentState.FAILED, "not_charged", "the terminal has no charge for this payment; nothing was charged", now)
     elif event.ok and detail.get("result") == "approved":
@@ -229,7 +244,8 @@ def _authorised(payment: Payment, event: DeviceJobFinished, detail: dict, uow: U
         payment.end(state, event.error, event.message or "nothing was charged", now)
 
 
-def _checked(payment: Payment, event: DeviceJobFinished, detail: dict, uow: UnitOfWork, clock: Clock) -> None:
+def _checked(payment: Payment, event: DeviceJobFinished, detail: dict, uow: UnitOfWork, clock: Clock,
+             store_day: StoreDay) -> None:
     now = clock()
     if payment.state is not PaymentState.CHECKING or payment.receipt_no is not None:
         return  # settled by an earlier answer (two checks were sent); this one must not settle it again
@@ -240,7 +256,7 @@ def _checked(payment: Payment, event: DeviceJobFinished, detail: dict, uow: Unit
     receipt = last.get("receipt_no")
     ours = (last.get("result") == "approved" and last.get("amount") == payment.amount and receipt
             and last.get("unreported", True)
-            and not uow.payments.receipt_taken(last.get("terminal_id"), str(receipt), payment.payment_id))
+            and not _held_elsewhere(uow, last, payment, now, store_day))
     if ours:
         _charged(payment, last, uow, clock)
     else:

@@ -153,8 +153,9 @@ class PaymentRepository(abc.ABC):
         """Return (payment_id, operation, amount) of a terminal job, or None."""
 
     @abc.abstractmethod
-    def receipt_taken(self, terminal_id: str | None, receipt_no: str, payment_id: str) -> bool:
-        """Say whether another payment already holds a terminal's receipt number."""
+    def receipt_taken(self, terminal_id: str | None, receipt_no: str, payment_id: str, *,
+                      trace_no: str | None = None, since: datetime | None = None) -> bool:
+        """Say whether another payment already holds this terminal transaction (by trace number, else today's receipt)."""
 
     @abc.abstractmethod
     def terminal_for(self, pos_device_id: str) -> TerminalRef | None:
@@ -203,6 +204,14 @@ class PrintingRepository(abc.ABC):
     @abc.abstractmethod
     def recent(self, limit: int = 50) -> list[PrintRequest]:
         """Return the newest prints, newest first."""
+
+    @abc.abstractmethod
+    def held(self) -> list[PrintRequest]:
+        """Return the prints waiting for a printer, oldest first."""
+
+    @abc.abstractmethod
+    def take_held(self, print_id: str) -> bool:
+        """Mark a held print as printing; False when it was not held any more (someone else took it)."""
 
 
 class UnitOfWork(abc.ABC):

@@ -1,4 +1,4 @@
-"""Printing: kitchen tickets on order acceptance, receipts and reprints, and the move to the backup."""
+"""Printing: kitchen tickets on order acceptance, receipts and reprints, the move to the backup, and holds."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from hub.contracts.printing import KitchenTicket, PrintPayload, Receipt
-from hub.domain.device_jobs import DeviceJobFinished
+from hub.domain.device_jobs import DeviceJobAnsweredLate, DeviceJobFinished
 from hub.domain.events import OrderAccepted
 from hub.domain.orders import Order
 from hub.domain.printing import (
@@ -17,18 +17,24 @@ from hub.domain.printing import (
     KITCHEN_TICKET,
     RECEIPT,
     PrintFailed,
+    PrintHeld,
+    PrintHeldAgain,
+    PrinterRef,
     PrintRefused,
     PrintMovedToBackup,
     PrintRequest,
     PrintRoute,
     OpenDrawer,
     PrintState,
+    ReleaseHeldPrints,
     RemovePrintRoute,
     ReprintOrder,
     SetPrintRoute,
     pick_route,
 )
+from hub.domain.presence import Presence
 from hub.services.device_jobs import queue_job
+from hub.services.print_holds import held_words, ready_since
 from hub.services.ports import Clock, Notify, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -134,7 +140,7 @@ def print_kitchen_tickets(event: OrderAccepted, uow: UnitOfWork, clock: Clock) -
 
 
 def follow_print_job(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) -> None:
-    """Settle a print when its job ends: done, moved to the backup once, or failed."""
+    """Settle a print when its job ends: done, moved to the backup once, held for its printer, or failed."""
     if event.kind != "print":
         return
     request = uow.printing.by_job(event.job_id)
@@ -150,6 +156,9 @@ def follow_print_job(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) ->
         uow.raise_event(PrintMovedToBackup(request.print_id, request.place, printer, backup,
                                            f"Printer {printer} could not print order {number} ({_why(event)}); "
                                            f"it printed on {backup} instead."))
+    elif outcome == "held":
+        logger.warning("print of %s for %s held: %s cannot print (%s)", number, request.place, printer, event.error)
+        uow.raise_event(PrintHeld(request.print_id, request.place, printer, held_words(request, number, printer)))
     elif outcome == "failed":
         logger.error("print of %s for %s failed on %s: %s", number, request.place, printer, event.error)
         uow.raise_event(PrintFailed(request.print_id, request.place, printer,
@@ -157,11 +166,67 @@ def follow_print_job(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) ->
     uow.printing.save(request)
 
 
+def printed_late(event: DeviceJobAnsweredLate, uow: UnitOfWork, clock: Clock) -> None:
+    """End a hold when the printer says, after its deadline, that it printed the job after all."""
+    if event.kind != "print" or not event.ok:
+        return
+    request = uow.printing.by_job(event.job_id)
+    if request is None:
+        return
+    if request.printed_after_all(PrinterRef(event.device_id, event.hardware), clock()):
+        logger.warning("print of %s for %s: %s printed it after its deadline; not sent again",
+                       request.payload["document"].get("order_number", ""), request.place, request.printed_by)
+        uow.printing.save(request)
+    elif request.state is PrintState.PRINTING and request.job_id != event.job_id:
+        logger.warning("print of %s for %s: a late answer says job %s printed, and job %s is already out for it",
+                       request.payload["document"].get("order_number", ""), request.place, event.job_id, request.job_id)
+
+
 def _why(event: DeviceJobFinished) -> str:
     return event.message or (event.error or "error").replace("_", " ")
 
 
-def warn_station(event: PrintMovedToBackup | PrintFailed, notify: Notify) -> None:
+def _resend(request: PrintRequest, printer: PrinterRef, uow: UnitOfWork, clock: Clock) -> bool:
+    """Send a held print to a printer as one new job; False when it was not held (any more)."""
+    if not request.release(printer) or not uow.printing.take_held(request.print_id):
+        return False
+    _send(request, uow, clock)
+    uow.printing.save(request)
+    logger.info("held print of %s for %s sent to %s", request.payload["document"].get("order_number", ""),
+                request.place, printer.label)
+    return True
+
+
+def release_held_prints(command: ReleaseHeldPrints, uow: UnitOfWork, clock: Clock, presence: Presence) -> int:
+    """Send each held print to the first of its printers that is ready again; drop receipts held too long.
+
+    Return how many went out."""
+    now = clock()
+    sent = 0
+    for request in uow.printing.held():
+        if request.too_old_to_print(now):
+            request.drop(now)
+            uow.printing.save(request)
+            printer = request.current_printer().label
+            logger.warning("held receipt of %s dropped: %s", request.payload["document"].get("order_number", ""), printer)
+            uow.raise_event(PrintFailed(request.print_id, request.place, printer, request.message or ""))
+            continue
+        printer = next((p for p in request.printers() if request.ready_to_retry(ready_since(presence, p), now)), None)
+        if printer is not None:
+            sent += _resend(request, printer, uow, clock)
+    return sent
+
+
+def print_held_again(command: PrintHeldAgain, uow: UnitOfWork, clock: Clock) -> PrintRequest:
+    """Send one held print now, to the printer it last waited for (store IT's "print again")."""
+    request = next((p for p in uow.printing.held() if p.print_id == command.print_id), None)
+    if request is None or not _resend(request, request.current_printer(), uow, clock):
+        raise PrintRefused(f"print_id: print {command.print_id} is not waiting for a printer (printed, or sent already)",
+                           "print_id")
+    return request
+
+
+def warn_station(event: PrintMovedToBackup | PrintHeld | PrintFailed, notify: Notify) -> None:
     """Tell the station's display that its printer has a problem."""
     notify(PRINTER_WARNING, {"station": event.place, "printer": event.printer, "message": event.message})
 
@@ -178,12 +243,19 @@ def remove_route(command: RemovePrintRoute, uow: UnitOfWork) -> bool:
 
 
 def reprint(command: ReprintOrder, uow: UnitOfWork, clock: Clock) -> list[PrintRequest]:
-    """Print an order's kitchen tickets or receipt again, marked REPRINT."""
+    """Print an order's kitchen tickets or receipt again, marked REPRINT; a held one is sent now instead."""
     order = uow.orders.get(command.order_id)
     if order is None:
         raise PrintRefused(f"order_id: no order {command.order_id}", "order_id")
     routes = uow.printing.routes()
+    # A held print never came out: sending it now, not a REPRINT beside it, keeps it to one on paper.
+    held = {p.place: p for p in uow.printing.held() if p.order_id == order.order_id and p.document == command.document
+            and command.place in (None, p.place)}
+    for request in held.values():
+        _resend(request, request.current_printer(), uow, clock)
     if command.document == RECEIPT:
+        if held:
+            return list(held.values())
         place = command.place or ANY_PLACE
         route = pick_route(routes, RECEIPT, place)
         if route is None:
@@ -193,8 +265,8 @@ def reprint(command: ReprintOrder, uow: UnitOfWork, clock: Clock) -> list[PrintR
     stations = [t.station for t in order.tickets if command.place in (None, t.station)]
     if not stations:
         raise PrintRefused(f"station: order {order.number} has no ticket for {command.place}", "station")
-    made = []
-    for station in stations:
+    made = [held[station] for station in stations if station in held]
+    for station in (s for s in stations if s not in held):
         route = pick_route(routes, KITCHEN_TICKET, station)
         if route is None:
             raise PrintRefused(f"station: no printer is set up for {station}", "station")

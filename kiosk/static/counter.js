@@ -155,12 +155,14 @@ C.errorWords = function (code) {
 
 // ---- prints: follow one until its printer says printed, or why it could not -----------------------
 
-const PRINT_FOLLOW_S = 60;  // the hub moves a job to the backup, or gives up, well within this
+const PRINT_FOLLOW_S = 60;  // the hub moves a job to the backup, or holds it for its printer, well within this
 const PRINTER_PROBLEMS = {paper_out: "printer_paper_out", cover_open: "printer_cover_open", offline: "printer_offline",
                           no_hardware: "printer_offline", no_answer: "printer_no_answer", expired: "printer_no_answer"};
 
 C.printWords = function (print) {
   if (print.state === "printed") return [C.t(print.on_backup ? "print_printed_backup" : "print_printed"), "printed"];
+  if (print.state === "held") return [C.t("print_held", {why: C.t(PRINTER_PROBLEMS[print.error] || "printer_problem")}), "held"];
+  if (print.state === "failed" && print.error === "held_too_long") return [C.t("print_dropped"), "failed"];
   if (print.state === "failed") return [C.t("print_failed", {why: C.t(PRINTER_PROBLEMS[print.error] || "printer_problem")}), "failed"];
   return [C.t("receipt_printing"), "printing"];
 };
@@ -168,7 +170,7 @@ C.printWords = function (print) {
 C.followPrint = async function (orderId, print, say) {
   say(...C.printWords(print));
   const until = Date.now() + PRINT_FOLLOW_S * 1000;
-  while (print.state === "printing" && Date.now() < until) {
+  while ((print.state === "printing" || print.state === "held") && Date.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     try { print = await C.api("GET", `/api/v1/orders/${orderId}/prints/${print.print_id}`); } catch (error) { continue; }
     say(...C.printWords(print));

@@ -119,7 +119,8 @@ async function followReceipt(orderId, printId) {
     const reply = await api("GET", `/api/v1/orders/${orderId}/prints/${printId}`);
     if (!reply.ok || screen() !== "done") continue;
     if (reply.data.state === "printed") { receiptSays("receipt_printed"); return; }
-    if (reply.data.state === "failed") { receiptSays("receipt_failed"); return; }
+    // Held (paper out): the customer asks staff, who see to the printer; the receipt then comes out by itself.
+    if (reply.data.state === "failed" || reply.data.state === "held") { receiptSays("receipt_failed"); return; }
   }
 }
 

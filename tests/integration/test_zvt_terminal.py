@@ -255,3 +255,15 @@ def test_the_end_of_day_receipt_goes_to_the_ecr_only_when_it_prints_administrati
         assert ("Kassenschnitt" in result.receipt) is to_ecr
         assert ("Kassenschnitt" in (simulator.printed_here[-1] if simulator.printed_here else [])) is not to_ecr
         assert any(line.startswith("Umsätze") for line in (result.receipt or simulator.printed_here[-1]))
+
+
+def test_receipt_numbers_start_again_after_end_of_day_while_trace_numbers_run_on(terminal):
+    simulator, hardware = terminal
+    first = hardware.run(pay_job(operation="authorise", amount=300)).detail
+    assert hardware.run(pay_job(operation="end_of_day")).ok
+    second = hardware.run(pay_job(operation="authorise", amount=300)).detail
+    assert (first["receipt_no"], second["receipt_no"]) == ("0001", "0001")  # a new day's batch
+    assert (first["trace_no"], second["trace_no"]) == ("000001", "000003")  # the end-of-day counted too
+    assert first["terminal_id"] == second["terminal_id"] == "52500001"
+    assert hardware.run(pay_job(operation="reverse", receipt_no="0001")).ok  # today's 0001, not yesterday's
+    assert [e.reversed for e in simulator.journal if e.kind == "payment"] == [False, True]

@@ -67,8 +67,8 @@ class StoreStack:
         self.kitchen_printer = PrinterSimulator(port=0, name="kitchen").start()
         self._agent("kitchen-agent", [{"name": "kitchen", "type": "escpos", "connection": self.kitchen_printer.url,
                                                  "poll_s": 5}])
-        for device_id in (KIOSK, COUNTER):
-            terminal = ZvtTerminalSimulator()
+        for number, device_id in enumerate((KIOSK, COUNTER), start=1):
+            terminal = ZvtTerminalSimulator(terminal_id=f"5250000{number}")  # each terminal has its own id, as in a store
             till = Till(device_id, PrinterSimulator(port=0, name=f"{device_id}-receipt").start(), terminal,
                         TcpTerminal(terminal, port=0).start())
             till.agent = self._agent(till.agent_id, [

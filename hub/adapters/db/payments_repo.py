@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Connection, delete, insert, select, update
 
 from hub.adapters.db.payments_tables import payment_jobs, payment_terminals, payments
@@ -58,10 +60,22 @@ class SqlPaymentRepository(PaymentRepository):
         row = self._c.execute(select(payment_jobs).where(payment_jobs.c.job_id == job_id)).first()
         return (row.payment_id, row.operation, row.amount) if row else None
 
-    def receipt_taken(self, terminal_id: str | None, receipt_no: str, payment_id: str) -> bool:
+    def receipt_taken(self, terminal_id: str | None, receipt_no: str, payment_id: str, *,
+                      trace_no: str | None = None, since: datetime | None = None) -> bool:
+        # A ZVT receipt number (BMP 87) has 4 digits: the terminal starts it at 0001 again after
+        # every end-of-day and wraps it after 9999, so "receipt 0001 of terminal 52500001" names
+        # a new charge every day. The trace number (BMP 0B, 6 digits) is the terminal's running
+        # count of transactions and goes on across end-of-day; the agent already knows a
+        # transaction by it. So a terminal's transaction is its terminal id + trace number (+ the
+        # receipt number, which costs nothing and keeps a trace number that wrapped after 999999
+        # transactions from matching). Without a trace number only today's receipts can compare.
         query = select(payments.c.payment_id).where(payments.c.receipt_no == receipt_no, payments.c.payment_id != payment_id)
         if terminal_id:
             query = query.where(payments.c.terminal_id == terminal_id)
+        if trace_no:
+            query = query.where(payments.c.trace_no == trace_no)
+        elif since is not None:
+            query = query.where(payments.c.created_at >= since)
         return self._c.execute(query.limit(1)).first() is not None
 
     def terminal_for(self, pos_device_id: str) -> TerminalRef | None:

@@ -58,7 +58,7 @@ class SqlPrintingRepository(PrintingRepository):
                 "job_id": request.job_id, "job_ids": list(request.job_ids), "on_backup": request.on_backup,
                 "reprint": request.reprint, "printed_by": request.printed_by, "error": request.error,
                 "message": (request.message or "")[:500] or None, "created_at": request.created_at,
-                "finished_at": request.finished_at}
+                "finished_at": request.finished_at, "held_since": request.held_since, "held_at": request.held_at}
 
     def _link_jobs(self, request: PrintRequest) -> None:
         known = {row[0] for row in self._c.execute(
@@ -87,6 +87,20 @@ class SqlPrintingRepository(PrintingRepository):
                                .order_by(print_requests.c.created_at))
         return [_request(row._mapping) for row in rows]
 
+    def held(self) -> list[PrintRequest]:
+        rows = self._c.execute(select(print_requests).where(print_requests.c.state == PrintState.HELD.value)
+                               .order_by(print_requests.c.created_at))
+        return [_request(row._mapping) for row in rows]
+
+    def take_held(self, print_id: str) -> bool:
+        # A conditional write, not read-then-write: two hands releasing one held print at
+        # once (the relay on "ready", store IT on "print again") must send it once. On
+        # PostgreSQL the second UPDATE waits for the first to commit and then matches nothing.
+        taken = self._c.execute(update(print_requests)
+                                .where(print_requests.c.print_id == print_id, print_requests.c.state == PrintState.HELD.value)
+                                .values(state=PrintState.PRINTING.value))
+        return taken.rowcount == 1
+
     def recent(self, limit: int = 50) -> list[PrintRequest]:
         rows = self._c.execute(select(print_requests).order_by(print_requests.c.created_at.desc()).limit(limit))
         return [_request(row._mapping) for row in rows]
@@ -98,6 +112,6 @@ def _request(row) -> PrintRequest:
         payload=dict(row["payload"]), route=_route(row["route"]), created_at=row["created_at"],
         state=PrintState(row["state"]), job_id=row["job_id"], on_backup=bool(row["on_backup"]),
         reprint=bool(row["reprint"]), printed_by=row["printed_by"], error=row["error"], message=row["message"],
-        finished_at=row["finished_at"], job_ids=list(row["job_ids"]),
+        finished_at=row["finished_at"], job_ids=list(row["job_ids"]), held_since=row["held_since"], held_at=row["held_at"],
     )
 

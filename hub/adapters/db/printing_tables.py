@@ -38,7 +38,10 @@ print_requests = Table(
     Column("message", String(500)),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("finished_at", UtcDateTime()),
+    Column("held_since", UtcDateTime(), comment="first held: how long the kitchen has waited for it"),
+    Column("held_at", UtcDateTime(), comment="held this time, after its latest job"),
     Index("ix_print_requests_created_at", "created_at"),
+    Index("ix_print_requests_state", "state"),
 )
 
 print_request_jobs = Table(

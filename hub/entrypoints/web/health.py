@@ -12,6 +12,7 @@ from hub.bootstrap import Hub, utc_now
 from hub.domain.numbering import business_day
 from hub.entrypoints.doctor import check_disk
 from hub.entrypoints import mqtt_consumer
+from hub.services.print_holds import held_report
 
 
 def health(hub: Hub) -> dict[str, Any]:
@@ -46,6 +47,8 @@ def health(hub: Hub) -> dict[str, Any]:
         with hub.uow_factory() as uow:
             day = business_day(utc_now(), hub.settings.zone, hub.settings.day_starts_at_hour)
             orders_today = uow.orders.count_for_day(day)
+            # Issue 15: tickets held for a printer with a problem, in words, not-ok once they wait too long.
+            checks["printing"] = held_report(uow.printing.held(), hub.bus.now())
         parked = dead_letters_report(hub)
     return {
         "ok": all(check["ok"] for check in checks.values()),

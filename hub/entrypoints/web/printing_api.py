@@ -6,7 +6,8 @@ from flask import Blueprint, current_app, jsonify, request
 
 from hub.contracts.printing import DrawerIn, PrintRouteIn, ReprintIn
 from hub.domain.errors import OrderRefused
-from hub.domain.printing import DOCUMENTS, OpenDrawer, PrinterRef, PrintRequest, PrintRoute, RemovePrintRoute, ReprintOrder, SetPrintRoute
+from hub.domain.printing import (DOCUMENTS, OpenDrawer, PrinterRef, PrintHeldAgain, PrintRequest, PrintRoute, RemovePrintRoute,
+                                 ReprintOrder, SetPrintRoute)
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.replies import body_of as _body
 from hub.entrypoints.web.replies import error as _error
@@ -29,7 +30,8 @@ def print_view(p: PrintRequest) -> dict:
     """Return a print as JSON."""
     return {"print_id": p.print_id, "document": p.document, "station": p.place, "order_id": p.order_id,
             "state": p.state.value, "on_backup": p.on_backup, "reprint": p.reprint, "printed_by": p.printed_by,
-            "error": p.error, "message": p.message, "job_ids": p.job_ids, "created_at": p.created_at.isoformat()}
+            "error": p.error, "message": p.message, "job_ids": p.job_ids, "created_at": p.created_at.isoformat(),
+            "held_since": p.held_since.isoformat() if p.held_since else None}
 
 
 @blueprint.get("/printing/routes")
@@ -90,6 +92,17 @@ def reprint(order_id: str):
         status = 404 if refusal.field == "order_id" else 422
         return _error(status, refusal.code, refusal.message, refusal.field)
     return jsonify({"prints": [print_view(p) for p in made]}), 202
+
+
+@blueprint.post("/printing/prints/<print_id>/print-again")
+@requires(Permission.HARDWARE_MANAGE)  # store IT's button on /admin; till and kitchen staff reprint the order instead
+def print_again(print_id: str):
+    """Send a print that waits for its printer now (store IT's "Print again"); 409 when it is not waiting."""
+    try:
+        made = hub_of(current_app).bus.handle(PrintHeldAgain(print_id))
+    except OrderRefused as refusal:
+        return _error(409, refusal.code, refusal.message, refusal.field)
+    return jsonify(print_view(made)), 202
 
 
 @blueprint.post("/printing/drawer")
