@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version as package_version
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
@@ -22,26 +22,41 @@ from hub.adapters.store_tls import TlsFiles, ca_made_at
 from hub.config import Settings
 from hub.contracts import topics
 from hub.contracts.envelope import envelope
+from hub.adapters.mqtt.connection import HubConnection
+from hub.adapters.mqtt.mosquitto_supervisor import MosquittoSupervisor
+from hub.config import MqttTarget
 from hub.domain.access import on_plain_mqtt
+from hub.domain.frontdesk_settings import FrontdeskSettings
+from hub.domain.kitchen import KitchenSettings
 from hub.domain.presence import Presence
 from hub.services import access as access_service
-from hub.services import commerce_actions, device_jobs, handlers, kitchen
-from hub.services import printing as printing_service
-from hub.services import payments as payments_service
-from hub.services import order_holds as order_holds_service
-from hub.services import staff as staff_service
-from hub.services import till as till_service
+from hub.services.access_ports import DeviceLogins
+from hub.services.handler_table import HANDLERS
 from hub.services.handlers import StoreDay
 from hub.services.messagebus import HandlerTables, MessageBus
 from hub.services.ports import Clock, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
-# Each service module lists its handlers in COMMAND_HANDLERS, WITHIN_TRANSACTION and EVENT_HANDLERS.
-SERVICE_MODULES = (handlers, device_jobs, kitchen, printing_service, commerce_actions, payments_service)
-SERVICE_MODULES += (order_holds_service,)  # issue 6: held orders, remote order confirmation
-SERVICE_MODULES += (staff_service, till_service)  # issue 6: staff, approvals, held baskets, drawers, receipts
-SERVICE_MODULES += (access_service,)  # issue 12: accounts, claim-code enrolment, revocation
+
+class Running(Protocol):
+    """A part hub.entrypoints.runtime starts and Hub.stop() stops."""
+
+    def stop(self) -> None: ...
+
+
+class Consumer(Running, Protocol):
+    """The consumer of device messages, as health reports read it."""
+
+    processed: int
+
+    def oldest_waiting_s(self) -> float: ...
+
+
+class Relay(Running, Protocol):
+    """The relay of device jobs."""
+
+    def sweep(self) -> int: ...
 
 
 def hub_version() -> str:
@@ -112,58 +127,28 @@ class DeviceReplier:
 
 @dataclass
 class Hub:
-    """The running hub: its database, bus, broker connection and device presence."""
+    """The hub as bootstrap() wired it: its bus and the adapters behind it, and the parts runtime starts."""
 
     settings: Settings
-    engine: Engine
+    engine: Engine | None  # None when a test gave its own unit of work
     bus: MessageBus
     uow_factory: Callable[[], UnitOfWork]
     presence: Presence
     notifier: Notifier
     broadcaster: Broadcaster
     version: str
+    device_logins: DeviceLogins
+    kitchen_settings: KitchenSettings
+    frontdesk: FrontdeskSettings
     relay_bell: threading.Event = field(default_factory=threading.Event)
-    broker: Any = None  # the supervised Mosquitto, when no broker is configured
-    device_logins: Any = None  # DynamicSecurityLogins: devices' broker logins
-    connection: Any = None
-    consumer: Any = None
-    relay: Any = None
-    started_at: datetime = field(default_factory=utc_now)
     display_feed: Notifier = field(default_factory=Notifier)  # numbered display changes, sent by the web layer
-    kitchen_settings: Any = None
-    frontdesk: Any = None  # FrontdeskSettings: kiosks' and counters' behaviour
-
-    def start_messaging(self) -> None:
-        """Start the supervised Mosquitto if no broker is configured, then connect and consume."""
-        from hub.adapters.db.dead_letters import SqlDeadLetters
-        from hub.adapters.mqtt.connection import HubConnection
-        from hub.adapters.mqtt.dynsec import DynamicSecurityError
-        from hub.entrypoints.device_relay import DeviceRelay
-        from hub.entrypoints.mqtt_consumer import MqttConsumer
-
-        if self.settings.supervised_broker:
-            from hub.adapters.mqtt.mosquitto_supervisor import MosquittoSupervisor
-
-            self.broker = MosquittoSupervisor(self.settings.data_dir, store=self.settings.store,
-                                              host=self.settings.broker_host, port=self.settings.broker_port,
-                                              tls_port=self.settings.broker_tls_port,
-                                              plain_on_network=lambda: bool(self.devices_on_plain_mqtt()))
-            self.broker.start()
-        try:
-            self.device_logins.ensure_roles()
-        except DynamicSecurityError as exc:
-            logger.warning("cannot check the broker's device roles: %s", exc)
-        target = self.mqtt_target()
-        self.consumer = MqttConsumer(self.bus, self.presence, self.settings.store, dead_letters=SqlDeadLetters(self.engine))
-        self.connection = HubConnection(
-            target, store=self.settings.store, version=self.version, on_message=self.consumer.receive
-        )
-        self.consumer.start(self.connection)
-        self.connection.start()
-        self.broadcaster.attach(self.connection)
-        self.publish_availability()
-        self.relay = DeviceRelay(self.bus, self.settings.store, self.connection.publish, self.relay_bell)
-        self.relay.start()
+    started_at: datetime = field(default_factory=utc_now)
+    # Started by hub.entrypoints.runtime.start_messaging(), stopped by stop():
+    broker: MosquittoSupervisor | None = None  # the supervised Mosquitto, when no broker is configured
+    connection: HubConnection | None = None
+    consumer: Consumer | None = None
+    relay: Relay | None = None
+    scheduler: Running | None = None
 
     def devices_on_plain_mqtt(self) -> list[str]:
         """Return the enrolled devices whose broker login is for unencrypted MQTT (all of them without TLS)."""
@@ -179,31 +164,32 @@ class Hub:
         with self.uow_factory() as uow:
             self.broadcaster("availability", availability_snapshot(uow), retain=True)
 
-    def mqtt_target(self):
+    def mqtt_target(self) -> MqttTarget:
         """Return where and as whom the hub's MQTT connection goes (the supervised broker's real port if any)."""
         if self.broker is not None:
             return self.broker.target()
         return self.settings.mqtt
 
     def stop(self) -> None:
-        """Stop consuming, say offline, stop the supervised broker, close the database."""
-        if self.relay is not None:
-            self.relay.stop()
-        if self.connection is not None:
-            self.connection.stop()
-        if self.consumer is not None:
-            self.consumer.stop()
-        if self.broker is not None:
-            self.broker.stop()
+        """Stop what hub.entrypoints.runtime started, in reverse order, then close the database."""
+        for part in (self.scheduler, self.relay, self.connection, self.consumer, self.broker):
+            if part is not None:
+                part.stop()
         self.display_feed.send = None  # the displays' ticker sees this and ends
-        self.engine.dispose()
+        if self.engine is not None:
+            self.engine.dispose()
 
 
 def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | None = None,
-              device_logins: Any = None, password_hasher: Any = None) -> Hub:
-    """Build the hub from settings; nothing connects until start_messaging()."""
-    engine = engine or make_engine(settings.database_url)
-    cache = CatalogCache()
+              uow_factory: Callable[[], UnitOfWork] | None = None, handlers: HandlerTables = HANDLERS,
+              device_logins: DeviceLogins | None = None, password_hasher: Any = None,
+              fakes: dict[str, Any] | None = None) -> Hub:
+    """Build the hub from settings; nothing connects until hub.entrypoints.runtime.start_messaging().
+
+    Tests replace what they must: `uow_factory` (a fake unit of work: then no database is opened),
+    `handlers` (only the capabilities a test exercises), `clock`, and `fakes` for any dependency a
+    handler asks for by name (`notify`, `broadcast`, `wake_relay`, ...).
+    """
     presence = Presence()
     notifier = Notifier()
     broadcaster = Broadcaster(settings.store)
@@ -213,32 +199,32 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
     display_feed = Notifier()
     kitchen_settings = load_kitchen_settings(settings.data_dir / "displays.toml")
     frontdesk = load_frontdesk_settings(settings.data_dir / "frontdesk.toml")
+    if uow_factory is None:
+        engine = engine or make_engine(settings.database_url)
+        cache = CatalogCache()
 
-    def uow_factory() -> UnitOfWork:
-        return SqlUnitOfWork(engine, cache)
+        def uow_factory() -> UnitOfWork:
+            return SqlUnitOfWork(engine, cache)
 
-    bus = MessageBus(
-        uow_factory,
-        HandlerTables.from_modules(SERVICE_MODULES),
-        {
-            "clock": clock,
-            "notify": notifier,
-            "broadcast": broadcaster,
-            "wake_relay": relay_bell.set,
-            "display_feed": display_feed,
-            "kitchen_settings": kitchen_settings,
-            "frontdesk": frontdesk,
-            "reply_to_device": DeviceReplier(settings.store, broadcaster),
-            "store_day": StoreDay(settings.zone, settings.day_starts_at_hour),
-            "presence": presence,  # issue 15: held prints go out when their printer's status says ready
-            # one hub secret (the receipt links' file), used for claim codes under its own "claim:" label
-            **access_service.dependencies(lambda: load_secret(settings.data_dir), device_logins, password_hasher),
-        },
-    )
+    dependencies = {
+        "clock": clock,
+        "notify": notifier,
+        "broadcast": broadcaster,
+        "wake_relay": relay_bell.set,
+        "display_feed": display_feed,
+        "kitchen_settings": kitchen_settings,
+        "frontdesk": frontdesk,
+        "reply_to_device": DeviceReplier(settings.store, broadcaster),
+        "store_day": StoreDay(settings.zone, settings.day_starts_at_hour),
+        "presence": presence,  # held prints go out when their printer's status says ready
+        # one hub secret (the receipt links' file), used for claim codes under its own "claim:" label
+        **access_service.dependencies(lambda: load_secret(settings.data_dir), device_logins, password_hasher),
+        **(fakes or {}),
+    }
     hub = Hub(
         settings=settings,
         engine=engine,
-        bus=bus,
+        bus=MessageBus(uow_factory, handlers, dependencies),
         uow_factory=uow_factory,
         presence=presence,
         notifier=notifier,

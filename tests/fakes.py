@@ -267,3 +267,15 @@ class FakeDeviceLogins(DeviceLogins):
             raise TimeoutError("the broker did not answer")
         self.logins.pop(device_id, None)
         self.removed.append(device_id)
+
+
+def fake_bus(tmp_path, uow: UnitOfWork, handlers, *, clock=None, **fakes):
+    """Return the bus bootstrap() wires, on a fake unit of work, with only the given capabilities' handlers.
+
+    `fakes` replace the dependencies handlers ask for by name (`notify`, `broadcast`, `wake_relay`, ...).
+    """
+    from hub.bootstrap import bootstrap
+    from hub.config import load_settings
+
+    settings = load_settings({"PASSLINE_STORE": "test", "PASSLINE_DATA_DIR": str(tmp_path / "data")})
+    return bootstrap(settings, uow_factory=lambda: uow, handlers=handlers, clock=clock or FixedClock(), fakes=fakes).bus

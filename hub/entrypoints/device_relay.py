@@ -11,9 +11,6 @@ from hub.contracts import topics
 from hub.contracts.envelope import envelope
 from hub.contracts.jobs import JOB, JobOut
 from hub.domain.device_jobs import JobDelivery, SweepDeviceJobs
-from hub.domain.payments import RetryPaymentChecks
-from hub.domain.order_holds import ExpireUnpaidHolds
-from hub.domain.printing import ReleaseHeldPrints
 from hub.services.messagebus import MessageBus
 
 logger = logging.getLogger(__name__)
@@ -62,13 +59,6 @@ class DeviceRelay:
             )
             logger.debug("sent %s job %s to %s", delivery.kind, delivery.job_id, delivery.device_id)
         self.sent += len(deliveries)
-        # Payments hook (issue 4): card payments stuck in `checking` ask their terminal again on a
-        # backoff; the status jobs this queues ring the bell and go out on the next sweep.
-        self._bus.handle(RetryPaymentChecks())
-        # Held orders (issue 6): a kiosk order nobody paid for within the store's limit is cancelled.
-        self._bus.handle(ExpireUnpaidHolds())
-        # Held prints (issue 15): a ticket no printer could take goes out once its printer says ready.
-        self._bus.handle(ReleaseHeldPrints())
         return len(deliveries)
 
     def _run(self) -> None:

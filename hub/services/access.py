@@ -298,15 +298,3 @@ def _device_identity(device: EnrolledDevice, member: staff_rules.StaffMember | N
         return Identity(kind="device", name=device.device_id, role=device.role)
     return Identity(kind="device", name=device.device_id, role=device.role, staff_id=member.staff_id,
                     staff_role=Role(member.role))
-
-
-COMMAND_HANDLERS = {
-    AddAccount: add_account,
-    ChangePassword: change_password,
-    DisableAccount: disable_account,
-    SignInAccount: sign_in_account,
-    SignOutAccount: sign_out_account,
-    CreateClaim: create_claim,
-    ClaimDevice: claim_device,
-    RevokeDevice: revoke_device,
-}

@@ -33,6 +33,9 @@ class DeviceLogins(abc.ABC):
     def remove(self, device_id: str) -> None:
         """Delete it and disconnect the device now."""
 
+    def ensure_roles(self) -> None:
+        """Make sure the broker knows the roles device logins are given (when the hub starts)."""
+
 
 class AccessRepository(abc.ABC):
     """Where accounts, their sessions, enrolled devices and claim codes live, inside the caller's unit of work."""

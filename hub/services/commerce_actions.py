@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from hub.domain import commands, events
 from hub.domain.errors import CommerceRefused, Refused
@@ -16,11 +17,9 @@ from hub.domain.orders import Order
 from hub.domain.pricing import split_by_weight
 from hub.domain.stock import StockLevel
 from hub.domain.tenders import Tender, apply_tender, refund_split
-from hub.domain.payment_events import CardPaymentApproved, CardPaymentRefunded
 from hub.domain.payments import RefundPayment
-from hub.services.commerce import AvailabilityChanged, StockChanged, publish_availability, refresh_availability, settle_stock
+from hub.services.commerce import StockChanged
 from hub.services.commerce_ports import loyalty_program
-from hub.services.payments import refund_payment
 from hub.services.ports import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -188,7 +187,8 @@ def return_stored_value(event: events.OrderStatusChanged, uow: UnitOfWork, clock
             _points_back(uow, tender.reference, event.order_id, part, now)
 
 
-def refund_order(command: commands.RefundOrder, uow: UnitOfWork, clock: Clock) -> RefundResult:
+def refund_order(command: commands.RefundOrder, uow: UnitOfWork, clock: Clock,
+                 handle_within: Callable[[object], Any]) -> RefundResult:
     """Refund units of a completed order to its tenders, restock them, and take back their points."""
     order = _order(uow, command.order_id)
     if order.status.value != "completed" or not order.pricing:
@@ -209,7 +209,7 @@ def refund_order(command: commands.RefundOrder, uow: UnitOfWork, clock: Clock) -
     plan = refund_split(amount, repo.tenders(order.order_id))
     # A card's part goes back through its terminal, and counts once the terminal says so; asked first,
     # so a refusal (a refund of that card already on its way) leaves nothing written.
-    card_refunds = tuple(refund_payment(RefundPayment(tender.reference or tender.tender_id, part), uow, clock).payment_id
+    card_refunds = tuple(handle_within(RefundPayment(tender.reference or tender.tender_id, part)).payment_id
                          for tender, part in plan if tender.kind == "card")
     for tender, part in plan:
         if tender.kind == "card":
@@ -296,24 +296,3 @@ def issue_gift_card(command: commands.IssueGiftCard, uow: UnitOfWork, frontdesk:
                                     f"{limit} (the store's `counter.gift_card_max`)", 422, "amount")
     uow.commerce.save_gift_card(command.code, balance, command.currency)
     return balance
-
-
-COMMAND_HANDLERS = {
-    commands.MarkSoldOut: mark_sold_out,
-    commands.SetPromotionActive: set_promotion_active,
-    commands.ReceiveStock: receive_stock,
-    commands.AddTender: add_tender,
-    commands.RefundOrder: refund_order,
-    commands.IssueGiftCard: issue_gift_card,
-}
-
-WITHIN_TRANSACTION = {
-    events.OrderStatusChanged: [settle_stock, earn_points, return_stored_value],
-    StockChanged: [refresh_availability],
-    CardPaymentApproved: [record_card_payment],
-    CardPaymentRefunded: [reverse_card_payment],
-}
-
-EVENT_HANDLERS = {
-    AvailabilityChanged: [publish_availability],
-}

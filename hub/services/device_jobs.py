@@ -115,13 +115,3 @@ def sweep_device_jobs(command: SweepDeviceJobs, uow: UnitOfWork, clock: Clock) -
 def wake_relay(_event: DeviceJobQueued, wake_relay: Callable[[], None]) -> None:
     """Let the relay send a new job now rather than at its next sweep."""
     wake_relay()
-
-
-COMMAND_HANDLERS = {
-    RecordDeviceEvent: record_device_event,
-    SweepDeviceJobs: sweep_device_jobs,
-}
-
-EVENT_HANDLERS = {
-    DeviceJobQueued: [wake_relay],
-}

@@ -109,17 +109,3 @@ def announce_status(event: events.OrderStatusChanged, notify: Notify) -> None:
 def preload_orders(batch: list[commands.SubmitOrder], uow: UnitOfWork) -> None:
     """Look a batch's order ids up in one read; each submit_order's duplicate check then needs none."""
     uow.orders.preload([command.order_id for command in batch])
-
-
-COMMAND_HANDLERS = {
-    commands.SubmitOrder: submit_order,
-}
-
-PREPARE_BATCH = {
-    commands.SubmitOrder: preload_orders,
-}
-
-EVENT_HANDLERS = {
-    events.OrderAccepted: [announce_order],
-    events.OrderStatusChanged: [announce_status],
-}

@@ -191,20 +191,3 @@ def forward_device_input(event: DeviceEventReceived, display_feed: DisplayFeed, 
         code = event.data.get("code")
         if zone and isinstance(code, str) and code:
             display_feed("scan", {"view": kds_view(zone), "code": code, "device_id": event.device_id})
-
-
-COMMAND_HANDLERS = {action: apply_action for action in km.ACTIONS} | {
-    km.FireDueTickets: fire_due_tickets, km.ShortPickLine: short_pick_line}
-
-_NUMBERED = (events.OrderAccepted, events.OrderStatusChanged, km.TicketChanged, km.OrderRushed, km.OrderChanged)
-
-WITHIN_TRANSACTION = {
-    events.OrderAccepted: [plan_firing, number_display_change],
-    **{event: [number_display_change] for event in _NUMBERED[1:]},
-}
-
-EVENT_HANDLERS = {
-    DisplayChanged: [send_display_change],
-    km.OrderReady: [broadcast_ready],
-    DeviceEventReceived: [forward_device_input],
-}

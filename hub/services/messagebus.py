@@ -8,7 +8,6 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from types import ModuleType
 from typing import Any
 
 from hub.domain.errors import OrderRefused
@@ -34,20 +33,19 @@ class HandlerTables:
     after: dict[type, list[Callable]] = field(default_factory=dict)
 
     @classmethod
-    def from_modules(cls, modules: Sequence[ModuleType]) -> HandlerTables:
-        """Merge the COMMAND_HANDLERS, PREPARE_BATCH, WITHIN_TRANSACTION and EVENT_HANDLERS tables of service modules."""
-        tables = cls()
-        for module in modules:
-            for command, handler in getattr(module, "COMMAND_HANDLERS", {}).items():
-                if command in tables.commands:
-                    raise ValueError(f"{command.__name__} has two handlers ({module.__name__})")
-                tables.commands[command] = handler
-            for command, prepare in getattr(module, "PREPARE_BATCH", {}).items():
-                tables.prepare[command] = prepare
-            for source, target in (("WITHIN_TRANSACTION", tables.within), ("EVENT_HANDLERS", tables.after)):
-                for event, handlers in getattr(module, source, {}).items():
+    def merged(cls, *tables: HandlerTables) -> HandlerTables:
+        """Merge capabilities' tables into one; a command served twice is a wiring mistake."""
+        merged = cls()
+        for table in tables:
+            for command, handler in table.commands.items():
+                if command in merged.commands:
+                    raise ValueError(f"{command.__name__} has two handlers")
+                merged.commands[command] = handler
+            merged.prepare.update(table.prepare)
+            for source, target in ((table.within, merged.within), (table.after, merged.after)):
+                for event, handlers in source.items():
                     target.setdefault(event, []).extend(handlers)
-        return tables
+        return merged
 
 
 @dataclass(frozen=True)
@@ -79,6 +77,11 @@ class MessageBus:
         # in this process; the database's unique keys guard across processes.
         self._write_lock = threading.Lock()
         self._wanted: dict[Callable, list[str]] = {}
+
+    def with_handlers(self, more: HandlerTables) -> MessageBus:
+        """Return a bus with these handlers added to this one's, on the same units of work and dependencies."""
+        mine = HandlerTables(self._command_handlers, self._prepare, self._within_handlers, self._event_handlers)
+        return MessageBus(self._uow_factory, HandlerTables.merged(mine, more), self._dependencies)
 
     def now(self) -> datetime:
         """Return the time by the bus's clock (a test's fake clock when it has one)."""
@@ -175,4 +178,7 @@ class MessageBus:
         if wanted is None:
             wanted = self._wanted[handler] = list(inspect.signature(handler).parameters)[1:]
         available = {**self._dependencies, **extra}
+        if "handle_within" in wanted:
+            uow = extra["uow"]
+            available["handle_within"] = lambda command: self._call(self._command_handlers[type(command)], command, uow=uow)
         return handler(message, **{name: available[name] for name in wanted})

@@ -235,21 +235,3 @@ def _tell(uow: UnitOfWork, order: Order, kind: str, data: dict[str, Any]) -> Non
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
-
-
-COMMAND_HANDLERS = {
-    CancelHeldOrder: cancel_held_order,
-    ConfirmOrder: confirm_order,
-    RejectOrder: reject_order,
-    ExpireUnpaidHolds: expire_unpaid_holds,
-}
-
-WITHIN_TRANSACTION = {
-    TenderTaken: [release_paid_hold],
-    CardPaymentApproved: [release_paid_hold],
-}
-
-EVENT_HANDLERS = {
-    IncomingChanged: [announce_incoming],
-    SenderAnswered: [tell_sender],
-}

@@ -388,20 +388,3 @@ def _iso(at: datetime | None) -> str | None:
 def notify_payment(event: PaymentChanged, notify: Notify) -> None:
     """Tell live screens (the kiosk waiting for the customer) that a payment changed."""
     notify("payment.changed", {"payment_id": event.payment_id, "order_id": event.order_id, "state": event.state})
-
-
-COMMAND_HANDLERS = {
-    AssignTerminal: assign_terminal,
-    RequestPayment: request_payment,
-    RefundPayment: refund_payment,
-    CheckPayment: check_payment,
-    RetryPaymentChecks: retry_payment_checks,
-}
-
-WITHIN_TRANSACTION = {
-    DeviceJobFinished: [record_pay_result],
-}
-
-EVENT_HANDLERS = {
-    PaymentChanged: [notify_payment],
-}

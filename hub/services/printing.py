@@ -280,25 +280,3 @@ def open_drawer(command: OpenDrawer, uow: UnitOfWork, clock: Clock) -> str:
     job = queue_job(uow, clock, device_id=command.printer.device_id, kind="drawer", payload={"pin": command.pin},
                     hardware=command.printer.hardware, answer_within_s=30)
     return job.job_id
-
-
-COMMAND_HANDLERS = {
-    OpenDrawer: open_drawer,
-    SetPrintRoute: set_route,
-    RemovePrintRoute: remove_route,
-    ReprintOrder: reprint,
-    ReleaseHeldPrints: release_held_prints,
-    PrintHeldAgain: print_held_again,
-}
-
-WITHIN_TRANSACTION = {
-    OrderAccepted: [print_kitchen_tickets],
-    DeviceJobFinished: [follow_print_job],
-    DeviceJobAnsweredLate: [printed_late],
-}
-
-EVENT_HANDLERS = {
-    PrintMovedToBackup: [warn_station],
-    PrintHeld: [warn_station],
-    PrintFailed: [warn_station],
-}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from hub.domain import staff as rules
 from hub.domain.commands import IssueGiftCard, RefundOrder, SubmitOrder
@@ -26,8 +27,7 @@ from hub.domain.staff import (
     StaffRefused,
     StaffSession,
 )
-from hub.services import commerce_actions
-from hub.services import payments as payment_service
+from hub.services.commerce_actions import require_member_proof
 from hub.services.ports import Clock, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -195,7 +195,7 @@ def authorize_sale(uow: UnitOfWork, command: SubmitOrder, priced: PricedBasket, 
     exempted_by = _authorize_exemption(uow, command, now) if command.tax_exempt else None
     if command.redeem_points and command.loyalty_id:
         staff = session_member(uow, command.staff_token, now) is not None
-        commerce_actions.require_member_proof(frontdesk, command.loyalty_id, command.member_proof, staff)
+        require_member_proof(frontdesk, command.loyalty_id, command.member_proof, staff)
     if not command.discounts and not command.staff_token:
         if exempted_by is not None:
             uow.staff.set_order_staff(command.order_id, None, exempted_by.staff_id, now)
@@ -225,35 +225,21 @@ def _authorize_exemption(uow: UnitOfWork, command: SubmitOrder, now: datetime) -
     return manager
 
 
-# The commands a manager's approval may unlock, and their own handlers (run in the same unit of work).
-APPROVED_HANDLERS = {
-    RefundOrder: commerce_actions.refund_order,
-    RefundPayment: payment_service.refund_payment,
-    IssueGiftCard: commerce_actions.issue_gift_card,
-}
+# The commands a manager's approval may unlock; each runs through its own handler in the same unit of work.
+APPROVABLE = frozenset({RefundOrder, RefundPayment, IssueGiftCard})
 
 
-def run_approved(command: RunApproved, uow: UnitOfWork, clock: Clock, frontdesk: FrontdeskSettings | None = None):
+def run_approved(command: RunApproved, uow: UnitOfWork, clock: Clock, handle_within: Callable[[object], Any]):
     """Spend the approval, then run the command; if the command refuses, the approval is not spent."""
-    handler = APPROVED_HANDLERS[type(command.command)]
+    if type(command.command) not in APPROVABLE:
+        raise ValueError(f"{type(command.command).__name__} is not a command an approval unlocks")
     try:
         spend_approval(uow, command.approval, command.action, command.used_for, clock())
     except ApprovalRequired as refusal:
         raise StaffRefused(refusal.code, refusal.message, 403, refusal.field) from None
-    offered = {"uow": uow, "clock": clock, "frontdesk": frontdesk}
-    wanted = list(inspect.signature(handler).parameters)[1:]
-    return handler(command.command, **{name: offered[name] for name in wanted})
+    return handle_within(command.command)
 
 
 def new_staff_id() -> str:
     """Return a fresh member id."""
     return str(uuid.uuid4())
-
-
-COMMAND_HANDLERS = {
-    AddStaff: add_staff,
-    SignIn: sign_in,
-    SignOut: sign_out,
-    GrantApproval: grant_approval,
-    RunApproved: run_approved,
-}

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.orders import Order
 from hub.domain.printing import ANY_PLACE, RECEIPT, OpenDrawer, PrinterRef, PrintRequest, pick_route
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender, TillRefused
-from hub.services.commerce_actions import TenderResult, add_tender
+from hub.services.commerce_actions import TenderResult
 from hub.services.ports import Clock, UnitOfWork
-from hub.services.printing import open_drawer, receipt, start_print
+from hub.services.printing import receipt, start_print
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +50,9 @@ def set_cash_drawer(command: SetCashDrawer, uow: UnitOfWork) -> SetCashDrawer:
     return command
 
 
-def take_tender(command: TakeTender, uow: UnitOfWork, clock: Clock, frontdesk: FrontdeskSettings | None = None) -> TillTender:
+def take_tender(command: TakeTender, uow: UnitOfWork, handle_within: Callable[[object], Any]) -> TillTender:
     """Take a tender; cash at a till with a drawer queues the kick in the same transaction."""
-    result = add_tender(command.tender, uow=uow, clock=clock, frontdesk=frontdesk)
+    result: TenderResult = handle_within(command.tender)
     if command.tender.kind != "cash":
         return TillTender(result, "none")
     uow.staff.record_cash(result.tender.tender_id, result.tender.order_id, command.tender.amount, result.change)
@@ -63,7 +63,7 @@ def take_tender(command: TakeTender, uow: UnitOfWork, clock: Clock, frontdesk: F
         return TillTender(result, "none", drawer_message=(
             f"no cash drawer is set up for {command.device_id} (PUT /api/v1/cash-drawers/{command.device_id})"))
     printer, hardware, pin = drawer
-    job_id = open_drawer(OpenDrawer(PrinterRef(printer, hardware), pin), uow=uow, clock=clock)
+    job_id = handle_within(OpenDrawer(PrinterRef(printer, hardware), pin))
     return TillTender(result, "opening", job_id)
 
 
@@ -111,12 +111,3 @@ def print_receipt(command: PrintReceipt, uow: UnitOfWork, clock: Clock) -> Print
     again = any(p.document == RECEIPT for p in uow.printing.for_order(order.order_id))
     return start_print(uow, clock, route, receipt_document(order, uow, command.e_receipt_url, route.language),
                        place=command.device_id, order_id=order.order_id, reprint=again)
-
-
-COMMAND_HANDLERS = {
-    HoldBasket: hold_basket,
-    RecallBasket: recall_basket,
-    SetCashDrawer: set_cash_drawer,
-    TakeTender: take_tender,
-    PrintReceipt: print_receipt,
-}

@@ -7,7 +7,7 @@ first come first served, and every timer keeps its length from the moment of the
 silent printer's tickets go to the backup within their 20 s, not an hour and 20 s later.
 
 The hub runs on a real SQLite file with the hand-moved clock of tests/support/clock.py and
-the real device relay sweeps (publishing into a list instead of a broker: the "device").
+the real device relay sweeps and scheduler ticks (publishing into a list instead of a broker: the "device").
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pytest
 from hub.bootstrap import bootstrap
 from hub.domain.device_jobs import RESEND_AFTER, RecordDeviceEvent
 from hub.entrypoints.device_relay import DeviceRelay
+from hub.entrypoints.scheduler import Scheduler
 from hub.entrypoints.web.app import create_app
 from hub.services.payments import CHECK_ANSWER_WITHIN_S, PAY_ANSWER_WITHIN_S
 from tests.fault.books import stored_orders
@@ -46,11 +47,13 @@ class Store:
         self.published: list[dict] = []  # what reached the devices, in order
         self.relay = DeviceRelay(self.hub.bus, "test", lambda _topic, message: self.published.append(message),
                                  threading.Event())
+        self.scheduler = Scheduler(self.hub.bus)
 
     def sweep(self) -> None:
-        """Run two relay sweeps: the second sends what the first queued (backups, checks)."""
-        self.relay.sweep()
-        self.relay.sweep()
+        """Run two relay sweeps and scheduler ticks: the second sends what the first queued (backups, checks)."""
+        for _ in range(2):
+            self.relay.sweep()
+            self.scheduler.tick()
 
     def order(self, after: timedelta = timedelta(minutes=1)) -> dict:
         """Take a walk-in order over HTTP some time after the one before; the relay sends its ticket at once."""

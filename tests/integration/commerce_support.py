@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hub.bootstrap import SERVICE_MODULES
 from hub.domain.orders import OrderStatus
 from hub.services.messagebus import HandlerTables, MessageBus
 
@@ -37,15 +36,12 @@ def record_event(command: Happened, uow) -> None:
     uow.raise_event(command.event)
 
 
-COMMAND_HANDLERS = {MoveOrder: move_order, Happened: record_event}
+THESE_TESTS = HandlerTables(commands={MoveOrder: move_order, Happened: record_event})
 
 
 def status_bus(hub) -> MessageBus:
-    """Return a bus with every service module of the hub plus MoveOrder."""
-    import sys
-
-    return MessageBus(hub.uow_factory, HandlerTables.from_modules([*SERVICE_MODULES, sys.modules[__name__]]),
-                      hub.bus._dependencies)
+    """Return the hub's bus with MoveOrder and Happened added: every handler and dependency of the hub's own."""
+    return hub.bus.with_handlers(THESE_TESTS)
 
 
 def complete(hub, order_id: str) -> None:

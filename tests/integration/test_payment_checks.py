@@ -1,7 +1,7 @@
 """A lost payment result is checked again on a backoff until the terminal answers; an offline terminal is refused.
 
 The hub runs on a real SQLite file with a clock the test moves by hand, and the real
-device relay sweeps (publishing into a list instead of a broker).
+device relay sweeps (publishing into a list instead of a broker) and scheduler ticks.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from hub.domain.device_jobs import RecordDeviceEvent
 from hub.domain.payments import CHECK_BACKOFF_S, CHECK_EVERY_S
 from hub.domain.presence import DeviceState
 from hub.entrypoints.device_relay import DeviceRelay
+from hub.entrypoints.scheduler import Scheduler
 from hub.entrypoints.web.app import create_app
 from hub.services.payments import CHECK_ANSWER_WITHIN_S, PAY_ANSWER_WITHIN_S
 from tests.support.identities import owner_client
@@ -49,11 +50,13 @@ class Store:
         self.published: list[dict] = []
         self.relay = DeviceRelay(self.hub.bus, "test", lambda _topic, message: self.published.append(message),
                                  threading.Event())
+        self.scheduler = Scheduler(self.hub.bus)
 
     def sweep(self) -> None:
         """Run one relay sweep, then one more so that jobs queued by the first go out."""
-        self.relay.sweep()
-        self.relay.sweep()
+        for _ in range(2):
+            self.relay.sweep()
+            self.scheduler.tick()
 
     def sent_operations(self) -> list[str]:
         return [m["data"]["payload"]["operation"] for m in self.published]
@@ -247,8 +250,7 @@ def test_payments_left_in_checking_before_the_upgrade_are_checked_at_once(tmp_pa
         with hub.uow_factory() as uow:
             stuck = uow.payments.get("0d7e0000-0000-4000-8000-000000000001")
         assert stuck.checks == 0 and stuck.next_check_at is not None
-        published: list[dict] = []
-        DeviceRelay(hub.bus, "test", lambda _t, m: published.append(m), threading.Event()).sweep()
+        Scheduler(hub.bus).tick()  # asks the terminal again: a status job is queued
         with hub.uow_factory() as uow:
             assert uow.payments.get("0d7e0000-0000-4000-8000-000000000001").checks == 1
             [job] = uow.device_jobs.unfinished(10)

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from zoneinfo import ZoneInfo
 
 from hub.adapters.mqtt.connection import ReceivedMessage
 from hub.contracts.envelope import envelope
-from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.presence import Presence
 from hub.entrypoints.mqtt_consumer import MqttConsumer
-from hub.services import handlers
-from hub.services.handlers import StoreDay
-from hub.services.messagebus import HandlerTables, MessageBus
-from tests.fakes import FakeUnitOfWork, FixedClock, cafe_catalog
+from hub.services.handler_table import ORDER_INTAKE
+from tests.fakes import FakeUnitOfWork, cafe_catalog, fake_bus
 
 
 class RecordingConnection:
@@ -36,19 +32,17 @@ def order_message(mid: int, order_id: str) -> ReceivedMessage:
     return ReceivedMessage("passline/s1/device/kiosk-1/out/order", json.dumps(request).encode(), mid, 1, False)
 
 
-def consumer_with(log: list, notify) -> tuple[MqttConsumer, FakeUnitOfWork]:
+def consumer_with(tmp_path, log: list, notify) -> tuple[MqttConsumer, FakeUnitOfWork]:
     uow = FakeUnitOfWork(cafe_catalog())
-    bus = MessageBus(lambda: uow, HandlerTables.from_modules([handlers]),
-                     {"clock": FixedClock(), "store_day": StoreDay(ZoneInfo("UTC")), "frontdesk": FrontdeskSettings(),
-                      "notify": notify})
+    bus = fake_bus(tmp_path, uow, ORDER_INTAKE, notify=notify)
     consumer = MqttConsumer(bus, Presence(), "s1")
     consumer.connection = RecordingConnection(log)
     return consumer, uow
 
 
-def test_the_kiosk_gets_its_reply_and_ack_before_live_screens_hear_of_the_order():
+def test_the_kiosk_gets_its_reply_and_ack_before_live_screens_hear_of_the_order(tmp_path):
     log: list = []
-    consumer, uow = consumer_with(log, lambda kind, data: log.append(("notify", kind)))
+    consumer, uow = consumer_with(tmp_path, log, lambda kind, data: log.append(("notify", kind)))
     consumer._handle([order_message(7, str(uuid.uuid4())), order_message(8, str(uuid.uuid4()))])
     assert uow.committed == 1
     assert log[:4] == [
@@ -59,13 +53,13 @@ def test_the_kiosk_gets_its_reply_and_ack_before_live_screens_hear_of_the_order(
     assert all(entry[0] == "notify" for entry in log[4:])
 
 
-def test_a_failing_screen_update_neither_loses_the_reply_nor_stops_the_next_order():
+def test_a_failing_screen_update_neither_loses_the_reply_nor_stops_the_next_order(tmp_path):
     log: list = []
 
     def broken_notify(kind, data):
         raise RuntimeError("socket closed")
 
-    consumer, uow = consumer_with(log, broken_notify)
+    consumer, uow = consumer_with(tmp_path, log, broken_notify)
     consumer._handle([order_message(1, str(uuid.uuid4()))])
     consumer._handle([order_message(2, str(uuid.uuid4()))])
     assert log == [("publish", "passline/s1/device/kiosk-1/in/reply", "order.accepted"), ("ack", 1),

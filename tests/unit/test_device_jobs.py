@@ -16,10 +16,10 @@ from hub.domain.device_jobs import (
     RecordDeviceEvent,
     SweepDeviceJobs,
 )
-from hub.services import device_jobs, handlers
 from hub.services.device_jobs import queue_job
-from hub.services.messagebus import HandlerTables, MessageBus
-from tests.fakes import FakeUnitOfWork, FixedClock, cafe_catalog
+from hub.services.handler_table import DEVICE_JOBS, ORDER_INTAKE
+from hub.services.messagebus import HandlerTables
+from tests.fakes import FakeUnitOfWork, FixedClock, cafe_catalog, fake_bus
 
 
 @pytest.fixture
@@ -58,16 +58,16 @@ def print_note(command: PrintNote, uow, clock) -> str:
 
 
 @pytest.fixture
-def bus(uow, clock, seen):
-    tables = HandlerTables.from_modules([handlers, device_jobs])
-    tables.commands[PrintNote] = print_note
-    tables.within.setdefault(DeviceJobFinished, []).append(lambda event: seen.finished.append(event))
-    tables.after.setdefault(DeviceEventReceived, []).append(lambda event: seen.device_events.append(event))
+def bus(tmp_path, uow, clock, seen):
+    this_test = HandlerTables(commands={PrintNote: print_note},
+                              within={DeviceJobFinished: [lambda event: seen.finished.append(event)]},
+                              after={DeviceEventReceived: [lambda event: seen.device_events.append(event)]})
 
     def wake() -> None:
         seen.wakes += 1
 
-    return MessageBus(lambda: uow, tables, {"clock": clock, "wake_relay": wake, "notify": lambda *_: None})
+    return fake_bus(tmp_path, uow, HandlerTables.merged(ORDER_INTAKE, DEVICE_JOBS, this_test), clock=clock,
+                    wake_relay=wake, notify=lambda *_: None)
 
 
 def queue(uow, clock, **options):

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from hub.domain.commands import LineRequest, SubmitOrder
-from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.errors import Unavailable
 from hub.domain.stock import StockLevel
-from hub.services import commerce_actions, handlers
-from hub.services.handlers import StoreDay
-from hub.services.messagebus import HandlerTables, MessageBus
-from tests.fakes import FakeUnitOfWork, FixedClock, cafe_catalog
+from hub.services.handler_table import COMMERCE, ORDER_INTAKE
+from hub.services.messagebus import HandlerTables
+from tests.fakes import FakeUnitOfWork, cafe_catalog, fake_bus
 
 
 @pytest.fixture
@@ -33,10 +30,9 @@ def published():
 
 
 @pytest.fixture
-def bus(uow, published):
-    return MessageBus(lambda: uow, HandlerTables.from_modules([handlers, commerce_actions]),
-                      {"clock": FixedClock(), "store_day": StoreDay(ZoneInfo("UTC")), "frontdesk": FrontdeskSettings(), "notify": lambda e, d: None,
-                       "broadcast": lambda kind, data, retain=False: published.append((kind, data, retain))})
+def bus(tmp_path, uow, published):
+    return fake_bus(tmp_path, uow, HandlerTables.merged(ORDER_INTAKE, COMMERCE), notify=lambda e, d: None,
+                    broadcast=lambda kind, data, retain=False: published.append((kind, data, retain)))
 
 
 def order(order_id, qty, origin="counter"):

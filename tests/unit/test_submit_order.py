@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from hub.domain.commands import LineRequest, SubmitOrder
-from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.errors import OrderConflict, UnknownSku
-from hub.services import handlers
-from hub.services.handlers import StoreDay, SubmitResult
-from hub.services.messagebus import HandlerTables, MessageBus
-from tests.fakes import FakeUnitOfWork, FixedClock, cafe_catalog
+from hub.services.handlers import SubmitResult
+from hub.services.handler_table import ORDER_INTAKE
+from tests.fakes import FakeUnitOfWork, cafe_catalog, fake_bus
 
 
 def submit(order_id: str = "o-1", fingerprint: str = "fp-1", sku: str = "LATTE-M") -> SubmitOrder:
@@ -30,12 +26,8 @@ def notices():
 
 
 @pytest.fixture
-def bus(uow, notices):
-    return MessageBus(
-        lambda: uow,
-        HandlerTables.from_modules([handlers]),
-        {"clock": FixedClock(), "store_day": StoreDay(ZoneInfo("UTC")), "frontdesk": FrontdeskSettings(), "notify": lambda e, d: notices.append((e, d))},
-    )
+def bus(tmp_path, uow, notices):
+    return fake_bus(tmp_path, uow, ORDER_INTAKE, notify=lambda e, d: notices.append((e, d)))
 
 
 def test_submitted_order_is_accepted_committed_and_announced(bus, uow, notices):

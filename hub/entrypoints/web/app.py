@@ -10,6 +10,7 @@ from flask_socketio import SocketIO
 from hub.bootstrap import Hub, bootstrap
 from hub.config import Settings, load_settings
 from hub.domain.access import Permission, Role
+from hub.entrypoints import runtime
 from hub.entrypoints.web import access
 from hub.entrypoints.https import page_port
 from hub.entrypoints.web.access import own_origins
@@ -86,7 +87,7 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:
-        hub.start_messaging()
+        runtime.start_messaging(hub)
     return app
 
 

@@ -1,0 +1,144 @@
+"""Every command and event of the hub, and the handlers that serve them: the one table to read.
+
+For each capability: `commands` (one handler each, run in the command's unit of work), `prepare`
+(reads a whole batch of one command type at once), `within` (reactions to an event inside the same
+transaction, before the commit: they must not refuse) and `after` (reactions once it committed: live
+screens, broadcasts, wakeups). Within one event, reactions run in the order listed here, capability
+by capability. bootstrap() merges them into HANDLERS; a test may take only the capabilities it needs.
+"""
+
+from __future__ import annotations
+
+from hub.domain import commands, events
+from hub.domain import kitchen_messages as km
+from hub.domain.device_jobs import (
+    DeviceEventReceived,
+    DeviceJobAnsweredLate,
+    DeviceJobFinished,
+    DeviceJobQueued,
+    RecordDeviceEvent,
+    SweepDeviceJobs,
+)
+from hub.domain.enrolment import (
+    AddAccount,
+    ChangePassword,
+    ClaimDevice,
+    CreateClaim,
+    DisableAccount,
+    RevokeDevice,
+    SignInAccount,
+    SignOutAccount,
+)
+from hub.domain.order_holds import (
+    CancelHeldOrder,
+    ConfirmOrder,
+    ExpireUnpaidHolds,
+    IncomingChanged,
+    RejectOrder,
+    SenderAnswered,
+    TenderTaken,
+)
+from hub.domain.payment_events import CardPaymentApproved, CardPaymentRefunded
+from hub.domain.payments import AssignTerminal, CheckPayment, RefundPayment, RequestPayment, RetryPaymentChecks
+from hub.domain.printing import (
+    OpenDrawer,
+    PrintFailed,
+    PrintHeld,
+    PrintHeldAgain,
+    PrintMovedToBackup,
+    ReleaseHeldPrints,
+    RemovePrintRoute,
+    ReprintOrder,
+    SetPrintRoute,
+)
+from hub.domain.staff import AddStaff, GrantApproval, SignIn, SignOut
+from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender
+from hub.services import access, commerce, commerce_actions, device_jobs, handlers, kitchen, order_holds, payments
+from hub.services import printing, staff, till
+from hub.services.commerce import AvailabilityChanged, StockChanged
+from hub.services.kitchen import DisplayChanged
+from hub.services.messagebus import HandlerTables
+from hub.services.payments import PaymentChanged
+from hub.services.staff import RunApproved
+
+ORDER_INTAKE = HandlerTables(
+    commands={commands.SubmitOrder: handlers.submit_order},
+    prepare={commands.SubmitOrder: handlers.preload_orders},
+    after={events.OrderAccepted: [handlers.announce_order], events.OrderStatusChanged: [handlers.announce_status]},
+)
+
+DEVICE_JOBS = HandlerTables(
+    commands={RecordDeviceEvent: device_jobs.record_device_event, SweepDeviceJobs: device_jobs.sweep_device_jobs},
+    after={DeviceJobQueued: [device_jobs.wake_relay]},
+)
+
+_DISPLAYED = (events.OrderStatusChanged, km.TicketChanged, km.OrderRushed, km.OrderChanged)
+KITCHEN = HandlerTables(
+    commands={**{action: kitchen.apply_action for action in km.ACTIONS},
+              km.FireDueTickets: kitchen.fire_due_tickets, km.ShortPickLine: kitchen.short_pick_line},
+    within={events.OrderAccepted: [kitchen.plan_firing, kitchen.number_display_change],
+            **{event: [kitchen.number_display_change] for event in _DISPLAYED}},
+    after={DisplayChanged: [kitchen.send_display_change], km.OrderReady: [kitchen.broadcast_ready],
+           DeviceEventReceived: [kitchen.forward_device_input]},
+)
+
+PRINTING = HandlerTables(
+    commands={OpenDrawer: printing.open_drawer, SetPrintRoute: printing.set_route,
+              RemovePrintRoute: printing.remove_route, ReprintOrder: printing.reprint,
+              ReleaseHeldPrints: printing.release_held_prints, PrintHeldAgain: printing.print_held_again},
+    within={events.OrderAccepted: [printing.print_kitchen_tickets], DeviceJobFinished: [printing.follow_print_job],
+            DeviceJobAnsweredLate: [printing.printed_late]},
+    after={PrintMovedToBackup: [printing.warn_station], PrintHeld: [printing.warn_station],
+           PrintFailed: [printing.warn_station]},
+)
+
+COMMERCE = HandlerTables(
+    commands={commands.MarkSoldOut: commerce_actions.mark_sold_out,
+              commands.SetPromotionActive: commerce_actions.set_promotion_active,
+              commands.ReceiveStock: commerce_actions.receive_stock, commands.AddTender: commerce_actions.add_tender,
+              commands.RefundOrder: commerce_actions.refund_order, commands.IssueGiftCard: commerce_actions.issue_gift_card},
+    within={events.OrderStatusChanged: [commerce.settle_stock, commerce_actions.earn_points,
+                                        commerce_actions.return_stored_value],
+            StockChanged: [commerce.refresh_availability],
+            CardPaymentApproved: [commerce_actions.record_card_payment],
+            CardPaymentRefunded: [commerce_actions.reverse_card_payment]},
+    after={AvailabilityChanged: [commerce.publish_availability]},
+)
+
+PAYMENTS = HandlerTables(
+    commands={AssignTerminal: payments.assign_terminal, RequestPayment: payments.request_payment,
+              RefundPayment: payments.refund_payment, CheckPayment: payments.check_payment,
+              RetryPaymentChecks: payments.retry_payment_checks},
+    within={DeviceJobFinished: [payments.record_pay_result]},
+    after={PaymentChanged: [payments.notify_payment]},
+)
+
+ORDER_HOLDS = HandlerTables(
+    commands={CancelHeldOrder: order_holds.cancel_held_order, ConfirmOrder: order_holds.confirm_order,
+              RejectOrder: order_holds.reject_order, ExpireUnpaidHolds: order_holds.expire_unpaid_holds},
+    within={TenderTaken: [order_holds.release_paid_hold], CardPaymentApproved: [order_holds.release_paid_hold]},
+    after={IncomingChanged: [order_holds.announce_incoming], SenderAnswered: [order_holds.tell_sender]},
+)
+
+STAFF = HandlerTables(
+    commands={AddStaff: staff.add_staff, SignIn: staff.sign_in, SignOut: staff.sign_out,
+              GrantApproval: staff.grant_approval, RunApproved: staff.run_approved},
+)
+
+TILL = HandlerTables(
+    commands={HoldBasket: till.hold_basket, RecallBasket: till.recall_basket, SetCashDrawer: till.set_cash_drawer,
+              TakeTender: till.take_tender, PrintReceipt: till.print_receipt},
+)
+
+ACCESS = HandlerTables(
+    commands={AddAccount: access.add_account, ChangePassword: access.change_password,
+              DisableAccount: access.disable_account, SignInAccount: access.sign_in_account,
+              SignOutAccount: access.sign_out_account, CreateClaim: access.create_claim,
+              ClaimDevice: access.claim_device, RevokeDevice: access.revoke_device},
+)
+
+# The order matters where several capabilities react to one event within its transaction:
+# an accepted order is planned for the kitchen before its tickets print; a finished job is
+# a print job's before it is a payment's; a paid card settles the tender before it releases a hold.
+HANDLERS = HandlerTables.merged(ORDER_INTAKE, DEVICE_JOBS, KITCHEN, PRINTING, COMMERCE, PAYMENTS, ORDER_HOLDS,
+                                STAFF, TILL, ACCESS)
