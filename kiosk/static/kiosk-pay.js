@@ -1,5 +1,6 @@
 // The kiosk's payment, loyalty sign-in, idle reset, live link to the hub, and the wiring of every button.
 import {$, Kiosk, KioskState, api, dateTime, el, errorWords, money, newId, t} from "./kiosk-core.js";
+import {openSocket} from "./shared/hub.js";
 import {addFromDetail, applyAvailability, cart, cartMessage, closeDetail, forgetHeld, forgetRecs, isSold, linkChanged,
         loadMenu, online, renderCart, renderCartBar, renderDetail, renderPayButtons, rewardList, screen, setA11y, setLang,
         show, signature} from "./kiosk.js";
@@ -266,18 +267,18 @@ function reset() {
 // ---- the live link ------------------------------------------------------------------------------------
 
 export function connect() {
-  const socket = io("/hub", {transports: ["websocket", "polling"], reconnectionDelayMax: 2000});
-  socket.on("connect", () => {
-    // Back after a drop: the hub may have restarted with a new catalog; refresh it between customers.
-    if (KioskState.everConnected && screen() === "attract") loadMenu();
-    Object.assign(KioskState, {socketUp: true, everConnected: true});
-    Kiosk.fetchDown = false;
-    linkChanged();
+  return openSocket("/hub", {
+    connect: () => {
+      // Back after a drop: the hub may have restarted with a new catalog; refresh it between customers.
+      if (KioskState.everConnected && screen() === "attract") loadMenu();
+      Object.assign(KioskState, {socketUp: true, everConnected: true});
+      Kiosk.fetchDown = false;
+      linkChanged();
+    },
+    disconnect: () => { KioskState.socketUp = false; linkChanged(); },
+    availability: applyAvailability,
+    "payment.changed": paymentChanged,
   });
-  socket.on("disconnect", () => { KioskState.socketUp = false; linkChanged(); });
-  socket.on("availability", applyAvailability);
-  socket.on("payment.changed", paymentChanged);
-  return socket;
 }
 
 // ---- wiring -------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 // The kiosk: attract, eat in / take away, menu, item detail, cart, loyalty, card payment, order number.
 // Money is taken only for an order the hub has stored (held until paid); nothing is paid while the hub is out of reach.
+// The page's one entry module: the screens and the menu are here, the cart in kiosk-cart.js, payment, loyalty, the
+// idle reset and the live link in kiosk-pay.js, state, words and calls in kiosk-core.js; it starts the page last.
 import {$, Kiosk, KioskState, api, el, hintText, money, t} from "./kiosk-core.js";
 import {Cart, renderCartScreen} from "./kiosk-cart.js";
 import {connect, renderMember, wire} from "./kiosk-pay.js";
