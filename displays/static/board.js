@@ -1,6 +1,7 @@
 // The order-ready board: numbers move from Preparing to Ready and leave when handed over. Ready comes first;
 // each column lists the newest first, shows as many as fit, and says how many more there are.
-"use strict";
+import {el} from "/kiosk/static/shared/dom.js";
+import {LiveView, T} from "./live.js";
 
 const live = new LiveView(document.body.dataset.view, render);
 window.display = live;

@@ -1,7 +1,8 @@
 // Expo: every open order with each station's progress; bump when all stations are done, then hand over.
 // Orders are listed as they came in, new ones at the bottom, and the rows being read stay where they are on
 // the screen when orders come or go above them.
-"use strict";
+import {el} from "/kiosk/static/shared/dom.js";
+import {LiveView, T, changesText, originText} from "./live.js";
 
 const live = new LiveView(document.body.dataset.view, render);
 window.display = live;

@@ -1,5 +1,6 @@
 // Kitchen display and pick list: ticket cards in the hub's order, bump bar keys, recall, all-day.
-"use strict";
+import {el} from "/kiosk/static/shared/dom.js";
+import {LiveView, T, age, changesText, clock, itemName, modifierNames, originText} from "./live.js";
 
 const KEYS = window.PASSLINE_KEYS;
 const PICK = window.PASSLINE_MODE === "pick";

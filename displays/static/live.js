@@ -1,15 +1,15 @@
 // The display side of the live protocol (docs/protocol.md, "Displays"): snapshot, numbered
 // changes, a new snapshot on any gap, and acknowledged actions. Shared by every display page.
-"use strict";
+import {el} from "/kiosk/static/shared/dom.js";
+import {newId, openSocket} from "/kiosk/static/shared/hub.js";
+import {fill, formatTime} from "/kiosk/static/shared/words.js";
 
 // The page's words and the catalog's names in the screen's language (displays/i18n.py puts them on the page).
 const DISPLAY = window.PASSLINE_DISPLAY || {lang: "en", t: {}, words: {}};
 
 // A word of the page, its {holes} filled.
 function T(key, params) {
-  let text = DISPLAY.t[key] === undefined ? key : DISPLAY.t[key];
-  for (const [hole, value] of Object.entries(params || {})) text = text.split("{" + hole + "}").join(String(value));
-  return text;
+  return fill(DISPLAY.t[key] === undefined ? key : DISPLAY.t[key], params);
 }
 
 // Orders keep the catalog's own names; a screen in another language looks them up by SKU (or by the own name).
@@ -68,7 +68,7 @@ class LiveView {
     this.settings = {};
     this.clockSkewMs = 0;
     this.snapshots = 0;
-    this.socket = io("/displays", {transports: ["websocket", "polling"], reconnectionDelayMax: 2000});
+    this.socket = openSocket("/displays");
     this.socket.on("connect", () => { this.setLink("live"); this.join(); });
     this.socket.on("disconnect", () => { this.ready = false; this.setLink("offline"); });
     this.socket.io.on("reconnect_attempt", () => this.setLink("offline"));
@@ -125,7 +125,7 @@ class LiveView {
   now() { return Date.now() + this.clockSkewMs; }
 
   act(kind, fields) {
-    const action = Object.assign({action_id: LiveView.newId(), kind: kind}, fields);
+    const action = Object.assign({action_id: newId(), kind: kind}, fields);
     return this.send(action);
   }
 
@@ -157,36 +157,15 @@ class LiveView {
     link.className = "link " + state;
     link.textContent = T(state === "live" ? "link_live" : "link_offline");
   }
-
-  static newId() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    return "a-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
-  }
-}
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
 }
 
 function clock(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  return d.toLocaleTimeString(DISPLAY.lang, {hour: "2-digit", minute: "2-digit"});
+  return formatTime(iso, DISPLAY.lang);
 }
 
 function age(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));
   return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
 }
+
+export {DISPLAY, LiveView, T, age, changesText, clock, itemName, modifierNames, originText};

@@ -1,6 +1,8 @@
 // Pick list: a zone's orders with lines grouped by bin in walking order; pick by scan or tap,
 // short-pick (remove or substitute), pack, ready for pickup, hand over.
-"use strict";
+import {el} from "/kiosk/static/shared/dom.js";
+import {amountWithCode} from "/kiosk/static/shared/money.js";
+import {DISPLAY, LiveView, T, changesText, clock, itemName, originText} from "./live.js";
 
 const live = new LiveView(document.body.dataset.view, render);
 window.display = live;
@@ -21,8 +23,7 @@ function byBin(a, b) {
 
 function money(m) {
   // "12.50 EUR" / "12,50 EUR": the decimal mark of the screen's language, the currency's code as on the receipt
-  const amount = new Intl.NumberFormat(DISPLAY.lang, {minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false});
-  return amount.format(m.amount / 100) + " " + m.currency;
+  return amountWithCode(m.amount, m.currency, DISPLAY.lang);
 }
 
 function left(card, item) {

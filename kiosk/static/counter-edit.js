@@ -1,5 +1,6 @@
 // Changing a sale: edit a line (quantity, modifiers, note), discounts with a reason and a manager's approval, hold and recall.
-"use strict";
+import {C} from "./counter.js";
+import {Sale} from "./counter-sale.js";
 
 // ---- editing a line -------------------------------------------------------------------------------
 

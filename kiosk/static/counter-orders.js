@@ -1,7 +1,10 @@
 // Remote orders waiting for a cashier (accept with a quoted time, or reject), and finding an order to pay, reprint or refund.
-"use strict";
+import {$, C} from "./counter.js";
+import {Pay} from "./counter-pay.js";
+import {Sale} from "./counter-sale.js";
 
 const Incoming = {orders: [], selected: 0, quotes: new Map(), known: null, audio: null, chimes: 0};
+window.Incoming = Incoming;  // read by the browser tests (the tone for a new remote order)
 
 Incoming.chime = function () {
   // A short rising two-note tone, made here with WebAudio: a cashier serving a customer hears a new remote order.

@@ -1,7 +1,8 @@
 // Tender: cash with change and the drawer, card at the counter's terminal, gift card, points, split; then the receipt.
-"use strict";
+import {$, $$, C} from "./counter.js";
+import {Sale} from "./counter-sale.js";
 
-const Pay = {order: null, due: 0, total: 0, tenders: [], change: 0, kind: "cash", payment: null, fromSale: false, busy: false};
+export const Pay = {order: null, due: 0, total: 0, tenders: [], change: 0, kind: "cash", payment: null, fromSale: false, busy: false};
 const FINAL_PAYMENT_STATES = ["approved", "declined", "cancelled", "failed", "reversed", "refunded"];
 
 Pay.open = async function (order, options) {
@@ -66,7 +67,8 @@ Pay.drawQuick = function () {  // exact, then the next round notes above what is
   const unit = 10 ** C.digits();
   const amounts = [Pay.due];
   for (const note of [5, 10, 20, 50, 100]) {
-    const up = Math.ceil(Pay.due / (note * unit)) * note * unit;
+    const step = note * unit;
+    const up = Pay.due + (step - (Pay.due % step)) % step;  // rounded up to whole notes, in minor units
     if (up > Pay.due && !amounts.includes(up) && amounts.length < 5) amounts.push(up);
   }
   $("#cash-quick").replaceChildren(...amounts.map((amount, i) => C.el("button", {

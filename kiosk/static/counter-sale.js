@@ -1,7 +1,8 @@
 // A new sale: catalog, search and barcode scan, the basket priced live by the hub, keys, and on to payment.
-"use strict";
+import {$, $$, C} from "./counter.js";
+import {Pay} from "./counter-pay.js";
 
-const Sale = {
+export const Sale = {
   items: [], bySku: new Map(), byGtin: new Map(), categories: [], category: null,
   basket: null, selected: -1, priced: null, priceSeq: 0, submitting: false,
 };

@@ -1,7 +1,11 @@
 // The counter terminal's core: strings, money, the hub API, the live link, screens, PIN dialogs, staff, keys.
-"use strict";
+// Words, money, elements, ids and the hub link come from the shared module (shared/); C names them for the counter.
+import {el} from "./shared/dom.js";
+import {callHub, newId, openSocket} from "./shared/hub.js";
+import {formatMoney, fractionDigits, parseAmount, plainAmount} from "./shared/money.js";
+import {formatDateTime, formatTime, refusalWords, translator} from "./shared/words.js";
 
-const C = {
+export const C = {
   config: JSON.parse(document.getElementById("counter-config").textContent),
   staff: null,          // {staff_id, name, role} once signed in
   token: null,          // the staff session's bearer token; kept in memory only
@@ -13,78 +17,27 @@ const C = {
 C.device = C.config.device_id;
 C.lang = C.config.lang;
 
-const $ = (selector, root) => (root || document).querySelector(selector);
-const $$ = (selector, root) => [...(root || document).querySelectorAll(selector)];
+export const $ = (selector, root) => (root || document).querySelector(selector);
+export const $$ = (selector, root) => [...(root || document).querySelectorAll(selector)];
 
 // ---- strings, money, times --------------------------------------------------------------
 
-C.t = function (key, vars) {
-  const table = C.config.strings[C.lang] || {};
-  let text = table[key] || (C.config.strings.en || {})[key] || key;
-  for (const [name, value] of Object.entries(vars || {})) text = text.split(`{${name}}`).join(String(value));
-  return text;
-};
+C.t = translator(C.config.strings, () => C.lang);
 
-C.el = function (tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-};
+C.el = el;
 
 C.button = function (label, key, onclick, attrs) {
   return C.el("button", Object.assign({type: "button", onclick: onclick}, attrs || {}), label, key ? " " : null,
               key ? C.el("kbd", null, key) : null);
 };
 
-C.digits = function () {
-  return new Intl.NumberFormat(C.lang, {style: "currency", currency: C.currency}).resolvedOptions().maximumFractionDigits;
-};
-
-C.money = function (minor) {
-  const digits = C.digits();
-  return new Intl.NumberFormat(C.lang, {style: "currency", currency: C.currency}).format(minor / 10 ** digits);
-};
-
-C.plainAmount = function (minor) {  // for an input field: 12.50 in the locale's way, no currency sign
-  const digits = C.digits();
-  return new Intl.NumberFormat(C.lang, {minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false})
-    .format(minor / 10 ** digits);
-};
-
-C.parseAmount = function (text) {  // "20", "20,5", "20.50" -> minor units; null when not an amount
-  const match = /^\s*(\d{1,7})(?:[.,](\d*))?\s*$/.exec(text || "");
-  if (!match) return null;
-  const digits = C.digits();
-  const fraction = (match[2] || "").slice(0, digits).padEnd(digits, "0");
-  return parseInt(match[1], 10) * 10 ** digits + (digits ? parseInt(fraction, 10) : 0);
-};
-
-C.time = function (iso) {
-  if (!iso) return "";
-  return new Intl.DateTimeFormat(C.lang, {hour: "2-digit", minute: "2-digit"}).format(new Date(iso));
-};
-
-C.dateTime = function (iso) {
-  if (!iso) return "";
-  return new Intl.DateTimeFormat(C.lang, {dateStyle: "short", timeStyle: "short"}).format(new Date(iso));
-};
-
-C.uuid = function () {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-};
+C.digits = () => fractionDigits(C.currency, C.lang);
+C.money = (minor) => formatMoney(minor, C.currency, C.lang);
+C.plainAmount = (minor) => plainAmount(minor, C.currency, C.lang);  // for an input field: 12.50 in the locale's way
+C.parseAmount = (text) => parseAmount(text, C.currency, C.lang);    // "20", "20,5", "20.50" -> minor units, or null
+C.time = (iso) => formatTime(iso, C.lang);
+C.dateTime = (iso) => formatDateTime(iso, C.lang);
+C.uuid = newId;
 
 C.applyStrings = function () {
   document.documentElement.lang = C.lang;
@@ -122,36 +75,27 @@ class HubError extends Error {
 C.HubError = HubError;
 
 C.api = async function (method, path, body, options) {
-  const headers = {"Accept": "application/json"};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (C.token) headers["Authorization"] = `Bearer ${C.token}`;
-  let response;
-  try {
-    response = await fetch(path, {method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body)});
-  } catch (error) {
+  const reply = await callHub(method, path, body, C.token ? {"Authorization": `Bearer ${C.token}`} : {});
+  if (!reply.reached) {
     C.setReachable(false);
     throw new HubError("unreachable", C.t("hub_unreachable"), 0);
   }
-  let data = null;
-  try { data = await response.json(); } catch (error) { data = null; }
-  if (response.status >= 502 && response.status <= 504 && !(data && data.code)) {
+  const data = reply.data;
+  if (reply.status >= 502 && reply.status <= 504 && !(data && data.code)) {
     C.setReachable(false);
-    throw new HubError("unreachable", C.t("hub_unreachable"), response.status);
+    throw new HubError("unreachable", C.t("hub_unreachable"), reply.status);
   }
   C.setReachable(true);
-  if (!response.ok) {
-    if (response.status === 401 && C.token && !(options && options.quiet401)) C.sessionEnded();
-    const code = (data && data.code) || `http_${response.status}`;
-    throw new HubError(code, C.errorWords(code), response.status, data);
+  if (!reply.ok) {
+    if (reply.status === 401 && C.token && !(options && options.quiet401)) C.sessionEnded();
+    const code = (data && data.code) || `http_${reply.status}`;
+    throw new HubError(code, C.errorWords(code), reply.status, data);
   }
   return data;
 };
 
 // A refusal's code in the till's words; the hub's own message (which names fields for integrators) stays in `body`.
-C.errorWords = function (code) {
-  const key = `error_${code}`;
-  return (C.config.strings.en || {})[key] !== undefined ? C.t(key) : C.t("error_general");
-};
+C.errorWords = (code) => refusalWords(C.t, C.config.strings, code);
 
 // ---- prints: follow one until its printer says printed, or why it could not -----------------------
 
@@ -204,15 +148,15 @@ C.listeners = {};
 C.on = function (event, handler) { (C.listeners[event] = C.listeners[event] || []).push(handler); };
 
 C.connect = function () {
-  const socket = io("/hub", {transports: ["websocket", "polling"], reconnectionDelayMax: 2000});
-  C.socket = socket;
-  socket.on("connect", () => { C.setLink("live"); C.setReachable(true); C.emit("connected", {}); });
-  socket.on("disconnect", () => { C.setLink("offline"); C.setReachable(false); });
-  socket.io.on("reconnect_attempt", () => C.setLink("offline"));
-  socket.on("connect_error", () => { C.setLink("offline"); C.setReachable(false); });
+  const handlers = {
+    connect: () => { C.setLink("live"); C.setReachable(true); C.emit("connected", {}); },
+    disconnect: () => { C.setLink("offline"); C.setReachable(false); },
+    connect_error: () => { C.setLink("offline"); C.setReachable(false); },
+  };
   for (const event of ["order.accepted", "order.status", "payment.changed", "incoming.changed", "availability"]) {
-    socket.on(event, (data) => C.emit(event, data));
+    handlers[event] = (data) => C.emit(event, data);
   }
+  C.socket = openSocket("/hub", handlers, {reconnect_attempt: () => C.setLink("offline")});
 };
 
 C.emit = function (event, data) {

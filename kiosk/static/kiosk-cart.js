@@ -1,7 +1,7 @@
 // The kiosk's cart: lines, live pricing by the hub's one pricing engine, sold-out flags, and the cart screen.
-"use strict";
+import {Kiosk, KioskState, api, el, hintText, money, t} from "./kiosk-core.js";
 
-class Cart {
+export class Cart {
   constructor(onPriced, onChange) {
     this.onChange = onChange || (() => {});
     this.lines = [];           // {key, sku, name, qty, modifiers: [codes]}
@@ -79,7 +79,7 @@ function modifierNames(item, codes) {
   return codes.map((code) => (item && item.modifiers.find((m) => m.code === code) || {name: code}).name);
 }
 
-function renderCartScreen(cart, items, isSold) {
+export function renderCartScreen(cart, items, isSold) {
   const sold = cart.soldLines(isSold);
   const priced = cart.priced;
   const list = document.getElementById("lines");

@@ -1,5 +1,13 @@
 // The kiosk's payment, loyalty sign-in, idle reset, live link to the hub, and the wiring of every button.
-"use strict";
+import {$, Kiosk, KioskState, api, dateTime, el, errorWords, money, newId, t} from "./kiosk-core.js";
+import {openSocket} from "./shared/hub.js";
+import {addFromDetail, applyAvailability, cart, cartMessage, closeDetail, forgetHeld, forgetRecs, isSold, linkChanged,
+        loadMenu, online, renderCart, renderCartBar, renderDetail, renderPayButtons, rewardList, screen, setA11y, setLang,
+        show, signature} from "./kiosk.js";
+
+const DONE_RESET_S = 30;
+const POLL_MS = 1000;
+const RECEIPT_FOLLOW_S = 25;  // the done screen resets after DONE_RESET_S; a printer answers within seconds
 
 // ---- paying -------------------------------------------------------------------------------------------
 
@@ -146,7 +154,7 @@ function finish(order, note) {
   $("done-time").textContent = dateTime(new Date());
   KioskState.doneAt = Date.now();
   cart.clear();
-  recItems = [];
+  forgetRecs();
   show("done");
 }
 
@@ -170,7 +178,7 @@ async function signIn(query) {
   if (screen() === "cart") renderCart();
 }
 
-function renderMember() {
+export function renderMember() {
   const member = KioskState.member;
   $("loyalty-signin").hidden = true;
   $("loyalty-member").hidden = false;
@@ -244,7 +252,7 @@ function idleTick() {
 function reset() {
   forgetHeld();
   cart.clear();
-  recItems = [];
+  forgetRecs();
   Object.assign(KioskState, {mode: null, member: null, reward: null, payment: null, stillSince: null, doneAt: null, detail: null});
   for (const id of ["still", "detail", "loyalty"]) $(id).hidden = true;
   $("still-count").textContent = "";
@@ -259,24 +267,24 @@ function reset() {
 
 // ---- the live link ------------------------------------------------------------------------------------
 
-function connect() {
-  const socket = io("/hub", {transports: ["websocket", "polling"], reconnectionDelayMax: 2000});
-  socket.on("connect", () => {
-    // Back after a drop: the hub may have restarted with a new catalog; refresh it between customers.
-    if (KioskState.everConnected && screen() === "attract") loadMenu();
-    Object.assign(KioskState, {socketUp: true, everConnected: true});
-    Kiosk.fetchDown = false;
-    linkChanged();
+export function connect() {
+  return openSocket("/hub", {
+    connect: () => {
+      // Back after a drop: the hub may have restarted with a new catalog; refresh it between customers.
+      if (KioskState.everConnected && screen() === "attract") loadMenu();
+      Object.assign(KioskState, {socketUp: true, everConnected: true});
+      Kiosk.fetchDown = false;
+      linkChanged();
+    },
+    disconnect: () => { KioskState.socketUp = false; linkChanged(); },
+    availability: applyAvailability,
+    "payment.changed": paymentChanged,
   });
-  socket.on("disconnect", () => { KioskState.socketUp = false; linkChanged(); });
-  socket.on("availability", applyAvailability);
-  socket.on("payment.changed", paymentChanged);
-  return socket;
 }
 
 // ---- wiring -------------------------------------------------------------------------------------------
 
-function wire() {
+export function wire() {
   for (const type of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(type, touched, {capture: true, passive: true});
   document.addEventListener("keydown", onKey);
   for (const button of document.querySelectorAll(".lang")) button.addEventListener("click", () => setLang(button.dataset.lang));
@@ -307,9 +315,3 @@ function wire() {
   keypad();
   setInterval(idleTick, 250);
 }
-
-wire();
-linkChanged();
-setTimeout(linkChanged, 3100);
-loadMenu();
-connect();

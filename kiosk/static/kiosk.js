@@ -1,45 +1,28 @@
 // The kiosk: attract, eat in / take away, menu, item detail, cart, loyalty, card payment, order number.
 // Money is taken only for an order the hub has stored (held until paid); nothing is paid while the hub is out of reach.
-"use strict";
+// The page's one entry module: the screens and the menu are here, the cart in kiosk-cart.js, payment, loyalty, the
+// idle reset and the live link in kiosk-pay.js, state, words and calls in kiosk-core.js; it starts the page last.
+import {$, Kiosk, KioskState, api, el, hintText, money, t} from "./kiosk-core.js";
+import {Cart, renderCartScreen} from "./kiosk-cart.js";
+import {connect, renderMember, wire} from "./kiosk-pay.js";
 
-const KioskState = {
-  menu: null,
-  menus: null,             // language -> the menu in it
-  items: new Map(),
-  sold: new Set(),
-  category: null,
-  mode: null,              // dine_in | takeaway
-  member: null,
-  reward: null,
-  held: null,              // {order_id, number, total, signature}: stored by the hub, waiting for payment
-  payment: null,           // {payment_id, order_id} while the terminal is busy with the customer
-  socketUp: false,
-  lastTouch: Date.now(),
-  stillSince: null,
-  doneAt: null,
-  detail: null,            // {item, chosen: Set, qty}
-  everConnected: false,
-  openedAt: Date.now(),
-};
-const cart = new Cart(() => { renderCartBar(); if (screen() === "cart") renderCart(); }, () => forgetHeld());
-const $ = (id) => document.getElementById(id);
-const DONE_RESET_S = 30;
-const POLL_MS = 1000;
-const RECEIPT_FOLLOW_S = 25;  // the done screen resets after DONE_RESET_S; a printer answers within seconds
+export const cart = new Cart(() => { renderCartBar(); if (screen() === "cart") renderCart(); }, () => forgetHeld());
+window.KioskState = KioskState;  // read by the browser tests (the order held for payment)
+window.cart = cart;              // read by bench/kiosk.py (tap-to-priced timings)
 
-function screen() { return document.body.dataset.screen; }
+export function screen() { return document.body.dataset.screen; }
 
-function show(name) {
+export function show(name) {
   document.body.dataset.screen = name;
   if (name === "cart") renderCart();
   if (name === "menu") renderMenu();
   window.scrollTo(0, 0);
 }
 
-function online() { return KioskState.socketUp && !Kiosk.fetchDown; }
+export function online() { return KioskState.socketUp && !Kiosk.fetchDown; }
 
 let pinging = false;
-function linkChanged() {
+export function linkChanged() {
   if (Kiosk.fetchDown && KioskState.socketUp && !pinging) {
     // A call failed while the live link stayed up: ask again until the hub answers.
     pinging = true;
@@ -59,7 +42,7 @@ Kiosk.onLinkChange = linkChanged;
 
 // ---- language and accessibility -------------------------------------------------------------------
 
-function setLang(lang) {
+export function setLang(lang) {
   Kiosk.lang = lang;
   document.documentElement.lang = lang;
   document.cookie = `${Kiosk.config.lang_cookie}=${lang}; path=/; max-age=31536000; SameSite=Lax`;
@@ -79,7 +62,7 @@ function rerender() {
   if (screen() === "paying" && KioskState.held) $("paying-amount").textContent = money(KioskState.held.total);
 }
 
-function setA11y(on) {
+export function setA11y(on) {
   document.body.classList.toggle("a11y", on);
   $("a11y").setAttribute("aria-pressed", String(on));
 }
@@ -87,7 +70,7 @@ function setA11y(on) {
 // ---- menu -------------------------------------------------------------------------------------------
 
 // The menu comes in the customer's language (names, options, allergens); each language is read once per catalog.
-async function loadMenu() {
+export async function loadMenu() {
   KioskState.menus = {};
   const reply = await api("GET", `${Kiosk.config.menu_url}&lang=${encodeURIComponent(Kiosk.lang)}`);
   if (!reply.ok) { setTimeout(loadMenu, 2000); return; }
@@ -124,13 +107,13 @@ async function menuIn(lang) {
   rerender();
 }
 
-function isSold(sku) {
+export function isSold(sku) {
   if (KioskState.sold.has(sku)) return true;
   const item = KioskState.items.get(sku);
   return Boolean(item && item.parts.some((part) => KioskState.sold.has(part.sku)));
 }
 
-function applyAvailability(data) {
+export function applyAvailability(data) {
   const sold = new Set(data.sold_out);
   for (const [sku, left] of Object.entries(data.stock || {})) if ((left.kiosk ?? 1) <= 0) sold.add(sku);
   KioskState.sold = sold;
@@ -182,7 +165,7 @@ function renderMenu() {
   renderRecs();
 }
 
-function renderCartBar() {
+export function renderCartBar() {
   const count = cart.count();
   $("cartbar-count").textContent = count === 1 ? t("one_item") : count ? t("items_count", {n: count}) : "";
   $("cartbar-total").textContent = cart.priced ? money(cart.priced.total.amount) : "";
@@ -197,6 +180,8 @@ function renderCartBar() {
 
 let recsFor = "";
 let recItems = [];
+
+export function forgetRecs() { recItems = []; }
 
 async function loadRecs() {
   const skus = cart.skus().join(",");
@@ -222,7 +207,7 @@ function openDetail(item) {
   renderDetail();
 }
 
-function closeDetail() { $("detail").hidden = true; KioskState.detail = null; }
+export function closeDetail() { $("detail").hidden = true; KioskState.detail = null; }
 
 function groupsOf(item) {
   const groups = item.groups.map((g) => ({...g, options: item.modifiers.filter((m) => m.group === g.code)}));
@@ -263,7 +248,7 @@ function toggleModifier(group, option) {
   renderDetail();
 }
 
-function renderDetail() {
+export function renderDetail() {
   const d = KioskState.detail;
   if (!d) return;
   const item = d.item;
@@ -297,7 +282,7 @@ function renderDetail() {
   $("detail-add").classList.toggle("blocked", Boolean(problem));  // still tappable: a tap says what is missing
 }
 
-function addFromDetail() {
+export function addFromDetail() {
   const d = KioskState.detail;
   const problem = isSold(d.item.sku) ? t("sold_out") : detailProblem(d);
   if (problem) {
@@ -316,7 +301,7 @@ function addFromDetail() {
 
 // ---- cart ---------------------------------------------------------------------------------------------
 
-function renderCart() {
+export function renderCart() {
   const sold = renderCartScreen(cart, KioskState.items, isSold);
   renderRewards();
   const message = $("cart-message");
@@ -325,7 +310,7 @@ function renderCart() {
   renderPayButtons();
 }
 
-function renderPayButtons() {
+export function renderPayButtons() {
   const blocked = !online() || !cart.lines.length || !cart.priced || cart.soldLines(isSold).size > 0;
   $("pay-card").disabled = blocked || document.body.dataset.cardHere === "no";
   const counter = KioskState.menu && KioskState.menu.settings.pay_at_counter !== "off";
@@ -336,7 +321,7 @@ function renderPayButtons() {
   $("pay-counter").classList.toggle("secondary", document.body.dataset.cardHere !== "no");
 }
 
-function cartMessage(text, kind) {
+export function cartMessage(text, kind) {
   const message = $("cart-message");
   message.hidden = !text;
   message.textContent = text || "";
@@ -352,7 +337,7 @@ function renderRewards() {
     rewardList());
 }
 
-function rewardList() {
+export function rewardList() {
   const member = KioskState.member;
   if (!member.rewards.length) return el("p", {text: t("no_rewards")});
   return el("ul", {class: "reward-list"}, member.rewards.map((r) => {
@@ -373,13 +358,21 @@ function chooseReward(reward) {
 }
 
 // An order the hub holds for payment belongs to one cart: change the cart and it is cancelled.
-function signature() {
+export function signature() {
   return cart.signature([KioskState.mode, KioskState.member && KioskState.member.member_id, KioskState.reward && KioskState.reward.points]);
 }
 
-function forgetHeld() {
+export function forgetHeld() {
   const held = KioskState.held;
   if (!held) return;
   KioskState.held = null;
   api("POST", `/api/v1/orders/${held.order_id}/cancel`, {reason: "the customer changed the order at the kiosk"});
 }
+
+// ---- start --------------------------------------------------------------------------------------------
+
+wire();
+linkChanged();
+setTimeout(linkChanged, 3100);
+loadMenu();
+connect();
