@@ -25,7 +25,7 @@ from hub.domain.enrolment import (
     pairing_url,
     seen_lately,
 )
-from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.replies import error, run
 from hub.entrypoints.web.throttle import Throttle
 from hub.entrypoints.web.access import current_identity, requires
@@ -161,7 +161,7 @@ def post_claim():
         answer["token"] = claimed.token
     if claimed.mqtt:
         answer["mqtt"] = _broker_login(claimed.mqtt)
-        store = hub_of(current_app).settings.store
+        store = current_hub().settings.store
         answer["config"] = {"store": store, "topics_root": f"{topics.ROOT}/{store}"}
     reply = jsonify(answer)
     if claimed.cookie:
@@ -172,7 +172,7 @@ def post_claim():
 def _broker_login(login) -> dict:
     """Return the claim answer's `mqtt`: the broker's TLS listener and the store CA to verify it, once there is one."""
     answer = {"url": login.url, "username": login.username, "password": login.password}
-    hub = hub_of(current_app)
+    hub = current_hub()
     files = TlsFiles.in_data_dir(hub.settings.data_dir)
     if hub.broker is not None:
         tls_port = hub.broker.tls_port  # None: the supervised broker started before the certificate was made
@@ -222,7 +222,7 @@ def post_device():
 @requires(Permission.DEVICES_READ)
 def list_enrolled():
     """List every device the hub knows (id, role, state, enrolled, last seen, online) and the codes not yet used."""
-    hub = hub_of(current_app)
+    hub = current_hub()
     online = {state.device_id for state in hub.presence.devices() if state.online}  # MQTT devices' retained status
     now = utc_now()
     with hub.uow_factory() as uow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from pydantic import ValidationError
 
 from hub.contracts.bounds import sane_moment
@@ -13,7 +13,7 @@ from hub.contracts.orders import OrderSubmit
 from hub.contracts.validation import all_errors
 from hub.domain.errors import OrderConflict, OrderRefused
 from hub.entrypoints.intake import order_view, to_command
-from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.replies import error as _error
 from hub.entrypoints.web.replies import order_key
 from hub.entrypoints.web.health import health
@@ -42,7 +42,7 @@ def submit_order():
         problems = all_errors(exc)
         first = problems[0]
         return _error(422, ErrorCode.INVALID_PAYLOAD.value, first["message"], first["field"], errors=problems)
-    hub = hub_of(current_app)
+    hub = current_hub()
     try:
         result = hub.bus.handle(to_command(submit, source="http", staff_token=bearer_token()))
     except OrderConflict as refusal:
@@ -59,7 +59,7 @@ def get_order(order_id: str):
     order_id, problem = order_key(order_id)
     if problem:
         return problem
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         order = uow.orders.get(order_id)
         payment = payment_summary(uow, order) if order is not None else None
     if order is None:
@@ -71,7 +71,7 @@ def get_order(order_id: str):
 @requires(Permission.ORDER_SEARCH)
 def search_orders():
     """Find orders by number, customer name, phone or loyalty id (`q`), on a business day (`day`), newest first."""
-    hub = hub_of(current_app)
+    hub = current_hub()
     text = request.args.get("q", "").strip()
     day = request.args.get("day", "" if text else "today").strip()
     try:
@@ -130,7 +130,7 @@ def reject_order(order_id: str):
 @requires(Permission.ORDER_CONFIRM)
 def incoming():
     """Return remote orders waiting for a cashier, oldest first, each with a quote from the kitchen's load."""
-    hub = hub_of(current_app)
+    hub = current_hub()
     with hub.uow_factory() as uow:
         orders = incoming_orders(uow, _now(hub), hub.frontdesk or FrontdeskSettings())
     return jsonify({"orders": orders})
@@ -143,7 +143,7 @@ def _held_action(order_id: str, build):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return _error(400, ErrorCode.INVALID_JSON.value, "the request body must be a JSON object (Content-Type: application/json)")
-    hub = hub_of(current_app)
+    hub = current_hub()
     try:
         order = hub.bus.handle(build(order_id, body))
     except HoldRefused as refusal:
@@ -161,7 +161,7 @@ def _now(hub) -> datetime:
 @requires(Permission.QUEUE_READ)
 def get_queue():
     """Return open orders in the order the kitchen should finish them."""
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         orders = uow.orders.open_orders()
     return jsonify({"orders": [order_view(order) for order in orders]})
 
@@ -170,7 +170,7 @@ def get_queue():
 @requires(Permission.DEVICES_READ)
 def get_devices():
     """Return every device the hub has heard of, and whether it is online."""
-    devices = hub_of(current_app).presence.devices()
+    devices = current_hub().presence.devices()
     return jsonify(
         {
             "devices": [
@@ -192,7 +192,7 @@ def get_devices():
 @requires(Permission.OPEN)
 def get_live():
     """Say whether the hub answers and is connected to its broker, and nothing else (for probes and scripts)."""
-    connection = hub_of(current_app).connection
+    connection = current_hub().connection
     return jsonify({"live": True, "ready": bool(connection and connection.connected)})
 
 
@@ -200,5 +200,5 @@ def get_live():
 @requires(Permission.HEALTH_READ)
 def get_health():
     """Return the hub's health; 503 when something needs attention."""
-    report = health(hub_of(current_app))
+    report = health(current_hub())
     return jsonify(report), 200 if report["ok"] else 503

@@ -10,7 +10,7 @@ from flask_socketio import SocketIO
 from hub.bootstrap import Hub, bootstrap
 from hub.config import Settings, load_settings
 from hub.domain.access import Permission, Role
-from hub.entrypoints.web import access
+from hub.entrypoints.web import access, context
 from hub.entrypoints.https import page_port
 from hub.entrypoints.web.access import own_origins
 from hub.entrypoints.web.socket_limits import SocketLimits, gevent_running
@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     settings = settings or (hub.settings if hub else load_settings())
     hub = hub or bootstrap(settings)
     app = Flask(__name__)
-    app.config["PASSLINE_HUB"] = hub
+    context.attach(app, hub)
     app.json.sort_keys = False
     # gevent under gunicorn's gevent worker (see docs/deployment.md, "Server model"): an open
     # screen is a greenlet, not a thread. In-process tests, which run no gevent loop, use threads.
@@ -109,8 +109,3 @@ def _serve_frontdesk(app: Flask) -> None:
     init_babel(app)
     app.register_blueprint(kiosk_page.blueprint)
     app.register_blueprint(counter_page.blueprint)
-
-
-def hub_of(app: Flask) -> Hub:
-    """Return the hub an app serves."""
-    return app.config["PASSLINE_HUB"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from hub.bootstrap import utc_now
 from hub.contracts.bounds import MAX_UNITS
@@ -14,7 +14,7 @@ from hub.domain import commands
 from hub.domain.commands import LineRequest, ManualDiscount
 from hub.domain.errors import OrderRefused, Refused
 from hub.domain.till import TakeTender
-from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.menu_api import language
 from hub.entrypoints.web.replies import body_of as _body
 from hub.entrypoints.web.replies import error as _error
@@ -40,7 +40,7 @@ def price_basket():
     basket, error = _body(BasketIn)
     if error:
         return error
-    hub = hub_of(current_app)
+    hub = current_hub()
     lines = [LineRequest(line.sku, line.qty, tuple(line.modifiers), line.note) for line in basket.lines]
     member = basket.customer.loyalty_id if basket.customer else None
     try:
@@ -61,7 +61,7 @@ def price_basket():
 @requires(Permission.MENU_READ)
 def get_availability():
     """Return what is sold out and how many units each channel may still sell."""
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         return jsonify(availability_snapshot(uow))
 
 
@@ -82,7 +82,7 @@ def put_sold_out(sku: str):
 @requires(Permission.MENU_READ)
 def get_stock():
     """Return every stock-tracked item's on hand, reserved and in transit, per location."""
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         levels = sorted(uow.commerce.stock().values(), key=lambda lvl: (lvl.sku, lvl.location))
     return jsonify({"stock": [{"sku": lvl.sku, "location": lvl.location, "on_hand": lvl.on_hand,
                                "reserved": lvl.reserved, "in_transit": lvl.in_transit} for lvl in levels]})
@@ -106,7 +106,7 @@ def post_receive(sku: str):
 @requires(Permission.MENU_READ)
 def get_promotions():
     """Return every promotion, whether it is on, and how often it was used."""
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         promos, uses = uow.commerce.promotions()  # uses are counted for usage-limited promotions
     return jsonify({"promotions": [{"id": p.promo_id, "name": p.name, "kind": p.kind, "active": p.active,
                                     "stackable": p.stackable, "usage_limit": p.usage_limit,
@@ -153,7 +153,7 @@ def post_tender(order_id: str):
 @requires(Permission.PAYMENT_READ)
 def get_tenders(order_id: str):
     """Return an order's tenders and what is still due."""
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         order = uow.orders.get(order_id)
         if order is None:
             return _error(404, "not_found", f"no order {order_id}")
@@ -188,7 +188,7 @@ def post_refund(order_id: str):
 @requires(Permission.LOYALTY_LOOKUP)
 def get_member(member_id: str):
     """Return a loyalty member's tier and points: to staff, or with the member's card proof (`?proof=`)."""
-    hub = hub_of(current_app)
+    hub = current_hub()
     try:
         require_member_proof(hub.frontdesk, member_id, request.args.get("proof"), staff=acting_staff())
     except Refused as refusal:

@@ -12,7 +12,7 @@ from hub.adapters.db import commerce_tables as ct
 from hub.adapters.db.bought_together import BoughtTogetherReader
 from hub.domain.catalog import CHANNELS, Catalog, CatalogItem
 from hub.domain.recommendations import MIN_TOGETHER, recommend
-from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.replies import error as _error
 from hub.services.commerce import availability_snapshot
 from hub.services.commerce_ports import loyalty_program
@@ -76,7 +76,7 @@ def get_menu():
     channel, error = _channel()
     if error:
         return error
-    hub = hub_of(current_app)
+    hub = current_hub()
     with hub.uow_factory() as uow:
         catalog = uow.catalog()
         availability = availability_snapshot(uow)
@@ -110,7 +110,7 @@ def _named_rewards(rewards: list[dict], catalog: Catalog, lang: str | None) -> l
 def _reader() -> BoughtTogetherReader:
     reader = current_app.extensions.get("passline_bought_together")
     if reader is None:
-        reader = current_app.extensions["passline_bought_together"] = BoughtTogetherReader(hub_of(current_app).engine)
+        reader = current_app.extensions["passline_bought_together"] = BoughtTogetherReader(current_hub().engine)
     return reader
 
 
@@ -126,7 +126,7 @@ def get_recommendations():
         limit = max(0, min(int(request.args.get("limit", "3")), MAX_SUGGESTIONS))
     except ValueError:
         return _error(422, "invalid_payload", "limit must be a whole number", "limit")
-    hub = hub_of(current_app)
+    hub = current_hub()
     with hub.uow_factory() as uow:
         catalog = uow.catalog()
         availability = availability_snapshot(uow)
@@ -170,7 +170,7 @@ def find_member():
     phone = request.args.get("phone", "").strip()
     if not member_id and not phone:
         return _error(422, "invalid_payload", "give member_id (the code on the member's card) or phone", "member_id")
-    hub = hub_of(current_app)
+    hub = current_hub()
     by_card = bool(member_id)
     if phone and not member_id:
         member_id, matches = _member_by_phone(hub.engine, phone)

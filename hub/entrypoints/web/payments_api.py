@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from hub.contracts.payments import PaymentRequest, RefundRequest, TerminalAssignment
 from hub.domain.payments import AssignTerminal, CheckPayment, RefundPayment, RequestPayment, TerminalRef
-from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.replies import body_of as _body
 from hub.entrypoints.web.replies import canonical_uuid
 from hub.entrypoints.web.replies import order_key as order_key_of
@@ -27,7 +27,7 @@ def _payment_checks():
     """Let the admin page list payments still in `checking` (called only by templates that want it)."""
 
     def payments_checking() -> list[dict]:
-        with hub_of(current_app).uow_factory() as uow:
+        with current_hub().uow_factory() as uow:
             return [payment_view(p) for p in payments_in_doubt(uow)]
 
     return {"payments_checking": payments_checking}
@@ -37,7 +37,7 @@ def _payment_checks():
 @requires(Permission.HARDWARE_READ)
 def list_terminals():
     """Return which terminal serves each kiosk and counter."""
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         terminals = uow.payments.terminals()
     return jsonify({"terminals": [{"device_id": pos, "agent_device_id": t.device_id, "hardware": t.hardware}
                                   for pos, t in terminals.items()]})
@@ -70,7 +70,7 @@ def post_payment(order_id: str):
         return _error(403, "forbidden", "device_id: a screen takes card payments only at its own terminal",
                      "device_id")
     payment_id = str(body.payment_id or uuid.uuid4())
-    seen = tuple(hub_of(current_app).presence.devices())  # an offline terminal agent is refused at once
+    seen = tuple(current_hub().presence.devices())  # an offline terminal agent is refused at once
     payment, problem = _handle(RequestPayment(payment_id, order_key, body.device_id, body.amount, seen))
     if problem:
         return problem
@@ -82,7 +82,7 @@ def post_payment(order_id: str):
 @requires(Permission.PAYMENT_READ)
 def get_payment(payment_id: str):
     """Return a payment: its state and what the receipt may show about the card."""
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         payment = uow.payments.get(payment_id)
     if payment is None:
         return _error(404, "not_found", f"no payment {payment_id}")
@@ -93,7 +93,7 @@ def get_payment(payment_id: str):
 @requires(Permission.PAYMENT_READ)
 def get_order_payments(order_id: str):
     """Return an order's payment state and its card payments."""
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         order = uow.orders.get(canonical_uuid(order_id) or order_id)
         if order is None:
             return _error(404, "not_found", f"no order {order_id}")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from hub.contracts.printing import DrawerIn, PrintRouteIn, ReprintIn
 from hub.domain.errors import OrderRefused
 from hub.domain.printing import DOCUMENTS, OpenDrawer, PrinterRef, PrintRequest, PrintRoute, RemovePrintRoute, ReprintOrder, SetPrintRoute
-from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.replies import body_of as _body
 from hub.entrypoints.web.replies import error as _error
 from hub.domain.access import Permission
@@ -36,7 +36,7 @@ def print_view(p: PrintRequest) -> dict:
 @requires(Permission.HARDWARE_READ)
 def list_routes():
     """Return every print route."""
-    hub = hub_of(current_app)
+    hub = current_hub()
     with hub.uow_factory() as uow:
         return jsonify({"routes": [route_view(r) for r in uow.printing.routes()]})
 
@@ -53,7 +53,7 @@ def put_route(document: str, station: str):
     route = PrintRoute(document, station, PrinterRef(body.printer.device_id, body.printer.hardware),
                        PrinterRef(body.backup.device_id, body.backup.hardware) if body.backup else None,
                        body.language, body.answer_within_s)
-    hub_of(current_app).bus.handle(SetPrintRoute(route))
+    current_hub().bus.handle(SetPrintRoute(route))
     return jsonify(route_view(route))
 
 
@@ -61,7 +61,7 @@ def put_route(document: str, station: str):
 @requires(Permission.HARDWARE_MANAGE)
 def delete_route(document: str, station: str):
     """Stop printing a document kind for a station."""
-    if not hub_of(current_app).bus.handle(RemovePrintRoute(document, station)):
+    if not current_hub().bus.handle(RemovePrintRoute(document, station)):
         return _error(404, "not_found", f"no route for {document} at {station}")
     return "", 204
 
@@ -70,7 +70,7 @@ def delete_route(document: str, station: str):
 @requires(Permission.HARDWARE_READ)
 def list_prints():
     """Return the newest prints, or one order's (`?order_id=`)."""
-    hub = hub_of(current_app)
+    hub = current_hub()
     order_id = request.args.get("order_id")
     with hub.uow_factory() as uow:
         prints = uow.printing.for_order(order_id) if order_id else uow.printing.recent(100)
@@ -85,7 +85,7 @@ def reprint(order_id: str):
     if error:
         return error
     try:
-        made = hub_of(current_app).bus.handle(ReprintOrder(order_id, body.document, body.station))
+        made = current_hub().bus.handle(ReprintOrder(order_id, body.document, body.station))
     except OrderRefused as refusal:
         status = 404 if refusal.field == "order_id" else 422
         return _error(status, refusal.code, refusal.message, refusal.field)
@@ -99,5 +99,5 @@ def open_drawer():
     body, error = _body(DrawerIn)
     if error:
         return error
-    job_id = hub_of(current_app).bus.handle(OpenDrawer(PrinterRef(body.printer.device_id, body.printer.hardware), body.pin))
+    job_id = current_hub().bus.handle(OpenDrawer(PrinterRef(body.printer.device_id, body.printer.hardware), body.pin))
     return jsonify({"job_id": job_id}), 202

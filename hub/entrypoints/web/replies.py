@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from hub.contracts.errors import ErrorCode
 from hub.contracts.validation import UnreadableJson, all_errors, read_json
 from hub.domain.errors import CommerceRefused, OrderRefused, Refused
-from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.context import current_hub
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def body_of(model: type[BaseModel], body: object = None):
 def run(command: object):
     """Run a command on the hub's bus; return (result, None) or (None, the error reply)."""
     try:
-        return hub_of(current_app).bus.handle(command), None
+        return current_hub().bus.handle(command), None
     except Refused as refusal:
         return None, refused(refusal)
     except CommerceRefused as refusal:

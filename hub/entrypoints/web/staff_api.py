@@ -10,7 +10,7 @@ from hub.bootstrap import utc_now
 from hub.contracts.staff import ApprovalIn, HeldBasketIn, SessionIn
 from hub.domain.staff import SESSION_TTL, GrantApproval, SignIn, SignOut, StaffMember, StaffRefused
 from hub.domain.till import HoldBasket, RecallBasket
-from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.replies import body_of, error, refused, run
 from hub.services.staff import SignedIn, session_member
 from hub.domain.access import Permission
@@ -25,7 +25,7 @@ def signed_in():
     token = bearer_token()
     if token is None:
         return None, None
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         member = session_member(uow, token, utc_now())
     if member is None:
         return None, error(401, "not_signed_in", "Authorization: the staff session ended or expired: sign in again",
@@ -139,7 +139,7 @@ def post_held_basket():
 @requires(Permission.BASKET_HOLD)
 def list_held_baskets():
     """Return the baskets waiting to be recalled (one till's with `?device_id=`), oldest first."""
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         held = uow.staff.held_baskets(request.args.get("device_id") or None)
     return jsonify({"held": [{**row, "held_at": row["held_at"].isoformat().replace("+00:00", "Z")} for row in held]})
 

@@ -12,7 +12,7 @@ from hub.contracts.printing import DrawerIn
 from hub.contracts.staff import ReceiptIn
 from hub.domain.printing import PrinterRef
 from hub.domain.till import PrintReceipt, SetCashDrawer
-from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.printing_api import print_view
 from hub.entrypoints.web.replies import body_of, canonical_uuid, error, order_key, run
 from hub.services.till import receipt_document
@@ -23,7 +23,7 @@ blueprint = Blueprint("till_api", __name__, template_folder="templates")
 
 
 def _secret() -> bytes:
-    hub = hub_of(current_app)
+    hub = current_hub()
     cached = current_app.extensions.get("passline_receipt_secret")
     if cached is None:
         cached = current_app.extensions["passline_receipt_secret"] = load_secret(hub.settings.data_dir)
@@ -32,7 +32,7 @@ def _secret() -> bytes:
 
 def receipt_url(order_id: str) -> str:
     """Return the e-receipt link for an order: the store's `receipt_url`, else the address this request came to."""
-    frontdesk = hub_of(current_app).frontdesk
+    frontdesk = current_hub().frontdesk
     base = (getattr(frontdesk, "receipt_url", None) or request.host_url).rstrip("/")
     return f"{base}/r/{order_id}/{sign(_secret(), order_id)}"
 
@@ -54,7 +54,7 @@ def put_cash_drawer(device_id: str):
 @requires(Permission.HARDWARE_READ)
 def list_cash_drawers():
     """Return every till's drawer."""
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         drawers = uow.staff.cash_drawers()
     return jsonify({"cash_drawers": [_drawer_view(till, *drawer) for till, drawer in drawers.items()]})
 
@@ -86,7 +86,7 @@ def get_print(order_id: str, print_id: str):
     key, problem = order_key(order_id)
     if problem:
         return problem
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         made = next((p for p in uow.printing.for_order(key) if p.print_id == print_id), None)
         if made is None:
             return error(404, "not_found", f"order {order_id} has no print {print_id}", "print_id")
@@ -98,7 +98,7 @@ def get_print(order_id: str, print_id: str):
 def get_e_receipt(order_id: str):
     """Return the order's e-receipt link and the same link as a QR code (SVG) to show the customer."""
     key = canonical_uuid(order_id)
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         order = uow.orders.get(key) if key else None
     if order is None:
         return error(404, "not_found", f"no order {order_id}")
@@ -115,7 +115,7 @@ def e_receipt_page(order_id: str, sig: str):
     key = canonical_uuid(order_id)
     if key is None or not signature_ok(_secret(), key, sig):
         abort(404)
-    with hub_of(current_app).uow_factory() as uow:
+    with current_hub().uow_factory() as uow:
         order = uow.orders.get(key)
         document = receipt_document(order, uow) if order is not None else None
     if document is None:
