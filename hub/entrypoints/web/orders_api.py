@@ -1,54 +1,39 @@
-"""The JSON API under /api/v1."""
+"""Orders under /api/v1: take one, read and find them, the kitchen's queue, and remote orders waiting for a cashier."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
 from flask import Blueprint, jsonify, request
-from pydantic import ValidationError
 
 from hub.contracts.bounds import sane_moment
-from hub.contracts.errors import ErrorCode
 from hub.contracts.orders import OrderSubmit
-from hub.contracts.validation import all_errors
+from hub.domain.access import Permission
 from hub.domain.errors import OrderConflict, OrderRefused
-from hub.entrypoints.intake import order_view, to_command
-from hub.entrypoints.web.context import current_hub
-from hub.entrypoints.web.replies import error as _error
-from hub.entrypoints.web.replies import order_key
-from hub.entrypoints.web.health import health
-from hub.entrypoints.web.access import bearer_token
-from hub.services.payments import payment_summary
 from hub.domain.frontdesk import FrontdeskSettings
 from hub.domain.numbering import business_day
-from hub.domain.order_holds import CancelHeldOrder, ConfirmOrder, HoldRefused, OrderQuery, RejectOrder
+from hub.domain.order_holds import CancelHeldOrder, ConfirmOrder, OrderQuery, RejectOrder
+from hub.entrypoints.intake import order_view, to_command
+from hub.entrypoints.web.access import bearer_token, requires
+from hub.entrypoints.web.context import current_hub
+from hub.entrypoints.web.replies import ApiProblem, body_of, json_object, order_key, run
 from hub.services.order_holds import incoming_orders
-from hub.domain.access import Permission
-from hub.entrypoints.web.access import requires
+from hub.services.payments import payment_summary
 
-blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+blueprint = Blueprint("orders", __name__, url_prefix="/api/v1")
 
 
 @blueprint.post("/orders")
 @requires(Permission.ORDER_SUBMIT)
 def submit_order():
     """Take an order over HTTP: the same body as an `order.submit` envelope's data."""
-    body = request.get_json(silent=True)
-    if body is None:
-        return _error(400, ErrorCode.INVALID_JSON.value, "the request body must be a JSON object (Content-Type: application/json)")
+    submit = body_of(OrderSubmit)
     try:
-        submit = OrderSubmit.model_validate(body)
-    except ValidationError as exc:
-        problems = all_errors(exc)
-        first = problems[0]
-        return _error(422, ErrorCode.INVALID_PAYLOAD.value, first["message"], first["field"], errors=problems)
-    hub = current_hub()
-    try:
-        result = hub.bus.handle(to_command(submit, source="http", staff_token=bearer_token()))
+        result = current_hub().bus.handle(to_command(submit, source="http", staff_token=bearer_token()))
     except OrderConflict as refusal:
-        return _error(409, refusal.code, refusal.message, refusal.field)
+        raise ApiProblem(409, refusal.code, refusal.message, refusal.field) from None
     except OrderRefused as refusal:  # 403 approval_required, 401 not_signed_in (staff), else 422
-        return _error(getattr(refusal, "status", 422), refusal.code, refusal.message, refusal.field)
+        raise ApiProblem.of(refusal) from None
     return jsonify(order_view(result.order)), 201 if result.created else 200
 
 
@@ -56,14 +41,12 @@ def submit_order():
 @requires(Permission.ORDER_READ)
 def get_order(order_id: str):
     """Return an order with its status and tickets."""
-    order_id, problem = order_key(order_id)
-    if problem:
-        return problem
+    order_id = order_key(order_id)
     with current_hub().uow_factory() as uow:
         order = uow.orders.get(order_id)
         payment = payment_summary(uow, order) if order is not None else None
     if order is None:
-        return _error(404, "not_found", f"no order {order_id}")
+        raise ApiProblem(404, "not_found", f"no order {order_id}")
     return jsonify({**order_view(order), "payment": payment})
 
 
@@ -77,20 +60,30 @@ def search_orders():
     try:
         limit = int(request.args.get("limit", "50"))
     except ValueError:
-        return _error(422, "invalid_payload", "limit must be a whole number from 1 to 200", "limit")
+        limit = 0
     if not 1 <= limit <= 200:
-        return _error(422, "invalid_payload", "limit must be a whole number from 1 to 200", "limit")
+        raise ApiProblem(422, "invalid_payload", "limit must be a whole number from 1 to 200", "limit")
     if day == "today":
         day = business_day(_now(hub), hub.settings.zone, hub.settings.day_starts_at_hour).isoformat()
     elif day:
         try:
             day = date.fromisoformat(day).isoformat()
         except ValueError:
-            return _error(422, "invalid_payload", f"day must be today or a date like 2026-11-22, got {day!r}", "day")
+            raise ApiProblem(422, "invalid_payload", f"day must be today or a date like 2026-11-22, got {day!r}",
+                             "day") from None
     with hub.uow_factory() as uow:
         orders = uow.orders.search(OrderQuery.parse(text) if text else None, day or None, limit)
         found = [{**order_view(order), "payment": payment_summary(uow, order)} for order in orders]
     return jsonify({"orders": found})
+
+
+@blueprint.get("/queue")
+@requires(Permission.QUEUE_READ)
+def get_queue():
+    """Return open orders in the order the kitchen should finish them."""
+    with current_hub().uow_factory() as uow:
+        orders = uow.orders.open_orders()
+    return jsonify({"orders": [order_view(order) for order in orders]})
 
 
 @blueprint.post("/orders/<order_id>/cancel")
@@ -110,10 +103,10 @@ def confirm_order(order_id: str):
             try:
                 ready_at = sane_moment(datetime.fromisoformat(str(ready_at).replace("Z", "+00:00")))
             except ValueError:
-                raise HoldRefused("invalid_quote", f"ready_at must be a time like 2026-11-22T18:30:00Z, got {ready_at!r}",
-                                  "ready_at", 422) from None
+                raise ApiProblem(422, "invalid_quote", f"ready_at must be a time like 2026-11-22T18:30:00Z, "
+                                 f"got {ready_at!r}", "ready_at") from None
         if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)):
-            raise HoldRefused("invalid_quote", f"minutes must be a whole number, got {minutes!r}", "minutes", 422)
+            raise ApiProblem(422, "invalid_quote", f"minutes must be a whole number, got {minutes!r}", "minutes")
         return ConfirmOrder(order_id, ready_at, minutes)
 
     return _held_action(order_id, command)
@@ -137,17 +130,10 @@ def incoming():
 
 
 def _held_action(order_id: str, build):
-    order_id, problem = order_key(order_id)
-    if problem:
-        return problem
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _error(400, ErrorCode.INVALID_JSON.value, "the request body must be a JSON object (Content-Type: application/json)")
+    order_id = order_key(order_id)
+    body = json_object()
     hub = current_hub()
-    try:
-        order = hub.bus.handle(build(order_id, body))
-    except HoldRefused as refusal:
-        return _error(refusal.status, refusal.code, refusal.message, refusal.field)
+    order = run(build(order_id, body))
     with hub.uow_factory() as uow:
         order = uow.orders.get(order.order_id)
         return jsonify({**order_view(order), "payment": payment_summary(uow, order)})
@@ -155,50 +141,3 @@ def _held_action(order_id: str, build):
 
 def _now(hub) -> datetime:
     return hub.bus._dependencies.get("clock", lambda: datetime.now(timezone.utc))()
-
-
-@blueprint.get("/queue")
-@requires(Permission.QUEUE_READ)
-def get_queue():
-    """Return open orders in the order the kitchen should finish them."""
-    with current_hub().uow_factory() as uow:
-        orders = uow.orders.open_orders()
-    return jsonify({"orders": [order_view(order) for order in orders]})
-
-
-@blueprint.get("/devices")
-@requires(Permission.DEVICES_READ)
-def get_devices():
-    """Return every device the hub has heard of, and whether it is online."""
-    devices = current_hub().presence.devices()
-    return jsonify(
-        {
-            "devices": [
-                {
-                    "device_id": d.device_id,
-                    "online": d.online,
-                    "kind": d.kind,
-                    "health": d.health,
-                    "error": d.error,
-                    "since": d.since.isoformat(),
-                }
-                for d in devices
-            ]
-        }
-    )
-
-
-@blueprint.get("/live")
-@requires(Permission.OPEN)
-def get_live():
-    """Say whether the hub answers and is connected to its broker, and nothing else (for probes and scripts)."""
-    connection = current_hub().connection
-    return jsonify({"live": True, "ready": bool(connection and connection.connected)})
-
-
-@blueprint.get("/health")
-@requires(Permission.HEALTH_READ)
-def get_health():
-    """Return the hub's health; 503 when something needs attention."""
-    report = health(current_hub())
-    return jsonify(report), 200 if report["ok"] else 503

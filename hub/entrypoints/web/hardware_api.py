@@ -1,19 +1,21 @@
-"""Printing under /api/v1: routes (which printer prints what), prints, and reprint on demand."""
+"""The store's hardware under /api/v1: print routes and prints, payment terminals, cash drawers and their kick."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from hub.contracts.printing import DrawerIn, PrintRouteIn, ReprintIn
-from hub.domain.errors import OrderRefused
-from hub.domain.printing import DOCUMENTS, OpenDrawer, PrinterRef, PrintRequest, PrintRoute, RemovePrintRoute, ReprintOrder, SetPrintRoute
-from hub.entrypoints.web.context import current_hub
-from hub.entrypoints.web.replies import body_of as _body
-from hub.entrypoints.web.replies import error as _error
+from hub.contracts.payments import TerminalAssignment
+from hub.contracts.printing import DrawerIn, PrintRouteIn
 from hub.domain.access import Permission
+from hub.domain.payments import AssignTerminal, TerminalRef
+from hub.domain.printing import (DOCUMENTS, OpenDrawer, PrinterRef, PrintRequest, PrintRoute, RemovePrintRoute,
+                                 SetPrintRoute)
+from hub.domain.till import SetCashDrawer
 from hub.entrypoints.web.access import requires
+from hub.entrypoints.web.context import current_hub
+from hub.entrypoints.web.replies import ApiProblem, body_of, run
 
-blueprint = Blueprint("printing_api", __name__, url_prefix="/api/v1")
+blueprint = Blueprint("hardware", __name__, url_prefix="/api/v1")
 
 
 def route_view(route: PrintRoute) -> dict:
@@ -46,10 +48,8 @@ def list_routes():
 def put_route(document: str, station: str):
     """Send a document kind for a station (`*` = every station) to a printer, with an optional backup."""
     if document not in DOCUMENTS:
-        return _error(404, "not_found", f"document must be one of {', '.join(DOCUMENTS)}", "document")
-    body, error = _body(PrintRouteIn)
-    if error:
-        return error
+        raise ApiProblem(404, "not_found", f"document must be one of {', '.join(DOCUMENTS)}", "document")
+    body = body_of(PrintRouteIn)
     route = PrintRoute(document, station, PrinterRef(body.printer.device_id, body.printer.hardware),
                        PrinterRef(body.backup.device_id, body.backup.hardware) if body.backup else None,
                        body.language, body.answer_within_s)
@@ -62,7 +62,7 @@ def put_route(document: str, station: str):
 def delete_route(document: str, station: str):
     """Stop printing a document kind for a station."""
     if not current_hub().bus.handle(RemovePrintRoute(document, station)):
-        return _error(404, "not_found", f"no route for {document} at {station}")
+        raise ApiProblem(404, "not_found", f"no route for {document} at {station}")
     return "", 204
 
 
@@ -77,27 +77,51 @@ def list_prints():
         return jsonify({"prints": [print_view(p) for p in prints]})
 
 
-@blueprint.post("/orders/<order_id>/reprint")
-@requires(Permission.TICKET_REPRINT)
-def reprint(order_id: str):
-    """Print an order's kitchen tickets (or one station's, or its receipt) again, marked REPRINT."""
-    body, error = _body(ReprintIn) if request.content_length else (ReprintIn(), None)
-    if error:
-        return error
-    try:
-        made = current_hub().bus.handle(ReprintOrder(order_id, body.document, body.station))
-    except OrderRefused as refusal:
-        status = 404 if refusal.field == "order_id" else 422
-        return _error(status, refusal.code, refusal.message, refusal.field)
-    return jsonify({"prints": [print_view(p) for p in made]}), 202
-
-
 @blueprint.post("/printing/drawer")
 @requires(Permission.DRAWER_OPEN)
 def open_drawer():
     """Open a cash drawer through its receipt printer; the agent reports `drawer.opened`."""
-    body, error = _body(DrawerIn)
-    if error:
-        return error
+    body = body_of(DrawerIn)
     job_id = current_hub().bus.handle(OpenDrawer(PrinterRef(body.printer.device_id, body.printer.hardware), body.pin))
     return jsonify({"job_id": job_id}), 202
+
+
+@blueprint.get("/payment-terminals")
+@requires(Permission.HARDWARE_READ)
+def list_terminals():
+    """Return which terminal serves each kiosk and counter."""
+    with current_hub().uow_factory() as uow:
+        terminals = uow.payments.terminals()
+    return jsonify({"terminals": [{"device_id": pos, "agent_device_id": t.device_id, "hardware": t.hardware}
+                                  for pos, t in terminals.items()]})
+
+
+@blueprint.put("/payment-terminals/<device_id>")
+@requires(Permission.HARDWARE_MANAGE)
+def put_terminal(device_id: str):
+    """Set the terminal (an agent and its hardware name) that serves a kiosk or counter."""
+    body = body_of(TerminalAssignment)
+    run(AssignTerminal(device_id, TerminalRef(body.agent_device_id, body.hardware)))
+    return jsonify({"device_id": device_id, "agent_device_id": body.agent_device_id, "hardware": body.hardware})
+
+
+@blueprint.put("/cash-drawers/<device_id>")
+@requires(Permission.HARDWARE_MANAGE)
+def put_cash_drawer(device_id: str):
+    """Say which receipt printer opens a till's drawer: `{"printer": {"device_id", "hardware"}, "pin": 2}`."""
+    body = body_of(DrawerIn)
+    run(SetCashDrawer(device_id, PrinterRef(body.printer.device_id, body.printer.hardware), body.pin))
+    return jsonify(_drawer_view(device_id, body.printer.device_id, body.printer.hardware, body.pin))
+
+
+@blueprint.get("/cash-drawers")
+@requires(Permission.HARDWARE_READ)
+def list_cash_drawers():
+    """Return every till's drawer."""
+    with current_hub().uow_factory() as uow:
+        drawers = uow.staff.cash_drawers()
+    return jsonify({"cash_drawers": [_drawer_view(till, *drawer) for till, drawer in drawers.items()]})
+
+
+def _drawer_view(till: str, printer: str, hardware: str | None, pin: int) -> dict:
+    return {"device_id": till, "printer": {"device_id": printer, "hardware": hardware}, "pin": pin}
