@@ -127,6 +127,7 @@ def _channel() -> str:
 
 
 def named_rewards(rewards: list[dict], catalog: Catalog, lang: str | None) -> list[dict]:
+    """Return the loyalty rewards with their names in the page's language."""
     return [{**r, "name": catalog.texts.reward(r["code"], r["name"], lang)} for r in rewards]
 
 
