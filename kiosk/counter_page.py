@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 
 from kiosk.counter_strings import COUNTER_STRINGS
 from kiosk.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, languages, request_language, screen_of_another, ui_strings
 from hub.contracts.access import needs
+from hub.entrypoints.web.context import current_hub
 
 blueprint = Blueprint("counter", __name__, url_prefix="/counter", template_folder="templates",
                       static_folder="static", static_url_path="/static")
@@ -22,10 +23,6 @@ def _device(device_id: str) -> str:
     return device_id
 
 
-def _hub():
-    return current_app.config["PASSLINE_HUB"]
-
-
 @blueprint.get("/<device_id>")
 @needs("screen.counter")
 def counter(device_id: str):
@@ -34,7 +31,7 @@ def counter(device_id: str):
     own = screen_of_another(device_id)
     if own is not None:
         return redirect(url_for("counter.counter", device_id=own))
-    hub = _hub()
+    hub = current_hub()
     offered = languages()
     frontdesk = hub.frontdesk
     config = {

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from flask_babel import Babel, Domain, force_locale, gettext
+
+from hub.entrypoints.web.context import current_hub
 
 LANGUAGE_COOKIE = "passline_lang"
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}  # each in its own language, for the switch
@@ -29,7 +31,7 @@ def init_babel(app: Flask) -> Babel:
 
 def languages() -> tuple[str, ...]:
     """Return the languages the store offers, default first."""
-    frontdesk = current_app.config["PASSLINE_HUB"].frontdesk
+    frontdesk = current_hub().frontdesk
     rest = tuple(lang for lang in frontdesk.languages if lang != frontdesk.default_language)
     return (frontdesk.default_language, *rest)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 
 from kiosk.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, languages, request_language, screen_of_another, ui_strings
 from kiosk.kiosk_strings import KIOSK_STRINGS
 from hub.contracts.access import needs
+from hub.entrypoints.web.context import current_hub
 
 blueprint = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates",
                       static_folder="static", static_url_path="/static")
@@ -29,7 +30,7 @@ def kiosk(device_id: str):
     lang = request_language()
     config = {
         "device_id": device_id,
-        "store": current_app.config["PASSLINE_HUB"].settings.store,
+        "store": current_hub().settings.store,
         "lang": lang,
         "languages": [{"code": code, "name": LANGUAGE_NAMES.get(code, code)} for code in offered],
         "lang_cookie": LANGUAGE_COOKIE,

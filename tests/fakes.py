@@ -13,7 +13,7 @@ from hub.domain.orders import Order, OrderStatus
 from hub.domain.queueing import queue_key
 from hub.domain.device_jobs import DeviceJob
 from hub.services.ports import DeviceJobRepository, OrderRepository, UnitOfWork
-from hub.domain.loyalty import Member
+from hub.domain.loyalty import Member, phone_key
 from hub.domain.stock import StockLevel
 from hub.domain.tenders import Tender
 from hub.services.commerce_ports import CommerceRepository
@@ -155,6 +155,7 @@ class FakeCommerceRepository(CommerceRepository):
         self.out: set[str] = set()
         self.settings: dict = {}
         self.members: dict[str, Member] = {}
+        self.phones: dict[str, str] = {}  # member id -> phone as typed when they joined
         self.entries: list[tuple[str, str | None, str, int]] = []
         self.tender_rows: list[Tender] = []
         self.cards: dict[str, tuple[int, str]] = {}
@@ -207,6 +208,10 @@ class FakeCommerceRepository(CommerceRepository):
     def member(self, member_id):
         member = self.members.get(member_id)
         return replace(member) if member else None
+
+    def members_with_phone(self, number):
+        key = phone_key(number)
+        return [member_id for member_id, phone in self.phones.items() if key is not None and phone_key(phone) == key]
 
     def save_member(self, member, order_id, kind, points, at):
         self.members[member.member_id] = replace(member)

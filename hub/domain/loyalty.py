@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -12,6 +13,9 @@ from hub.domain.money import BASIS_POINTS
 
 
 PROOF_HEX = 32  # 128 bits of the HMAC: unguessable, and short enough for the QR code on a member's card
+PHONE_DIGITS_COMPARED = 9  # the subscriber's part: 0170 1234567 and +49 170 1234567 are one number
+MIN_PHONE_DIGITS = 6  # fewer typed digits would find half the members
+_NOT_DIGITS = re.compile(r"\D+")
 
 
 class MemberProofRequired(OrderRefused):
@@ -19,6 +23,12 @@ class MemberProofRequired(OrderRefused):
 
     code = "member_proof_required"
     status = 403
+
+
+def phone_key(number: str) -> str | None:
+    """Return the digits two ways of writing one phone number share (the last 9), or None when too few are given."""
+    digits = _NOT_DIGITS.sub("", number)
+    return digits[-PHONE_DIGITS_COMPARED:] if len(digits) >= MIN_PHONE_DIGITS else None
 
 
 def member_proof(secret: bytes, member_id: str) -> str:

@@ -71,6 +71,10 @@ class CommerceRepository(abc.ABC):
         """Return a loyalty member, or None."""
 
     @abc.abstractmethod
+    def members_with_phone(self, number: str) -> list[str]:
+        """Return the ids of the members whose phone is this number, however it was written (see `phone_key`)."""
+
+    @abc.abstractmethod
     def save_member(self, member: Member, order_id: str | None, kind: str, points: int, at: datetime) -> None:
         """Store a member's balance and the entry that changed it."""
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import insert
 
+from hub.adapters.db import commerce_tables as ct
 from hub.contracts.catalog import MemberIn
 from tests.support.identities import screen_socket
 
@@ -64,6 +66,16 @@ def test_member_signs_in_by_phone_in_national_or_international_form(client):
     assert client.get("/api/v1/loyalty/find?phone=0170-1234567").get_json()["member_id"] == "L-1001"
     reply = client.get("/api/v1/loyalty/find?phone=0170 0000000")
     assert reply.status_code == 404 and reply.get_json()["field"] == "phone"
+
+
+def test_a_phone_two_members_share_asks_for_the_member_card(client):
+    hub = client.application.config["PASSLINE_HUB"]
+    with hub.engine.begin() as db:  # a second member who gave the same number, written the national way
+        db.execute(insert(ct.loyalty_members).values(member_id="L-1003", name="Grace Hopper", tier="member", points=0,
+                                                     phone="01701234567"))
+    reply = client.get("/api/v1/loyalty/find?phone=0170 1234567")
+    assert (reply.status_code, reply.get_json()["code"], reply.get_json()["field"]) == (409, "ambiguous", "phone")
+    assert client.get("/api/v1/loyalty/find?member_id=L-1003").get_json()["name"] == "Grace Hopper"
 
 
 def test_a_member_phone_that_is_not_a_number_is_refused():

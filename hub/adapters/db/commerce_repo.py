@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, Connection, delete, insert, select, update
 
 from hub.adapters.db import commerce_tables as ct
 from hub.adapters.db.catalog_store import PROMOTIONS_KEY, CatalogCache, bump_counter, get_setting
-from hub.domain.loyalty import Member
+from hub.domain.loyalty import MIN_PHONE_DIGITS, Member, phone_key
 from hub.domain.promotions import Promotion
 from hub.domain.stock import StockLevel
 from hub.domain.tenders import Tender
@@ -126,6 +126,15 @@ class SqlCommerceRepository(CommerceRepository):
     def member(self, member_id: str) -> Member | None:
         row = self._db.execute(select(ct.loyalty_members).where(ct.loyalty_members.c.member_id == member_id)).mappings().first()
         return Member(row["member_id"], row["name"], row["tier"], row["points"]) if row else None
+
+    def members_with_phone(self, number: str) -> list[str]:
+        key = phone_key(number)
+        if key is None:
+            return []
+        # The index narrows by the last digits; the key then tells 0170 1234567 and +49 170 1234567 apart from others.
+        rows = self._db.execute(select(ct.loyalty_members.c.member_id, ct.loyalty_members.c.phone)
+                                .where(ct.loyalty_members.c.phone.like(f"%{key[-MIN_PHONE_DIGITS:]}"))).all()
+        return [member_id for member_id, phone in rows if phone_key(phone) == key]
 
     def save_member(self, member, order_id, kind, points, at) -> None:
         self._db.execute(update(ct.loyalty_members).where(ct.loyalty_members.c.member_id == member.member_id)

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from flask import Flask, g, jsonify, redirect, render_template, request
+from flask import Flask, g, redirect, render_template, request
 
 from hub.contracts.access import PERMISSION_ATTR
 from hub.domain.access import ANONYMOUS, Identity, Permission
+from hub.entrypoints.web.replies import ApiProblem
 from hub.services import access as access_service
 
 logger = logging.getLogger(__name__)
@@ -122,8 +123,7 @@ def _refuse(status: int, code: str, message: str, permission: Permission | None 
         if status == 401:
             return redirect(_sign_in_url(permission))
         return render_template("access/refused.html", message=message), status
-    return jsonify({"code": code, "message": message, "field": None,
-                    "needs": permission.value if permission else None}), status
+    raise ApiProblem(status, code, message, needs=permission.value if permission else None)
 
 
 def _wants_page() -> bool:
@@ -136,6 +136,13 @@ def _sign_in_url(permission: Permission | None) -> str:
     if permission in (Permission.ADMIN_VIEW, Permission.HEALTH_READ, Permission.DEVICES_READ):
         return f"/admin/sign-in?next={target}"
     return f"/pair?next={target}"
+
+
+def local_target(target: str | None, default: str) -> str:
+    """Return a same-site path to go to after pairing or signing in (never another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
 
 
 def socket_guard(hub: Any, permission: Permission) -> Callable:

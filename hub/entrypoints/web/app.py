@@ -11,7 +11,9 @@ from hub.bootstrap import Hub, bootstrap
 from hub.config import Settings, load_settings
 from hub.domain.access import Permission, Role
 from hub.entrypoints import runtime
-from hub.entrypoints.web import access
+from hub.entrypoints.web import (access, accounts_api, baskets_api, catalog_api, context, devices_api, hardware_api,
+                                 health_api, loyalty_api, menu_api, orders_api, pages, payments_api, receipts_api,
+                                 replies, staff_api, throttle)
 from hub.entrypoints.https import page_port
 from hub.entrypoints.web.access import own_origins
 from hub.entrypoints.web.socket_limits import SocketLimits, gevent_running
@@ -20,6 +22,10 @@ logger = logging.getLogger(__name__)
 
 LIVE_NAMESPACE = "/hub"
 STAFF_ROOM = "staff"  # every `/hub` screen but kiosks: counters and accounts follow the orders
+# One blueprint a resource; every one's routes are under /api/v1 but the pairing, sign-in and e-receipt pages.
+API_BLUEPRINTS = (orders_api.blueprint, payments_api.blueprint, baskets_api.blueprint, menu_api.blueprint,
+                  catalog_api.blueprint, loyalty_api.blueprint, staff_api.blueprint, accounts_api.blueprint,
+                  devices_api.blueprint, hardware_api.blueprint, receipts_api.blueprint, health_api.blueprint)
 # All a kiosk listens to; the stream of every order's events would only cost it (and the hub) a send each.
 KIOSK_EVENTS = frozenset({"availability", "payment.changed"})
 
@@ -29,7 +35,7 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     settings = settings or (hub.settings if hub else load_settings())
     hub = hub or bootstrap(settings)
     app = Flask(__name__)
-    app.config["PASSLINE_HUB"] = hub
+    context.attach(app, hub)
     app.json.sort_keys = False
     # gevent under gunicorn's gevent worker (see docs/deployment.md, "Server model"): an open
     # screen is a greenlet, not a thread. In-process tests, which run no gevent loop, use threads.
@@ -41,9 +47,8 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     hub.notifier.send = lambda event, data: socketio.emit(
         event, data, namespace=LIVE_NAMESPACE, to=None if event in KIOSK_EVENTS else STAFF_ROOM)
     access.install(app, hub)
-    from hub.entrypoints.web import replies
-
-    replies.install(app)  # issue 15: bad JSON is a 400, a failure under /api answers in JSON
+    replies.install(app)  # one error reply: every failure under /api answers in JSON, in words
+    throttle.install(app)
 
     def _live_connected() -> None:
         from flask_socketio import emit, join_room
@@ -58,32 +63,9 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     socketio.on("connect", namespace=LIVE_NAMESPACE)(
         access.connect_guard(hub, Permission.MENU_READ, _live_connected))
 
-    from hub.entrypoints.web import api, pages
-
-    app.register_blueprint(api.blueprint)
+    for blueprint in API_BLUEPRINTS:
+        app.register_blueprint(blueprint)
     app.register_blueprint(pages.blueprint)
-    from hub.entrypoints.web import printing_api
-
-    app.register_blueprint(printing_api.blueprint)
-    from hub.entrypoints.web import commerce_api
-
-    app.register_blueprint(commerce_api.blueprint)
-    from hub.entrypoints.web import payments_api
-
-    app.register_blueprint(payments_api.blueprint)
-    from hub.entrypoints.web import staff_api, till_api  # issue 6: staff, approvals, held baskets, drawers, receipts
-
-    app.register_blueprint(staff_api.blueprint)
-    app.register_blueprint(till_api.blueprint)
-    from hub.entrypoints.web import menu_api
-
-    app.register_blueprint(menu_api.blueprint)
-    from hub.entrypoints.web import access_api  # issue 12: account sessions, enrolment, pairing and sign-in pages
-
-    app.register_blueprint(access_api.blueprint)
-    from hub.entrypoints.web import dead_letters_api  # issue 15: store IT dismisses a parked device message
-
-    app.register_blueprint(dead_letters_api.blueprint)
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:
@@ -110,8 +92,3 @@ def _serve_frontdesk(app: Flask) -> None:
     init_babel(app)
     app.register_blueprint(kiosk_page.blueprint)
     app.register_blueprint(counter_page.blueprint)
-
-
-def hub_of(app: Flask) -> Hub:
-    """Return the hub an app serves."""
-    return app.config["PASSLINE_HUB"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory
 
-from hub.entrypoints.web.app import hub_of
+from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.health import health
 from hub.domain.access import DEVICE_ROLES, Permission
 from hub.domain.staff import SignOut
@@ -19,7 +19,7 @@ blueprint = Blueprint("pages", __name__, template_folder="templates")
 @requires(Permission.ADMIN_VIEW)
 def index():
     """Show what this hub serves."""
-    hub = hub_of(current_app)
+    hub = current_hub()
     return render_template("index.html", store=hub.settings.store, version=hub.version)
 
 
@@ -35,7 +35,7 @@ def favicon():
 @requires(Permission.ADMIN_VIEW)
 def admin():
     """Show health, devices, enrolment, accounts and staff in words a store manager understands."""
-    hub = hub_of(current_app)
+    hub = current_hub()
     me = current_identity()
     with hub.uow_factory() as uow:
         may_see_devices = me.may(Permission.DEVICES_READ)
@@ -60,7 +60,7 @@ def leave_back_office():
     me = current_identity()
     token = request.cookies.get(STAFF_COOKIE)
     if me.staff_id is not None and token:
-        hub_of(current_app).bus.handle(SignOut(token))
+        current_hub().bus.handle(SignOut(token))
     reply = redirect(f"/counter/{me.device_id}" if me.staff_id is not None else "/admin/sign-in")
     reply.delete_cookie(STAFF_COOKIE, path=BACK_OFFICE_PATH)
     return reply

@@ -8,9 +8,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from flask import Flask, current_app, request
+
+from hub.entrypoints.web.replies import ApiProblem
+
 DEFAULT_LIMIT = 10  # a person retyping a code or a password needs a few tries, a guesser needs millions
 DEFAULT_WINDOW_S = 60.0
 MAX_SOURCES = 10_000  # beyond this many addresses the oldest are forgotten, so memory stays bounded
+EXTENSION = "passline_throttles"
 
 
 class Throttle:
@@ -38,3 +43,19 @@ class Throttle:
             while len(self._attempts) > MAX_SOURCES:
                 del self._attempts[next(iter(self._attempts))]
         return None
+
+
+THROTTLED = ("claim", "sign_in")  # counted apart, so claim guessing cannot starve the owner's sign-in
+
+
+def install(app: Flask) -> None:
+    """Give an app its own attempt counters."""
+    app.extensions[EXTENSION] = {kind: Throttle() for kind in THROTTLED}
+
+
+def count_attempt(kind: str) -> None:
+    """Count one attempt of a kind from this request's address; raise the 429 when it tried too often."""
+    wait = current_app.extensions[EXTENSION][kind].attempt(request.remote_addr or "unknown")
+    if wait is not None:
+        raise ApiProblem(429, "too_many_attempts", f"too many attempts from this address: try again in {wait} s",
+                         retry_after_s=wait)

@@ -1,20 +1,22 @@
-"""Printing under /api/v1: routes (which printer prints what), prints, and reprint on demand."""
+"""The store's hardware under /api/v1: print routes and prints, payment terminals, cash drawers and their kick."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
-from hub.contracts.printing import DrawerIn, PrintRouteIn, ReprintIn
-from hub.domain.errors import OrderRefused
-from hub.domain.printing import (DOCUMENTS, OpenDrawer, PrinterRef, PrintHeldAgain, PrintRequest, PrintRoute, RemovePrintRoute,
-                                 ReprintOrder, SetPrintRoute)
-from hub.entrypoints.web.app import hub_of
-from hub.entrypoints.web.replies import body_of as _body
-from hub.entrypoints.web.replies import error as _error
+from hub.contracts.payments import TerminalAssignment
+from hub.contracts.printing import DrawerIn, PrintRouteIn
 from hub.domain.access import Permission
+from hub.domain.errors import OrderRefused
+from hub.domain.payments import AssignTerminal, TerminalRef
+from hub.domain.printing import (DOCUMENTS, OpenDrawer, PrinterRef, PrintHeldAgain, PrintRequest, PrintRoute, RemovePrintRoute,
+                                 SetPrintRoute)
+from hub.domain.till import SetCashDrawer
 from hub.entrypoints.web.access import requires
+from hub.entrypoints.web.context import current_hub
+from hub.entrypoints.web.replies import ApiProblem, body_of, run
 
-blueprint = Blueprint("printing_api", __name__, url_prefix="/api/v1")
+blueprint = Blueprint("hardware", __name__, url_prefix="/api/v1")
 
 
 def route_view(route: PrintRoute) -> dict:
@@ -38,7 +40,7 @@ def print_view(p: PrintRequest) -> dict:
 @requires(Permission.HARDWARE_READ)
 def list_routes():
     """Return every print route."""
-    hub = hub_of(current_app)
+    hub = current_hub()
     with hub.uow_factory() as uow:
         return jsonify({"routes": [route_view(r) for r in uow.printing.routes()]})
 
@@ -48,14 +50,12 @@ def list_routes():
 def put_route(document: str, station: str):
     """Send a document kind for a station (`*` = every station) to a printer, with an optional backup."""
     if document not in DOCUMENTS:
-        return _error(404, "not_found", f"document must be one of {', '.join(DOCUMENTS)}", "document")
-    body, error = _body(PrintRouteIn)
-    if error:
-        return error
+        raise ApiProblem(404, "not_found", f"document must be one of {', '.join(DOCUMENTS)}", "document")
+    body = body_of(PrintRouteIn)
     route = PrintRoute(document, station, PrinterRef(body.printer.device_id, body.printer.hardware),
                        PrinterRef(body.backup.device_id, body.backup.hardware) if body.backup else None,
                        body.language, body.answer_within_s)
-    hub_of(current_app).bus.handle(SetPrintRoute(route))
+    current_hub().bus.handle(SetPrintRoute(route))
     return jsonify(route_view(route))
 
 
@@ -63,8 +63,8 @@ def put_route(document: str, station: str):
 @requires(Permission.HARDWARE_MANAGE)
 def delete_route(document: str, station: str):
     """Stop printing a document kind for a station."""
-    if not hub_of(current_app).bus.handle(RemovePrintRoute(document, station)):
-        return _error(404, "not_found", f"no route for {document} at {station}")
+    if not current_hub().bus.handle(RemovePrintRoute(document, station)):
+        raise ApiProblem(404, "not_found", f"no route for {document} at {station}")
     return "", 204
 
 
@@ -72,26 +72,11 @@ def delete_route(document: str, station: str):
 @requires(Permission.HARDWARE_READ)
 def list_prints():
     """Return the newest prints, or one order's (`?order_id=`)."""
-    hub = hub_of(current_app)
+    hub = current_hub()
     order_id = request.args.get("order_id")
     with hub.uow_factory() as uow:
         prints = uow.printing.for_order(order_id) if order_id else uow.printing.recent(100)
         return jsonify({"prints": [print_view(p) for p in prints]})
-
-
-@blueprint.post("/orders/<order_id>/reprint")
-@requires(Permission.TICKET_REPRINT)
-def reprint(order_id: str):
-    """Print an order's kitchen tickets (or one station's, or its receipt) again, marked REPRINT."""
-    body, error = _body(ReprintIn) if request.content_length else (ReprintIn(), None)
-    if error:
-        return error
-    try:
-        made = hub_of(current_app).bus.handle(ReprintOrder(order_id, body.document, body.station))
-    except OrderRefused as refusal:
-        status = 404 if refusal.field == "order_id" else 422
-        return _error(status, refusal.code, refusal.message, refusal.field)
-    return jsonify({"prints": [print_view(p) for p in made]}), 202
 
 
 @blueprint.post("/printing/prints/<print_id>/print-again")
@@ -99,9 +84,9 @@ def reprint(order_id: str):
 def print_again(print_id: str):
     """Send a print that waits for its printer now (store IT's "Print again"); 409 when it is not waiting."""
     try:
-        made = hub_of(current_app).bus.handle(PrintHeldAgain(print_id))
+        made = current_hub().bus.handle(PrintHeldAgain(print_id))
     except OrderRefused as refusal:
-        return _error(409, refusal.code, refusal.message, refusal.field)
+        raise ApiProblem(409, refusal.code, refusal.message, refusal.field) from None
     return jsonify(print_view(made)), 202
 
 
@@ -109,8 +94,47 @@ def print_again(print_id: str):
 @requires(Permission.DRAWER_OPEN)
 def open_drawer():
     """Open a cash drawer through its receipt printer; the agent reports `drawer.opened`."""
-    body, error = _body(DrawerIn)
-    if error:
-        return error
-    job_id = hub_of(current_app).bus.handle(OpenDrawer(PrinterRef(body.printer.device_id, body.printer.hardware), body.pin))
+    body = body_of(DrawerIn)
+    job_id = current_hub().bus.handle(OpenDrawer(PrinterRef(body.printer.device_id, body.printer.hardware), body.pin))
     return jsonify({"job_id": job_id}), 202
+
+
+@blueprint.get("/payment-terminals")
+@requires(Permission.HARDWARE_READ)
+def list_terminals():
+    """Return which terminal serves each kiosk and counter."""
+    with current_hub().uow_factory() as uow:
+        terminals = uow.payments.terminals()
+    return jsonify({"terminals": [{"device_id": pos, "agent_device_id": t.device_id, "hardware": t.hardware}
+                                  for pos, t in terminals.items()]})
+
+
+@blueprint.put("/payment-terminals/<device_id>")
+@requires(Permission.HARDWARE_MANAGE)
+def put_terminal(device_id: str):
+    """Set the terminal (an agent and its hardware name) that serves a kiosk or counter."""
+    body = body_of(TerminalAssignment)
+    run(AssignTerminal(device_id, TerminalRef(body.agent_device_id, body.hardware)))
+    return jsonify({"device_id": device_id, "agent_device_id": body.agent_device_id, "hardware": body.hardware})
+
+
+@blueprint.put("/cash-drawers/<device_id>")
+@requires(Permission.HARDWARE_MANAGE)
+def put_cash_drawer(device_id: str):
+    """Say which receipt printer opens a till's drawer: `{"printer": {"device_id", "hardware"}, "pin": 2}`."""
+    body = body_of(DrawerIn)
+    run(SetCashDrawer(device_id, PrinterRef(body.printer.device_id, body.printer.hardware), body.pin))
+    return jsonify(_drawer_view(device_id, body.printer.device_id, body.printer.hardware, body.pin))
+
+
+@blueprint.get("/cash-drawers")
+@requires(Permission.HARDWARE_READ)
+def list_cash_drawers():
+    """Return every till's drawer."""
+    with current_hub().uow_factory() as uow:
+        drawers = uow.staff.cash_drawers()
+    return jsonify({"cash_drawers": [_drawer_view(till, *drawer) for till, drawer in drawers.items()]})
+
+
+def _drawer_view(till: str, printer: str, hardware: str | None, pin: int) -> dict:
+    return {"device_id": till, "printer": {"device_id": printer, "hardware": hardware}, "pin": pin}
