@@ -23,6 +23,7 @@ from hub.contracts import topics
 from hub.contracts.envelope import envelope
 from hub.domain.presence import Presence
 from hub.services import access as access_service
+from hub.services import cloud_outbox
 from hub.services import commerce_actions, device_jobs, handlers, kitchen
 from hub.services import printing as printing_service
 from hub.services import payments as payments_service
@@ -40,6 +41,7 @@ SERVICE_MODULES = (handlers, device_jobs, kitchen, printing_service, commerce_ac
 SERVICE_MODULES += (order_holds_service,)  # issue 6: held orders, remote order confirmation
 SERVICE_MODULES += (staff_service, till_service)  # issue 6: staff, approvals, held baskets, drawers, receipts
 SERVICE_MODULES += (access_service,)  # issue 12: accounts, claim-code enrolment, revocation
+SERVICE_MODULES += (cloud_outbox,)  # issue 13: sales into the outbox for HQ; last, after what writes them
 
 
 def hub_version() -> str:
@@ -130,6 +132,7 @@ class Hub:
     display_feed: Notifier = field(default_factory=Notifier)  # numbered display changes, sent by the web layer
     kitchen_settings: Any = None
     frontdesk: Any = None  # FrontdeskSettings: kiosks' and counters' behaviour
+    cloud: Any = None  # issue 13: CloudLink to headquarters (idle until `passline cloud link`)
 
     def start_messaging(self) -> None:
         """Start the supervised Mosquitto if no broker is configured, then connect and consume."""
@@ -161,6 +164,8 @@ class Hub:
         self.publish_availability()
         self.relay = DeviceRelay(self.bus, self.settings.store, self.connection.publish, self.relay_bell)
         self.relay.start()
+        if self.cloud is not None:  # issue 13: the link to headquarters runs beside messaging
+            self.cloud.start()
 
     def publish_availability(self) -> None:
         """Send what is sold out now, retained, so every device starts from the truth."""
@@ -168,6 +173,15 @@ class Hub:
 
         with self.uow_factory() as uow:
             self.broadcaster("availability", availability_snapshot(uow), retain=True)
+
+    def catalog_changed(self, version: int) -> None:
+        """Tell devices and live pages that the catalog changed (issue 13: pulled from HQ); kiosks read the menu again."""
+        from hub.services.commerce import availability_snapshot
+
+        with self.uow_factory() as uow:
+            snapshot = availability_snapshot(uow)
+        self.broadcaster("availability", snapshot, retain=True)
+        self.notifier("availability", {**snapshot, "catalog_version": version})
 
     def mqtt_target(self):
         """Return where and as whom the hub's MQTT connection goes (the supervised broker's real port if any)."""
@@ -177,6 +191,8 @@ class Hub:
 
     def stop(self) -> None:
         """Stop consuming, say offline, stop the supervised broker, close the database."""
+        if self.cloud is not None:
+            self.cloud.stop()
         if self.relay is not None:
             self.relay.stop()
         if self.connection is not None:
@@ -204,8 +220,18 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
     kitchen_settings = load_kitchen_settings(settings.data_dir / "displays.toml")
     frontdesk = load_frontdesk_settings(settings.data_dir / "frontdesk.toml")
 
+    # --- issue 13: the link to headquarters ---
+    from hub.adapters.cloud.link import CloudLink
+    from hub.adapters.cloud.settings import load_cloud_settings
+
+    cloud = CloudLink(load_cloud_settings(settings.data_dir), engine, settings.store, clock,
+                      submit=lambda command: hub_holder[0].bus.handle(command),
+                      catalog_changed=lambda version: hub_holder[0].catalog_changed(version),
+                      language=getattr(frontdesk, "default_language", None) or "en")
+    # --- end issue 13 ---
+
     def uow_factory() -> UnitOfWork:
-        return SqlUnitOfWork(engine, cache)
+        return SqlUnitOfWork(engine, cache, outbox=cloud.outbox_for)
 
     bus = MessageBus(
         uow_factory,
@@ -238,6 +264,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
         kitchen_settings=kitchen_settings,
         frontdesk=frontdesk,
         device_logins=device_logins,
+        cloud=cloud,
     )
     hub_holder.append(hub)
     return hub

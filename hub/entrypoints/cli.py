@@ -198,7 +198,10 @@ def _parser() -> argparse.ArgumentParser:
     add_backup_commands(commands)
     from cloud.cli import add_commands as add_cloud_commands  # issue 13: the CLI is where hub and HQ share a command
 
-    add_cloud_commands(commands)
+    cloud_actions = add_cloud_commands(commands)
+    from hub.entrypoints.cloud_cli import add_commands as add_link_commands  # issue 13: the hub's link to HQ
+
+    add_link_commands(cloud_actions)
     return parser
 
 

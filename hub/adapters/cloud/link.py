@@ -1,0 +1,166 @@
+"""The running link to headquarters: pull feeds every few seconds, send the outbox, know whether HQ answers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from hub.adapters.cloud.client import HqClient, HqError, HqRefused, HttpTransport
+from hub.adapters.cloud.outbox import SqlOutbox, read_state, summary
+from hub.adapters.cloud.puller import FEEDS, FeedPuller
+from hub.adapters.cloud.sender import OutboxSender
+from hub.adapters.cloud.settings import CloudSettings
+
+logger = logging.getLogger(__name__)
+
+IDLE_WAIT_S = 5.0  # while not linked, look again this often whether `passline cloud link` has run
+
+
+@dataclass
+class LinkHealth:
+    """Whether HQ answers, since when, and why not."""
+
+    online: bool | None = None  # None until the first attempt
+    since: datetime | None = None
+    last_error: str | None = None
+
+    def changed_to(self, online: bool, now: datetime, error: str | None = None) -> None:
+        """Note an attempt's outcome; `since` moves only when online/offline flips."""
+        if self.online is not online:
+            self.online, self.since = online, now
+            logger.warning("headquarters is %s", "reachable again" if online else f"unreachable: {error}")
+        self.last_error = error
+
+
+class CloudLink:
+    """Pull and push in one background thread; `wake()` asks for a round now (a new outbox entry, an admin)."""
+
+    def __init__(self, settings: CloudSettings, engine: Engine, store: str, clock: Callable[[], datetime], *,
+                 submit: Callable[[object], Any] | None = None,
+                 catalog_changed: Callable[[int], None] | None = None,
+                 transport: Any = None, language: str = "en") -> None:
+        self.settings = settings
+        self._engine = engine
+        self._store = store
+        self._clock = clock
+        self._submit = submit
+        self._catalog_changed = catalog_changed or (lambda version: None)
+        self._transport = transport
+        self._language = language
+        self.health = LinkHealth()
+        self._bell = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_pull: float | None = None
+
+    # --- what the unit of work asks -------------------------------------------------------------------------------
+
+    def outbox_for(self, connection: Connection) -> SqlOutbox | None:
+        """Return the outbox on a unit of work's connection, or None while the store is not linked."""
+        if not self.settings.linked:
+            return None
+        return SqlOutbox(connection, self._store, self._clock)
+
+    # --- running --------------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the background thread (it idles until the store is linked)."""
+        self._thread = threading.Thread(target=self._run, name="cloud-link", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop after the current round."""
+        self._stopping.set()
+        self._bell.set()
+        if self._thread is not None:
+            self._thread.join(timeout=15)
+
+    def wake(self) -> None:
+        """Pull and push now rather than at the next tick."""
+        self._last_pull = None
+        self._bell.set()
+
+    def _run(self) -> None:
+        import time
+
+        client = None
+        while not self._stopping.is_set():
+            if not self.settings.linked:
+                self._bell.wait(IDLE_WAIT_S)
+                self._bell.clear()
+                continue
+            if client is None:
+                client = self.make_client()
+            try:
+                self.round(client, pull=self._last_pull is None
+                           or time.monotonic() - self._last_pull >= self.settings.pull_seconds)
+            except Exception:  # noqa: BLE001 - the link must outlive any one bad round
+                logger.exception("a round of the link to HQ failed")
+            if self._last_pull is None or time.monotonic() - self._last_pull >= self.settings.pull_seconds:
+                self._last_pull = time.monotonic()
+            self._bell.wait(self.settings.push_seconds)
+            self._bell.clear()
+        if client is not None:
+            client.close()
+
+    def make_client(self) -> HqClient:
+        """Return a client of HQ with the store token."""
+        transport = self._transport or HttpTransport(self.settings.url, timeout_s=self.settings.timeout_seconds)
+        return HqClient(transport, self._store, self.settings.token())
+
+    def round(self, client: HqClient, *, pull: bool = True) -> None:
+        """Send what waits, then (when due) read every feed; note whether HQ answered."""
+        try:
+            sent = OutboxSender(self._engine, client, self._clock).send_waiting()
+            if not sent.reached_hq:
+                raise HqError("HQ did not take the outbox")
+            if pull:
+                result = FeedPuller(self._engine, client, self._store, self._clock, language=self._language,
+                                    submit=self._submit).pull()
+                if result.catalog_version is not None:
+                    self._catalog_changed(result.catalog_version)
+        except HqRefused as exc:
+            self.health.changed_to(False, self._clock(), f"HQ refused the store: {exc.message}")
+            return
+        except HqError as exc:
+            self.health.changed_to(False, self._clock(), str(exc))
+            return
+        self.health.changed_to(True, self._clock())
+
+    # --- what people see ------------------------------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        """Return the link's state for /admin and `passline doctor`."""
+        return link_status(self.settings, self._engine, self.health, self._clock())
+
+
+def link_status(settings: CloudSettings, engine: Engine, health: LinkHealth | None, now: datetime) -> dict[str, Any]:
+    """Return online/offline since when, the outbox's size and oldest entry's age, and the last pull per feed."""
+    if not settings.linked:
+        return {"linked": False}
+    with engine.connect() as connection:
+        box = summary(connection)
+        pulled = {feed: read_state(connection, f"pulled:{feed}") for feed in FEEDS}
+        catalog_error = read_state(connection, "catalog_error")
+    offline_s = None
+    if health is not None and health.online is False and health.since is not None:
+        offline_s = round((now - health.since).total_seconds())
+    return {
+        "linked": True, "url": settings.url,
+        "online": None if health is None else health.online,
+        "since": None if health is None or health.since is None else health.since.isoformat(),
+        "offline_s": offline_s,
+        "banner": offline_s is not None and offline_s >= settings.offline_banner_seconds,
+        "last_error": None if health is None else health.last_error,
+        "outbox": {"waiting": box.waiting,
+                   "oldest_age_s": None if box.oldest_at is None else round((now - box.oldest_at).total_seconds()),
+                   "parked": box.parked},
+        "last_pull": pulled,
+        "catalog_error": catalog_error,
+    }

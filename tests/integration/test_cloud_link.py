@@ -1,0 +1,128 @@
+"""The hub's link to a real headquarters process: enrolment, pulling feeds, the outbox (issue 13)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+from hub.bootstrap import bootstrap
+from hub.entrypoints.web.app import create_app
+from tests.conftest import make_settings, prepare_database
+from tests.support.cloud_process import PASSLINE
+from tests.support.hq_server import HqServer, a_small_menu
+from tests.support.identities import owner_client
+
+
+def link(settings, url: str, code: str) -> subprocess.CompletedProcess:
+    """Run `passline cloud link URL CODE` as store IT would on the hub's machine."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(settings.data_dir.parent), "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+           "PASSLINE_STORE": settings.store, "PASSLINE_DATA_DIR": str(settings.data_dir)}
+    return subprocess.run([PASSLINE, "cloud", "link", url, code], env=env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def hq(tmp_path: Path):
+    """HQ as it runs in production, on a SQLite file."""
+    server = HqServer(tmp_path / "hq")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def store(tmp_path: Path, hq: HqServer):
+    """A hub linked to HQ (store `test`): its settings, the hub, and a client signed in as the owner."""
+    settings = make_settings(tmp_path)
+    prepare_database(settings)
+    done = link(settings, hq.url, hq.enrolment_code("test"))
+    assert done.returncode == 0, done.stderr
+    hub = bootstrap(settings)
+    app = create_app(hub=hub)
+    app.config["TESTING"] = True
+    sent: list[tuple[str, dict]] = []
+    hub.notifier.send = lambda event, data: sent.append((event, data))
+    hub.sent = sent
+    yield hub, owner_client(app)
+    hub.stop()
+
+
+def sync(hub) -> None:
+    """Run one round of the link now: send the outbox, read every feed."""
+    client = hub.cloud.make_client()
+    try:
+        hub.cloud.round(client)
+    finally:
+        client.close()
+    assert hub.cloud.health.online, hub.cloud.health.last_error
+
+
+def menu_prices(client, lang: str = "en") -> dict[str, tuple[str, int]]:
+    menu = client.get(f"/api/v1/menu?channel=kiosk&lang={lang}").get_json()
+    return {item["sku"]: (item["name"], item["price"]["amount"] if isinstance(item["price"], dict) else item["price"])
+            for item in menu["items"]}
+
+
+def test_link_keeps_the_token_0600_never_prints_it_and_the_code_works_once(tmp_path, hq):
+    settings = make_settings(tmp_path)
+    prepare_database(settings)
+    code = hq.enrolment_code("test")
+    done = link(settings, hq.url, code)
+    assert done.returncode == 0, done.stderr
+    assert "linked store test (Test, taxes of DE)" in done.stdout
+    token_file = settings.data_dir / "cloud" / "token"
+    token = token_file.read_text().strip()
+    assert token.startswith("plst_")
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(token_file.parent.stat().st_mode) == 0o700
+    assert token not in done.stdout + done.stderr
+    again = link(settings, hq.url, code)
+    assert again.returncode == 1
+    assert "HQ did not take the code" in again.stderr and token not in again.stderr
+
+
+def test_a_code_for_another_store_is_not_kept(tmp_path, hq):
+    settings = make_settings(tmp_path)
+    prepare_database(settings)
+    done = link(settings, hq.url, hq.enrolment_code("hamburg"))
+    assert done.returncode == 1
+    assert "the code is for store 'hamburg', but this hub is store 'test'" in done.stderr
+    assert not (settings.data_dir / "cloud" / "token").exists()
+
+
+def test_hqs_catalog_becomes_the_menu_and_a_price_change_reaches_kiosks(store, hq):
+    hub, client = store
+    a_small_menu(hq)
+    sync(hub)
+    assert menu_prices(client) == {"LATTE": ("Latte", 450), "CROISSANT": ("Croissant", 250)}
+    assert menu_prices(client, "de")["LATTE"] == ("Milchkaffee", 450)
+    hq.put("prices", {"sku": "LATTE", "price": {"amount": 520, "currency": "EUR"}})
+    hub.sent.clear()
+    sync(hub)
+    assert menu_prices(client)["LATTE"] == ("Latte", 520)
+    assert [event for event, data in hub.sent if event == "availability" and data.get("catalog_version")]
+    status = hub.cloud.status()
+    assert status["online"] is True and status["last_pull"]["prices"] is not None
+
+
+def test_an_order_and_its_cash_payment_reach_hq_once(store, hq):
+    hub, client = store
+    a_small_menu(hq)
+    sync(hub)
+    order_id = str(uuid.uuid4())
+    placed = client.post("/api/v1/orders", json={"order_id": order_id, "origin": "counter", "fulfilment": "takeaway",
+                                                 "lines": [{"sku": "LATTE", "qty": 2}]})
+    assert placed.status_code == 201, placed.get_json()
+    paid = client.post(f"/api/v1/orders/{order_id}/tenders", json={"kind": "cash", "amount": 900})
+    assert paid.status_code == 201, paid.get_json()
+    assert hub.cloud.status()["outbox"]["waiting"] == 2
+    sync(hub)
+    sync(hub)
+    kinds = sorted(kind for kind, event_id in hq.stored_events("test"))
+    assert kinds == ["order", "payment"]
+    assert ("order", order_id) in hq.stored_events("test")
+    assert hub.cloud.status()["outbox"]["waiting"] == 0
