@@ -100,6 +100,8 @@ def status_lines(status: dict) -> list[str]:
         lines.append(f"  {feed}: last read {at or 'never'}")
     if status.get("catalog_error"):
         lines.append(f"HQ's catalog could not be used: {status['catalog_error']}")
+    for web_order_id, reason in (status.get("web_orders_not_taken") or {}).items():
+        lines.append(f"web order {web_order_id} is not in the queue: {reason}")
     return lines
 
 

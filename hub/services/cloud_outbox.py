@@ -18,6 +18,7 @@ from hub.services.commerce import StockChanged
 from hub.services.ports import Clock, UnitOfWork
 
 WEB_ORIGIN = "web"  # orders placed at HQ's web shop for pickup here; their status flows back
+HQ_SOURCE = "hq:"  # the source of an order pulled from HQ's web_orders feed, followed by HQ's id for it
 PICKUP_STATUS = {  # the hub's order status -> HQ's pickup status
     OrderStatus.ACCEPTED.value: "accepted",
     OrderStatus.READY.value: "ready",
@@ -49,8 +50,11 @@ def queue_order(event: events.OrderAccepted, uow: UnitOfWork, clock: Clock) -> N
     if uow.outbox is None:
         return
     order = uow.orders.get(event.order_id)
-    if order is None or order.origin == WEB_ORIGIN:
-        return  # a web order is HQ's already; only its status and payments at the counter go back
+    if order is None:
+        return
+    if order.origin == WEB_ORIGIN:
+        _queue_pickup_status(uow, order, "accepted", clock)  # the order is HQ's already; its status goes back
+        return
     uow.outbox.add(order.order_id, f"order:{order.order_id}", order_event(order))
     _queue_tenders(uow, order.order_id, clock)
     uow.outbox.capture_ledgers()
@@ -93,11 +97,18 @@ def queue_status(event: events.OrderStatusChanged, uow: UnitOfWork, clock: Clock
     if status is None:
         return
     order = uow.orders.get(event.order_id)
-    if order is None or order.origin != WEB_ORIGIN:
-        return
-    event_id = f"{order.order_id}:{status}"[:64]
+    if order is not None and order.origin == WEB_ORIGIN:
+        _queue_pickup_status(uow, order, status, clock)
+
+
+def _queue_pickup_status(uow: UnitOfWork, order: Order, status: str, clock: Clock) -> None:
+    """Queue a web order's new status under HQ's own id for it (the order's source, `hq:<id>`)."""
+    if not order.source.startswith(HQ_SOURCE):
+        return  # a web order that came another way (a gateway over MQTT): HQ does not hold it
+    web_order_id = order.source[len(HQ_SOURCE):]
+    event_id = f"{order.order_id}:{status}"
     uow.outbox.add(event_id, f"order:{order.order_id}", {
-        "kind": "pickup_status", "id": event_id, "order_id": order.order_id, "status": status, "at": _iso(clock())})
+        "kind": "pickup_status", "id": event_id, "order_id": web_order_id, "status": status, "at": _iso(clock())})
 
 
 def queue_ledgers(event: StockChanged, uow: UnitOfWork) -> None:

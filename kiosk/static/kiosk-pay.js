@@ -268,7 +268,14 @@ function connect() {
     linkChanged();
   });
   socket.on("disconnect", () => { KioskState.socketUp = false; linkChanged(); });
-  socket.on("availability", applyAvailability);
+  socket.on("availability", (data) => {
+    applyAvailability(data);
+    // HQ changed the catalog (issue 13): read the menu again, so new prices and items show at once.
+    if (data.catalog_version && data.catalog_version !== KioskState.catalogVersion) {
+      KioskState.catalogVersion = data.catalog_version;
+      loadMenu();
+    }
+  });
   socket.on("payment.changed", paymentChanged);
   return socket;
 }

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from hub.bootstrap import bootstrap
+from hub.domain.kitchen_messages import CancelOrder
 from hub.entrypoints.web.app import create_app
+from hub.adapters.cloud.puller import hub_order_id
 from tests.conftest import make_settings, prepare_database
 from tests.support.cloud_process import PASSLINE
 from tests.support.hq_server import HqServer, a_small_menu
@@ -126,3 +128,62 @@ def test_an_order_and_its_cash_payment_reach_hq_once(store, hq):
     assert kinds == ["order", "payment"]
     assert ("order", order_id) in hq.stored_events("test")
     assert hub.cloud.status()["outbox"]["waiting"] == 0
+
+
+def web_order(order_id: str, payment: str = "paid") -> dict:
+    return {"order_id": order_id, "store": "test", "placed_at": "2026-12-07T09:00:00+00:00",
+            "customer": {"name": "Ada L.", "phone": "+49 30 1234567"},
+            "lines": [{"sku": "LATTE", "qty": 2, "unit_price": {"amount": 450, "currency": "EUR"}}],
+            "total": {"amount": 900, "currency": "EUR"}, "payment": payment}
+
+
+def test_a_web_pickup_order_lands_in_the_queue_and_its_status_flows_back(store, hq):
+    hub, client = store
+    a_small_menu(hq)
+    hq.place_web_order(web_order("WEB-1001"))
+    sync(hub)
+    sync(hub)  # reading the feed again takes nothing twice
+    orders = [o for o in client.get("/api/v1/orders").get_json()["orders"] if o["origin"] == "web"]
+    assert len(orders) == 1
+    order = orders[0]
+    assert order["order_id"] == hub_order_id("test", "WEB-1001")
+    assert order["fulfilment"] == "pickup" and order["status"] == "accepted"
+    assert order["customer"]["name"] == "Ada L. (paid online)"
+    assert [(t["station"]) for t in order["tickets"]] == ["bar"]
+    sync(hub)
+    assert hq.web_order("WEB-1001")["status"] == "accepted"
+    hub.bus.handle(CancelOrder(action_id=str(uuid.uuid4()), order_id=order["order_id"]))  # expo cancels it
+    sync(hub)
+    assert hq.web_order("WEB-1001")["status"] == "cancelled"
+    assert ("order", order["order_id"]) not in hq.stored_events("test"), "HQ holds web orders already"
+
+
+def test_stock_received_and_points_spent_reach_hq_and_hqs_balance_comes_back(store, hq):
+    hub, client = store
+    a_small_menu(hq)
+    hq.put("members", {"member_id": "M-7", "name": "Grace"})
+    hq.post("/api/v1/hq/ledger", {"kind": "loyalty_entry", "id": "welcome-M-7", "member_id": "M-7", "points": 500,
+                                  "at": "2026-12-07T08:00:00+00:00"})
+    sync(hub)
+    assert client.get("/api/v1/loyalty/M-7").get_json()["points"] == 500
+    # The store tracks stock of its beans (from its catalog file before the link); HQ sells them too.
+    hq.put("items", {"sku": "BEANS-HOUSE-250", "names": {"en": "House beans"}, "category": "coffee",
+                     "tax_code": "food", "station": "pick-a", "prep_seconds": 0})
+    hq.put("prices", {"sku": "BEANS-HOUSE-250", "price": {"amount": 1290, "currency": "EUR"}})
+    sync(hub)
+    received = client.post("/api/v1/stock/BEANS-HOUSE-250/receive", json={"qty": 12})
+    assert received.status_code in (200, 201), received.get_json()
+    order_id = str(uuid.uuid4())
+    client.post("/api/v1/orders", json={"order_id": order_id, "origin": "counter", "fulfilment": "takeaway",
+                                        "lines": [{"sku": "LATTE", "qty": 1}], "customer": {"loyalty_id": "M-7"}})
+    spent = client.post(f"/api/v1/orders/{order_id}/tenders", json={"kind": "points", "amount": 450, "code": "M-7"})
+    assert spent.status_code == 201, spent.get_json()
+    assert client.get("/api/v1/loyalty/M-7").get_json()["points"] == 50
+    sync(hub)
+    sync(hub)
+    levels = hq.get("/api/v1/stores/test/stock?sku=BEANS-HOUSE-250")["levels"]
+    assert [(level["location"], level["on_hand"]) for level in levels] == [("test", 12)]
+    assert hq.get("/api/v1/hq/members/M-7")["balance"] == 50
+    assert client.get("/api/v1/loyalty/M-7").get_json()["points"] == 50, "HQ's balance, nothing counted twice"
+    kinds = sorted(kind for kind, _ in hq.stored_events("test"))
+    assert kinds == ["loyalty_entry", "order", "payment", "stock_move"]

@@ -64,6 +64,18 @@ class HqServer(HqProcess):
         assert reply.status_code == 200, reply.text
         return reply.json()
 
+    def post(self, path: str, body: dict) -> dict:
+        """POST to HQ's API as the HQ account; return the answer's body."""
+        reply = requests.post(f"{self.url}{path}", json=body, headers=self.admin(), timeout=10)
+        assert reply.status_code in (200, 201), reply.text
+        return reply.json()
+
+    def get(self, path: str) -> dict:
+        """GET from HQ's API as the HQ account."""
+        reply = requests.get(f"{self.url}{path}", headers=self.admin(), timeout=10)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
     def stored_events(self, store: str) -> list[tuple[str, str]]:
         """Return (kind, id) of every event HQ stored for a store, read from its database."""
         with sqlite3.connect(self.database_path) as db:

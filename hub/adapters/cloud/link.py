@@ -148,6 +148,7 @@ def link_status(settings: CloudSettings, engine: Engine, health: LinkHealth | No
         box = summary(connection)
         pulled = {feed: read_state(connection, f"pulled:{feed}") for feed in FEEDS}
         catalog_error = read_state(connection, "catalog_error")
+        not_taken = read_state(connection, "web_orders_not_taken", {})
     offline_s = None
     if health is not None and health.online is False and health.since is not None:
         offline_s = round((now - health.since).total_seconds())
@@ -163,4 +164,5 @@ def link_status(settings: CloudSettings, engine: Engine, health: LinkHealth | No
                    "parked": box.parked},
         "last_pull": pulled,
         "catalog_error": catalog_error,
+        "web_orders_not_taken": not_taken,
     }

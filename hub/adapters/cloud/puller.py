@@ -29,6 +29,7 @@ from hub.contracts.catalog import CatalogFile
 from hub.contracts.validation import first_error
 from hub.domain.commands import LineRequest, SubmitOrder
 from hub.domain.kitchen_messages import CancelOrder
+from hub.services.cloud_outbox import HQ_SOURCE
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class FeedPuller:
     def pull(self) -> PullResult:
         """Read every feed; raise HqError when HQ cannot be reached (what was applied stays)."""
         result = PullResult()
-        for feed in FEEDS:
+        for feed in FEEDS[:-1]:
             result.changes[feed] = self._pull_feed(feed, result)
         with self._engine.begin() as connection:
             if self._promotions_moved(connection):
@@ -78,6 +79,9 @@ class FeedPuller:
                 result.catalog_version, result.catalog_error = self._build_catalog(connection)
                 write_state(connection, "catalog_dirty", False)
                 write_state(connection, "catalog_error", result.catalog_error)
+        # Web orders last, so the items they name are in the catalog; one not taken is tried again each round.
+        result.changes["web_orders"] = self._pull_feed("web_orders", result)
+        self._retry_web_orders(result)
         return result
 
     def _pull_feed(self, feed: str, result: PullResult) -> int:
@@ -163,20 +167,54 @@ class FeedPuller:
     def _take_web_orders(self, changes: list[dict]) -> int:
         """Put HQ's web orders for pickup here into the queue (or cancel them); each is one order however often read."""
         taken = 0
+        refused: dict[str, str] = {}
         for change in changes:
             body = change.get("body")
             if change["kind"] != "web_order" or not body or self._submit is None:
                 continue
-            order_id = hub_order_id(self._store, body["order_id"])
-            try:
-                if body.get("status") == "cancelled":
-                    self._submit(CancelOrder(action_id=f"hq-cancel-{order_id}", order_id=order_id))
-                else:
-                    self._submit(web_order_command(body, order_id))
-                    taken += 1
-            except Exception as exc:  # noqa: BLE001 - one web order the hub refuses must not stop the feed
-                logger.warning("web order %s not taken: %s", body.get("order_id"), exc)
+            problem = self._take(body)
+            if problem is None:
+                taken += 1
+            else:
+                refused[body["order_id"]] = problem
+        if refused:
+            with self._engine.begin() as connection:
+                write_state(connection, "web_orders_not_taken",
+                            {**read_state(connection, "web_orders_not_taken", {}), **refused})
         return taken
+
+    def _take(self, body: dict) -> str | None:
+        """Submit (or cancel) one web order; return why the hub refused it, or None."""
+        order_id = hub_order_id(self._store, body["order_id"])
+        try:
+            if body.get("status") == "cancelled":
+                self._submit(CancelOrder(action_id=f"hq-cancel-{order_id}", order_id=order_id))
+            else:
+                self._submit(web_order_command(body, order_id))
+        except Exception as exc:  # noqa: BLE001 - one web order the hub refuses must not stop the feed
+            logger.warning("web order %s not taken: %s", body.get("order_id"), exc)
+            return str(exc) or type(exc).__name__
+        return None
+
+    def _retry_web_orders(self, result: PullResult) -> None:
+        """Try again the web orders the hub could not take (an item that was not in the catalog yet)."""
+        with self._engine.connect() as connection:
+            waiting = read_state(connection, "web_orders_not_taken", {})
+            bodies = {key: body for key, body in connection.execute(
+                select(cloud_objects.c.key, cloud_objects.c.body).where(
+                    (cloud_objects.c.kind == "web_order") & cloud_objects.c.key.in_(list(waiting))))} if waiting else {}
+        if not waiting or self._submit is None:
+            return
+        still = {}
+        for web_order_id, reason in waiting.items():
+            body = bodies.get(web_order_id)
+            problem = self._take(body) if body is not None else None
+            if problem is not None:
+                still[web_order_id] = problem
+            elif body is not None:
+                result.web_orders += 1
+        with self._engine.begin() as connection:
+            write_state(connection, "web_orders_not_taken", still)
 
 
 def web_order_command(body: dict, order_id: str) -> SubmitOrder:
@@ -190,7 +228,7 @@ def web_order_command(body: dict, order_id: str) -> SubmitOrder:
         fingerprint=hashlib.sha256(content.encode()).hexdigest(),
         loyalty_id=body.get("loyalty_id"),
         promised_at=datetime.fromisoformat(body["pickup_at"]) if body.get("pickup_at") else None,
-        source=f"hq:{body['order_id']}"[:64],
+        source=f"{HQ_SOURCE}{body['order_id']}"[:64],
         customer_name=f"{customer.get('name', '')} ({payment})"[:80],
         customer_phone=customer.get("phone"),
     )
