@@ -227,6 +227,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
     cloud = CloudLink(load_cloud_settings(settings.data_dir), engine, settings.store, clock,
                       submit=lambda command: hub_holder[0].bus.handle(command),
                       catalog_changed=lambda version: hub_holder[0].catalog_changed(version),
+                      notify=notifier,
                       language=getattr(frontdesk, "default_language", None) or "en")
     # --- end issue 13 ---
 

@@ -6,6 +6,7 @@ import os
 import stat
 import subprocess
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,71 @@ def test_stock_received_and_points_spent_reach_hq_and_hqs_balance_comes_back(sto
     assert client.get("/api/v1/loyalty/M-7").get_json()["points"] == 50, "HQ's balance, nothing counted twice"
     kinds = sorted(kind for kind, _ in hq.stored_events("test"))
     assert kinds == ["loyalty_entry", "order", "payment", "stock_move"]
+
+
+def test_an_entry_hq_refuses_for_good_is_parked_with_its_reason_on_admin_and_blocks_nothing(store, hq):
+    hub, client = store
+    a_small_menu(hq)
+    sync(hub)
+    # L-1001 is a member from the store's own catalog file: HQ has never heard of her.
+    order_id = str(uuid.uuid4())
+    client.post("/api/v1/orders", json={"order_id": order_id, "origin": "counter", "fulfilment": "takeaway",
+                                        "lines": [{"sku": "CROISSANT", "qty": 1}], "customer": {"loyalty_id": "L-1001"}})
+    spent = client.post(f"/api/v1/orders/{order_id}/tenders", json={"kind": "points", "amount": 250, "code": "L-1001"})
+    assert spent.status_code == 201, spent.get_json()
+    later = str(uuid.uuid4())
+    client.post("/api/v1/orders", json={"order_id": later, "origin": "kiosk", "fulfilment": "takeaway",
+                                        "lines": [{"sku": "LATTE", "qty": 1}]})
+    sync(hub)
+    stored = hq.stored_events("test")
+    assert ("order", order_id) in stored and ("order", later) in stored
+    assert sorted(kind for kind, _ in stored) == ["order", "order", "payment"]
+    report = client.get("/api/v1/health").get_json()
+    check = report["checks"]["headquarters"]
+    assert check["ok"] is False
+    assert "1 refused by HQ for good and set aside" in check["detail"]
+    assert "L-1001 is not a member" in check["detail"]
+    assert report["cloud"]["outbox"]["waiting"] == 0
+    page = client.get("/admin").get_data(as_text=True)
+    assert "refused by HQ for good" in page
+
+
+def test_doctor_and_status_say_offline_since_when_and_what_waits(store, hq, tmp_path):
+    hub, client = store
+    a_small_menu(hq)
+    sync(hub)
+    hq.stop()
+    order_id = str(uuid.uuid4())
+    assert client.post("/api/v1/orders", json={"order_id": order_id, "origin": "kiosk", "fulfilment": "takeaway",
+                                               "lines": [{"sku": "LATTE", "qty": 1}]}).status_code == 201
+    sync_quietly(hub)
+    assert hub.cloud.health.online is False
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+           "PASSLINE_STORE": "test", "PASSLINE_DATA_DIR": str(hub.settings.data_dir)}
+    status = subprocess.run([PASSLINE, "cloud", "status"], env=env, capture_output=True, text=True, timeout=60)
+    assert "offline since" in status.stdout
+    assert "outbox: 1 events waiting" in status.stdout
+    assert "catalog: last read 20" in status.stdout
+    doctor = subprocess.run([PASSLINE, "doctor"], env=env, capture_output=True, text=True, timeout=120)
+    line = next(line for line in doctor.stdout.splitlines() if " cloud " in line)
+    assert "WARN" in line and "headquarters unreachable since" in line and "1 sales waiting to be sent" in line
+    assert not [data for event, data in hub.sent if event == "cloud.status"], "no banner before the threshold"
+
+    hub.cloud.settings = replace(hub.cloud.settings, offline_banner_seconds=0)  # as if 60 s had passed
+    sync_quietly(hub)
+    assert [data["banner"] for event, data in hub.sent if event == "cloud.status"] == [True]
+    assert client.get("/api/v1/health").get_json()["checks"]["headquarters"]["ok"] is False
+    hq.start()
+    sync(hub)
+    assert [data["banner"] for event, data in hub.sent if event == "cloud.status"] == [True, False]
+    assert ("order", order_id) in hq.stored_events("test")
+    assert client.get("/api/v1/health").get_json()["checks"]["headquarters"]["ok"] is True
+
+
+def sync_quietly(hub) -> None:
+    """Run one round of the link, whether or not HQ answers."""
+    client = hub.cloud.make_client()
+    try:
+        hub.cloud.round(client)
+    finally:
+        client.close()

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from hub.adapters.cloud.client import HqClient, HqError, HqRefused, HttpTransport
-from hub.adapters.cloud.outbox import SqlOutbox, read_state, summary
+from hub.adapters.cloud.outbox import SqlOutbox, read_state, summary, write_state
 from hub.adapters.cloud.puller import FEEDS, FeedPuller
 from hub.adapters.cloud.sender import OutboxSender
 from hub.adapters.cloud.settings import CloudSettings
@@ -20,6 +20,7 @@ from hub.adapters.cloud.settings import CloudSettings
 logger = logging.getLogger(__name__)
 
 IDLE_WAIT_S = 5.0  # while not linked, look again this often whether `passline cloud link` has run
+BANNER_REPEAT_S = 15.0  # while offline, staff screens are told again this often (one that connected meanwhile)
 
 
 @dataclass
@@ -30,12 +31,26 @@ class LinkHealth:
     since: datetime | None = None
     last_error: str | None = None
 
-    def changed_to(self, online: bool, now: datetime, error: str | None = None) -> None:
-        """Note an attempt's outcome; `since` moves only when online/offline flips."""
+    def changed_to(self, online: bool, now: datetime, error: str | None = None) -> bool:
+        """Note an attempt's outcome; `since` moves only when online/offline flips (then return True)."""
+        flipped = self.online is not online or self.last_error != error
         if self.online is not online:
             self.online, self.since = online, now
             logger.warning("headquarters is %s", "reachable again" if online else f"unreachable: {error}")
         self.last_error = error
+        return flipped
+
+    def as_state(self) -> dict[str, Any]:
+        """Return what `passline doctor` reads from the database (it cannot ask the running hub)."""
+        return {"online": self.online, "since": self.since.isoformat() if self.since else None,
+                "last_error": self.last_error}
+
+    @classmethod
+    def from_state(cls, state: dict | None) -> LinkHealth:
+        """Return the health the running hub last kept."""
+        state = state or {}
+        since = state.get("since")
+        return cls(state.get("online"), datetime.fromisoformat(since) if since else None, state.get("last_error"))
 
 
 class CloudLink:
@@ -44,6 +59,7 @@ class CloudLink:
     def __init__(self, settings: CloudSettings, engine: Engine, store: str, clock: Callable[[], datetime], *,
                  submit: Callable[[object], Any] | None = None,
                  catalog_changed: Callable[[int], None] | None = None,
+                 notify: Callable[[str, dict], None] | None = None,
                  transport: Any = None, language: str = "en") -> None:
         self.settings = settings
         self._engine = engine
@@ -51,6 +67,8 @@ class CloudLink:
         self._clock = clock
         self._submit = submit
         self._catalog_changed = catalog_changed or (lambda version: None)
+        self._notify = notify or (lambda event, data: None)  # staff screens: the quiet offline banner
+        self._banner_told: tuple[bool, float] | None = None  # (banner shown, when staff screens were last told)
         self._transport = transport
         self._language = language
         self.health = LinkHealth()
@@ -126,12 +144,35 @@ class CloudLink:
                 if result.catalog_version is not None:
                     self._catalog_changed(result.catalog_version)
         except HqRefused as exc:
-            self.health.changed_to(False, self._clock(), f"HQ refused the store: {exc.message}")
+            self._note(False, f"HQ refused the store: {exc.message}")
             return
         except HqError as exc:
-            self.health.changed_to(False, self._clock(), str(exc))
+            self._note(False, str(exc))
             return
-        self.health.changed_to(True, self._clock())
+        self._note(True)
+
+    def _note(self, online: bool, error: str | None = None) -> None:
+        if self.health.changed_to(online, self._clock(), error):
+            with self._engine.begin() as connection:
+                write_state(connection, "health", self.health.as_state())
+        self._tell_staff_screens()
+
+    def _tell_staff_screens(self) -> None:
+        """Send staff screens whether to show the offline banner: when it changes, and again now and then
+        while it shows, so a screen that connected meanwhile hears it too."""
+        import time
+
+        health = self.health
+        banner = bool(health.online is False and health.since is not None
+                      and (self._clock() - health.since).total_seconds() >= self.settings.offline_banner_seconds)
+        told = self._banner_told
+        if told is None and not banner:
+            return
+        if told is not None and told[0] == banner and not (banner and time.monotonic() - told[1] >= BANNER_REPEAT_S):
+            return
+        self._banner_told = (banner, time.monotonic())
+        self._notify("cloud.status", {"banner": banner, "online": health.online,
+                                      "since": health.since.isoformat() if health.since else None})
 
     # --- what people see ------------------------------------------------------------------------------------------
 
@@ -149,6 +190,8 @@ def link_status(settings: CloudSettings, engine: Engine, health: LinkHealth | No
         pulled = {feed: read_state(connection, f"pulled:{feed}") for feed in FEEDS}
         catalog_error = read_state(connection, "catalog_error")
         not_taken = read_state(connection, "web_orders_not_taken", {})
+        if health is None:  # another process (the doctor): what the running hub last kept
+            health = LinkHealth.from_state(read_state(connection, "health"))
     offline_s = None
     if health is not None and health.online is False and health.since is not None:
         offline_s = round((now - health.since).total_seconds())
