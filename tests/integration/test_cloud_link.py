@@ -103,6 +103,7 @@ def test_hqs_catalog_becomes_the_menu_and_a_price_change_reaches_kiosks(store, h
     sync(hub)
     assert menu_prices(client) == {"LATTE": ("Latte", 450), "CROISSANT": ("Croissant", 250)}
     assert menu_prices(client, "de")["LATTE"] == ("Milchkaffee", 450)
+    assert [data for event, data in hub.sent if event == "availability" and data.get("catalog_version")]
     hq.put("prices", {"sku": "LATTE", "price": {"amount": 520, "currency": "EUR"}})
     hub.sent.clear()
     sync(hub)

@@ -51,9 +51,12 @@ def test_each_variant_is_an_item_priced_for_this_store_with_its_channel_prices()
 
 
 def test_names_in_the_stores_language_and_the_others_as_texts():
+    document = build(objects(), language="en")
+    assert document["texts"]["de"]["modifiers"] == {"OAT": "Hafermilch"}
     document = build(objects(), language="de")
     assert {item["name"] for item in document["items"]} == {"Latte M", "Latte L"}, "no German name: the first given"
     assert document["texts"]["de"]["categories"] == {"coffee": "Kaffee"}
+    assert document["items"][0]["modifiers"][0]["name"] == "Hafermilch"
     assert document["taxes"] == {"inclusive": True,
                                  "categories": {"food": [{"code": "food", "name": "food", "rate_bp": 700}]}}
 

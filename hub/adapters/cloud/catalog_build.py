@@ -74,6 +74,15 @@ def catalog_document(objects: Objects, store: str, language: str, now: datetime,
                                              "prep_seconds": 0, "parts": parts}, first["tax_category"])
     if not items:
         return None
+    used_groups = {group for item in objects.get("item", {}).values() for group in item.get("modifier_groups", [])}
+    for code in used_groups & set(groups):
+        for lang, name in groups[code]["names"].items():
+            if lang != language:
+                texts.setdefault(lang, {"items": {}}).setdefault("groups", {})[code] = name
+        for modifier in groups[code]["modifiers"]:
+            for lang, name in modifier["names"].items():
+                if lang != language:
+                    texts.setdefault(lang, {"items": {}}).setdefault("modifiers", {})[modifier["code"]] = name
     for category in objects.get("category", {}).values():
         for lang, name in category["names"].items():
             texts.setdefault(lang, {"items": {}}).setdefault("categories", {})[category["code"]] = name

@@ -16,6 +16,7 @@ from hub.adapters.cloud.outbox import SqlOutbox, read_state, summary, write_stat
 from hub.adapters.cloud.puller import FEEDS, FeedPuller
 from hub.adapters.cloud.sender import OutboxSender
 from hub.adapters.cloud.settings import CloudSettings
+from hub.adapters.db.catalog_store import catalog_version
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class CloudLink:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_pull: float | None = None
+        self._seen_version: int | None = None  # the catalog's version when kiosks were last told
 
     # --- what the unit of work asks -------------------------------------------------------------------------------
 
@@ -134,22 +136,35 @@ class CloudLink:
 
     def round(self, client: HqClient, *, pull: bool = True) -> None:
         """Send what waits, then (when due) read every feed; note whether HQ answered."""
+        if self._seen_version is None:
+            self._watch_catalog()  # the version kiosks have now: a change in this round is then told
         try:
             sent = OutboxSender(self._engine, client, self._clock).send_waiting()
             if not sent.reached_hq:
                 raise HqError("HQ did not take the outbox")
             if pull:
-                result = FeedPuller(self._engine, client, self._store, self._clock, language=self._language,
-                                    submit=self._submit).pull()
-                if result.catalog_version is not None:
-                    self._catalog_changed(result.catalog_version)
+                FeedPuller(self._engine, client, self._store, self._clock, language=self._language,
+                           submit=self._submit).pull()
         except HqRefused as exc:
             self._note(False, f"HQ refused the store: {exc.message}")
             return
         except HqError as exc:
             self._note(False, str(exc))
             return
+        finally:
+            self._watch_catalog()
         self._note(True)
+
+    def _watch_catalog(self) -> None:
+        """Tell kiosks when the catalog changed: pulled here, or by `passline cloud sync` in another process."""
+        with self._engine.connect() as connection:
+            version = catalog_version(connection)
+        if self._seen_version is not None and version != self._seen_version:
+            try:
+                self._catalog_changed(version)
+            except Exception:  # noqa: BLE001 - kiosks read the menu again on their next connect anyway
+                logger.exception("telling kiosks of catalog version %s failed", version)
+        self._seen_version = version
 
     def _note(self, online: bool, error: str | None = None) -> None:
         if self.health.changed_to(online, self._clock(), error):
