@@ -127,3 +127,34 @@ def wait_for(condition, timeout_s: float = 30.0) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def test_a_hub_killed_once_hq_is_back_sends_everything_once_after_its_restart(tmp_path, hq):
+    hub = HubProcess(tmp_path / "hub", store="test")
+    hub.prepare()
+    hub.passline("cloud", "link", hq.url, hq.enrolment_code("test"))
+    a_small_menu(hq)
+    hub.start()
+    try:
+        assert wait_for(lambda: hub.api("GET", "/api/v1/menu?channel=kiosk")[1].get("items", [{}])[0].get("sku")
+                        in ("LATTE", "CROISSANT")), hub.log()
+        hq.stop()  # the internet goes; the store sells on
+        orders = []
+        for _ in range(ORDERS):
+            order_id = str(uuid.uuid4())
+            status, body = hub.api("POST", "/api/v1/orders", {"order_id": order_id, "origin": "kiosk",
+                                                              "fulfilment": "takeaway",
+                                                              "lines": [{"sku": "CROISSANT", "qty": 1}]})
+            assert status == 201, body
+            orders.append(order_id)
+        assert hub.health()["cloud"]["outbox"]["waiting"] == ORDERS
+        hq.start()
+        assert wait_for(lambda: any(kind == "order" for kind, _ in hq.stored_events("test")), 60), hub.log()
+        hub.kill()  # SIGKILL as soon as HQ has the first sale (often mid-drain): nothing gets to clean up
+        hub.start()
+        assert wait_for(lambda: sorted(i for k, i in hq.stored_events("test") if k == "order") == sorted(orders),
+                        60), hub.log()
+        assert wait_for(lambda: hub.health()["cloud"]["outbox"]["waiting"] == 0), hub.log()
+        assert hub.health()["cloud"]["outbox"]["parked"] == []
+    finally:
+        hub.stop()
