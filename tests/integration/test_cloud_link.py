@@ -24,7 +24,8 @@ from tests.support.identities import owner_client
 def link(settings, url: str, code: str) -> subprocess.CompletedProcess:
     """Run `passline cloud link URL CODE` as store IT would on the hub's machine."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(settings.data_dir.parent), "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-           "PASSLINE_STORE": settings.store, "PASSLINE_DATA_DIR": str(settings.data_dir)}
+           "PASSLINE_STORE": settings.store, "PASSLINE_DATA_DIR": str(settings.data_dir),
+           "PASSLINE_DATABASE_URL": settings.database_url}
     return subprocess.run([PASSLINE, "cloud", "link", url, code], env=env, capture_output=True, text=True, timeout=60)
 
 
@@ -229,7 +230,8 @@ def test_doctor_and_status_say_offline_since_when_and_what_waits(store, hq, tmp_
     sync_quietly(hub)
     assert hub.cloud.health.online is False
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-           "PASSLINE_STORE": "test", "PASSLINE_DATA_DIR": str(hub.settings.data_dir)}
+           "PASSLINE_STORE": "test", "PASSLINE_DATA_DIR": str(hub.settings.data_dir),
+           "PASSLINE_DATABASE_URL": hub.settings.database_url}
     status = subprocess.run([PASSLINE, "cloud", "status"], env=env, capture_output=True, text=True, timeout=60)
     assert "offline since" in status.stdout
     assert "outbox: 1 events waiting" in status.stdout
@@ -257,3 +259,18 @@ def sync_quietly(hub) -> None:
         hub.cloud.round(client)
     finally:
         client.close()
+
+
+def test_a_revoked_store_token_is_offline_in_words_and_parks_nothing(store, hq):
+    hub, client = store
+    a_small_menu(hq)
+    sync(hub)
+    hq.cli("stores", "revoke", "test")
+    order_id = str(uuid.uuid4())
+    client.post("/api/v1/orders", json={"order_id": order_id, "origin": "kiosk", "fulfilment": "takeaway",
+                                        "lines": [{"sku": "LATTE", "qty": 1}]})
+    sync_quietly(hub)
+    status = hub.cloud.status()
+    assert status["online"] is False
+    assert status["last_error"].startswith("HQ refused the store: ")
+    assert status["outbox"]["waiting"] == 1 and status["outbox"]["parked"] == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -107,8 +108,6 @@ class CloudLink:
         self._bell.set()
 
     def _run(self) -> None:
-        import time
-
         client = None
         while not self._stopping.is_set():
             if not self.settings.linked:
@@ -141,7 +140,7 @@ class CloudLink:
         try:
             sent = OutboxSender(self._engine, client, self._clock).send_waiting()
             if not sent.reached_hq:
-                raise HqError("HQ did not take the outbox")
+                raise HqError(sent.error or "HQ did not take the outbox")
             if pull:
                 FeedPuller(self._engine, client, self._store, self._clock, language=self._language,
                            submit=self._submit).pull()
@@ -175,8 +174,6 @@ class CloudLink:
     def _tell_staff_screens(self) -> None:
         """Send staff screens whether to show the offline banner: when it changes, and again now and then
         while it shows, so a screen that connected meanwhile hears it too."""
-        import time
-
         health = self.health
         banner = bool(health.online is False and health.since is not None
                       and (self._clock() - health.since).total_seconds() >= self.settings.offline_banner_seconds)

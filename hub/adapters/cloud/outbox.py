@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
@@ -172,9 +172,7 @@ def summary(connection: Connection, parked_limit: int = 20) -> OutboxSummary:
     waiting_rows = (cloud_outbox.c.sent_at.is_(None) & cloud_outbox.c.parked_at.is_(None))
     count, oldest = connection.execute(select(func.count(), func.min(cloud_outbox.c.created_at))
                                        .where(waiting_rows)).one()
-    if oldest is not None and oldest.tzinfo is None:
-        from datetime import timezone
-
+    if oldest is not None and oldest.tzinfo is None:  # an aggregate over UtcDateTime comes back as stored
         oldest = oldest.replace(tzinfo=timezone.utc)
     parked = [{"event": row["event_id"], "kind": row["kind"], "reason": row["last_error"],
                "parked_at": row["parked_at"].isoformat()}

@@ -33,6 +33,7 @@ class SendResult:
     retried: int = 0
     parked: int = 0
     reached_hq: bool = True
+    error: str | None = None  # why HQ was not reached, in words
 
 
 class OutboxSender:
@@ -56,7 +57,7 @@ class OutboxSender:
             total.retried += result.retried
             total.parked += result.parked
             if not result.reached_hq:
-                total.reached_hq = False
+                total.reached_hq, total.error = False, result.error
                 return total
             if result.sent == 0 and result.parked == 0 and self.batch_size == MAX_BATCH and len(batch) < MAX_BATCH:
                 return total  # everything left is waiting out a backoff
@@ -71,14 +72,14 @@ class OutboxSender:
                 return SendResult()
             if exc.status is not None:
                 retried = self._retry_one(batch[0], str(exc))
-                retried.reached_hq = False  # HQ fails even one event: let the next round try again
+                retried.reached_hq, retried.error = False, str(exc)  # HQ fails even one event: try next round
                 return retried
             logger.info("HQ unreachable, %d events wait: %s", len(batch), exc)
-            return SendResult(reached_hq=False)
+            return SendResult(reached_hq=False, error=str(exc))
         except HqRefused as exc:
             if exc.status in (401,) or exc.status not in PERMANENT_STATUSES:
                 logger.warning("HQ refused the store's requests: %s", exc)  # a revoked token: nothing is parked
-                return SendResult(reached_hq=False)
+                return SendResult(reached_hq=False, error=f"HQ refused the store: {exc.message}")
             if len(batch) > 1:
                 self.batch_size = max(1, len(batch) // 2)
                 return SendResult()
