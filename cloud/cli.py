@@ -15,8 +15,8 @@ GENERATED_PASSWORD_BYTES = 18  # 24 characters of urlsafe base64: 144 bits
 DEFAULT_JURISDICTION = "DE"
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    """Add `cloud` and its actions to the `passline` command line."""
+def add_commands(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """Add `cloud` and its actions to the `passline` command line; return the actions (the hub adds its link's)."""
     cloud = commands.add_parser("cloud", help="the reference headquarters service (catalog, loyalty, every store's sales)")
     actions = cloud.add_subparsers(required=True, metavar="ACTION")
 
@@ -49,6 +49,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     docs.add_argument("--output", type=Path, default=Path("docs/cloud-api.md"))
     docs.add_argument("--check", action="store_true", help="fail if the file is not up to date")
     docs.set_defaults(run=_cloud(_docs), needs_store_database=False)
+    return actions
 
 
 def _cloud(action):

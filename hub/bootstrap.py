@@ -12,25 +12,27 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
+from hub.adapters.cloud.link import CloudLink
+from hub.adapters.cloud.settings import load_cloud_settings
 from hub.adapters.db.catalog_store import CatalogCache
 from hub.adapters.db.engine import make_engine
 from hub.adapters.db.unit_of_work import SqlUnitOfWork
 from hub.adapters.frontdesk_config import load_frontdesk_settings
 from hub.adapters.kitchen_config import load_kitchen_settings
-from hub.adapters.receipt_secret import load_secret
-from hub.adapters.store_tls import TlsFiles, ca_made_at
-from hub.config import Settings
-from hub.contracts import topics
-from hub.contracts.envelope import envelope
 from hub.adapters.mqtt.connection import HubConnection
 from hub.adapters.mqtt.mosquitto_supervisor import MosquittoSupervisor
-from hub.config import MqttTarget
+from hub.adapters.receipt_secret import load_secret
+from hub.adapters.store_tls import TlsFiles, ca_made_at
+from hub.config import MqttTarget, Settings
+from hub.contracts import topics
+from hub.contracts.envelope import envelope
 from hub.domain.access import on_plain_mqtt
 from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.kitchen import KitchenSettings
 from hub.domain.presence import Presence
 from hub.services import access as access_service
 from hub.services.access_ports import DeviceLogins
+from hub.services.commerce import availability_snapshot
 from hub.services.handler_table import HANDLERS
 from hub.services.handlers import StoreDay
 from hub.services.messagebus import HandlerTables, MessageBus
@@ -149,6 +151,7 @@ class Hub:
     consumer: Consumer | None = None
     relay: Relay | None = None
     scheduler: Running | None = None
+    cloud: CloudLink | None = None  # the link to headquarters (idle until `passline cloud link`); started with messaging
 
     def devices_on_plain_mqtt(self) -> list[str]:
         """Return the enrolled devices whose broker login is for unencrypted MQTT (all of them without TLS)."""
@@ -159,10 +162,15 @@ class Hub:
 
     def publish_availability(self) -> None:
         """Send what is sold out now, retained, so every device starts from the truth."""
-        from hub.services.commerce import availability_snapshot
-
         with self.uow_factory() as uow:
             self.broadcaster("availability", availability_snapshot(uow), retain=True)
+
+    def catalog_changed(self, version: int) -> None:
+        """Tell devices and live pages that the catalog changed (pulled from HQ); kiosks read the menu again."""
+        with self.uow_factory() as uow:
+            snapshot = availability_snapshot(uow)
+        self.broadcaster("availability", snapshot, retain=True)
+        self.notifier("availability", {**snapshot, "catalog_version": version})
 
     def mqtt_target(self) -> MqttTarget:
         """Return where and as whom the hub's MQTT connection goes (the supervised broker's real port if any)."""
@@ -172,7 +180,7 @@ class Hub:
 
     def stop(self) -> None:
         """Stop what hub.entrypoints.runtime started, in reverse order, then close the database."""
-        for part in (self.scheduler, self.relay, self.connection, self.consumer, self.broker):
+        for part in (self.cloud, self.scheduler, self.relay, self.connection, self.consumer, self.broker):
             if part is not None:
                 part.stop()
         self.display_feed.send = None  # the displays' ticker sees this and ends
@@ -199,12 +207,18 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
     display_feed = Notifier()
     kitchen_settings = load_kitchen_settings(settings.data_dir / "displays.toml")
     frontdesk = load_frontdesk_settings(settings.data_dir / "frontdesk.toml")
+    cloud: CloudLink | None = None  # with a fake unit of work there is no database to sync
     if uow_factory is None:
         engine = engine or make_engine(settings.database_url)
         cache = CatalogCache()
 
         def uow_factory() -> UnitOfWork:
-            return SqlUnitOfWork(engine, cache)
+            return SqlUnitOfWork(engine, cache, outbox=cloud.outbox_for)
+
+        cloud = CloudLink(load_cloud_settings(settings.data_dir), engine, settings.store, clock,
+                          submit=lambda command: hub_holder[0].bus.handle(command),
+                          catalog_changed=lambda version: hub_holder[0].catalog_changed(version),
+                          notify=notifier, language=frontdesk.default_language or "en")
 
     dependencies = {
         "clock": clock,
@@ -235,6 +249,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
         kitchen_settings=kitchen_settings,
         frontdesk=frontdesk,
         device_logins=device_logins,
+        cloud=cloud,
     )
     hub_holder.append(hub)
     return hub

@@ -16,6 +16,7 @@ COUNTER_STRINGS = {
     "link_live": N_("hub connected"),
     "link_offline": N_("hub offline"),
     "hub_unreachable": N_("The hub cannot be reached. Do not take money now: nothing can be saved until it is back."),
+    "hq_offline": N_("Headquarters is out of reach. Keep selling: every sale is sent once it answers."),
     "signin_title": N_("Sign in with your PIN"),
     "checking": N_("Checking…"),
     "wrong_pin": N_("Wrong PIN. Try again."),

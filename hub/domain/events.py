@@ -20,3 +20,13 @@ class OrderStatusChanged:
     order_id: str
     previous: str
     current: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRefunded:
+    """Money was given back for units of a completed order (issue 13: headquarters hears of it)."""
+
+    order_id: str
+    refund_id: str
+    amount: int  # minor units
+    currency: str

@@ -111,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
                            "simulate the kitchen, expo, pickers and a cashier (default: off)")
     demo.add_argument("--reset", action="store_true",
                       help="first delete the demo's data folder (orders, devices, logins) and start afresh")
+    demo.add_argument("--hq", action="store_true",  # issue 13
+                      help="also run the reference headquarters with the demo's catalog, and link the store to it")
     demo.set_defaults(run=_demo)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(required=True, metavar="ACTION")
@@ -198,7 +200,10 @@ def _parser() -> argparse.ArgumentParser:
     add_backup_commands(commands)
     from cloud.cli import add_commands as add_cloud_commands  # issue 13: the CLI is where hub and HQ share a command
 
-    add_cloud_commands(commands)
+    cloud_actions = add_cloud_commands(commands)
+    from hub.entrypoints.cloud_cli import add_commands as add_link_commands  # issue 13: the hub's link to HQ
+
+    add_link_commands(cloud_actions)
     return parser
 
 
@@ -285,7 +290,7 @@ def _demo(settings: Settings, args) -> int:
     from hub.entrypoints.demo import DemoRefused, run_demo
 
     try:
-        return run_demo(settings, traffic=args.traffic, reset=args.reset)
+        return run_demo(settings, traffic=args.traffic, reset=args.reset, hq=args.hq)
     except DemoRefused as refusal:
         print(f"passline demo: {refusal}", file=sys.stderr)
         return 1

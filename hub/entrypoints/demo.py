@@ -50,7 +50,7 @@ class DemoRefused(Exception):
     """The demo will not do what was asked (reset a folder it did not make); the message says why."""
 
 
-def run_demo(settings: Settings, *, traffic: float = 0.0, reset: bool = False) -> int:
+def run_demo(settings: Settings, *, traffic: float = 0.0, reset: bool = False, hq: bool = False) -> int:
     """Create the database, load the demo catalog, print where to look, and serve."""
     from hub.entrypoints.server import serve
 
@@ -66,6 +66,12 @@ def run_demo(settings: Settings, *, traffic: float = 0.0, reset: bool = False) -
     devices = DemoDevices(settings, traffic)
     devices.claims = _claims(settings, devices.roles())
     print(banner(settings, count, traffic, password), flush=True)
+    # --- issue 13: the reference headquarters beside the demo (`--hq`), before the hub reads its link ---
+    if hq:
+        from hub.entrypoints.demo_hq import start_demo_hq
+
+        print("\n".join(start_demo_hq(settings)), flush=True)
+    # --- end issue 13 ---
     devices.start()
     try:
         serve(settings)  # gunicorn's master ends with SystemExit on Ctrl+C

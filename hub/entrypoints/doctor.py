@@ -47,7 +47,7 @@ class Finding:
 def run_doctor(settings: Settings, *, out=print) -> int:
     """Print a plain report; return 1 if anything failed."""
     findings = [check_database(settings), check_broker(settings), check_hub(settings), check_disk(settings), check_clock(settings),
-                check_settings(settings), check_tls(settings), check_plain_mqtt(settings)]
+                check_settings(settings), check_tls(settings), check_plain_mqtt(settings), check_cloud(settings)]
     findings = [f for f in findings if f is not None]
     out(f"Passline doctor — store {settings.store}, data in {settings.data_dir}")
     for f in findings:
@@ -87,6 +87,26 @@ def check_database(settings: Settings) -> Finding:
                        "could not handle are set aside", "See them under \"Device messages the hub could not handle\" "
                        "on /admin, with the reason for each.")
     return Finding("OK", "database", f"{shown}, schema {current} (newest)")
+
+
+def check_cloud(settings: Settings) -> Finding:
+    """Say whether the store reaches headquarters, what waits in the outbox, and when the feeds were read."""
+    from hub.adapters.cloud.link import link_status
+    from hub.adapters.cloud.settings import load_cloud_settings
+    from hub.adapters.db.engine import make_engine
+    from hub.entrypoints.cloud_health import cloud_check
+
+    cloud = load_cloud_settings(settings.data_dir)
+    if not cloud.linked:
+        return Finding("OK", "cloud", "not linked to headquarters: the catalog comes from files")
+    engine = make_engine(settings.database_url)
+    try:
+        check = cloud_check(link_status(cloud, engine, None, datetime.now(timezone.utc)))
+    except Exception as exc:  # noqa: BLE001 - the database check above says what is wrong with it
+        return Finding("WARN", "cloud", f"cannot read the link's state: {exc.__class__.__name__}")
+    finally:
+        engine.dispose()
+    return Finding(check["level"], "cloud", check["detail"], check["fix"])
 
 
 def check_broker(settings: Settings) -> Finding:

@@ -1,4 +1,4 @@
-"""Start and stop the hub's moving parts: its Mosquitto, the broker connection, the consumer, the relay, the scheduler.
+"""Start the hub's moving parts: its Mosquitto, the broker connection, the consumer, the relay, the scheduler, the HQ link.
 
 bootstrap() wires the hub and connects nothing; a server (gunicorn's worker, the demo) calls
 start_messaging() once, and Hub.stop() stops whatever was started, in reverse order.
@@ -43,3 +43,5 @@ def start_messaging(hub: Hub) -> None:
     hub.relay.start()
     hub.scheduler = Scheduler(hub.bus)
     hub.scheduler.start()
+    if hub.cloud is not None:  # the link to headquarters runs beside messaging (idle until the store is linked)
+        hub.cloud.start()

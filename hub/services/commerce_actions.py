@@ -225,6 +225,7 @@ def refund_order(command: commands.RefundOrder, uow: UnitOfWork, clock: Clock,
     _reverse_points(uow, order, refunded_before, refunded_before + amount, now)
     repo.add_refund(command.refund_id, order.order_id, amount, order.total.currency,
                     {**done, **{i: done.get(i, 0) + u for i, u in wanted.items()}}, now)
+    uow.raise_event(events.OrderRefunded(order.order_id, command.refund_id, amount, order.total.currency))
     return RefundResult(command.refund_id, amount, order.total.currency,
                         tuple((t.tender_id, t.kind, part) for t, part in plan), card_refunds)
 

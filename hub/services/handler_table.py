@@ -53,7 +53,8 @@ from hub.domain.printing import (
 )
 from hub.domain.staff import AddStaff, GrantApproval, SignIn, SignOut
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender
-from hub.services import access, commerce, commerce_actions, device_jobs, handlers, kitchen, order_holds, payments
+from hub.services import access, cloud_outbox, commerce, commerce_actions, device_jobs, handlers, kitchen, order_holds
+from hub.services import payments
 from hub.services import printing, staff, till
 from hub.services.commerce import AvailabilityChanged, StockChanged
 from hub.services.kitchen import DisplayChanged
@@ -137,8 +138,16 @@ ACCESS = HandlerTables(
               ClaimDevice: access.claim_device, RevokeDevice: access.revoke_device},
 )
 
+# Sales into the outbox for headquarters: after every capability that writes what it captures (stock, points).
+CLOUD_OUTBOX = HandlerTables(
+    within={events.OrderAccepted: [cloud_outbox.queue_order], TenderTaken: [cloud_outbox.queue_payments],
+            CardPaymentApproved: [cloud_outbox.queue_payments], events.OrderRefunded: [cloud_outbox.queue_refund],
+            events.OrderStatusChanged: [cloud_outbox.queue_status], StockChanged: [cloud_outbox.queue_ledgers]},
+)
+
 # The order matters where several capabilities react to one event within its transaction:
 # an accepted order is planned for the kitchen before its tickets print; a finished job is
-# a print job's before it is a payment's; a paid card settles the tender before it releases a hold.
+# a print job's before it is a payment's; a paid card settles the tender before it releases a hold;
+# the outbox captures a sale last, once its stock moves and points are written.
 HANDLERS = HandlerTables.merged(ORDER_INTAKE, DEVICE_JOBS, KITCHEN, PRINTING, COMMERCE, PAYMENTS, ORDER_HOLDS,
-                                STAFF, TILL, ACCESS)
+                                STAFF, TILL, ACCESS, CLOUD_OUTBOX)

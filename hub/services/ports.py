@@ -12,6 +12,7 @@ from hub.domain.device_jobs import DeviceJob
 from hub.domain.orders import Order
 from hub.domain.payments import Payment, TerminalRef
 from hub.domain.printing import PrintRequest, PrintRoute
+from hub.services.cloud_ports import Outbox
 from hub.services.commerce_ports import CommerceRepository
 
 Clock = Callable[[], datetime]
@@ -223,6 +224,7 @@ class UnitOfWork(abc.ABC):
     commerce: CommerceRepository  # promotions, stock, loyalty and tenders (hub.services.commerce_ports)
     printing: PrintingRepository  # print routes and prints (hub.services.printing)
     payments: PaymentRepository  # card payments (hub.services.payments)
+    outbox: Outbox | None = None  # issue 13: events for headquarters; None while the store is not linked
 
     def __init__(self) -> None:
         self.raised: list[object] = []

@@ -277,7 +277,14 @@ export function connect() {
       linkChanged();
     },
     disconnect: () => { KioskState.socketUp = false; linkChanged(); },
-    availability: applyAvailability,
+    availability: (data) => {
+      applyAvailability(data);
+      // HQ changed the catalog: read the menu again, so new prices and items show at once.
+      if (data.catalog_version && data.catalog_version !== KioskState.catalogVersion) {
+        KioskState.catalogVersion = data.catalog_version;
+        loadMenu();
+      }
+    },
     "payment.changed": paymentChanged,
   });
 }

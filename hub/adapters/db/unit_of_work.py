@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Connection, Engine
 
 from hub.adapters.db.access_repo import SqlAccessRepository
@@ -15,16 +17,19 @@ from hub.adapters.db.printing_repo import SqlPrintingRepository
 from hub.adapters.db.staff_repo import SqlStaffRepository
 from hub.domain.catalog import Catalog
 from hub.domain.orders import Order
+from hub.services.cloud_ports import Outbox
 from hub.services.ports import UnitOfWork
 
 
 class SqlUnitOfWork(UnitOfWork):
     """Run work in one database transaction; nothing is kept unless commit() is called."""
 
-    def __init__(self, engine: Engine, catalog_cache: CatalogCache) -> None:
+    def __init__(self, engine: Engine, catalog_cache: CatalogCache,
+                 outbox: Callable[[Connection], Outbox | None] | None = None) -> None:
         super().__init__()
         self._engine = engine
         self._catalog_cache = catalog_cache
+        self._outbox = outbox  # issue 13: the cloud outbox on this connection, None while the store is not linked
         self._connection: Connection | None = None
         self._catalog: Catalog | None = None
 
@@ -40,6 +45,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.commerce = SqlCommerceRepository(self._connection, self._catalog_cache)
         self.staff = SqlStaffRepository(self._connection)  # staff, approvals, held baskets, drawers (issue 6)
         self.access = SqlAccessRepository(self._connection)  # accounts, devices, claim codes (issue 12)
+        self.outbox = self._outbox(self._connection) if self._outbox is not None else None
         self._catalog = None
         return self
 

@@ -10,6 +10,7 @@ from hub.adapters.db.dead_letters import SqlDeadLetters
 from hub.adapters.db.migrate import schema_state
 from hub.bootstrap import Hub, utc_now
 from hub.domain.numbering import business_day
+from hub.entrypoints.cloud_health import cloud_check
 from hub.entrypoints.doctor import check_disk
 from hub.entrypoints import mqtt_consumer
 from hub.services.print_holds import held_report
@@ -40,6 +41,8 @@ def health(hub: Hub) -> dict[str, Any]:
     disk = check_disk(hub.settings)
     checks["disk"] = {"ok": disk.level == "OK", "detail": disk.detail, "fix": disk.fix}
     checks["messages"] = messages_check(hub)
+    cloud = hub.cloud.status() if hub.cloud is not None and db_ok else {"linked": False}  # issue 13
+    checks["headquarters"] = {k: v for k, v in cloud_check(cloud).items() if k != "level"}
     devices = hub.presence.devices()
     orders_today = None
     parked: dict[str, Any] = {"count": None, "newest": []}
@@ -60,6 +63,7 @@ def health(hub: Hub) -> dict[str, Any]:
         "orders_today": orders_today,
         "messages_processed": hub.consumer.processed if hub.consumer else 0,
         "dead_letters": parked,
+        "cloud": cloud,
     }
 
 
