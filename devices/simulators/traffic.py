@@ -258,6 +258,7 @@ def main() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)  # the demo stops its devices so, before the hub
     try:
         if args.mqtt_url:
             run(args.mqtt_url, args.store, args.rate, args.menu)
