@@ -8,6 +8,7 @@ import segno
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from hub.adapters.receipt_secret import load_secret, sign, signature_ok
+from hub.contracts.money import format_money
 from hub.contracts.printing import DrawerIn
 from hub.contracts.staff import ReceiptIn
 from hub.domain.printing import PrinterRef
@@ -15,9 +16,11 @@ from hub.domain.till import PrintReceipt, SetCashDrawer
 from hub.entrypoints.web.app import hub_of
 from hub.entrypoints.web.printing_api import print_view
 from hub.entrypoints.web.replies import body_of, canonical_uuid, error, order_key, run
-from hub.services.till import receipt_document
+from hub.services.till import e_receipt
 from hub.domain.access import Permission
 from hub.entrypoints.web.access import requires
+from kiosk.i18n import LANGUAGE_NAMES
+from kiosk.receipt_words import receipt_language, receipt_strings
 
 blueprint = Blueprint("till_api", __name__, template_folder="templates")
 
@@ -115,19 +118,13 @@ def e_receipt_page(order_id: str, sig: str):
     key = canonical_uuid(order_id)
     if key is None or not signature_ok(_secret(), key, sig):
         abort(404)
-    with hub_of(current_app).uow_factory() as uow:
+    hub = hub_of(current_app)
+    lang = receipt_language(hub.frontdesk.default_language)  # the customer's, with the catalog's words in it
+    with hub.uow_factory() as uow:
         order = uow.orders.get(key)
-        document = receipt_document(order, uow) if order is not None else None
+        document = e_receipt(order, uow, lang) if order is not None else None
     if document is None:
         abort(404)
-    return render_template("e_receipt.html", r=document, money=_money, symbol=_SYMBOLS.get(document["currency"], ""))
-
-
-_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF "}
-
-
-def _money(amount: int) -> str:
-    """Format minor units as `12.34` (whole-number arithmetic: money never touches a float)."""
-    sign_ = "-" if amount < 0 else ""
-    amount = abs(amount)
-    return f"{sign_}{amount // 100}.{amount % 100:02d}"
+    currency = document["currency"]
+    return render_template("e_receipt.html", r=document, lang=lang, t=receipt_strings(lang), languages=LANGUAGE_NAMES,
+                           money=lambda amount: format_money(amount, currency, lang))
