@@ -185,7 +185,8 @@ def banner(settings: Settings, items: int, traffic: float, owner_password: str |
 
 def _traffic_line(traffic: float) -> str:
     if traffic > 0:
-        return f"up to {traffic:g} a second from every origin; simulated cooks, expo, pickers and a cashier work them"
+        return (f"{traffic:g} a second from every origin (about {round(traffic * 3600)} an hour); "
+                "simulated cooks (as many as that needs), expo, pickers and a cashier work them")
     return 'off (to turn on: make demo DEMO_ARGS="--traffic 0.5")'
 
 
@@ -268,7 +269,7 @@ class DemoDevices(threading.Thread):
                      "--agent-spool", str(settings.data_dir / "terminal-agent-spool")])
         if self._traffic > 0:
             self._start("kitchen and cashier", [KITCHEN_DEVICE, CASHIER_DEVICE],
-                        [python, "-m", "devices.simulators.crew"])
+                        [python, "-m", "devices.simulators.crew", "--rate", str(self._traffic), "--menu", str(DEMO_CATALOG)])
             self._start("traffic", list(TRAFFIC_SENDERS),
                         [python, "-m", "devices.simulators.traffic", "--store", settings.store,
                          "--rate", str(self._traffic), "--menu", str(DEMO_CATALOG)])
