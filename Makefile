@@ -65,5 +65,8 @@ translations: $(STAMP)
 		rm -f .$$page.pot; \
 	done
 
+# The customer's e-receipt page has its own catalog too.
+PAGE_CATALOGS += receipt:kiosk/receipt_words.py:kiosk/translations/receipt
+
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -43,6 +43,7 @@ class AgentLink:
         self.client.on_disconnect = self._disconnected
         self.client.on_message = lambda _c, _u, msg: self._on_message(msg.topic, msg.payload)
         self.connected = False
+        self._stopping = False  # a disconnect we asked for is no news
 
     def start(self) -> None:
         """Connect in the background; paho reconnects on its own."""
@@ -60,6 +61,9 @@ class AgentLink:
 
     def _disconnected(self, _client, _userdata, _flags, reason_code, _props) -> None:
         self.connected = False
+        if self._stopping:
+            logger.debug("agent %s disconnected (stopping)", self.device_id)
+            return
         logger.warning("agent %s lost the broker (%s); reconnecting", self.device_id, reason_code)
 
     def publish_status(self, data: dict) -> None:
@@ -73,6 +77,7 @@ class AgentLink:
 
     def stop(self) -> None:
         """Say offline, then disconnect."""
+        self._stopping = True
         if self.connected:
             info = self.client.publish(topics.device_status(self.store, self.device_id),
                                        json.dumps(envelope("device.status", {"state": "offline"})), qos=1, retain=True)

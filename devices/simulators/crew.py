@@ -5,7 +5,9 @@ is a kitchen display enrolled with a claim code (Socket.IO `/displays`: `join` f
 snapshot, `action` to start, bump, pick, pack, expo-bump and hand over), the cashier a counter
 enrolled the same way, signed in with the demo cashier's PIN (HTTP `/api/v1/incoming`, `confirm`).
 
-Cooks start a fired ticket when one of the station's cooks is free and bump it after its prep time
+Each station has the cooks the traffic's rate needs (`crew_size`: the prep time its tickets bring in a
+second, with a third to spare, never fewer than COOKS), so the kitchen keeps up with `--rate`. Cooks
+start a fired ticket when one of the station's cooks is free and bump it after its prep time
 (the longest of its items, give or take a fifth); expo passes an order once every station is done;
 the customer collects it a little later; pickers take one unit off the shelf every few seconds and
 pack the order when all are picked.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import random
 import signal
 import threading
@@ -23,18 +26,24 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 from datetime import datetime
+from pathlib import Path
 
 import socketio
 
 from devices.simulators.enrolment import enrolment, hub_url
+from devices.simulators.traffic import SENDERS, random_order
+from hub.contracts.catalog import CatalogFile
 from hub.contracts.demo import CASHIER_DEVICE, CASHIER_PIN, KITCHEN_DEVICE
 from hub.contracts.displays import NAMESPACE
 
 logger = logging.getLogger(__name__)
 
-COOKS = {"bar": 6, "kitchen": 4, "grill": 3, "fryer": 2, "pastry": 2}  # people (or machines) per station
+COOKS = {"bar": 6, "kitchen": 4, "grill": 3, "fryer": 2, "pastry": 2}  # people (or machines) per station, at least
 OTHER_STATION_COOKS = 2
+SPARE = 4 / 3  # cooks beyond the average load: arrivals bunch up, and a ticket takes up to a fifth longer
+SAMPLE_ORDERS = 3000  # simulated orders that measure what a second of traffic brings each station
 PREP_SPREAD = (0.8, 1.2)  # a ticket takes its prep time give or take a fifth
 PICK_UNIT_S = (3.0, 7.0)  # walking to the bin and scanning one unit
 EXPO_S = (2.0, 6.0)  # expo checks an order whose stations are all done
@@ -47,10 +56,12 @@ CALL_TIMEOUT_S = 10.0
 class Kitchen:
     """Cooks, expo and pickers acting through one enrolled kitchen display's Socket.IO connection."""
 
-    def __init__(self, url: str, cookie: str, rng: random.Random | None = None) -> None:
+    def __init__(self, url: str, cookie: str, rng: random.Random | None = None,
+                 cooks: dict[str, int] | None = None) -> None:
         self._url = url
         self._cookie = cookie
         self._rng = rng or random.Random()
+        self._cooks = cooks or COOKS
         self._client = socketio.Client(reconnection=True, reconnection_delay=1, reconnection_delay_max=5)
         self._stations: set[str] = set()
         self._due: dict[str, float] = {}  # ticket or order key -> when the person doing it is done
@@ -101,7 +112,7 @@ class Kitchen:
                     self._due.pop(key, None)
                 else:
                     busy += 1
-        free = COOKS.get(station, OTHER_STATION_COOKS) - busy
+        free = self._cooks.get(station, OTHER_STATION_COOKS) - busy
         for card in cards:  # in queue order
             if free <= 0:
                 break
@@ -202,6 +213,27 @@ class Cashier:
         self._token = reply["token"]
 
 
+def crew_size(rate: float, menu: CatalogFile, rng: random.Random | None = None) -> dict[str, int]:
+    """Return the cooks each kitchen station needs for `rate` orders a second of the traffic's orders.
+
+    A station's load is the prep seconds its tickets bring per order (a ticket takes as long as its
+    longest item), measured on simulated orders, times the rate: that many cooks are busy on average.
+    """
+    rng = rng or random.Random(1)
+    items = {item.sku: item for item in menu.items}
+    work: Counter[str] = Counter()
+    origins = list(SENDERS.values())
+    for _ in range(SAMPLE_ORDERS):
+        ticket: dict[str, int] = {}
+        for line in random_order(rng.choice(origins), menu, rng)["lines"]:
+            item = items[line["sku"]]
+            if item.bin is None:  # picked from a shelf, not cooked: the zone's picker sees to it
+                ticket[item.station] = max(ticket.get(item.station, 0), item.prep_seconds)
+        work.update(ticket)
+    return {station: max(COOKS.get(station, OTHER_STATION_COOKS), math.ceil(rate * seconds / SAMPLE_ORDERS * SPARE))
+            for station, seconds in work.items()}
+
+
 def run(stop: threading.Event, kitchen: Kitchen, cashier: Cashier | None) -> None:
     """Work until stopped; a failed round is logged and tried again."""
     while not stop.is_set():
@@ -228,12 +260,16 @@ def main() -> None:
     """Enrol the kitchen display and the cashier's counter (or read their kept enrolments), then work."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-cashier", action="store_true", help="leave remote orders for a person to confirm")
+    parser.add_argument("--rate", type=float, default=0.0, help="the traffic's orders a second, to staff the stations for")
+    parser.add_argument("--menu", type=Path, help="the catalog JSON the traffic orders from (with --rate)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s crew %(message)s")
     logging.getLogger("socketio").setLevel(logging.WARNING)
     logging.getLogger("engineio").setLevel(logging.WARNING)
     url = hub_url()
-    kitchen = Kitchen(url, enrolment(KITCHEN_DEVICE)["cookie"])
+    cooks = crew_size(args.rate, CatalogFile.model_validate_json(args.menu.read_text())) if args.menu else COOKS
+    logger.info("cooks for %g orders a second: %s", args.rate, ", ".join(f"{s} {n}" for s, n in sorted(cooks.items())))
+    kitchen = Kitchen(url, enrolment(KITCHEN_DEVICE)["cookie"], cooks=cooks)
     cashier = None if args.no_cashier else Cashier(url, CASHIER_DEVICE, enrolment(CASHIER_DEVICE)["cookie"], CASHIER_PIN)
     stop = threading.Event()
     # Ctrl+C reaches the whole demo: leave at once, so the hub's web server is not kept waiting for this socket.

@@ -3,9 +3,11 @@
 Run by `passline demo --traffic RATE`, each sender enrolled as a gateway with the demo's claim code;
 by hand: python -m devices.simulators.traffic --mqtt-url mqtt://127.0.0.1:1883 --store demo --rate 0.5
 
-Customers behave as in a busy hour: they order at up to RATE a second, and walk away while the
-kitchen already has BUSY_ORDERS open orders (read from the hub's queue), so the load stays what a
-real kitchen meets instead of growing for ever.
+Customers arrive at RATE a second on average (a Poisson stream: `--rate 0.5` is 1,800 orders an hour)
+and order, from every origin; the demo's crew (devices/simulators/crew.py) has enough cooks for that
+rate. Only when the kitchen falls behind anyway (BUSY_TICKETS tickets fired at the stations and
+waiting for a free cook, read from the hub's queue) do customers walk away, so a rate beyond what the
+crew or the machine can do makes a long queue, not an ever-growing one.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,7 +36,7 @@ from hub.contracts.envelope import envelope
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 5.0  # no reply by then: send the same order again (same order_id), as real senders must
-BUSY_ORDERS = 20  # open orders at which new customers walk away (a queue out of the door)
+BUSY_TICKETS = 20  # tickets waiting for a free cook at which new customers walk away (a queue out of the door)
 QUEUE_EVERY_S = 3.0  # how often the hub's queue length is read
 SENDERS = TRAFFIC_SENDERS
 FULFILMENT = {
@@ -77,7 +79,6 @@ class SimulatedSender:
         self.store = store
         self.shelf = shelf or Shelf()
         self._pending: dict[str, dict] = {}
-        self.waiting: set[str] = set()  # orders of ours that wait for a cashier to confirm them
         self._lock = threading.Lock()
         parts = urlsplit(url)
         self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"sim-{device_id}", protocol=mqtt.MQTTv311)
@@ -104,12 +105,7 @@ class SimulatedSender:
             self.shelf.update(json.loads(message.payload)["data"])
             return
         reply = json.loads(message.payload)
-        order_id = reply.get("data", {}).get("order_id")
         with self._lock:
-            if reply["type"] == "order.accepted" and reply["data"].get("hold") == "confirmation":
-                self.waiting.add(order_id)  # a remote order waiting for the cashier: the kitchen gets it soon
-            else:
-                self.waiting.discard(order_id)  # confirmed or turned down
             for order_id, request in list(self._pending.items()):
                 if reply.get("re") == request["id"] or reply.get("data", {}).get("order_id") == order_id:
                     del self._pending[order_id]
@@ -194,48 +190,89 @@ def _room_in_group(group: str | None, chosen: list[str], item: CatalogItemIn, gr
 
 
 class Queue:
-    """How many orders the kitchen has open, read from the hub's queue with a gateway's token."""
+    """How far behind the kitchen is: tickets fired at a station that no cook has started, from the hub's queue.
 
-    def __init__(self, hub_url: str | None, token: str | None) -> None:
+    Open orders are no measure: an app order promised in 40 minutes is open all that time without
+    keeping anyone busy. The queue is read at most every QUEUE_EVERY_S on `clock`.
+    """
+
+    def __init__(self, hub_url: str | None = None, token: str | None = None, *,
+                 read: Callable[[], list[dict]] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self._hub_url = hub_url
         self._token = token
-        self._read_at = 0.0
-        self.open_orders = 0
+        self._read = read or (self._read_hub if hub_url and token else None)
+        self._clock = clock
+        self._read_at: float | None = None
+        self.waiting_tickets = 0
 
-    def busy(self, waiting: int = 0) -> bool:
-        """Say whether the queue (with `waiting` orders still to be confirmed) is long enough that customers walk away."""
-        if self._hub_url is None or self._token is None:
+    def busy(self) -> bool:
+        """Say whether so many tickets wait for a cook that customers walk away."""
+        if self._read is None:
             return False
-        if time.monotonic() - self._read_at > QUEUE_EVERY_S:
-            self._read_at = time.monotonic()
-            request = urllib.request.Request(f"{self._hub_url}/api/v1/queue",
-                                             headers={"Authorization": f"Bearer {self._token}"})
+        now = self._clock()
+        if self._read_at is None or now - self._read_at > QUEUE_EVERY_S:
+            self._read_at = now
             try:
-                with urllib.request.urlopen(request, timeout=5) as answer:
-                    self.open_orders = len(json.load(answer)["orders"])
+                self.waiting_tickets = waiting_tickets(self._read())
             except (OSError, ValueError, KeyError):
                 pass  # keep the last count; the hub may be busy or restarting
-        return self.open_orders + waiting >= BUSY_ORDERS
+        return self.waiting_tickets >= BUSY_TICKETS
+
+    def _read_hub(self) -> list[dict]:
+        request = urllib.request.Request(f"{self._hub_url}/api/v1/queue", headers={"Authorization": f"Bearer {self._token}"})
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return json.load(answer)["orders"]
+
+
+def waiting_tickets(orders: list[dict]) -> int:
+    """Return how many tickets of the hub's open orders are fired at their station and not started yet."""
+    return sum(1 for order in orders for ticket in order.get("tickets", []) if ticket["status"] == "fired")
+
+
+class Customers:
+    """Customers arriving at `rate` a second, who order unless the kitchen is behind (then they walk away)."""
+
+    def __init__(self, rate: float, queue: Queue, rng: random.Random) -> None:
+        self.rate = rate
+        self._queue = queue
+        self._rng = rng
+        self.ordered = 0
+        self.walked_away = 0
+
+    def gap(self) -> float:
+        """Return the seconds until the next customer comes (exponential: arrivals at random, `rate` on average)."""
+        return self._rng.expovariate(self.rate) if self.rate > 0 else 1.0
+
+    def orders(self) -> bool:
+        """Say whether the customer who just came orders."""
+        if self.rate <= 0:
+            return False
+        if self._queue.busy():
+            if not self.walked_away % 50:  # now and then, not for every customer
+                logger.info("customers walk away: %s tickets wait for a cook", self._queue.waiting_tickets)
+            self.walked_away += 1
+            return False
+        self.ordered += 1
+        return True
 
 
 def run(url: str | Mapping[str, str], store: str, rate: float, menu_path: Path,
         stop: threading.Event | None = None, queue: Queue | None = None) -> None:
-    """Send orders at up to `rate` per second from every origin until stopped; url is one for all, or each sender's own."""
+    """Send orders at `rate` per second from every origin until stopped; url is one for all, or each sender's own."""
     menu = CatalogFile.model_validate_json(menu_path.read_text())
     rng = random.Random()
     shelf = Shelf()
-    queue = queue or Queue(None, None)
+    customers = Customers(rate, queue or Queue(), rng)
     urls = url if isinstance(url, Mapping) else dict.fromkeys(SENDERS, url)
     senders = [SimulatedSender(device_id, origin, urls[device_id], store, shelf) for device_id, origin in SENDERS.items()]
     stop = stop or threading.Event()
     try:
-        while not stop.wait(rng.expovariate(rate) if rate > 0 else 1):
+        while not stop.wait(customers.gap()):
             for s in senders:
                 s.resend_overdue()
-            if rate <= 0 or queue.busy(sum(len(s.waiting) for s in senders)):
-                continue
-            sender = rng.choice(senders)
-            sender.send(random_order(sender.origin, menu, rng, shelf))
+            if customers.orders():
+                sender = rng.choice(senders)
+                sender.send(random_order(sender.origin, menu, rng, shelf))
     finally:
         for sender in senders:
             sender.close()
@@ -248,7 +285,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mqtt-url", help="one broker URL for every sender (default: each enrols with the demo's claim code)")
     parser.add_argument("--store", default="demo")
-    parser.add_argument("--rate", type=float, default=0.5, help="orders per second at most (default 0.5)")
+    parser.add_argument("--rate", type=float, default=0.5, help="orders per second on average (default 0.5)")
     parser.add_argument("--menu", type=Path, required=True, help="a catalog JSON file to pick items from")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s traffic %(message)s")
@@ -258,6 +295,7 @@ def main() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)  # the demo stops its devices so, before the hub
     try:
         if args.mqtt_url:
             run(args.mqtt_url, args.store, args.rate, args.menu)

@@ -429,8 +429,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ZVT terminal simulator on {connection} (scenario {args.scenario})", flush=True)
     agent = _agent(args, connection) if args.agent_mqtt_url else None
     done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    signal.signal(signal.SIGINT, lambda *_: done.set())
+
+    def stop(*_) -> None:
+        logging.disable(logging.INFO)  # stopping on request: its steps are no news
+        done.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     done.wait()
     if agent is not None:
         agent.stop()

@@ -36,12 +36,14 @@ function changeText(text) {
   return text;
 }
 
-// Why the hub refused, in the screen's language when the hub said it in words (`ack.words`), else as it came.
+// Why the hub refused, in the screen's language: its words (`ack.words`), else its code; never the hub's English.
 function refusalText(ack) {
-  const key = ack.words && "refused_" + ack.words.key;
-  if (!key || DISPLAY.t[key] === undefined) return ack.reason;
-  const values = Object.assign({}, ack.words.values);
+  const words = ack.words || {key: ack.code, values: {}};
+  const key = "refused_" + words.key;
+  if (DISPLAY.t[key] === undefined) return T("refused_other");
+  const values = Object.assign({}, words.values);
   if (values.status) values.status = T("ticket_" + values.status);
+  if (values.order_status) values.order_status = T("order_status_" + values.order_status);
   if (values.name) values.name = ownName(values.name);
   return T(key, values);
 }
@@ -80,7 +82,7 @@ class LiveView {
     this.ready = false;
     this.early = [];
     this.socket.timeout(5000).emit("join", {view: this.view}, (err, snap) => {
-      if (err || !snap.ok) { this.notice(err ? T("hub_silent_retrying") : snap.reason); setTimeout(() => this.join(), 1000); return; }
+      if (err || !snap.ok) { this.notice(err ? T("hub_silent_retrying") : refusalText(snap)); setTimeout(() => this.join(), 1000); return; }
       this.cards = new Map(snap.cards.map((card) => [card.order_id, card]));
       this.seq = snap.seq;
       this.settings = snap.settings;

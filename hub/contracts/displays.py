@@ -34,10 +34,12 @@ see the same numbers and a hub restart continues the count.
 **Actions.** The display emits `action` (see `display action` below) and gets
 `{"ok": true}` as the acknowledgement, `{"ok": true, "repeated": true}` when the
 `action_id` was applied before (nothing changes), or `{"ok": false, "reason": ...}`
-with a sentence the screen shows, e.g. when the ticket changed since the screen drew
-it (`version`); most refusals add `words` (`{"key": "changed_now", "values": {...}}`),
-the same reason for a screen in another language to word itself. The change itself
-arrives as a `change` event like any other.
+with the reason in English (for logs and integrators), e.g. when the ticket changed since
+the screen drew it (`version`). Every refusal (of `join`, `action` and `recent`) carries a
+`code`, and most `words` (`{"key": "changed_now", "values": {...}}`): a screen shows
+the displays string `refused_<key>` (else `refused_<code>`) in its own language, with
+the values in its holes, never `reason`. The change itself arrives as a `change` event
+like any other.
 
 **Names.** Cards carry the catalog's own names (`name`, `modifiers`) and the codes
 (`sku`, `modifier_codes`); a screen in another language shows the catalog's words for
@@ -108,7 +110,8 @@ class DisplayAck(BaseModel):
     """The acknowledgement of `join`, `action` and `recent`."""
 
     ok: bool
-    reason: str | None = Field(default=None, description="Why it was refused, in words for the screen.")
+    reason: str | None = Field(default=None, description="Why it was refused, in English, for logs and integrators.")
+    code: str | None = Field(default=None, description="What kind of refusal it is (`invalid_payload`, `unknown_view`, `refused`, `forbidden`, ...).")
     words: dict[str, Any] | None = Field(default=None, description="The refusal for any language: `key` (a displays string `refused_<key>`) and `values` for its holes.")
     repeated: bool | None = Field(default=None, description="True when the action id had been applied before.")
 

@@ -35,12 +35,13 @@ class KitchenSettings:
 class ActionRefused(OrderRefused):
     """A display's action the kitchen will not do; the message is shown on the screen.
 
-    `words` says the same for screens in other languages: a key of the displays' strings (`refused_<key>` in
-    displays/display_strings.py) and the values for its holes."""
+    `words` says the same for the screens, in every language: a key of the displays' strings (`refused_<key>` in
+    displays/display_strings.py) and the values for its holes. Every refusal has them: a screen never shows the
+    English message."""
 
     code = "refused"
 
-    def __init__(self, message: str, field: str | None = None, *, words: tuple[str, dict] | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, *, words: tuple[str, dict]) -> None:
         super().__init__(message, field)
         self.words = words
 
@@ -57,7 +58,8 @@ def ticket_of(order: Order, ticket_id: str) -> Ticket:
     for ticket in order.tickets:
         if ticket.ticket_id == ticket_id:
             return ticket
-    raise ActionRefused(f"order {order.number} has no ticket {ticket_id}", "ticket_id")
+    raise ActionRefused(f"order {order.number} has no ticket {ticket_id}", "ticket_id",
+                        words=("no_ticket", {"number": order.number}))
 
 
 def check_version(order: Order, ticket: Ticket, version: int | None) -> None:
@@ -74,6 +76,10 @@ def check_version(order: Order, ticket: Ticket, version: int | None) -> None:
 
 def _ticket_words(order: Order, ticket: Ticket) -> dict:
     return {"number": order.number, "station": ticket.station, "status": ticket.status.value}
+
+
+def _order_words(order: Order) -> dict:
+    return {"number": order.number, "order_status": order.status.value}
 
 
 def _describe(order: Order, ticket: Ticket) -> str:
@@ -114,7 +120,8 @@ def fire(order: Order, ticket: Ticket, now: datetime) -> None:
     """Send a ticket to its station now."""
     _refuse_unless_open(order)
     if ticket.status is not TicketStatus.QUEUED:
-        raise ActionRefused(f"ticket {order.number} at {ticket.station} is already {ticket.status.value}", "ticket_id")
+        raise ActionRefused(f"ticket {order.number} at {ticket.station} is already {ticket.status.value}", "ticket_id",
+                            words=("cannot_fire", _ticket_words(order, ticket)))
     ticket.held = False
     ticket.move_to(TicketStatus.FIRED)
     ticket.fired_at = now
@@ -125,7 +132,8 @@ def hold(order: Order, ticket: Ticket) -> None:
     """Keep a waiting ticket (a later course) off the station until it is fired."""
     _refuse_unless_open(order)
     if ticket.status is not TicketStatus.QUEUED:
-        raise ActionRefused(f"ticket {order.number} at {ticket.station} is {ticket.status.value}; only a waiting ticket can be held", "ticket_id")
+        raise ActionRefused(f"ticket {order.number} at {ticket.station} is {ticket.status.value}; only a waiting ticket can be held", "ticket_id",
+                            words=("cannot_hold", _ticket_words(order, ticket)))
     ticket.version += 1
     ticket.held = True
     _changed(order, ticket, "held")
@@ -168,7 +176,8 @@ def bump_line(order: Order, ticket: Ticket, line_no: int, now: datetime, setting
     """Finish one line; the ticket is bumped with its last line."""
     lines = station_lines(order, ticket.station)
     if line_no not in lines:
-        raise ActionRefused(f"ticket {order.number} at {ticket.station} has no line {line_no}", "line_no")
+        raise ActionRefused(f"ticket {order.number} at {ticket.station} has no line {line_no}", "line_no",
+                            words=("no_line", {"number": order.number, "station": ticket.station}))
     _refuse_unless_open(order)
     _fire_if_waiting(order, ticket, now)
     if ticket.status not in (TicketStatus.FIRED, TicketStatus.STARTED):
@@ -185,9 +194,11 @@ def bump_line(order: Order, ticket: Ticket, line_no: int, now: datetime, setting
 def recall(order: Order, ticket: Ticket, now: datetime) -> None:
     """Put a ticket bumped within the recall window back on its screen."""
     if ticket.status is not TicketStatus.DONE:
-        raise ActionRefused(f"ticket {order.number} at {ticket.station} is {ticket.status.value}, not bumped", "ticket_id")
+        raise ActionRefused(f"ticket {order.number} at {ticket.station} is {ticket.status.value}, not bumped", "ticket_id",
+                            words=("not_bumped", _ticket_words(order, ticket)))
     if order.status not in (*OPEN_ORDER, OrderStatus.READY):
-        raise ActionRefused(f"order {order.number} is {order.status.value}; it can no longer be recalled", "order_id")
+        raise ActionRefused(f"order {order.number} is {order.status.value}; it can no longer be recalled", "order_id",
+                            words=("no_recall", _order_words(order)))
     if ticket.done_at is None or now - ticket.done_at > RECALL_WINDOW:
         raise ActionRefused(f"ticket {order.number} was bumped more than {RECALL_WINDOW.seconds // 60} minutes ago", "ticket_id",
                             words=("too_late", {"number": order.number, "minutes": RECALL_WINDOW.seconds // 60}))
@@ -224,7 +235,8 @@ def expo_bump(order: Order) -> None:
 def hand_over(order: Order, now: datetime) -> None:
     """Complete a ready order; its number leaves the board."""
     if order.status is not OrderStatus.READY:
-        raise ActionRefused(f"order {order.number} is {order.status.value}, not ready", "order_id")
+        raise ActionRefused(f"order {order.number} is {order.status.value}, not ready", "order_id",
+                            words=("not_ready", _order_words(order)))
     order.move_to(OrderStatus.COMPLETED)
     for ticket in order.tickets:
         ticket.handed_over_at = now
@@ -239,7 +251,8 @@ def cancel(order: Order, money_taken: int = 0, paying: bool = False) -> None:
     money on it, or a card payment running, is refused; the counter refunds it with a manager first.
     """
     if order.status in (OrderStatus.COMPLETED, OrderStatus.CANCELLED):
-        raise ActionRefused(f"order {order.number} is already {order.status.value}", "order_id")
+        raise ActionRefused(f"order {order.number} is already {order.status.value}", "order_id",
+                            words=("already", _order_words(order)))
     if paying or money_taken > 0:
         raise PaidOrder(f"order {order.number} is paid: refund it at the counter first (a manager approves "
                         "refunds), then cancel it" if money_taken > 0 else
@@ -277,7 +290,8 @@ def _fire_if_waiting(order: Order, ticket: Ticket, now: datetime) -> None:
 
 def _refuse_unless_open(order: Order) -> None:
     if order.status not in OPEN_ORDER:
-        raise ActionRefused(f"order {order.number} is {order.status.value}", "order_id")
+        raise ActionRefused(f"order {order.number} is {order.status.value}", "order_id",
+                            words=("not_open", _order_words(order)))
 
 
 def _changed(order: Order, ticket: Ticket, what: str) -> None:

@@ -31,26 +31,34 @@ def picked(ticket: Ticket, line_no: int) -> int:
 
 def _line(order: Order, ticket: Ticket, line_no: int) -> OrderLine:
     if line_no not in station_lines(order, ticket.station):
-        raise ActionRefused(f"order {order.number} has no line {line_no} at {ticket.station}; look again", "line_no")
+        raise ActionRefused(f"order {order.number} has no line {line_no} at {ticket.station}; look again", "line_no",
+                            words=("no_line", {"number": order.number, "station": ticket.station}))
     return order.lines[line_no]
 
 
-def _working(order: Order, ticket: Ticket, now: datetime, what: str) -> None:
+def _line_words(order: Order, line: OrderLine) -> dict:
+    return {"number": order.number, "qty": line.qty, "name": line.name}
+
+
+def _working(order: Order, ticket: Ticket, now: datetime, what: str, words_key: str) -> None:
     _refuse_unless_open(order)
     _fire_if_waiting(order, ticket, now)
     if ticket.status not in _WORKING:
         state = "packed" if ticket.status is TicketStatus.DONE else ticket.status.value
-        raise ActionRefused(f"order {order.number} at {ticket.station} is {state}; nothing to {what}", "ticket_id")
+        raise ActionRefused(f"order {order.number} at {ticket.station} is {state}; nothing to {what}", "ticket_id",
+                            words=(words_key, {"number": order.number, "station": ticket.station, "status": state}))
 
 
 def pick(order: Order, ticket: Ticket, line_no: int, sku: str | None, now: datetime, settings: KitchenSettings) -> None:
     """Take one unit of a line: a line of quantity 2 needs two picks."""
     line = _line(order, ticket, line_no)
     if sku is not None and line.sku != sku:
-        raise ActionRefused(f"order {order.number} changed meanwhile: line {line_no} is now {line.name}; look again", "sku")
-    _working(order, ticket, now, "pick")
+        raise ActionRefused(f"order {order.number} changed meanwhile: line {line_no} is now {line.name}; look again", "sku",
+                            words=("changed_line", {"number": order.number, "name": line.name}))
+    _working(order, ticket, now, "pick", "cannot_pick")
     if picked(ticket, line_no) >= line.qty:
-        raise ActionRefused(f"all {line.qty}× {line.name} of order {order.number} are picked already", "line_no")
+        raise ActionRefused(f"all {line.qty}× {line.name} of order {order.number} are picked already", "line_no",
+                            words=("picked_already", _line_words(order, line)))
     ticket.bumped_lines = tuple(sorted((*ticket.bumped_lines, line_no)))
     if ticket.status is TicketStatus.FIRED:
         ticket.move_to(TicketStatus.STARTED)
@@ -63,7 +71,7 @@ def pick(order: Order, ticket: Ticket, line_no: int, sku: str | None, now: datet
 
 def pack(order: Order, ticket: Ticket, now: datetime, settings: KitchenSettings) -> None:
     """Close a pick ticket once every unit is picked (or short-picked away)."""
-    _working(order, ticket, now, "pack")
+    _working(order, ticket, now, "pack", "cannot_pack")
     for no in station_lines(order, ticket.station):
         left = order.lines[no].qty - picked(ticket, no)
         if left > 0:
@@ -96,26 +104,31 @@ def plan_short(order: Order, ticket: Ticket, line_no: int, remedy: str, substitu
                version: int | None, catalog: Catalog, now: datetime) -> ShortPick:
     """Check a short pick and return the order's new lines to price; refuses naming the reason."""
     if remedy not in REMEDIES:
-        raise ActionRefused(f"remedy must be remove or substitute, not {remedy!r}", "remedy")
+        raise ActionRefused(f"remedy must be remove or substitute, not {remedy!r}", "remedy", words=("bad_request", {}))
     line = _line(order, ticket, line_no)
     check_version(order, ticket, version)
-    _working(order, ticket, now, "short-pick")
+    _working(order, ticket, now, "short-pick", "cannot_short")
     kept = picked(ticket, line_no)
     missing = line.qty - kept
     if missing <= 0:
-        raise ActionRefused(f"all {line.qty}× {line.name} of order {order.number} are picked; nothing is short", "line_no")
+        raise ActionRefused(f"all {line.qty}× {line.name} of order {order.number} are picked; nothing is short", "line_no",
+                            words=("nothing_short", _line_words(order, line)))
     if remedy == "substitute" and substitute is None:
-        raise ActionRefused("scan or choose the substitute item", "substitute")
+        raise ActionRefused("scan or choose the substitute item", "substitute", words=("substitute_missing", {}))
     if substitute is not None and substitute.is_bundle:
-        raise ActionRefused(f"{substitute.name} is a bundle; substitute a single item", "substitute")
+        raise ActionRefused(f"{substitute.name} is a bundle; substitute a single item", "substitute",
+                            words=("substitute_bundle", {"name": substitute.name}))
     if substitute is not None and substitute.sku == line.sku:
-        raise ActionRefused(f"the substitute is {line.name} itself; choose another item", "substitute")
+        raise ActionRefused(f"the substitute is {line.name} itself; choose another item", "substitute",
+                            words=("substitute_same", {"name": line.name}))
     if remedy == "remove" and not kept and len(order.lines) == 1:
-        raise ActionRefused(f"{line.name} is all order {order.number} holds: cancel the order instead", "line_no")
+        raise ActionRefused(f"{line.name} is all order {order.number} holds: cancel the order instead", "line_no",
+                            words=("only_line", _line_words(order, line)))
     requests = _requests(order, catalog)
     index = next(pos for pos, (_, covers) in enumerate(requests) if line_no in covers)
     if len(requests[index][1]) > 1:
-        raise ActionRefused(f"{line.name} is part of a bundle; short-pick is for single items", "line_no")
+        raise ActionRefused(f"{line.name} is part of a bundle; short-pick is for single items", "line_no",
+                            words=("bundle_part", {"name": line.name}))
     new = [replace(r, qty=kept) if pos == index else r for pos, (r, _) in enumerate(requests)]
     new = [r for r in new if r.qty > 0]
     if remedy == "substitute":
@@ -127,7 +140,8 @@ def _requests(order: Order, catalog: Catalog) -> list[tuple[LineRequest, range]]
     """Return the requested lines the order was priced from, each with the order lines it became."""
     priced = (order.pricing or {}).get("lines")
     if not priced:
-        raise ActionRefused(f"order {order.number} has no priced basket to change", "order_id")
+        raise ActionRefused(f"order {order.number} has no priced basket to change", "order_id",
+                            words=("not_priced", {"number": order.number}))
     requests = []
     no = 0
     for entry in priced:
@@ -139,7 +153,8 @@ def _requests(order: Order, catalog: Catalog) -> list[tuple[LineRequest, range]]
                          range(no, no + size)))
         no += size
     if no != len(order.lines):
-        raise ActionRefused(f"order {order.number} no longer matches the catalog; change it at the counter", "order_id")
+        raise ActionRefused(f"order {order.number} no longer matches the catalog; change it at the counter", "order_id",
+                            words=("catalog_changed", {"number": order.number}))
     return requests
 
 

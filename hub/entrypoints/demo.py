@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,6 +36,8 @@ from hub.entrypoints.staff_cli import add_demo_staff
 logger = logging.getLogger(__name__)
 
 DEMO_OWNER = "owner"
+STOPPED = "Passline demo stopped."  # all Ctrl+C prints: the hub, its broker and the devices stop quietly
+DEVICES_STOP_S = 5.0  # the simulated devices get this long to say goodbye to the broker before the hub stops
 CREDENTIALS_FOLDER = "demo-devices"  # where the simulated devices keep what their claims gave them
 CLAIM_TTL = timedelta(minutes=10)  # the simulated devices spend their codes within seconds
 FRONTDESK_FILE = "frontdesk.toml"
@@ -74,9 +77,10 @@ def run_demo(settings: Settings, *, traffic: float = 0.0, reset: bool = False, h
     # --- end issue 13 ---
     devices.start()
     try:
-        serve(settings)  # gunicorn's master ends with SystemExit on Ctrl+C
+        serve(settings, before_stop=devices.stop)  # gunicorn's master ends with SystemExit on Ctrl+C
     finally:
-        print("passline demo: stopped", flush=True)
+        devices.stop()
+        print(STOPPED, flush=True)
     return 0
 
 
@@ -187,7 +191,8 @@ def banner(settings: Settings, items: int, traffic: float, owner_password: str |
 
 def _traffic_line(traffic: float) -> str:
     if traffic > 0:
-        return f"up to {traffic:g} a second from every origin; simulated cooks, expo, pickers and a cashier work them"
+        return (f"{traffic:g} a second from every origin (about {round(traffic * 3600)} an hour); "
+                "simulated cooks (as many as that needs), expo, pickers and a cashier work them")
     return 'off (to turn on: make demo DEMO_ARGS="--traffic 0.5")'
 
 
@@ -248,6 +253,8 @@ class DemoDevices(threading.Thread):
         self._traffic = traffic
         self.claims: dict[str, str] = {}
         self.processes: list[subprocess.Popen] = []
+        self._lock = threading.Lock()
+        self._stopping = False
 
     def roles(self) -> dict[str, Role]:
         """Return the simulated devices this demo runs, with the role each enrols as."""
@@ -268,19 +275,36 @@ class DemoDevices(threading.Thread):
                      "--agent-spool", str(settings.data_dir / "terminal-agent-spool")])
         if self._traffic > 0:
             self._start("kitchen and cashier", [KITCHEN_DEVICE, CASHIER_DEVICE],
-                        [python, "-m", "devices.simulators.crew"])
+                        [python, "-m", "devices.simulators.crew", "--rate", str(self._traffic), "--menu", str(DEMO_CATALOG)])
             self._start("traffic", list(TRAFFIC_SENDERS),
                         [python, "-m", "devices.simulators.traffic", "--store", settings.store,
                          "--rate", str(self._traffic), "--menu", str(DEMO_CATALOG)])
-        for process in self.processes:
+        for process in list(self.processes):
             process.wait()
+
+    def stop(self) -> None:
+        """Stop every simulated device and wait a little for each: they leave while their broker is still up."""
+        with self._lock:
+            self._stopping = True
+            processes = list(self.processes)
+        for process in processes:
+            process.terminate()
+        deadline = time.monotonic() + DEVICES_STOP_S
+        for process in processes:
+            try:
+                process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
 
     def _start(self, what: str, device_ids: list[str], command: list[str]) -> None:
         claims = {device_id: self.claims[device_id] for device_id in device_ids if device_id in self.claims}
         env = {**os.environ, HUB_URL_ENV: hub_url(self._settings), CLAIMS_ENV: json.dumps(claims),
                CREDENTIALS_ENV: str(self._settings.data_dir / CREDENTIALS_FOLDER)}
-        process = subprocess.Popen(command, env=env, preexec_fn=die_with_parent())
-        self.processes.append(process)
+        with self._lock:
+            if self._stopping:  # Ctrl+C while the devices were still starting
+                return
+            process = subprocess.Popen(command, env=env, preexec_fn=die_with_parent())
+            self.processes.append(process)
         atexit.register(_stop, process)
         logger.info("simulated %s started (pid %s)", what, process.pid)
 

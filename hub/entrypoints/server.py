@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
+from collections.abc import Callable
 
 from gunicorn.app.base import BaseApplication
 
@@ -17,13 +19,15 @@ logger = logging.getLogger(__name__)
 GRACEFUL_TIMEOUT_S = 10
 HTTP_CONNECTIONS = 1000  # kept for HTTP requests beyond every live socket the limits let in
 STOP_WAIT_S = 6  # the hub's own stop gets this long, so the worker ends before gunicorn would kill it
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
 
 
 class HubServer(BaseApplication):
     """Run the app factory inside gunicorn's single worker, with the broker connection there too."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, before_stop: Callable[[], None] | None = None) -> None:
         self._settings = settings
+        self._before_stop = before_stop
         super().__init__()
 
     def load_config(self) -> None:
@@ -43,6 +47,8 @@ class HubServer(BaseApplication):
             "control_socket_disable": True,  # nothing uses it, and it writes into $HOME
         }
         options.update(https_options(self._settings))  # HTTPS and the HTTP port's redirect, once there is a certificate
+        if self._before_stop is not None:
+            options.update(_quiet_stop_hooks(self._before_stop))
         for key, value in options.items():
             self.cfg.set(key, value)
 
@@ -57,7 +63,7 @@ def _stop_hub(server, worker) -> None:
     app = getattr(worker, "wsgi", None)
     hub = app.config.get("PASSLINE_HUB") if app is not None and hasattr(app, "config") else None
     if hub is not None:
-        logger.info("stopping the hub")
+        logger.debug("stopping the hub")
         stopping = threading.Thread(target=hub.stop, name="hub-stop", daemon=True)
         stopping.start()
         stopping.join(STOP_WAIT_S)
@@ -71,11 +77,56 @@ def _stop_hub(server, worker) -> None:
         os._exit(0)
 
 
-def serve(settings: Settings) -> None:
-    """Run until stopped by a signal."""
+def _quiet_stop_hooks(before_stop: Callable[[], None]) -> dict:
+    """Return gunicorn hooks for a stop that says nothing but warnings, and calls before_stop before the hub stops.
+
+    Ctrl+C reaches the master and its worker at once. The worker takes it only as a sign to be quiet; the
+    master quiets itself, calls before_stop (the demo stops its simulated devices while their broker is
+    still there), and then stops the worker as gunicorn does.
+    """
+    def when_ready(_server) -> None:  # in the master, once gunicorn's own signal handlers are in place
+        stopping = threading.Event()
+
+        def once() -> None:  # a second Ctrl+C goes straight to gunicorn
+            if not stopping.is_set():
+                stopping.set()
+                _quiet()
+                before_stop()
+
+        for number in STOP_SIGNALS:
+            _first(number, once)
+
+    def post_worker_init(_worker) -> None:  # in the worker
+        signal.signal(signal.SIGINT, lambda *_: _quiet())  # the master stops this worker once the devices are gone
+        for number in (signal.SIGTERM, signal.SIGQUIT):
+            _first(number, _quiet)
+
+    return {"when_ready": when_ready, "post_worker_init": post_worker_init}
+
+
+def _first(number: signal.Signals, call: Callable[[], object]) -> None:
+    """Have a signal call `call` before the handler it had."""
+    had = signal.getsignal(number)
+
+    def handler(signum, frame) -> None:
+        call()
+        if callable(had):
+            had(signum, frame)
+
+    signal.signal(number, handler)
+
+
+def _quiet() -> None:
+    """Let only warnings and errors through from now on: a stop's steps are no news to the person who asked for it."""
+    for name in ("", "gunicorn.error"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def serve(settings: Settings, *, before_stop: Callable[[], None] | None = None) -> None:
+    """Run until stopped by a signal; with before_stop, the stop is quiet and calls it before the hub stops."""
     master = os.getpid()
     try:
-        HubServer(settings).run()
+        HubServer(settings, before_stop).run()
     except BaseException as exc:
         if os.getpid() == master:
             raise

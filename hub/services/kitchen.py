@@ -47,7 +47,7 @@ def apply_action(command: Any, uow: UnitOfWork, clock: Clock, kitchen_settings: 
         return ActionDone(command.action_id, repeated=True)
     order = uow.orders.get(command.order_id)
     if order is None:
-        raise ActionRefused(f"no order {command.order_id}", "order_id")
+        raise ActionRefused(f"no order {command.order_id}", "order_id", words=("no_order", {}))
     now = clock()
     if isinstance(command, km.CancelOrder):
         kitchen.cancel(order, *_money_on(uow, order))
@@ -104,7 +104,7 @@ def short_pick_line(command: km.ShortPickLine, uow: UnitOfWork, clock: Clock, ki
         return ActionDone(command.action_id, repeated=True)
     order = uow.orders.get(command.order_id)
     if order is None:
-        raise ActionRefused(f"no order {command.order_id}", "order_id")
+        raise ActionRefused(f"no order {command.order_id}", "order_id", words=("no_order", {}))
     now = clock()
     ticket = kitchen.ticket_of(order, command.ticket_id)
     catalog = uow.catalog()
@@ -112,7 +112,8 @@ def short_pick_line(command: km.ShortPickLine, uow: UnitOfWork, clock: Clock, ki
     if command.remedy == "substitute" and command.substitute:
         found = catalog.find(command.substitute)
         if found is None:
-            raise ActionRefused(f"no item with SKU or barcode {command.substitute.strip()}", "substitute")
+            raise ActionRefused(f"no item with SKU or barcode {command.substitute.strip()}", "substitute",
+                                words=("no_item", {"code": command.substitute.strip()}))
         substitute = catalog.with_sold_out(uow.commerce.sold_out()).item(found.sku, "substitute")
     plan = kitchen_pick.plan_short(order, ticket, command.line_no, command.remedy, substitute, command.version,
                                    catalog, now)

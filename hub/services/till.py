@@ -71,6 +71,49 @@ def receipt_document(order: Order, uow: UnitOfWork, e_receipt_url: str | None = 
                      lang: str | None = None) -> dict[str, Any]:
     """Return the receipt of an order with what cash was handed over, the change, and card brands, in a language."""
     document = receipt(order, uow, lang)
+    tenders, change = _tenders(order, uow)
+    catalog = uow.catalog()
+    for printed, line in zip(document["lines"], order.lines):
+        # Modifier names, not codes, as the kitchen ticket prints them; a bundle's are on its first part.
+        item = catalog.get(line.bundle or line.sku)
+        printed["modifiers"] = [catalog.texts.modifier_name(item, c, item.modifiers[c].name, lang)[:200]
+                                if item and c in item.modifiers else c for c in line.modifiers]
+    document["tenders"] = [{"label": label, "amount": amount} for _, label, amount in tenders]
+    document["change"] = change or document["change"]
+    document["e_receipt_url"] = e_receipt_url
+    server = served_by(order, uow)
+    if server is not None and not document.get("footer"):
+        document["footer"] = f"Served by {server}"[:200]
+    return document
+
+
+def e_receipt(order: Order, uow: UnitOfWork, lang: str) -> dict[str, Any]:
+    """Return what the customer's e-receipt page shows, with the catalog's words in a language.
+
+    The page words the rest itself: each tender has its `kind` (and its card's brand and last digits as
+    `label`), each tax its label in the language, and who served is a name, not a sentence."""
+    document = receipt_document(order, uow, lang=lang)
+    document["tenders"] = [{"kind": kind, "label": label if kind == "card" and "*" in label else None, "amount": amount}
+                           for kind, label, amount in _tenders(order, uow)[0]]
+    catalog = uow.catalog()
+    names = {t["code"]: t["name"] for t in catalog.texts.priced(order.pricing, {}, lang).get("taxes", [])} \
+        if order.pricing else {}
+    for tax in document["taxes"]:
+        tax["name"] = names.get(tax["code"], tax["code"])
+    document["footer"] = None
+    document["served_by"] = served_by(order, uow)
+    return document
+
+
+def served_by(order: Order, uow: UnitOfWork) -> str | None:
+    """Return the name of the staff member who took an order at a signed-in counter, if one did."""
+    taken = uow.staff.order_staff(order.order_id)
+    member = uow.staff.member(taken[0]) if taken and taken[0] else None
+    return member.name if member is not None else None
+
+
+def _tenders(order: Order, uow: UnitOfWork) -> tuple[list[tuple[str, str, int]], int]:
+    """Return each tender as (kind, label, amount handed over) and the change given back."""
     cash = uow.staff.cash_for(order.order_id)
     tenders, change = [], 0
     for tender in uow.commerce.tenders(order.order_id):
@@ -82,20 +125,8 @@ def receipt_document(order: Order, uow: UnitOfWork, e_receipt_url: str | None = 
             payment = uow.payments.get(tender.reference or "")
             if payment is not None and payment.masked_pan:
                 label = f"{payment.brand or 'Card'} ****{payment.masked_pan[-4:]}"
-        tenders.append({"label": label[:200], "amount": amount})
-    catalog = uow.catalog()
-    for printed, line in zip(document["lines"], order.lines):
-        # Modifier names, not codes, as the kitchen ticket prints them; a bundle's are on its first part.
-        item = catalog.get(line.bundle or line.sku)
-        printed["modifiers"] = [item.modifiers[c].name[:200] if item and c in item.modifiers else c for c in line.modifiers]
-    document["tenders"] = tenders
-    document["change"] = change or document["change"]
-    document["e_receipt_url"] = e_receipt_url
-    taken = uow.staff.order_staff(order.order_id)
-    member = uow.staff.member(taken[0]) if taken and taken[0] else None
-    if member is not None and not document.get("footer"):
-        document["footer"] = f"Served by {member.name}"[:200]
-    return document
+        tenders.append((tender.kind, label[:200], amount))
+    return tenders, change
 
 
 def print_receipt(command: PrintReceipt, uow: UnitOfWork, clock: Clock) -> PrintRequest:

@@ -247,3 +247,18 @@ def test_a_display_address_chooses_english_and_the_screen_keeps_it(screen, kiosk
     bar.goto(bar.url.replace("lang=en", "lang=de"))
     expect(bar.locator(f".card[data-number='{number}'] .item .name")).to_have_text("Latte (mittel)")
     expect(bar.locator(f".card[data-number='{number}'] .state-mark")).to_have_text("Neu")
+
+
+def test_a_rare_refusal_is_german_too(screen, kiosk):
+    bar = screen("/displays/kds/bar")
+    expo = screen("/displays/expo")
+    number = send(kiosk, {"sku": "CAPPUCCINO", "qty": 1})
+    bar.locator(f".card[data-number='{number}'] .bump").click()
+    expo.locator(f"tr[data-number='{number}'] .expo-bump").click()
+    expo.locator(f"tr[data-number='{number}'] .hand-over").click()
+    expect(expo.locator(f"tr[data-number='{number}']")).to_have_count(0)
+    bar.locator("#recall-open").click()  # the cook recalls a ticket whose customer has already left with it
+    bar.locator("#recent button", has_text=f"{number} ·").click()
+    expect(bar.locator("#notice")).to_have_text(
+        f"Bestellung {number} ist übergeben; sie kann nicht mehr zurückgeholt werden")
+    screenshot(bar, "german-kds-refusal")

@@ -12,8 +12,10 @@ import sys
 import time
 import urllib.request
 import uuid
+from datetime import datetime
 from pathlib import Path
 
+from tests.fault.test_no_process_left_behind import wait_until_gone
 from tests.support.hub_process import free_port
 
 PASSLINE = str(Path(sys.executable).with_name("passline"))
@@ -160,7 +162,33 @@ def test_the_simulated_kitchen_starts_bumps_passes_and_hands_over_at_the_items_p
         _ctrl_c(demo)
         log.seek(0)
         tail = log.read()[-3000:]
-    assert "passline demo: stopped" in tail and "Traceback" not in tail and "SIGKILL" not in tail, tail
+    assert "Passline demo stopped." in tail and "Traceback" not in tail and "SIGKILL" not in tail, tail
+
+
+LOG_STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")  # how the demo and its devices date their lines
+
+
+def test_ctrl_c_stops_the_demo_and_everything_it_started_with_one_line(tmp_path):
+    demo, log, http_port = _start_demo(tmp_path, "stop", "--traffic", "0.1")
+    printed = tmp_path / "stop.log"
+    try:  # the hub, its Mosquitto, the printers, the terminal, the crew (signed in) and the senders (an order in)
+        _wait_for(lambda: all(line in printed.read_text() for line in (
+            "agent demo-printers connected", "agent demo-terminal connected", "Sam signed in at sim-cashier",
+            "gateway-marketplace enrolled as gateway")) and re.search(r"traffic \S+: order A\d+ accepted",
+                                                                      printed.read_text()),
+                  "the demo running with traffic", log, timeout=120)
+    except BaseException:
+        os.killpg(demo.pid, signal.SIGKILL)
+        raise
+    before = len(printed.read_bytes())
+    pressed = datetime.now()
+    _ctrl_c(demo)
+    after = printed.read_bytes()[before:].decode()
+    said = [line for line in after.splitlines()  # leaving out what was written before the key was pressed
+            if not ((stamp := LOG_STAMP.match(line)) and datetime.strptime(stamp[1], "%Y-%m-%d %H:%M:%S,%f") < pressed)]
+    assert said == ["Passline demo stopped."], after
+    assert demo.returncode == 0
+    assert wait_until_gone(tmp_path / "data") == []  # no simulator, no Mosquitto left running
 
 
 def test_the_demo_restarts_after_selling_serial_numbered_stock_and_resets_on_request(tmp_path):

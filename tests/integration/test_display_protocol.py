@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import uuid
 
+from flask import Flask
+
+from displays.i18n import display_strings
 from hub.bootstrap import bootstrap
 from hub.contracts.displays import NAMESPACE
+from hub.domain.access import Role
 from hub.domain.device_jobs import RecordDeviceEvent
 from hub.domain.kitchen_messages import FireDueTickets
 from hub.entrypoints.web.app import create_app
+from kiosk.i18n import init_babel
 from tests.support.devices import order_data
-from tests.support.identities import owner_client, screen_socket
+from tests.support.identities import owner_client, screen_client, screen_socket
 
 BAGEL_AND_LATTE = [{"sku": "LATTE-M", "qty": 1}, {"sku": "BAGEL-SALMON", "qty": 1, "note": "nut allergy"}]
 
@@ -150,9 +155,56 @@ def test_a_bad_join_or_action_is_answered_with_the_reason(app):
     client = screen_socket(app, NAMESPACE)
     assert "no view 'fridge'" in client.emit("join", {"view": "fridge"}, namespace=NAMESPACE, callback=True)["reason"]
     refused = act(client, "bump", order_id=str(uuid.uuid4()))
-    assert refused == {"ok": False, "reason": "ticket_id is required for bump"}
+    assert refused == {"ok": False, "reason": "ticket_id is required for bump", "code": "invalid_payload",
+                       "words": {"key": "bad_request", "values": {}}}
     refused = act(client, "teleport", order_id=str(uuid.uuid4()))
     assert refused["ok"] is False and refused["field"] == "kind"
+
+
+def page_words(ack: dict, lang: str) -> str:
+    """Return what a display in a language shows for a refusal: the words for its key (else its code), never its reason."""
+    bare = Flask(__name__)
+    init_babel(bare)
+    with bare.test_request_context():
+        strings = display_strings(lang)
+    words = ack.get("words") or {"key": ack["code"], "values": {}}
+    text = strings[f"refused_{words['key']}"]  # a KeyError here: a refusal the pages have no words for
+    values = dict(words["values"])
+    if "order_status" in values:
+        values["order_status"] = strings[f"order_status_{values['order_status']}"]
+    return text.format(**values)
+
+
+def test_every_refusal_a_display_can_get_is_in_words_the_page_has_in_english_and_german(app, client):
+    expo, _ = screen(app, "expo")
+    refusals = {
+        "unknown view": expo.emit("join", {"view": "fridge"}, namespace=NAMESPACE, callback=True),
+        "bad join": expo.emit("join", {"view": 7}, namespace=NAMESPACE, callback=True),
+        "bad action": act(expo, "teleport", order_id=str(uuid.uuid4())),
+        "missing field": act(expo, "pick", order_id=str(uuid.uuid4()), ticket_id="t"),
+        "no such order": act(expo, "rush", order_id=str(uuid.uuid4())),
+        "recent without a station": expo.emit("recent", {"view": "expo"}, namespace=NAMESPACE, callback=True),
+    }
+    data = order_data()
+    client.post("/api/v1/orders", json=data)
+    refusals["not ready"] = act(expo, "hand_over", order_id=data["order_id"])
+    assert act(expo, "cancel", order_id=data["order_id"])["ok"]
+    refusals["cancelled twice"] = act(expo, "cancel", order_id=data["order_id"])
+    board = screen_socket(app, NAMESPACE, screen_client(app, "board-1", Role.BOARD))  # may watch, not act
+    refusals["not allowed"] = act(board, "rush", order_id=data["order_id"])
+
+    assert all(ack["ok"] is False and ack["code"] for ack in refusals.values()), refusals
+    german = {what: page_words(ack, "de") for what, ack in refusals.items()}
+    english = {what: page_words(ack, "en") for what, ack in refusals.items()}
+    assert german["unknown view"] == "„fridge“ ist keine Anzeige: bitte die Adresse dieses Bildschirms prüfen"
+    assert german["not ready"] == f"Bestellung {data_number(refusals['not ready'])} ist angenommen, nicht abholbereit"
+    assert english["cancelled twice"].endswith("is already cancelled")
+    assert german["not allowed"].startswith("Dieser Bildschirm darf das nicht")
+    assert all(german[what] != english[what] for what in refusals)
+
+
+def data_number(ack: dict) -> str:
+    return ack["words"]["values"]["number"]
 
 
 def test_expo_holds_a_waiting_course_and_fires_it(app, client):

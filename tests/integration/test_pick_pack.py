@@ -121,7 +121,7 @@ def test_short_pick_substitute_by_barcode_reserves_the_substitute(app, client):
     unknown = act(zone, "short", order_id=card["order_id"], ticket_id=card["ticket_id"], version=card["version"],
                   line_no=line(card, "MUG-PASSLINE")["line_no"], remedy="substitute", substitute="4006381333931")
     assert unknown == {"ok": False, "reason": "no item with SKU or barcode 4006381333931", "field": "substitute",
-                       "code": "refused"}
+                       "code": "refused", "words": {"key": "no_item", "values": {"code": "4006381333931"}}}
 
 
 def test_short_pick_of_a_serial_tracked_item_puts_its_serial_back(app, client, hub):
@@ -151,10 +151,11 @@ def test_pick_actions_missing_their_fields_are_refused_with_a_reason(app, client
     order = pickup(client, {"sku": "MUG-PASSLINE", "qty": 1}, {"sku": "BEANS-HOUSE-250", "qty": 1})
     card = card_of(zone, app, "kds:pick-a", order["order_id"])
     ticket = {"order_id": card["order_id"], "ticket_id": card["ticket_id"]}
-    assert act(zone, "pick", **ticket) == {"ok": False, "reason": "line_no is required for pick"}
-    assert act(zone, "short", line_no=0, **ticket) == {"ok": False, "reason": "remedy (remove or substitute) is required for short"}
+    bad = {"ok": False, "code": "invalid_payload", "words": {"key": "bad_request", "values": {}}}
+    assert act(zone, "pick", **ticket) == {"reason": "line_no is required for pick", **bad}
+    assert act(zone, "short", line_no=0, **ticket) == {"reason": "remedy (remove or substitute) is required for short", **bad}
     assert act(zone, "short", line_no=0, remedy="substitute", **ticket) == {
-        "ok": False, "reason": "substitute (a SKU or barcode) is required to substitute"}
+        "reason": "substitute (a SKU or barcode) is required to substitute", **bad}
     wrong = act(zone, "short", line_no=0, remedy="drop", **ticket)
     assert wrong["ok"] is False and wrong["field"] == "remedy"
 

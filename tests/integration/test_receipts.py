@@ -118,3 +118,23 @@ def test_the_receipt_names_who_served_when_the_order_was_taken_at_a_signed_in_co
         uow.commit()
     html = client.get(client.get(f"/api/v1/orders/{order['order_id']}/e-receipt").get_json()["url"]).get_data(as_text=True)
     assert "Served by Sam" in html
+
+
+def test_the_e_receipt_page_speaks_the_customers_language_with_the_catalogs_words(client, hub):
+    order = client.post("/api/v1/orders", json=order_data(origin="counter", lines=[
+        {"sku": "BURGER", "qty": 1, "modifiers": ["RARE"]}, {"sku": "LATTE-M", "qty": 1}])).get_json()
+    client.post(f"/api/v1/orders/{order['order_id']}/tenders", json={"kind": "cash", "amount": 2000})
+    link = client.get(f"/api/v1/orders/{order['order_id']}/e-receipt").get_json()["url"].replace("http://localhost", "")
+
+    german = client.get(link, headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="de">' in german and 'aria-label="Artikel"' in german and f"<title>Beleg {order['number']} — " in german
+    for words in ("Latte (mittel)", "Gesamt", "Bar", "Rückgeld", "auf 9,25\u00a0€", 'aria-label="Bestellnummer"',
+                  "6,10\u00a0€", '<a href="?lang=en" hreflang="en" lang="en">English</a>'):
+        assert words in german, words
+    english = ("Total", ">Cash<", "Change", "on €", "Latte (medium)", "Medium rare", "Order number", "VAT")
+    assert [word for word in english if word in german] == []
+
+    phone = client.get(link, headers={"Accept-Language": "en-GB,en;q=0.8"}).get_data(as_text=True)
+    assert "<html lang=\"en\">" in phone and "Latte (medium)" in phone and "€6.10" in phone and "VAT 7 % on €9.25" in phone
+    switched = client.get(f"{link}?lang=de", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    assert '<html lang="de">' in switched and "Rückgeld" in switched  # the page's own language link wins

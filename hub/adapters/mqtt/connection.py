@@ -53,6 +53,7 @@ class HubConnection:
         self._version = version
         self._on_message = on_message
         self._connected = threading.Event()
+        self._stopping = False  # a disconnect we asked for is no news
         self._generation = 0
         self._last_error: str | None = "not connected yet"
         self._client = mqtt.Client(
@@ -99,6 +100,7 @@ class HubConnection:
 
     def stop(self) -> None:
         """Say offline, disconnect cleanly and stop the network thread."""
+        self._stopping = True
         if self.connected:
             info = self._client.publish(topics.hub_status(self._store), self._status_payload("offline"), qos=1, retain=True)
             try:
@@ -147,6 +149,9 @@ class HubConnection:
     def _handle_disconnect(self, _client, _userdata, _flags, reason_code, _properties) -> None:
         self._connected.clear()
         self._last_error = f"lost the broker connection: {reason_code}"
+        if self._stopping:
+            logger.debug("disconnected from the MQTT broker at %s (stopping)", self._target.address)
+            return
         logger.warning("disconnected from the MQTT broker at %s: %s; reconnecting", self._target.address, reason_code)
 
     def _handle_message(self, _client, _userdata, message: mqtt.MQTTMessage) -> None:

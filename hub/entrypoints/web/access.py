@@ -155,7 +155,9 @@ def socket_guard(hub: Any, permission: Permission) -> Callable:
             identity = identify_request(hub)
             if not identity.may(permission):
                 logger.info("socket event refused to %s %s: needs %s", identity.kind, identity.name, permission.value)
-                return {"ok": False, "reason": _NOT_ALLOWED if identity.kind != "anonymous" else _NEEDS_SIGN_IN}
+                if identity.kind == "anonymous":
+                    return {"ok": False, "reason": _NEEDS_SIGN_IN, "code": "not_signed_in"}
+                return {"ok": False, "reason": _NOT_ALLOWED, "code": "forbidden"}
             return handler(*args)
 
         return requires(permission)(guarded)

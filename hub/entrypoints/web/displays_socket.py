@@ -29,6 +29,8 @@ FIRE_BATCH = 10  # orders fired per transaction: a big batch holds the write loc
 FIRE_PAUSE_S = 0.002
 REORDER_WAIT_S = 0.5  # how long a change waits for an earlier number still being sent by another thread
 IDLE_STOP_S = 30.0  # the ticker stops when no display has been connected this long (it restarts on join)
+# Every refusal carries a code, and words a screen shows in its language (`refused_<key>` in displays/display_strings.py).
+_BAD_REQUEST = {"code": "invalid_payload", "words": {"key": "bad_request", "values": {}}}
 
 _ACTION_COMMANDS = {
     ActionKind.START: km.StartTicket,
@@ -115,9 +117,10 @@ class DisplaySockets:
         try:
             view = DisplayJoin.model_validate(data).view
         except ValidationError as exc:
-            return {"ok": False, "reason": first_error(exc)[1]}
+            return {"ok": False, "reason": first_error(exc)[1], **_BAD_REQUEST}
         if not valid_view(view):
-            return {"ok": False, "reason": f"no view {view!r}: use kds:<station>, expo or board"}
+            return {"ok": False, "reason": f"no view {view!r}: use kds:<station>, expo or board", "code": "unknown_view",
+                    "words": {"key": "unknown_view", "values": {"view": view}}}
         previous = self._views.get(request.sid)
         if previous and previous != view:
             leave_room(previous)
@@ -146,9 +149,9 @@ class DisplaySockets:
             command = to_command(DisplayAction.model_validate(data))
         except ValidationError as exc:
             field, text = first_error(exc)
-            return {"ok": False, "reason": text, "field": field}
+            return {"ok": False, "reason": text, "field": field, **_BAD_REQUEST}
         except ValueError as exc:
-            return {"ok": False, "reason": str(exc)}
+            return {"ok": False, "reason": str(exc), **_BAD_REQUEST}
         try:
             done = self._hub.bus.handle(command)
         except OrderRefused as refusal:
@@ -159,7 +162,7 @@ class DisplaySockets:
             return ack
         except Exception:  # noqa: BLE001 - the screen must hear back; the action may be sent again
             logger.exception("display action %s failed", type(command).__name__)
-            return {"ok": False, "reason": "the hub could not do this right now; try again",
+            return {"ok": False, "reason": "the hub could not do this right now; try again", "code": "busy",
                     "words": {"key": "busy", "values": {}}}
         return {"ok": True, "repeated": done.repeated}
 
@@ -168,7 +171,7 @@ class DisplaySockets:
         view = (data or {}).get("view", "") if isinstance(data, dict) else ""
         kind, _, station = view.partition(":")
         if kind != "kds" or not station:
-            return {"ok": False, "reason": "recent needs a kds:<station> view"}
+            return {"ok": False, "reason": "recent needs a kds:<station> view", **_BAD_REQUEST}
         with self._hub.uow_factory() as uow:
             since = utc_now() - RECALL_WINDOW
             orders = [uow.orders.get(oid) for oid in uow.displays.recently_bumped(station, since, RECALL_LIMIT)]

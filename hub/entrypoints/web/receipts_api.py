@@ -19,7 +19,9 @@ from hub.entrypoints.web.access import requires
 from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.hardware_api import print_view
 from hub.entrypoints.web.replies import ApiProblem, body_of, canonical_uuid, order_key, run
-from hub.services.till import receipt_document
+from hub.services.till import e_receipt
+from kiosk.i18n import LANGUAGE_NAMES
+from kiosk.receipt_words import receipt_language, receipt_strings
 
 blueprint = Blueprint("receipts", __name__, template_folder="templates")
 
@@ -81,14 +83,16 @@ def e_receipt_page(order_id: str, sig: str):
     key = canonical_uuid(order_id)
     if key is None or not signature_ok(_secret(), key, sig):
         abort(404)
-    with current_hub().uow_factory() as uow:
+    hub = current_hub()
+    lang = receipt_language(hub.frontdesk.default_language)  # the customer's, with the catalog's words in it
+    with hub.uow_factory() as uow:
         order = uow.orders.get(key)
-        document = receipt_document(order, uow) if order is not None else None
+        document = e_receipt(order, uow, lang) if order is not None else None
     if document is None:
         abort(404)
     currency = document["currency"]
-    return render_template("e_receipt.html", r=document, lang=E_RECEIPT_LANGUAGE,
-                           money=lambda amount: format_money(amount, currency, E_RECEIPT_LANGUAGE))
+    return render_template("e_receipt.html", r=document, lang=lang, t=receipt_strings(lang), languages=LANGUAGE_NAMES,
+                           money=lambda amount: format_money(amount, currency, lang))
 
 
 def receipt_url(order_id: str) -> str:
@@ -106,4 +110,3 @@ def _secret() -> bytes:
     return cached
 
 
-E_RECEIPT_LANGUAGE = "en"  # the page's words are English, so its amounts are written the English way too
