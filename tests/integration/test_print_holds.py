@@ -15,9 +15,7 @@ import pytest
 from devices.simulators.escpos_decoder import decode
 from devices.simulators.printer import PrinterSimulator
 from hub.services import print_holds
-from tests.conftest import make_settings, prepare_database, start_hub
-from tests.support.agent_process import AgentProcess, write_agent_config
-from tests.support.identities import owner_client
+from tests.support.printer_pair import printer_pair
 
 STORE = "test"
 
@@ -25,25 +23,8 @@ STORE = "test"
 @pytest.fixture
 def store(tmp_path, mosquitto):
     """A hub on Mosquitto, a grill printer and a pass printer behind one agent; routes are set by each test."""
-    settings = make_settings(tmp_path, mqtt_url=mosquitto.url)
-    prepare_database(settings)
-    hub, app = start_hub(settings)
-    warnings: list[dict] = []
-    live = hub.notifier.send
-    hub.notifier.send = lambda event, data: (warnings.append(data) if event == "printer.warning" else None, live(event, data))
-    grill = PrinterSimulator(port=0, name="grill").start()
-    passp = PrinterSimulator(port=0, name="pass").start()
-    config = write_agent_config(tmp_path / "agent.toml", device_id="printers-1", store=STORE, mqtt_url=mosquitto.url,
-                                spool_dir=tmp_path / "spool",
-                                hardware=[{"name": "grill", "type": "escpos", "connection": grill.url, "poll_s": 0.5},
-                                          {"name": "pass", "type": "escpos", "connection": passp.url, "poll_s": 0.5}])
-    agent = AgentProcess(config).start()
-    client = owner_client(app)
-    yield client, hub, grill, passp, warnings
-    agent.stop()
-    hub.stop()
-    grill.stop()
-    passp.stop()
+    with printer_pair(tmp_path, mosquitto.url, STORE) as pair:
+        yield pair.client, pair.hub, pair.grill, pair.passp, pair.warnings
 
 
 def route(client, backup: bool) -> None:
