@@ -57,7 +57,12 @@ class Committed:
 
 
 class MessageBus:
-    """Dispatch commands and events to handlers, injecting their dependencies by name."""
+    """Dispatch commands and events to handlers, injecting their dependencies by name.
+
+    A handler that names `handle_within` gets a function that runs another command's handler in the same
+    unit of work (an approval that unlocks a refund, a tender that opens the drawer): one commit for both,
+    and handlers never import each other.
+    """
 
     MAX_EVENT_ROUNDS = 20  # an event raising an event ... deeper than this is a loop, not a cascade
 
