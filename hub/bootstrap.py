@@ -6,7 +6,8 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from functools import partial
+from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version as package_version
 from typing import Any, Protocol
 
@@ -19,13 +20,13 @@ from hub.adapters.db.engine import make_engine
 from hub.adapters.db.unit_of_work import SqlUnitOfWork
 from hub.adapters.frontdesk_config import load_frontdesk_settings
 from hub.adapters.kitchen_config import load_kitchen_settings
+from hub.adapters.clock import utc_now
 from hub.adapters.mqtt.connection import HubConnection
 from hub.adapters.mqtt.mosquitto_supervisor import MosquittoSupervisor
+from hub.adapters.outlets import Broadcaster, DeviceReplier, Notifier
 from hub.adapters.receipt_secret import load_secret
 from hub.adapters.store_tls import TlsFiles, ca_made_at
 from hub.config import MqttTarget, Settings
-from hub.contracts import topics
-from hub.contracts.envelope import envelope
 from hub.domain.access import on_plain_mqtt
 from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.kitchen import KitchenSettings
@@ -67,64 +68,6 @@ def hub_version() -> str:
         return package_version("passline")
     except PackageNotFoundError:
         return "0+unknown"
-
-
-def utc_now() -> datetime:
-    """Return the current time, aware, in UTC."""
-    return datetime.now(timezone.utc)
-
-
-class Notifier:
-    """Forward events to live screens once the web layer has plugged in a sender."""
-
-    def __init__(self) -> None:
-        self.send: Callable[[str, dict[str, Any]], None] | None = None
-
-    def __call__(self, event: str, data: dict[str, Any]) -> None:
-        if self.send is not None:
-            self.send(event, data)
-
-
-class Broadcaster:
-    """Publish to `passline/<store>/broadcast/<kind>` once the hub is connected to its broker.
-
-    Retained broadcasts (availability) are also kept here and published again on every
-    start, so a broker that lost its retained messages (a fresh data folder) hears the truth.
-    """
-
-    def __init__(self, store: str) -> None:
-        self._store = store
-        self._retained: dict[str, dict[str, Any]] = {}
-        self.connection: Any = None
-
-    def __call__(self, kind: str, data: dict[str, Any], *, retain: bool = False) -> None:
-        message = envelope(kind, data)
-        if retain:
-            self._retained[kind] = message
-        if self.connection is not None:
-            self.connection.publish(topics.broadcast(self._store, kind), message, retain=retain)
-
-    def attach(self, connection: Any) -> None:
-        """Publish through this connection from now on, starting with the retained messages."""
-        self.connection = connection
-        for kind, message in self._retained.items():
-            connection.publish(topics.broadcast(self._store, kind), message, retain=True)
-
-
-class DeviceReplier:
-    """Publish a message to `passline/<store>/device/<id>/in/reply` on the broadcaster's connection, once connected."""
-
-    def __init__(self, store: str, broadcaster: Broadcaster) -> None:
-        self._store = store
-        self._broadcaster = broadcaster
-
-    def __call__(self, device_id: str, kind: str, data: dict[str, Any]) -> None:
-        connection = self._broadcaster.connection
-        if connection is None:
-            logger.warning("no broker connection: %s for device %s not sent (the order's state is in the API)",
-                           kind, device_id)
-            return
-        connection.publish(topics.device_in(self._store, device_id, "reply"), envelope(kind, data))
 
 
 @dataclass
@@ -210,15 +153,11 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
     cloud: CloudLink | None = None  # with a fake unit of work there is no database to sync
     if uow_factory is None:
         engine = engine or make_engine(settings.database_url)
-        cache = CatalogCache()
-
-        def uow_factory() -> UnitOfWork:
-            return SqlUnitOfWork(engine, cache, outbox=cloud.outbox_for)
-
         cloud = CloudLink(load_cloud_settings(settings.data_dir), engine, settings.store, clock,
                           submit=lambda command: hub_holder[0].bus.handle(command),
                           catalog_changed=lambda version: hub_holder[0].catalog_changed(version),
                           notify=notifier, language=frontdesk.default_language or "en")
+        uow_factory = partial(SqlUnitOfWork, engine, CatalogCache(), outbox=cloud.outbox_for)
 
     dependencies = {
         "clock": clock,

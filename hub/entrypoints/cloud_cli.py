@@ -67,7 +67,7 @@ def _status(settings: Settings, args) -> int:
     from hub.adapters.cloud.link import link_status
     from hub.adapters.cloud.settings import load_cloud_settings
     from hub.adapters.db.engine import make_engine
-    from hub.bootstrap import utc_now
+    from hub.adapters.clock import utc_now
 
     cloud = load_cloud_settings(settings.data_dir)
     engine = make_engine(settings.database_url)

@@ -6,7 +6,7 @@ import re
 
 from hub.adapters.db.migrate import newest_revision
 from hub.domain.presence import DeviceState
-from hub.bootstrap import utc_now
+from hub.adapters.clock import utc_now
 from tests.support.devices import order_data
 from tests.support.identities import screen_client
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from hub.adapters.db.device_jobs_tables import device_jobs as jobs_table
-from hub.bootstrap import utc_now
+from hub.adapters.clock import utc_now
 from hub.contracts import topics
 from hub.contracts.envelope import envelope
 from hub.domain import device_jobs as device_jobs_domain

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hub.bootstrap import utc_now
+from hub.adapters.clock import utc_now
 from hub.domain.presence import DeviceState
 
 

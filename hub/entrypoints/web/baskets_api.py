@@ -6,7 +6,7 @@ import uuid
 
 from flask import Blueprint, jsonify, request
 
-from hub.bootstrap import utc_now
+from hub.adapters.clock import utc_now
 from hub.contracts.pricing import BasketIn, with_hint_messages
 from hub.contracts.staff import HeldBasketIn
 from hub.domain.access import Permission

@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 from hub.adapters.db.dead_letters import SqlDeadLetters
 from hub.adapters.store_tls import TlsFiles
-from hub.bootstrap import utc_now
+from hub.adapters.clock import utc_now
 from hub.contracts import topics
 from hub.domain.access import SCREEN_ROLES, Permission
 from hub.domain.enrolment import (CLAIM_LENGTH, CLAIM_TTL_MAX, DEVICE_COOKIE_TTL, ClaimDevice, CreateClaim,

@@ -11,7 +11,8 @@ from flask import request
 from flask_socketio import SocketIO, join_room, leave_room
 from pydantic import ValidationError
 
-from hub.bootstrap import Hub, utc_now
+from hub.adapters.clock import utc_now
+from hub.bootstrap import Hub
 from hub.contracts.displays import NAMESPACE, ActionKind, DisplayAction, DisplayJoin
 from hub.contracts.validation import first_error
 from hub.domain import kitchen_messages as km

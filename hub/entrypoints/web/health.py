@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from hub.adapters.db.dead_letters import SqlDeadLetters
 from hub.adapters.db.migrate import schema_state
-from hub.bootstrap import Hub, utc_now
+from hub.adapters.clock import utc_now
+from hub.bootstrap import Hub
 from hub.domain.numbering import business_day
 from hub.entrypoints.cloud_health import cloud_check
 from hub.entrypoints.doctor import check_disk

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from hub.bootstrap import utc_now
+from hub.adapters.clock import utc_now
 from hub.contracts.staff import ApprovalIn, SessionIn
 from hub.domain.access import Permission
 from hub.domain.staff import SESSION_TTL, GrantApproval, SignIn, SignOut, StaffMember, StaffRefused

@@ -1,0 +1,65 @@
+"""Where the hub's messages leave it: to live screens (once the web layer plugs in a sender) and over the broker."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from hub.contracts import topics
+from hub.contracts.envelope import envelope
+
+logger = logging.getLogger(__name__)
+
+
+class Notifier:
+    """Forward events to live screens once the web layer has plugged in a sender."""
+
+    def __init__(self) -> None:
+        self.send: Callable[[str, dict[str, Any]], None] | None = None
+
+    def __call__(self, event: str, data: dict[str, Any]) -> None:
+        if self.send is not None:
+            self.send(event, data)
+
+
+class Broadcaster:
+    """Publish to `passline/<store>/broadcast/<kind>` once the hub is connected to its broker.
+
+    Retained broadcasts (availability) are also kept here and published again on every
+    start, so a broker that lost its retained messages (a fresh data folder) hears the truth.
+    """
+
+    def __init__(self, store: str) -> None:
+        self._store = store
+        self._retained: dict[str, dict[str, Any]] = {}
+        self.connection: Any = None
+
+    def __call__(self, kind: str, data: dict[str, Any], *, retain: bool = False) -> None:
+        message = envelope(kind, data)
+        if retain:
+            self._retained[kind] = message
+        if self.connection is not None:
+            self.connection.publish(topics.broadcast(self._store, kind), message, retain=retain)
+
+    def attach(self, connection: Any) -> None:
+        """Publish through this connection from now on, starting with the retained messages."""
+        self.connection = connection
+        for kind, message in self._retained.items():
+            connection.publish(topics.broadcast(self._store, kind), message, retain=True)
+
+
+class DeviceReplier:
+    """Publish a message to `passline/<store>/device/<id>/in/reply` on the broadcaster's connection, once connected."""
+
+    def __init__(self, store: str, broadcaster: Broadcaster) -> None:
+        self._store = store
+        self._broadcaster = broadcaster
+
+    def __call__(self, device_id: str, kind: str, data: dict[str, Any]) -> None:
+        connection = self._broadcaster.connection
+        if connection is None:
+            logger.warning("no broker connection: %s for device %s not sent (the order's state is in the API)",
+                           kind, device_id)
+            return
+        connection.publish(topics.device_in(self._store, device_id, "reply"), envelope(kind, data))
