@@ -96,6 +96,14 @@ class DeviceJob:
         self.state = JobState.EXPIRED
         return self._close(False, "no_answer", f"{self.device_id} did not answer in time", {}, now)
 
+    def withdraw(self, now: datetime) -> bool:
+        """Take back a job not sent yet, because its work got done another way; True when it was still unsent."""
+        if self.state is not JobState.PENDING:
+            return False
+        self.state, self.finished_at = JobState.EXPIRED, now
+        self.result = {"ok": False, "error": "withdrawn", "message": "done another way before it was sent", "detail": {}}
+        return True
+
     def _close(
         self, ok: bool, error: str | None, message: str | None, detail: dict[str, Any], now: datetime
     ) -> DeviceJobFinished:

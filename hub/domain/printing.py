@@ -180,6 +180,11 @@ class PrintRequest:
         self.on_backup = printer != self.route.printer
         return True
 
+    def printed_before_its_copy(self, printer: PrinterRef, now: datetime) -> None:
+        """Take a late "printed" that came before the copy sent in its place left the hub: the print is done."""
+        self.state, self.printed_by, self.finished_at, self.held_at = PrintState.PRINTED, printer.label, now, None
+        self.on_backup = printer != self.route.printer
+
     def drop(self, now: datetime) -> None:
         """Give up on a held receipt, saying so."""
         minutes = int(RECEIPT_HOLD.total_seconds() // 60)
@@ -202,6 +207,16 @@ class PrintMovedToBackup:
 @dataclass(frozen=True, slots=True)
 class PrintHeld:
     """No printer could take a print now; it waits and prints when one is ready."""
+
+    print_id: str
+    place: str
+    printer: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedTwice:
+    """A printer printed after its deadline while a copy was already out on another: it may be on paper twice."""
 
     print_id: str
     place: str

@@ -46,6 +46,7 @@ from hub.domain.printing import (
     PrintHeld,
     PrintHeldAgain,
     PrintMovedToBackup,
+    PrintedTwice,
     ReleaseHeldPrints,
     RemovePrintRoute,
     ReprintOrder,
@@ -90,7 +91,7 @@ PRINTING = HandlerTables(
     within={events.OrderAccepted: [printing.print_kitchen_tickets], DeviceJobFinished: [printing.follow_print_job],
             DeviceJobAnsweredLate: [printing.printed_late]},
     after={PrintMovedToBackup: [printing.warn_station], PrintHeld: [printing.warn_station],
-           PrintFailed: [printing.warn_station]},
+           PrintFailed: [printing.warn_station], PrintedTwice: [printing.warn_station]},
 )
 
 COMMERCE = HandlerTables(

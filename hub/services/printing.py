@@ -22,6 +22,7 @@ from hub.domain.printing import (
     PrinterRef,
     PrintRefused,
     PrintMovedToBackup,
+    PrintedTwice,
     PrintRequest,
     PrintRoute,
     OpenDrawer,
@@ -178,8 +179,31 @@ def printed_late(event: DeviceJobAnsweredLate, uow: UnitOfWork, clock: Clock) ->
                        request.payload["document"].get("order_number", ""), request.place, request.printed_by)
         uow.printing.save(request)
     elif request.state is PrintState.PRINTING and request.job_id != event.job_id:
-        logger.warning("print of %s for %s: a late answer says job %s printed, and job %s is already out for it",
-                       request.payload["document"].get("order_number", ""), request.place, event.job_id, request.job_id)
+        _printed_before_its_copy(request, PrinterRef(event.device_id, event.hardware), uow, clock)
+
+
+def _printed_before_its_copy(request: PrintRequest, late: PrinterRef, uow: UnitOfWork, clock: Clock) -> None:
+    """A printer printed after its deadline and a copy went out for it: withdraw the copy if it has not left yet,
+    else tell the station it may hold the same ticket twice, so nobody makes it twice."""
+    number = request.payload["document"].get("order_number", "")
+    copy = uow.device_jobs.get(request.job_id)
+    if copy is not None and copy.withdraw(clock()):
+        request.printed_before_its_copy(late, clock())
+        uow.device_jobs.save(copy)
+        uow.printing.save(request)
+        logger.warning("print of %s for %s: %s printed it after its deadline; its copy had not left and is withdrawn",
+                       number, request.place, late.label)
+        return
+    now_on = request.current_printer().label
+    logger.warning("print of %s for %s: %s printed it after its deadline, and a copy is already out on %s",
+                   number, request.place, late.label, now_on)
+    if request.document == KITCHEN_TICKET:
+        words = (f"Order {number} may come out twice: printer {late.label} printed it late and it was sent to "
+                 f"{now_on} too. Make it once.")
+    else:
+        words = (f"The receipt of order {number} may come out twice: printer {late.label} printed it late and it "
+                 f"was sent to {now_on} too. Give the customer one.")
+    uow.raise_event(PrintedTwice(request.print_id, request.place, late.label, words))
 
 
 def _why(event: DeviceJobFinished) -> str:
@@ -226,7 +250,7 @@ def print_held_again(command: PrintHeldAgain, uow: UnitOfWork, clock: Clock) -> 
     return request
 
 
-def warn_station(event: PrintMovedToBackup | PrintHeld | PrintFailed, notify: Notify) -> None:
+def warn_station(event: PrintMovedToBackup | PrintHeld | PrintFailed | PrintedTwice, notify: Notify) -> None:
     """Tell the station's display that its printer has a problem."""
     notify(PRINTER_WARNING, {"station": event.place, "printer": event.printer, "message": event.message})
 
