@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hub.bootstrap import bootstrap
-from hub.domain.kitchen_messages import CancelOrder
+from hub.domain.kitchen_messages import BumpExpo, BumpTicket, CancelOrder, HandOverOrder, StartTicket
 from hub.entrypoints.web.app import create_app
 from hub.adapters.cloud.puller import hub_order_id
 from tests.conftest import make_settings, prepare_database
@@ -159,6 +159,25 @@ def test_a_web_pickup_order_lands_in_the_queue_and_its_status_flows_back(store, 
     sync(hub)
     assert hq.web_order("WEB-1001")["status"] == "cancelled"
     assert ("order", order["order_id"]) not in hq.stored_events("test"), "HQ holds web orders already"
+
+
+def test_a_web_order_made_ready_and_collected_tells_hq_each_step(store, hq):
+    hub, client = store
+    a_small_menu(hq)
+    hq.place_web_order(web_order("WEB-1002"))
+    sync(hub)
+    order_id = hub_order_id("test", "WEB-1002")
+    [ticket] = client.get(f"/api/v1/orders/{order_id}").get_json()["tickets"]
+    for action in (StartTicket, BumpTicket):  # the bar makes it
+        hub.bus.handle(action(action_id=str(uuid.uuid4()), order_id=order_id, ticket_id=ticket["ticket_id"]))
+    hub.bus.handle(BumpExpo(action_id=str(uuid.uuid4()), order_id=order_id))  # expo puts it on the pickup shelf
+    sync(hub)
+    assert hq.web_order("WEB-1002")["status"] == "ready"
+    hub.bus.handle(HandOverOrder(action_id=str(uuid.uuid4()), order_id=order_id))  # the customer has it
+    sync(hub)
+    sync(hub)
+    assert hq.web_order("WEB-1002")["status"] == "collected"
+    assert client.get(f"/api/v1/orders/{order_id}").get_json()["status"] == "completed"
 
 
 def test_stock_received_and_points_spent_reach_hq_and_hqs_balance_comes_back(store, hq):
