@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hub.domain import commands, events
 from hub.domain.errors import CommerceRefused, Refused
 from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.loyalty import MemberProofRequired, proof_ok
 from hub.domain.order_holds import TenderTaken
+from hub.domain.order_messages import OrderStatusChanged
 from hub.domain.orders import Order
 from hub.domain.pricing import split_by_weight
-from hub.domain.stock import StockLevel
-from hub.domain.tenders import Tender, apply_tender, refund_split
+from hub.domain.promotions import SetPromotionActive
+from hub.domain.stock import MarkSoldOut, ReceiveStock, StockChanged, StockLevel
+from hub.domain.tenders import AddTender, IssueGiftCard, OrderRefunded, RefundOrder, Tender, apply_tender, refund_split
 from hub.domain.payments import RefundPayment
-from hub.services.commerce import StockChanged
 from hub.services.commerce_ports import loyalty_program
 from hub.services.ports import UnitOfWork
 
@@ -47,7 +47,7 @@ class RefundResult:
     card_refunds: tuple[str, ...] = ()  # payments whose part was sent to their terminal: the customer presents the card
 
 
-def mark_sold_out(command: commands.MarkSoldOut, uow: UnitOfWork, clock: Clock) -> bool:
+def mark_sold_out(command: MarkSoldOut, uow: UnitOfWork, clock: Clock) -> bool:
     """86 an item by hand or bring it back; availability goes out at once."""
     if uow.catalog().get(command.sku) is None:
         raise CommerceRefused("unknown_sku", f"sku: unknown SKU {command.sku}")
@@ -56,7 +56,7 @@ def mark_sold_out(command: commands.MarkSoldOut, uow: UnitOfWork, clock: Clock) 
     return command.sold_out
 
 
-def receive_stock(command: commands.ReceiveStock, uow: UnitOfWork, clock: Clock) -> StockLevel:
+def receive_stock(command: ReceiveStock, uow: UnitOfWork, clock: Clock) -> StockLevel:
     """Book a delivery of a stock-tracked item; availability goes out at once."""
     location = command.location or uow.catalog().location or "store"
     level = uow.commerce.stock([command.sku]).get((command.sku, location))
@@ -71,7 +71,7 @@ def receive_stock(command: commands.ReceiveStock, uow: UnitOfWork, clock: Clock)
     return level
 
 
-def set_promotion_active(command: commands.SetPromotionActive, uow: UnitOfWork) -> bool:
+def set_promotion_active(command: SetPromotionActive, uow: UnitOfWork) -> bool:
     """Switch a promotion on or off; the next basket priced sees it."""
     if not uow.commerce.set_promotion_active(command.promo_id, command.active):
         raise CommerceRefused("not_found", f"no promotion {command.promo_id}")
@@ -100,7 +100,7 @@ def require_member_proof(frontdesk: FrontdeskSettings | None, member_id: str, pr
                               "or ask a signed-in member of staff", "member_proof")
 
 
-def add_tender(command: commands.AddTender, uow: UnitOfWork, clock: Clock,
+def add_tender(command: AddTender, uow: UnitOfWork, clock: Clock,
                frontdesk: FrontdeskSettings | None = None) -> TenderResult:
     """Take a cash, gift card or points tender (cards come from the terminal's events)."""
     order = _order(uow, command.order_id)
@@ -155,7 +155,7 @@ def reverse_card_payment(event, uow: UnitOfWork, clock: Clock) -> None:
             uow.commerce.save_tender(tender, clock(), new=False)
 
 
-def earn_points(event: events.OrderStatusChanged, uow: UnitOfWork, clock: Clock) -> None:
+def earn_points(event: OrderStatusChanged, uow: UnitOfWork, clock: Clock) -> None:
     """Credit a member's points when their order is completed; points paid with points earn none."""
     if event.current != "completed":
         return
@@ -170,7 +170,7 @@ def earn_points(event: events.OrderStatusChanged, uow: UnitOfWork, clock: Clock)
         uow.commerce.save_member(member, order.order_id, "earn", points, clock())
 
 
-def return_stored_value(event: events.OrderStatusChanged, uow: UnitOfWork, clock: Clock) -> None:
+def return_stored_value(event: OrderStatusChanged, uow: UnitOfWork, clock: Clock) -> None:
     """Give gift card and points tenders of a cancelled order back; cash and card need staff or the terminal."""
     if event.current != "cancelled":
         return
@@ -187,7 +187,7 @@ def return_stored_value(event: events.OrderStatusChanged, uow: UnitOfWork, clock
             _points_back(uow, tender.reference, event.order_id, part, now)
 
 
-def refund_order(command: commands.RefundOrder, uow: UnitOfWork, clock: Clock,
+def refund_order(command: RefundOrder, uow: UnitOfWork, clock: Clock,
                  handle_within: Callable[[object], Any]) -> RefundResult:
     """Refund units of a completed order to its tenders, restock them, and take back their points."""
     order = _order(uow, command.order_id)
@@ -225,7 +225,7 @@ def refund_order(command: commands.RefundOrder, uow: UnitOfWork, clock: Clock,
     _reverse_points(uow, order, refunded_before, refunded_before + amount, now)
     repo.add_refund(command.refund_id, order.order_id, amount, order.total.currency,
                     {**done, **{i: done.get(i, 0) + u for i, u in wanted.items()}}, now)
-    uow.raise_event(events.OrderRefunded(order.order_id, command.refund_id, amount, order.total.currency))
+    uow.raise_event(OrderRefunded(order.order_id, command.refund_id, amount, order.total.currency))
     return RefundResult(command.refund_id, amount, order.total.currency,
                         tuple((t.tender_id, t.kind, part) for t, part in plan), card_refunds)
 
@@ -284,7 +284,7 @@ def _restock(uow: UnitOfWork, order: Order, wanted: dict[int, int], now: datetim
         uow.raise_event(StockChanged(tuple(changed)))
 
 
-def issue_gift_card(command: commands.IssueGiftCard, uow: UnitOfWork, frontdesk: FrontdeskSettings | None = None) -> int:
+def issue_gift_card(command: IssueGiftCard, uow: UnitOfWork, frontdesk: FrontdeskSettings | None = None) -> int:
     """Load a gift card up to the store's limit per card (`counter.gift_card_max`); return its new balance."""
     limit = frontdesk.gift_card_max if frontdesk is not None else FrontdeskSettings().gift_card_max
     if not 0 < command.amount <= limit:  # before any write: a 20-digit amount must not reach the database

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from hub.domain.commands import AddTender
 from hub.domain.loyalty import MemberProofRequired, member_proof, proof_ok
+from hub.domain.tenders import AddTender
 from hub.services.commerce_actions import require_member_proof
 from tests.support.devices import order_data
 from tests.support.identities import screen_client

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hub.domain.commands import LineRequest, SubmitOrder
+from hub.domain.order_messages import LineRequest, SubmitOrder
 from hub.domain.errors import OrderConflict, UnknownSku
 from hub.services.handlers import SubmitResult
 from hub.services.handler_table import ORDER_INTAKE
