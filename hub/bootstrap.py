@@ -34,7 +34,7 @@ from hub.services import access as access_service
 from hub.services.access_ports import DeviceLogins
 from hub.services.commerce import availability_snapshot
 from hub.services.handler_table import HANDLERS
-from hub.services.handlers import StoreDay
+from hub.services.order_intake import StoreDay
 from hub.services.messagebus import HandlerTables, MessageBus
 from hub.services.ports import Clock, UnitOfWork
 

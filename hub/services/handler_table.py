@@ -56,15 +56,15 @@ from hub.domain.staff import AddStaff, GrantApproval, RunApproved, SignIn, SignO
 from hub.domain.stock import AvailabilityChanged, MarkSoldOut, ReceiveStock, StockChanged
 from hub.domain.tenders import AddTender, IssueGiftCard, OrderRefunded, RefundOrder
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender
-from hub.services import access, cloud_outbox, commerce, commerce_actions, device_jobs, handlers, kitchen, order_holds
+from hub.services import access, cloud_outbox, commerce, device_jobs, kitchen, order_holds, order_intake, refunds
 from hub.services import payments
 from hub.services import printing, staff, till
 from hub.services.messagebus import HandlerTables
 
 ORDER_INTAKE = HandlerTables(
-    commands={SubmitOrder: handlers.submit_order},
-    prepare={SubmitOrder: handlers.preload_orders},
-    after={OrderAccepted: [handlers.announce_order], OrderStatusChanged: [handlers.announce_status]},
+    commands={SubmitOrder: order_intake.submit_order},
+    prepare={SubmitOrder: order_intake.preload_orders},
+    after={OrderAccepted: [order_intake.announce_order], OrderStatusChanged: [order_intake.announce_status]},
 )
 
 DEVICE_JOBS = HandlerTables(
@@ -93,15 +93,15 @@ PRINTING = HandlerTables(
 )
 
 COMMERCE = HandlerTables(
-    commands={MarkSoldOut: commerce_actions.mark_sold_out,
-              SetPromotionActive: commerce_actions.set_promotion_active,
-              ReceiveStock: commerce_actions.receive_stock, AddTender: commerce_actions.add_tender,
-              RefundOrder: commerce_actions.refund_order, IssueGiftCard: commerce_actions.issue_gift_card},
-    within={OrderStatusChanged: [commerce.settle_stock, commerce_actions.earn_points,
-                                        commerce_actions.return_stored_value],
+    commands={MarkSoldOut: refunds.mark_sold_out,
+              SetPromotionActive: refunds.set_promotion_active,
+              ReceiveStock: refunds.receive_stock, AddTender: refunds.add_tender,
+              RefundOrder: refunds.refund_order, IssueGiftCard: refunds.issue_gift_card},
+    within={OrderStatusChanged: [commerce.settle_stock, refunds.earn_points,
+                                        refunds.return_stored_value],
             StockChanged: [commerce.refresh_availability],
-            CardPaymentApproved: [commerce_actions.record_card_payment],
-            CardPaymentRefunded: [commerce_actions.reverse_card_payment]},
+            CardPaymentApproved: [refunds.record_card_payment],
+            CardPaymentRefunded: [refunds.reverse_card_payment]},
     after={AvailabilityChanged: [commerce.publish_availability]},
 )
 

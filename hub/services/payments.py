@@ -34,8 +34,8 @@ from hub.domain.presence import DeviceState
 from hub.services.device_jobs import queue_job
 from hub.services.ports import Clock, Notify, UnitOfWork
 
-if TYPE_CHECKING:  # handlers imports this module (through staff and commerce_actions)
-    from hub.services.handlers import StoreDay
+if TYPE_CHECKING:  # order_intake imports this module (through staff and refunds)
+    from hub.services.order_intake import StoreDay
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Handlers: one function per command or event, listed in the tables at the bottom."""
+"""Order intake: take an order once (SubmitOrder), and tell live screens it was accepted or changed status."""
 
 from __future__ import annotations
 
