@@ -56,9 +56,8 @@ from hub.domain.staff import AddStaff, GrantApproval, RunApproved, SignIn, SignO
 from hub.domain.stock import AvailabilityChanged, MarkSoldOut, ReceiveStock, StockChanged
 from hub.domain.tenders import AddTender, IssueGiftCard, OrderRefunded, RefundOrder
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender
-from hub.services import access, cloud_outbox, commerce, device_jobs, kitchen, order_holds, order_intake, refunds
-from hub.services import payments
-from hub.services import printing, staff, till
+from hub.services import access, cloud_outbox, commerce, device_jobs, gift_cards, kitchen, order_holds, order_intake
+from hub.services import payments, points, printing, promotions, refunds, staff, stock_keeping, tenders, till
 from hub.services.messagebus import HandlerTables
 
 ORDER_INTAKE = HandlerTables(
@@ -93,15 +92,14 @@ PRINTING = HandlerTables(
 )
 
 COMMERCE = HandlerTables(
-    commands={MarkSoldOut: refunds.mark_sold_out,
-              SetPromotionActive: refunds.set_promotion_active,
-              ReceiveStock: refunds.receive_stock, AddTender: refunds.add_tender,
-              RefundOrder: refunds.refund_order, IssueGiftCard: refunds.issue_gift_card},
-    within={OrderStatusChanged: [commerce.settle_stock, refunds.earn_points,
-                                        refunds.return_stored_value],
+    commands={MarkSoldOut: stock_keeping.mark_sold_out,
+              SetPromotionActive: promotions.set_promotion_active,
+              ReceiveStock: stock_keeping.receive_stock, AddTender: tenders.add_tender,
+              RefundOrder: refunds.refund_order, IssueGiftCard: gift_cards.issue_gift_card},
+    within={OrderStatusChanged: [commerce.settle_stock, points.earn_points, refunds.return_stored_value],
             StockChanged: [commerce.refresh_availability],
-            CardPaymentApproved: [refunds.record_card_payment],
-            CardPaymentRefunded: [refunds.reverse_card_payment]},
+            CardPaymentApproved: [tenders.record_card_payment],
+            CardPaymentRefunded: [tenders.reverse_card_payment]},
     after={AvailabilityChanged: [commerce.publish_availability]},
 )
 

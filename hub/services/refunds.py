@@ -1,39 +1,22 @@
-"""Staff and till actions: 86 an item, switch promotions, take tenders, refund, earn points."""
+"""Refunds: units of a completed order back to its tenders, restocked; a cancelled order's stored value back."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hub.domain.errors import CommerceRefused, Refused
-from hub.domain.frontdesk_settings import FrontdeskSettings
-from hub.domain.loyalty import MemberProofRequired, proof_ok
-from hub.domain.order_holds import TenderTaken
+from hub.domain.errors import CommerceRefused
 from hub.domain.order_messages import OrderStatusChanged
 from hub.domain.orders import Order
-from hub.domain.pricing import split_by_weight
-from hub.domain.promotions import SetPromotionActive
-from hub.domain.stock import MarkSoldOut, ReceiveStock, StockChanged, StockLevel
-from hub.domain.tenders import AddTender, IssueGiftCard, OrderRefunded, RefundOrder, Tender, apply_tender, refund_split
 from hub.domain.payments import RefundPayment
+from hub.domain.pricing import split_by_weight
+from hub.domain.stock import StockChanged
+from hub.domain.tenders import OrderRefunded, RefundOrder, refund_split
 from hub.services.commerce_ports import loyalty_program
-from hub.services.ports import UnitOfWork
-
-logger = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
-
-
-@dataclass(frozen=True, slots=True)
-class TenderResult:
-    """A tender taken: what it paid, change due for cash, and what is still due."""
-
-    tender: Tender
-    change: int
-    due: int
+from hub.services.ports import Clock, UnitOfWork
+from hub.services.tenders import known_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,129 +28,6 @@ class RefundResult:
     currency: str
     to_tenders: tuple[tuple[str, str, int], ...]  # (tender id, kind, amount)
     card_refunds: tuple[str, ...] = ()  # payments whose part was sent to their terminal: the customer presents the card
-
-
-def mark_sold_out(command: MarkSoldOut, uow: UnitOfWork, clock: Clock) -> bool:
-    """86 an item by hand or bring it back; availability goes out at once."""
-    if uow.catalog().get(command.sku) is None:
-        raise CommerceRefused("unknown_sku", f"sku: unknown SKU {command.sku}")
-    uow.commerce.mark_sold_out(command.sku, command.sold_out, command.by, clock())
-    uow.raise_event(StockChanged((command.sku,)))
-    return command.sold_out
-
-
-def receive_stock(command: ReceiveStock, uow: UnitOfWork, clock: Clock) -> StockLevel:
-    """Book a delivery of a stock-tracked item; availability goes out at once."""
-    location = command.location or uow.catalog().location or "store"
-    level = uow.commerce.stock([command.sku]).get((command.sku, location))
-    if level is None:
-        raise CommerceRefused("not_found", f"sku: {command.sku} is not stock-tracked at {location}")
-    if command.qty < 1:
-        raise CommerceRefused("invalid_payload", "qty must be at least 1")
-    level.receive(command.qty)
-    uow.commerce.save_stock(level)
-    uow.commerce.add_move(command.sku, location, "receive", command.qty, None, None, clock())
-    uow.raise_event(StockChanged((command.sku,)))
-    return level
-
-
-def set_promotion_active(command: SetPromotionActive, uow: UnitOfWork) -> bool:
-    """Switch a promotion on or off; the next basket priced sees it."""
-    if not uow.commerce.set_promotion_active(command.promo_id, command.active):
-        raise CommerceRefused("not_found", f"no promotion {command.promo_id}")
-    return command.active
-
-
-def _order(uow: UnitOfWork, order_id: str) -> Order:
-    order = uow.orders.get(order_id)
-    if order is None:
-        raise CommerceRefused("not_found", f"no order {order_id}")
-    return order
-
-
-def due_of(uow: UnitOfWork, order: Order) -> int:
-    """Return what is still to pay on an order."""
-    # A reversed card payment is owed again; so is what a refund gave back (but refunds need a completed order).
-    return order.total.amount - sum(t.amount - t.refunded for t in uow.commerce.tenders(order.order_id))
-
-
-def require_member_proof(frontdesk: FrontdeskSettings | None, member_id: str, proof: str | None, staff: bool) -> None:
-    """Let a member's points or details be used only by staff or with the member's own card proof."""
-    if staff or proof_ok(frontdesk.member_secret if frontdesk is not None else None, member_id, proof):
-        return
-    why = "is not this member's card" if proof else "is missing"
-    raise MemberProofRequired(f"member_proof: the member's card (its QR code) {why}: scan the card, "
-                              "or ask a signed-in member of staff", "member_proof")
-
-
-def add_tender(command: AddTender, uow: UnitOfWork, clock: Clock,
-               frontdesk: FrontdeskSettings | None = None) -> TenderResult:
-    """Take a cash, gift card or points tender (cards come from the terminal's events)."""
-    order = _order(uow, command.order_id)
-    repo = uow.commerce
-    currency = order.total.currency
-    due = due_of(uow, order)
-    if command.kind == "card":
-        raise CommerceRefused("invalid_tender", "card tenders are recorded when the payment terminal approves them")
-    applied, change = apply_tender(due, command.kind, command.amount)
-    reference = command.reference
-    if command.kind == "gift_card":
-        card = repo.gift_card(command.code or "")
-        if card is None:
-            raise CommerceRefused("not_found", "code: no such gift card")
-        balance, card_currency = card
-        if card_currency != currency or balance < applied:
-            raise CommerceRefused("insufficient_balance", f"the gift card holds {balance} {card_currency}")
-        repo.save_gift_card(command.code, balance - applied, currency)
-        reference = repo.gift_card_reference(command.code)
-    if command.kind == "points":
-        member = repo.member(command.code or order.loyalty_id or "")
-        # Before saying whether the member exists: a guess must learn nothing.
-        require_member_proof(frontdesk, command.code or order.loyalty_id or "", command.member_proof, command.staff)
-        if member is None:
-            raise CommerceRefused("not_found", "code: no such loyalty member")
-        program = loyalty_program(repo)
-        points = -(-applied // max(program.point_value, 1))
-        if member.points < points:
-            raise CommerceRefused("insufficient_balance", f"member {member.member_id} has {member.points} points")
-        member.points -= points
-        repo.save_member(member, order.order_id, "redeem", -points, clock())
-        reference = member.member_id
-    tender = Tender(command.tender_id, order.order_id, command.kind, applied, currency, 0, reference)
-    repo.save_tender(tender, clock(), new=True)
-    uow.raise_event(TenderTaken(order.order_id))  # an order held for its payment may now go to the kitchen
-    return TenderResult(tender, change, due - applied)
-
-
-def record_card_payment(event, uow: UnitOfWork, clock: Clock) -> None:
-    """Record a card tender the payment terminal approved."""
-    tender = Tender(event.payment_id, event.order_id, "card", event.amount, event.currency, 0, event.payment_id)
-    existing = {t.tender_id for t in uow.commerce.tenders(event.order_id)}
-    if event.payment_id not in existing:
-        uow.commerce.save_tender(tender, clock(), new=True)
-
-
-def reverse_card_payment(event, uow: UnitOfWork, clock: Clock) -> None:
-    """Note that a card payment went back to the card."""
-    for tender in uow.commerce.tenders(event.order_id):
-        if tender.tender_id == event.payment_id:
-            tender.refunded = min(tender.amount, tender.refunded + event.amount)
-            uow.commerce.save_tender(tender, clock(), new=False)
-
-
-def earn_points(event: OrderStatusChanged, uow: UnitOfWork, clock: Clock) -> None:
-    """Credit a member's points when their order is completed; points paid with points earn none."""
-    if event.current != "completed":
-        return
-    order = uow.orders.get(event.order_id)
-    member = uow.commerce.member(order.loyalty_id) if order and order.loyalty_id else None
-    if member is None:
-        return
-    paid_with_points = sum(t.amount for t in uow.commerce.tenders(order.order_id) if t.kind == "points")
-    points = loyalty_program(uow.commerce).points_for(order.total.amount - paid_with_points, member.tier)
-    if points:
-        member.points += points
-        uow.commerce.save_member(member, order.order_id, "earn", points, clock())
 
 
 def return_stored_value(event: OrderStatusChanged, uow: UnitOfWork, clock: Clock) -> None:
@@ -190,7 +50,7 @@ def return_stored_value(event: OrderStatusChanged, uow: UnitOfWork, clock: Clock
 def refund_order(command: RefundOrder, uow: UnitOfWork, clock: Clock,
                  handle_within: Callable[[object], Any]) -> RefundResult:
     """Refund units of a completed order to its tenders, restock them, and take back their points."""
-    order = _order(uow, command.order_id)
+    order = known_order(uow, command.order_id)
     if order.status.value != "completed" or not order.pricing:
         raise CommerceRefused("not_completed", f"order {order.number} is {order.status.value}: cancel it instead")
     repo = uow.commerce
@@ -282,18 +142,3 @@ def _restock(uow: UnitOfWork, order: Order, wanted: dict[int, int], now: datetim
             changed.append(sku)
     if changed:
         uow.raise_event(StockChanged(tuple(changed)))
-
-
-def issue_gift_card(command: IssueGiftCard, uow: UnitOfWork, frontdesk: FrontdeskSettings | None = None) -> int:
-    """Load a gift card up to the store's limit per card (`counter.gift_card_max`); return its new balance."""
-    limit = frontdesk.gift_card_max if frontdesk is not None else FrontdeskSettings().gift_card_max
-    if not 0 < command.amount <= limit:  # before any write: a 20-digit amount must not reach the database
-        raise Refused("over_limit", f"amount: a gift card is loaded with 0.01 to {limit / 100:.2f} "
-                                    f"({limit} minor units), got {command.amount}", 422, "amount")
-    card = uow.commerce.gift_card(command.code)
-    balance = (card[0] if card else 0) + command.amount
-    if balance > limit:
-        raise Refused("over_limit", f"amount: this card would hold {balance} minor units; one card holds at most "
-                                    f"{limit} (the store's `counter.gift_card_max`)", 422, "amount")
-    uow.commerce.save_gift_card(command.code, balance, command.currency)
-    return balance

@@ -29,7 +29,7 @@ from hub.domain.staff import (
     StaffSession,
 )
 from hub.domain.tenders import IssueGiftCard, RefundOrder
-from hub.services.refunds import require_member_proof
+from hub.services.points import require_member_proof
 from hub.services.ports import Clock, UnitOfWork
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import pytest
 
 from hub.domain.loyalty import MemberProofRequired, member_proof, proof_ok
 from hub.domain.tenders import AddTender
-from hub.services.refunds import require_member_proof
+from hub.services.points import require_member_proof
 from tests.support.devices import order_data
 from tests.support.identities import screen_client
 from tests.support.staff import sign_in
