@@ -14,10 +14,10 @@ from hub.domain.device_jobs import DeviceEventReceived
 from hub.domain.kitchen import ActionRefused, KitchenSettings
 from hub.domain.kitchen_messages import DisplayChanged
 from hub.domain.kitchen_views import EXPO, card, kds_view, shelf_of, views_for
+from hub.domain.numbering import StoreDay
 from hub.domain.order_messages import OrderAccepted
 from hub.domain.orders import Order, price_lines
 from hub.services import commerce
-from hub.services.order_intake import StoreDay
 from hub.services.ports import Clock, UnitOfWork
 
 logger = logging.getLogger(__name__)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from hub.domain.errors import OrderConflict
 from hub.domain.frontdesk_settings import FrontdeskSettings
-from hub.domain.numbering import business_day, format_number
+from hub.domain.numbering import StoreDay, business_day, format_number
 from hub.domain.order_holds import CONFIRMATION, IncomingChanged, hold_deadline, hold_for
 from hub.domain.order_messages import OrderAccepted, OrderStatusChanged, SubmitOrder
 from hub.domain.orders import Order, price_lines, tickets_for
@@ -18,14 +17,6 @@ from hub.services.ports import Clock, Notify, UnitOfWork
 from hub.services.staff import authorize_sale
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class StoreDay:
-    """How the store counts its days: its time zone and the hour a new day begins."""
-
-    tz: ZoneInfo
-    starts_at_hour: int = 4
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hub.domain.device_jobs import DeviceJobFinished
 from hub.domain.orders import Order, OrderStatus
@@ -29,13 +29,10 @@ from hub.domain.payments import (
     RequestPayment,
     TerminalRef,
 )
-from hub.domain.numbering import business_day
+from hub.domain.numbering import StoreDay, business_day
 from hub.domain.presence import DeviceState
 from hub.services.device_jobs import queue_job
 from hub.services.ports import Clock, Notify, UnitOfWork
-
-if TYPE_CHECKING:  # order_intake imports this module (through staff and refunds)
-    from hub.services.order_intake import StoreDay
 
 logger = logging.getLogger(__name__)
 
