@@ -15,7 +15,7 @@ import time
 from datetime import datetime, time as clock_time
 
 from hub.domain.catalog import Catalog, CatalogItem, Modifier
-from hub.domain.commands import LineRequest
+from hub.domain.order_messages import LineRequest
 from hub.domain.money import Money
 from hub.domain.pricing import PricingRequest, price_basket
 from hub.domain.promotions import Promotion, Window

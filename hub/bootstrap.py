@@ -30,12 +30,12 @@ from hub.config import MqttTarget, Settings
 from hub.domain.access import on_plain_mqtt
 from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.kitchen import KitchenSettings
+from hub.domain.numbering import StoreDay
 from hub.domain.presence import Presence
 from hub.services import access as access_service
 from hub.services.access_ports import DeviceLogins
 from hub.services.commerce import availability_snapshot
 from hub.services.handler_table import HANDLERS
-from hub.services.handlers import StoreDay
 from hub.services.messagebus import HandlerTables, MessageBus
 from hub.services.ports import Clock, UnitOfWork
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import importlib
 
-from devices.agent.hardware import Hardware
+from devices.agent.hardware_interface import Hardware
 
 # "module:Class", imported only when a config uses the type, so one driver's missing
 # library (e.g. libusb) never stops the agent from driving the others.
 HARDWARE_TYPES: dict[str, str] = {
-    "escpos": "devices.printers.hardware:EscposPrinter",
+    "escpos": "devices.printers.escpos_printer:EscposPrinter",
     "bumpbar": "devices.peripherals.bumpbar:SerialBumpBar",
     "scanner": "devices.peripherals.scanner:SerialScanner",
     "keyboard_scanner": "devices.peripherals.scanner:KeyboardScanner",

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pydantic import ValidationError
 
 from devices.agent.config import AgentConfig
-from devices.agent.hardware import Hardware, JobOutcome
+from devices.agent.hardware_interface import Hardware, JobOutcome
 from devices.agent.mqtt_link import AgentLink
 from devices.agent.registry import hardware_class
 from devices.agent.spool import Spool

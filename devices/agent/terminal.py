@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from devices.agent.hardware import Hardware, JobOutcome, Report
+from devices.agent.hardware_interface import Hardware, JobOutcome, Report
 from devices.zvt import ecr as zvt
 from devices.zvt.ecr import TerminalStatus, TransactionResult, ZvtClient
 from devices.zvt.errors import LinkError, LinkTimeout, TerminalRefused, ZvtError

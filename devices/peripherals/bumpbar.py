@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from devices.agent.hardware import Report
+from devices.agent.hardware_interface import Report
 from devices.peripherals.serial_reader import SerialInput
 from hub.contracts.device_events import BUMP_KEYS, KEY_PRESSED
 

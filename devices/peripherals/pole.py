@@ -8,7 +8,7 @@ import threading
 import serial
 from pydantic import ValidationError
 
-from devices.agent.hardware import Hardware, JobOutcome, Report
+from devices.agent.hardware_interface import Hardware, JobOutcome, Report
 from devices.printers.words import word
 from hub.contracts.device_events import DISPLAY, PoleDisplayShow
 from hub.contracts.jobs import JobOut

@@ -8,7 +8,7 @@ import os
 import struct
 import threading
 
-from devices.agent.hardware import Hardware, JobOutcome, Report
+from devices.agent.hardware_interface import Hardware, JobOutcome, Report
 from devices.peripherals.serial_reader import SerialInput
 from hub.contracts.device_events import SCAN
 from hub.contracts.jobs import JobOut

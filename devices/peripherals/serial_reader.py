@@ -7,7 +7,7 @@ import threading
 
 import serial
 
-from devices.agent.hardware import Hardware, JobOutcome, Report
+from devices.agent.hardware_interface import Hardware, JobOutcome, Report
 from hub.contracts.jobs import JobOut
 
 logger = logging.getLogger(__name__)

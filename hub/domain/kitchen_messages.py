@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from hub.domain.orders import Order
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,3 +186,13 @@ class OrderChanged:
     order_id: str
     number: str
     what: str
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayChanged:
+    """A view's change got its number; the order is read for its card once committed."""
+
+    view: str
+    seq: int
+    order: Order
+    shelf: dict[str, dict[str, str | None]] = field(default_factory=dict)  # sku -> bin and barcode, for pick lists

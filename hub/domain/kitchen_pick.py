@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from hub.domain.catalog import Catalog, CatalogItem
-from hub.domain.commands import LineRequest
+from hub.domain.order_messages import LineRequest
 from hub.domain.kitchen import (ActionRefused, KitchenSettings, _changed, _fire_if_waiting, _refuse_unless_open,
                                 bump, check_version, follow, station_lines)
 from hub.domain.kitchen_messages import OrderChanged

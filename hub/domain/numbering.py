@@ -1,11 +1,20 @@
-"""Short order numbers, counted per business day."""
+"""Short order numbers, counted per business day, and how the store counts its days."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 NUMBERS_PER_LETTER = 999  # A001 … A999, then B001: three digits stay easy to call out
+
+
+@dataclass(frozen=True, slots=True)
+class StoreDay:
+    """How the store counts its days: its time zone and the hour a new day begins."""
+
+    tz: ZoneInfo
+    starts_at_hour: int = 4
 
 
 def business_day(now: datetime, tz: ZoneInfo, day_starts_at_hour: int) -> date:

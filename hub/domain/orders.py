@@ -8,11 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hub.domain import events
 from hub.domain.catalog import Catalog
-from hub.domain.commands import SubmitOrder
 from hub.domain.errors import InvalidTransition
 from hub.domain.money import Money, tax_included
+from hub.domain.order_messages import OrderAccepted, OrderStatusChanged, SubmitOrder
 from hub.domain.pricing import PricedBasket, PricingRequest, price_basket
 
 
@@ -166,12 +165,12 @@ class Order:
             for ticket in self.tickets:
                 if ticket.status is not TicketStatus.DONE:
                     ticket.move_to(TicketStatus.CANCELLED)
-        self.events.append(events.OrderStatusChanged(self.order_id, previous.value, target.value))
+        self.events.append(OrderStatusChanged(self.order_id, previous.value, target.value))
 
     def accept(self) -> None:
         """Take the order on: its tickets wait in the queue."""
         self.move_to(OrderStatus.ACCEPTED)
-        self.events.append(events.OrderAccepted(self.order_id, self.number))
+        self.events.append(OrderAccepted(self.order_id, self.number))
 
     @property
     def waiting(self) -> str | None:

@@ -1,4 +1,4 @@
-"""Events of card payments that other parts of the hub (commerce: tenders) react to."""
+"""Events of card payments that other parts of the hub (commerce: tenders) and live screens react to."""
 
 from __future__ import annotations
 
@@ -26,3 +26,12 @@ class CardPaymentRefunded:
     payment_id: str
     amount: int  # minor units
     currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentChanged:
+    """A payment moved to another state (for live screens)."""
+
+    payment_id: str
+    order_id: str
+    state: str

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from hub.domain.catalog import Catalog, CatalogItem, channel_of
-from hub.domain.commands import LineRequest, ManualDiscount
+from hub.domain.order_messages import LineRequest, ManualDiscount
 from hub.domain.errors import OrderRefused
 from hub.domain.money import round_minor
 from hub.domain.promotions import (

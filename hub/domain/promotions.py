@@ -270,3 +270,11 @@ def hint_for(promo: Promotion, units: Sequence[Unit] | UnitIndex) -> Hint | None
         if 0 < spent < promo.min_spend and promo.min_spend - spent <= promo.min_spend // 2:
             return Hint("spend_more", promo.name, amount=promo.min_spend - spent)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class SetPromotionActive:
+    """Switch a promotion on or off, effective for the next basket."""
+
+    promo_id: str
+    active: bool

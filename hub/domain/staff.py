@@ -236,6 +236,19 @@ class UseApproval:
         return f"UseApproval(action={self.action!r}, used_for={self.used_for!r})"
 
 
+@dataclass(frozen=True, slots=True)
+class RunApproved:
+    """Run a command (a refund) only with a manager's approval for its action, spent in the same transaction."""
+
+    approval: str | None
+    action: str
+    command: object
+    used_for: str
+
+    def __repr__(self) -> str:
+        return f"RunApproved(action={self.action!r}, command={self.command!r})"
+
+
 class ApprovalRequired(OrderRefused):
     """An order's discounts go over the store's limit and no valid manager approval came with it."""
 
@@ -248,3 +261,4 @@ class NotSignedIn(OrderRefused):
 
     code = "not_signed_in"
     status = 401
+

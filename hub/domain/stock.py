@@ -1,4 +1,4 @@
-"""Stock per location: on hand, reserved, in transit, and what each channel may still sell."""
+"""Stock per location: on hand, reserved, in transit, what each channel may sell, and the messages that change it."""
 
 from __future__ import annotations
 
@@ -55,3 +55,35 @@ class StockLevel:
 def channel_availability(level: StockLevel, safety: Mapping[str, int], channels: tuple[str, ...]) -> dict[str, int]:
     """Return how many units each channel may sell."""
     return {channel: level.available(safety.get(channel, 0)) for channel in channels}
+
+
+@dataclass(frozen=True, slots=True)
+class MarkSoldOut:
+    """86 an item by hand (sold_out=True), or bring it back."""
+
+    sku: str
+    sold_out: bool
+    by: str = "staff"
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveStock:
+    """Units arrived at a location: in transit (as far as expected) becomes on hand."""
+
+    sku: str
+    qty: int
+    location: str | None = None  # the store itself
+
+
+@dataclass(frozen=True, slots=True)
+class StockChanged:
+    """Stock or a sold-out mark changed; availability must go out again."""
+
+    skus: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityChanged:
+    """The availability every device should show, computed in the transaction that changed it."""
+
+    data: dict

@@ -1,9 +1,9 @@
-"""Tenders: how an order is paid (cash, card, gift card, points), change due, and refunds."""
+"""Tenders: how an order is paid (cash, card, gift card, points), change due, refunds, and their commands and events."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hub.domain.errors import CommerceRefused
 
@@ -55,3 +55,45 @@ def refund_split(amount: int, tenders: Sequence[Tender]) -> list[tuple[Tender, i
     if left > 0:
         raise CommerceRefused("refund_too_large", f"only {amount - left} of {amount} can be refunded")
     return plan
+
+
+@dataclass(frozen=True, slots=True)
+class AddTender:
+    """Pay part or all of an order: cash, card, gift card or loyalty points."""
+
+    tender_id: str
+    order_id: str
+    kind: str
+    amount: int
+    code: str | None = None  # gift card code or member id; card payments come from the terminal
+    reference: str | None = None
+    member_proof: str | None = field(default=None, repr=False)  # points: the member's card QR value
+    staff: bool = False  # points: a signed-in staff member takes the tender (they checked the member)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundOrder:
+    """Give back some or all units of an order's lines, to the original tenders, restocking them."""
+
+    refund_id: str
+    order_id: str
+    lines: tuple[tuple[int, int], ...] = ()  # (line number, units); empty means everything left
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRefunded:
+    """Money was given back for units of a completed order (issue 13: headquarters hears of it)."""
+
+    order_id: str
+    refund_id: str
+    amount: int  # minor units
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class IssueGiftCard:
+    """Load a gift card with a balance, up to the store's limit per card."""
+
+    code: str = field(repr=False)  # spendable as it is: never logged
+    amount: int
+    currency: str

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hub.domain.commands import AddTender
 from hub.domain.errors import Refused
 from hub.domain.printing import PrinterRef
+from hub.domain.tenders import AddTender
 
 
 class TillRefused(Refused):

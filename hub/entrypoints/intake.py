@@ -15,7 +15,7 @@ from hub.contracts.errors import ErrorCode
 from hub.contracts.orders import OrderSubmit
 from hub.contracts.pricing import with_hint_messages
 from hub.contracts.validation import UnreadableJson, first_error, read_json
-from hub.domain.commands import LineRequest, ManualDiscount, SubmitOrder
+from hub.domain.order_messages import LineRequest, ManualDiscount, SubmitOrder
 from hub.domain.errors import OrderRefused
 from hub.domain.order_holds import CONFIRMATION
 from hub.domain.orders import Order

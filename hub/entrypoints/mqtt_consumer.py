@@ -31,7 +31,7 @@ from hub.contracts.jobs import ACK
 from hub.entrypoints.dead_letters import DeadLetters, Parked, envelope_id_of, in_words, redacted
 from hub.entrypoints.device_events import parse_device_event
 from hub.entrypoints.intake import Refusal, order_accepted, parse_submission, refusal_from
-from hub.services.handlers import SubmitResult
+from hub.services.order_intake import SubmitResult
 from hub.services.messagebus import MessageBus
 
 logger = logging.getLogger(__name__)

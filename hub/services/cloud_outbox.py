@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from hub.domain import events
 from hub.domain.order_holds import TenderTaken
+from hub.domain.order_messages import OrderAccepted, OrderStatusChanged
 from hub.domain.orders import Order, OrderStatus
 from hub.domain.payment_events import CardPaymentApproved
-from hub.services.commerce import StockChanged
+from hub.domain.stock import StockChanged
+from hub.domain.tenders import OrderRefunded
 from hub.services.ports import Clock, UnitOfWork
 
 WEB_ORIGIN = "web"  # orders placed at HQ's web shop for pickup here; their status flows back
@@ -45,7 +46,7 @@ def order_event(order: Order) -> dict[str, Any]:
     }
 
 
-def queue_order(event: events.OrderAccepted, uow: UnitOfWork, clock: Clock) -> None:
+def queue_order(event: OrderAccepted, uow: UnitOfWork, clock: Clock) -> None:
     """Queue an accepted order, then any money already taken for it (a held order paid first)."""
     if uow.outbox is None:
         return
@@ -78,7 +79,7 @@ def _queue_tenders(uow: UnitOfWork, order_id: str, clock: Clock) -> None:
             "amount": {"amount": tender.amount, "currency": tender.currency}, "paid_at": _iso(now)})
 
 
-def queue_refund(event: events.OrderRefunded, uow: UnitOfWork, clock: Clock) -> None:
+def queue_refund(event: OrderRefunded, uow: UnitOfWork, clock: Clock) -> None:
     """Queue money given back for an order, after the order."""
     if uow.outbox is None:
         return
@@ -88,7 +89,7 @@ def queue_refund(event: events.OrderRefunded, uow: UnitOfWork, clock: Clock) -> 
     uow.outbox.capture_ledgers()
 
 
-def queue_status(event: events.OrderStatusChanged, uow: UnitOfWork, clock: Clock) -> None:
+def queue_status(event: OrderStatusChanged, uow: UnitOfWork, clock: Clock) -> None:
     """Queue what the new status moved (stock, points), and a web order's pickup status for HQ."""
     if uow.outbox is None:
         return

@@ -8,32 +8,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hub.domain import events
 from hub.domain.catalog import CHANNELS, Catalog
-from hub.domain.commands import LineRequest, ManualDiscount
 from hub.domain.errors import Unavailable
 from hub.domain.loyalty import Member
+from hub.domain.order_messages import LineRequest, ManualDiscount, OrderStatusChanged
 from hub.domain.orders import Order
 from hub.domain.pricing import REWARD_ID, PricedBasket, PricingRequest, is_promotion, price_basket
-from hub.domain.stock import StockLevel
+from hub.domain.stock import AvailabilityChanged, StockChanged, StockLevel
 from hub.services.commerce_ports import loyalty_program
 from hub.services.ports import UnitOfWork
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class StockChanged:
-    """Stock or a sold-out mark changed; availability must go out again."""
-
-    skus: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AvailabilityChanged:
-    """The availability every device should show, computed in the transaction that changed it."""
-
-    data: dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +216,7 @@ def commit_sale(uow: UnitOfWork, sale: Sale, order_id: str, now: datetime) -> No
         repo.save_member(sale.member, order_id, "redeem", -points, now)
 
 
-def settle_stock(event: events.OrderStatusChanged, uow: UnitOfWork, clock: Callable[[], datetime]) -> None:
+def settle_stock(event: OrderStatusChanged, uow: UnitOfWork, clock: Callable[[], datetime]) -> None:
     """Release a cancelled order's stock, consume a completed order's."""
     if event.current not in ("cancelled", "completed"):
         return

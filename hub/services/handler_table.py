@@ -9,7 +9,6 @@ by capability. bootstrap() merges them into HANDLERS; a test may take only the c
 
 from __future__ import annotations
 
-from hub.domain import commands, events
 from hub.domain import kitchen_messages as km
 from hub.domain.device_jobs import (
     DeviceEventReceived,
@@ -38,7 +37,8 @@ from hub.domain.order_holds import (
     SenderAnswered,
     TenderTaken,
 )
-from hub.domain.payment_events import CardPaymentApproved, CardPaymentRefunded
+from hub.domain.order_messages import OrderAccepted, OrderStatusChanged, SubmitOrder
+from hub.domain.payment_events import CardPaymentApproved, CardPaymentRefunded, PaymentChanged
 from hub.domain.payments import AssignTerminal, CheckPayment, RefundPayment, RequestPayment, RetryPaymentChecks
 from hub.domain.printing import (
     OpenDrawer,
@@ -52,21 +52,19 @@ from hub.domain.printing import (
     ReprintOrder,
     SetPrintRoute,
 )
-from hub.domain.staff import AddStaff, GrantApproval, SignIn, SignOut
+from hub.domain.promotions import SetPromotionActive
+from hub.domain.staff import AddStaff, GrantApproval, RunApproved, SignIn, SignOut
+from hub.domain.stock import AvailabilityChanged, MarkSoldOut, ReceiveStock, StockChanged
+from hub.domain.tenders import AddTender, IssueGiftCard, OrderRefunded, RefundOrder
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender
-from hub.services import access, cloud_outbox, commerce, commerce_actions, device_jobs, handlers, kitchen, order_holds
-from hub.services import payments
-from hub.services import printing, staff, till
-from hub.services.commerce import AvailabilityChanged, StockChanged
-from hub.services.kitchen import DisplayChanged
+from hub.services import access, cloud_outbox, commerce, device_jobs, gift_cards, kitchen, order_holds, order_intake
+from hub.services import payments, points, printing, promotions, refunds, staff, stock_keeping, tenders, till
 from hub.services.messagebus import HandlerTables
-from hub.services.payments import PaymentChanged
-from hub.services.staff import RunApproved
 
 ORDER_INTAKE = HandlerTables(
-    commands={commands.SubmitOrder: handlers.submit_order},
-    prepare={commands.SubmitOrder: handlers.preload_orders},
-    after={events.OrderAccepted: [handlers.announce_order], events.OrderStatusChanged: [handlers.announce_status]},
+    commands={SubmitOrder: order_intake.submit_order},
+    prepare={SubmitOrder: order_intake.preload_orders},
+    after={OrderAccepted: [order_intake.announce_order], OrderStatusChanged: [order_intake.announce_status]},
 )
 
 DEVICE_JOBS = HandlerTables(
@@ -74,13 +72,13 @@ DEVICE_JOBS = HandlerTables(
     after={DeviceJobQueued: [device_jobs.wake_relay]},
 )
 
-_DISPLAYED = (events.OrderStatusChanged, km.TicketChanged, km.OrderRushed, km.OrderChanged)
+_DISPLAYED = (OrderStatusChanged, km.TicketChanged, km.OrderRushed, km.OrderChanged)
 KITCHEN = HandlerTables(
     commands={**{action: kitchen.apply_action for action in km.ACTIONS},
               km.FireDueTickets: kitchen.fire_due_tickets, km.ShortPickLine: kitchen.short_pick_line},
-    within={events.OrderAccepted: [kitchen.plan_firing, kitchen.number_display_change],
+    within={OrderAccepted: [kitchen.plan_firing, kitchen.number_display_change],
             **{event: [kitchen.number_display_change] for event in _DISPLAYED}},
-    after={DisplayChanged: [kitchen.send_display_change], km.OrderReady: [kitchen.broadcast_ready],
+    after={km.DisplayChanged: [kitchen.send_display_change], km.OrderReady: [kitchen.broadcast_ready],
            DeviceEventReceived: [kitchen.forward_device_input]},
 )
 
@@ -88,22 +86,21 @@ PRINTING = HandlerTables(
     commands={OpenDrawer: printing.open_drawer, SetPrintRoute: printing.set_route,
               RemovePrintRoute: printing.remove_route, ReprintOrder: printing.reprint,
               ReleaseHeldPrints: printing.release_held_prints, PrintHeldAgain: printing.print_held_again},
-    within={events.OrderAccepted: [printing.print_kitchen_tickets], DeviceJobFinished: [printing.follow_print_job],
+    within={OrderAccepted: [printing.print_kitchen_tickets], DeviceJobFinished: [printing.follow_print_job],
             DeviceJobAnsweredLate: [printing.printed_late]},
     after={PrintMovedToBackup: [printing.warn_station], PrintHeld: [printing.warn_station],
            PrintFailed: [printing.warn_station], PrintedTwice: [printing.warn_station]},
 )
 
 COMMERCE = HandlerTables(
-    commands={commands.MarkSoldOut: commerce_actions.mark_sold_out,
-              commands.SetPromotionActive: commerce_actions.set_promotion_active,
-              commands.ReceiveStock: commerce_actions.receive_stock, commands.AddTender: commerce_actions.add_tender,
-              commands.RefundOrder: commerce_actions.refund_order, commands.IssueGiftCard: commerce_actions.issue_gift_card},
-    within={events.OrderStatusChanged: [commerce.settle_stock, commerce_actions.earn_points,
-                                        commerce_actions.return_stored_value],
+    commands={MarkSoldOut: stock_keeping.mark_sold_out,
+              SetPromotionActive: promotions.set_promotion_active,
+              ReceiveStock: stock_keeping.receive_stock, AddTender: tenders.add_tender,
+              RefundOrder: refunds.refund_order, IssueGiftCard: gift_cards.issue_gift_card},
+    within={OrderStatusChanged: [commerce.settle_stock, points.earn_points, refunds.return_stored_value],
             StockChanged: [commerce.refresh_availability],
-            CardPaymentApproved: [commerce_actions.record_card_payment],
-            CardPaymentRefunded: [commerce_actions.reverse_card_payment]},
+            CardPaymentApproved: [tenders.record_card_payment],
+            CardPaymentRefunded: [tenders.reverse_card_payment]},
     after={AvailabilityChanged: [commerce.publish_availability]},
 )
 
@@ -141,9 +138,9 @@ ACCESS = HandlerTables(
 
 # Sales into the outbox for headquarters: after every capability that writes what it captures (stock, points).
 CLOUD_OUTBOX = HandlerTables(
-    within={events.OrderAccepted: [cloud_outbox.queue_order], TenderTaken: [cloud_outbox.queue_payments],
-            CardPaymentApproved: [cloud_outbox.queue_payments], events.OrderRefunded: [cloud_outbox.queue_refund],
-            events.OrderStatusChanged: [cloud_outbox.queue_status], StockChanged: [cloud_outbox.queue_ledgers]},
+    within={OrderAccepted: [cloud_outbox.queue_order], TenderTaken: [cloud_outbox.queue_payments],
+            CardPaymentApproved: [cloud_outbox.queue_payments], OrderRefunded: [cloud_outbox.queue_refund],
+            OrderStatusChanged: [cloud_outbox.queue_status], StockChanged: [cloud_outbox.queue_ledgers]},
 )
 
 # The order matters where several capabilities react to one event within its transaction:

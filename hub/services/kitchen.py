@@ -4,33 +4,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hub.domain import events, kitchen, kitchen_pick
+from hub.domain import kitchen, kitchen_pick
 from hub.domain import kitchen_messages as km
 from hub.domain.device_jobs import DeviceEventReceived
 from hub.domain.kitchen import ActionRefused, KitchenSettings
+from hub.domain.kitchen_messages import DisplayChanged
 from hub.domain.kitchen_views import EXPO, card, kds_view, shelf_of, views_for
+from hub.domain.numbering import StoreDay
+from hub.domain.order_messages import OrderAccepted
 from hub.domain.orders import Order, price_lines
 from hub.services import commerce
-from hub.services.handlers import StoreDay
 from hub.services.ports import Clock, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
 DisplayFeed = Callable[[str, dict[str, Any]], None]
-
-
-@dataclass(frozen=True, slots=True)
-class DisplayChanged:
-    """A view's change got its number; the order is read for its card once committed."""
-
-    view: str
-    seq: int
-    order: Order
-    shelf: dict[str, dict[str, str | None]] = field(default_factory=dict)  # sku -> bin and barcode, for pick lists
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +137,7 @@ def fire_due_tickets(command: km.FireDueTickets, uow: UnitOfWork, clock: Clock) 
     return changed
 
 
-def plan_firing(event: events.OrderAccepted, uow: UnitOfWork, clock: Clock) -> None:
+def plan_firing(event: OrderAccepted, uow: UnitOfWork, clock: Clock) -> None:
     """Time an accepted order's tickets so its items finish together."""
     order = uow.orders.get(event.order_id)
     if order is not None:

@@ -12,13 +12,12 @@ terminal agent is known to be offline is refused at once.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hub.domain.device_jobs import DeviceJobFinished
 from hub.domain.orders import Order, OrderStatus
-from hub.domain.payment_events import CardPaymentApproved, CardPaymentRefunded
+from hub.domain.payment_events import CardPaymentApproved, CardPaymentRefunded, PaymentChanged
 from hub.domain.payments import (
     AssignTerminal,
     RetryPaymentChecks,
@@ -30,13 +29,10 @@ from hub.domain.payments import (
     RequestPayment,
     TerminalRef,
 )
-from hub.domain.numbering import business_day
+from hub.domain.numbering import StoreDay, business_day
 from hub.domain.presence import DeviceState
 from hub.services.device_jobs import queue_job
 from hub.services.ports import Clock, Notify, UnitOfWork
-
-if TYPE_CHECKING:  # handlers imports this module (through staff and commerce_actions)
-    from hub.services.handlers import StoreDay
 
 logger = logging.getLogger(__name__)
 
@@ -59,15 +55,6 @@ CHECK_MISSED = {
 }
 LOST = frozenset({"no_answer", "connection_lost"})  # the terminal may or may not have charged
 ENDED = {"declined": PaymentState.DECLINED, "cancelled": PaymentState.CANCELLED}
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentChanged:
-    """A payment moved to another state (for live screens)."""
-
-    payment_id: str
-    order_id: str
-    state: str
 
 
 def assign_terminal(command: AssignTerminal, uow: UnitOfWork) -> None:

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from hub.contracts.printing import KitchenTicket, PrintPayload, Receipt
 from hub.domain.device_jobs import DeviceJobAnsweredLate, DeviceJobFinished
-from hub.domain.events import OrderAccepted
+from hub.domain.order_messages import OrderAccepted
 from hub.domain.orders import Order
 from hub.domain.printing import (
     ANY_PLACE,

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hub.domain import staff as rules
-from hub.domain.commands import IssueGiftCard, RefundOrder, SubmitOrder
 from hub.domain.frontdesk_settings import FrontdeskSettings
+from hub.domain.order_messages import SubmitOrder
 from hub.domain.payments import RefundPayment
 from hub.domain.pricing import PricedBasket, needs_approval
 from hub.domain.staff import (
@@ -21,13 +21,15 @@ from hub.domain.staff import (
     ApprovalRequired,
     GrantApproval,
     NotSignedIn,
+    RunApproved,
     SignIn,
     SignOut,
     StaffMember,
     StaffRefused,
     StaffSession,
 )
-from hub.services.commerce_actions import require_member_proof
+from hub.domain.tenders import IssueGiftCard, RefundOrder
+from hub.services.points import require_member_proof
 from hub.services.ports import Clock, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -40,19 +42,6 @@ class SignedIn:
     token: str
     member: StaffMember
     expires_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class RunApproved:
-    """Run a command (a refund) only with a manager's approval for its action, spent in the same transaction."""
-
-    approval: str | None
-    action: str
-    command: object
-    used_for: str
-
-    def __repr__(self) -> str:
-        return f"RunApproved(action={self.action!r}, command={self.command!r})"
 
 
 def add_staff(command: AddStaff, uow: UnitOfWork, clock: Clock) -> StaffMember:

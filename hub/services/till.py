@@ -10,9 +10,9 @@ from typing import Any
 from hub.domain.orders import Order
 from hub.domain.printing import ANY_PLACE, RECEIPT, OpenDrawer, PrinterRef, PrintRequest, pick_route
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender, TillRefused
-from hub.services.commerce_actions import TenderResult
 from hub.services.ports import Clock, UnitOfWork
 from hub.services.printing import receipt, start_print
+from hub.services.tenders import TenderResult
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from datetime import date
 from hub.contracts.envelope import envelope
 from hub.domain.errors import OrderConflict
 from hub.entrypoints.intake import parse_submission
-from hub.services.handlers import SubmitResult
+from hub.services.order_intake import SubmitResult
 
 
 def submission(order_id: str, sku: str = "LATTE-M", qty: int = 1):

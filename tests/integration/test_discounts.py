@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from hub.domain.commands import LineRequest, ManualDiscount, SubmitOrder
+from hub.domain.order_messages import LineRequest, ManualDiscount, SubmitOrder
 from hub.domain.staff import ApprovalRequired, NotSignedIn
 from hub.services.commerce import prepare_sale
 from hub.services.staff import authorize_sale

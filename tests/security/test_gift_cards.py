@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hub.domain.commands import IssueGiftCard
-from hub.domain.staff import StaffRefused
-from hub.services.staff import RunApproved
+from hub.domain.staff import RunApproved, StaffRefused
+from hub.domain.tenders import IssueGiftCard
 from tests.support.staff import approval
 
 CARD = {"code": "FREEMONEY0001", "currency": "EUR"}

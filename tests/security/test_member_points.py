@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from hub.domain.commands import AddTender
 from hub.domain.loyalty import MemberProofRequired, member_proof, proof_ok
-from hub.services.commerce_actions import require_member_proof
+from hub.domain.tenders import AddTender
+from hub.services.points import require_member_proof
 from tests.support.devices import order_data
 from tests.support.identities import screen_client
 from tests.support.staff import sign_in

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hub.domain.commands import LineRequest, SubmitOrder
+from hub.domain.order_messages import LineRequest, SubmitOrder
 from hub.domain.errors import InvalidTransition, Unavailable, UnknownModifier, UnknownSku
 from hub.domain.money import Money, tax_included
 from hub.domain.numbering import business_day, format_number

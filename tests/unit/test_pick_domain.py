@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from hub.domain.catalog import Catalog, CatalogItem
-from hub.domain.commands import LineRequest
+from hub.domain.order_messages import LineRequest
 from hub.domain.kitchen import ActionRefused, KitchenSettings
 from hub.domain.kitchen_messages import OrderChanged
 from hub.domain.kitchen_pick import apply_short, bin_key, pack, pick, plan_short

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from hub.domain.catalog import BundlePart, Catalog, CatalogItem, PriceRule
-from hub.domain.commands import LineRequest, SubmitOrder
+from hub.domain.order_messages import LineRequest, SubmitOrder
 from hub.domain.money import Money
 from hub.domain.orders import price_lines
 from hub.domain.pricing import PricingRequest, price_basket

@@ -8,7 +8,7 @@ import pytest
 
 from hub.contracts.pricing import hint_message
 from hub.domain.catalog import BundlePart, Catalog, CatalogItem, Modifier, ModifierGroup, PriceRule
-from hub.domain.commands import LineRequest
+from hub.domain.order_messages import LineRequest
 from hub.domain.errors import InvalidModifiers, Unavailable, UnknownModifier, UnknownSku
 from hub.domain.money import Money
 from hub.domain.pricing import PricingRequest, price_basket

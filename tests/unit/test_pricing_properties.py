@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hub.domain.catalog import BundlePart, Catalog, CatalogItem
-from hub.domain.commands import LineRequest, ManualDiscount
+from hub.domain.order_messages import LineRequest, ManualDiscount
 from hub.domain.money import Money
 from hub.domain.pricing import PricingRequest, needs_approval, price_basket
 from hub.domain.promotions import Promotion

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from devices.printers.hardware import EscposPrinter
+from devices.printers.escpos_printer import EscposPrinter
 from devices.simulators.escpos_decoder import decode
 from devices.simulators.printer import PrinterSimulator
 from hub.contracts.jobs import JobOut

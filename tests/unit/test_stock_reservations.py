@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from hub.domain.commands import LineRequest, SubmitOrder
+from hub.domain.order_messages import LineRequest, SubmitOrder
 from hub.domain.errors import Unavailable
 from hub.domain.stock import StockLevel
 from hub.services.handler_table import COMMERCE, ORDER_INTAKE

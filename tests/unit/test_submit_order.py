@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hub.domain.commands import LineRequest, SubmitOrder
+from hub.domain.order_messages import LineRequest, SubmitOrder
 from hub.domain.errors import OrderConflict, UnknownSku
-from hub.services.handlers import SubmitResult
+from hub.services.order_intake import SubmitResult
 from hub.services.handler_table import ORDER_INTAKE
 from tests.fakes import FakeUnitOfWork, cafe_catalog, fake_bus
 

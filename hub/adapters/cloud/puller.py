@@ -27,7 +27,7 @@ from hub.adapters.db.catalog_store import get_setting, replace_catalog
 from hub.adapters.db.cloud_tables import cloud_objects, cloud_outbox
 from hub.contracts.catalog import CatalogFile
 from hub.contracts.validation import first_error
-from hub.domain.commands import LineRequest, SubmitOrder
+from hub.domain.order_messages import LineRequest, SubmitOrder
 from hub.domain.kitchen_messages import CancelOrder
 from hub.services.cloud_outbox import HQ_SOURCE
 

@@ -10,7 +10,7 @@ from hub.adapters.clock import utc_now
 from hub.contracts.pricing import BasketIn, with_hint_messages
 from hub.contracts.staff import HeldBasketIn
 from hub.domain.access import Permission
-from hub.domain.commands import LineRequest, ManualDiscount
+from hub.domain.order_messages import LineRequest, ManualDiscount
 from hub.domain.errors import OrderRefused
 from hub.domain.staff import StaffMember
 from hub.domain.till import HoldBasket, RecallBasket

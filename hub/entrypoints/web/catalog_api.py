@@ -7,8 +7,9 @@ from flask import Blueprint, jsonify, request
 from hub.contracts.bounds import MAX_UNITS
 from hub.contracts.errors import ErrorCode
 from hub.contracts.pricing import SoldOutIn
-from hub.domain import commands
 from hub.domain.access import Permission
+from hub.domain.promotions import SetPromotionActive
+from hub.domain.stock import MarkSoldOut, ReceiveStock
 from hub.entrypoints.web.access import requires
 from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.replies import ApiProblem, body_of, run
@@ -30,7 +31,7 @@ def get_availability():
 def put_sold_out(sku: str):
     """86 an item by hand (or bring it back); every device hears it at once."""
     body = body_of(SoldOutIn)
-    run(commands.MarkSoldOut(sku, body.sold_out, body.by))
+    run(MarkSoldOut(sku, body.sold_out, body.by))
     return get_availability()
 
 
@@ -53,7 +54,7 @@ def post_receive(sku: str):
         raise ApiProblem(422, ErrorCode.INVALID_PAYLOAD.value, "qty must be a whole number", "qty")
     if abs(body["qty"]) > MAX_UNITS:
         raise ApiProblem(422, ErrorCode.INVALID_PAYLOAD.value, f"qty must be at most {MAX_UNITS} units", "qty")
-    level = run(commands.ReceiveStock(sku, body["qty"], body.get("location")))
+    level = run(ReceiveStock(sku, body["qty"], body.get("location")))
     return jsonify({"sku": sku, "location": level.location, "on_hand": level.on_hand,
                              "reserved": level.reserved, "in_transit": level.in_transit})
 
@@ -76,5 +77,5 @@ def put_promotion(promo_id: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("active"), bool):
         raise ApiProblem(422, ErrorCode.INVALID_PAYLOAD.value, "active must be true or false", "active")
-    run(commands.SetPromotionActive(promo_id, body["active"]))
+    run(SetPromotionActive(promo_id, body["active"]))
     return jsonify({"id": promo_id, "active": body["active"]})

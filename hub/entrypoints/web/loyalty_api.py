@@ -11,8 +11,8 @@ from hub.entrypoints.web.access import acting_staff, requires
 from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.menu_api import language, named_rewards
 from hub.entrypoints.web.replies import ApiProblem
-from hub.services.commerce_actions import require_member_proof
 from hub.services.commerce_ports import loyalty_program
+from hub.services.points import require_member_proof
 
 blueprint = Blueprint("loyalty", __name__, url_prefix="/api/v1")
 

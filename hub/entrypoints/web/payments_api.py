@@ -8,15 +8,15 @@ from flask import Blueprint, jsonify, request
 
 from hub.contracts.payments import PaymentRequest, RefundRequest
 from hub.contracts.pricing import GiftCardIn, RefundIn, TenderIn
-from hub.domain import commands
 from hub.domain.access import Permission, Role
 from hub.domain.payments import CheckPayment, RefundPayment, RequestPayment
+from hub.domain.staff import RunApproved
+from hub.domain.tenders import AddTender, IssueGiftCard, RefundOrder
 from hub.domain.till import TakeTender
 from hub.entrypoints.web.access import acting_staff, current_identity, own_device, requires
 from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.replies import ApiProblem, body_of, canonical_uuid, json_object, order_key, run
 from hub.services.payments import payment_summary, payment_view, payments_in_doubt
-from hub.services.staff import RunApproved
 
 blueprint = Blueprint("payments", __name__, url_prefix="/api/v1")
 
@@ -97,7 +97,7 @@ def post_check(payment_id: str):
 def post_tender(order_id: str):
     """Pay part or all of an order; cash over what is due gives change, and opens the till's drawer (`device_id`)."""
     body = body_of(TenderIn)
-    tender = commands.AddTender(str(uuid.uuid4()), order_id, body.kind, body.amount, body.code,
+    tender = AddTender(str(uuid.uuid4()), order_id, body.kind, body.amount, body.code,
                                 member_proof=body.member_proof, staff=acting_staff())
     taken = run(TakeTender(tender, body.device_id))
     result = taken.result
@@ -135,7 +135,7 @@ def refund_order(order_id: str):
     """Refund units of a completed order to its original tenders, with a manager's approval; stock and points go back."""
     body = body_of(RefundIn)
     lines = tuple((line.index, line.qty) for line in body.lines)
-    refund = commands.RefundOrder(str(uuid.uuid4()), order_id, lines)
+    refund = RefundOrder(str(uuid.uuid4()), order_id, lines)
     result = run(RunApproved(body.approval, "refund", refund, order_id))
     return jsonify({"refund_id": result.refund_id, "amount": {"amount": result.amount, "currency": result.currency},
                     "to_tenders": [{"tender_id": t, "kind": k, "amount": a, "pending": k == "card"}
@@ -149,7 +149,7 @@ def refund_order(order_id: str):
 def post_gift_card():
     """Load a gift card; the code is kept only as a hash."""
     body = body_of(GiftCardIn)
-    issue = commands.IssueGiftCard(body.code, body.amount, body.currency)
+    issue = IssueGiftCard(body.code, body.amount, body.currency)
     if current_identity().role is not Role.OWNER:  # staff load a card with a manager's one-use approval
         issue = RunApproved(body.approval, "gift_card", issue, f"gift card {body.code[-4:]}")
     balance = run(issue)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from devices.agent.hardware import Hardware, JobOutcome, Report
+from devices.agent.hardware_interface import Hardware, JobOutcome, Report
 from devices.printers import status as rt
 from devices.printers.layout import drawer_kick, render
 from devices.printers.link import PrinterLink, PrinterUnavailable

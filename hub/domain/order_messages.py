@@ -1,4 +1,4 @@
-"""Commands: what someone asks the hub to do, named as orders."""
+"""Taking an order: the command (named as an order) and what happened to the order since (in the past tense)."""
 
 from __future__ import annotations
 
@@ -53,58 +53,17 @@ class SubmitOrder:
 
 
 @dataclass(frozen=True, slots=True)
-class MarkSoldOut:
-    """86 an item by hand (sold_out=True), or bring it back."""
+class OrderAccepted:
+    """An order was taken on and its tickets queued."""
 
-    sku: str
-    sold_out: bool
-    by: str = "staff"
-
-
-@dataclass(frozen=True, slots=True)
-class SetPromotionActive:
-    """Switch a promotion on or off, effective for the next basket."""
-
-    promo_id: str
-    active: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AddTender:
-    """Pay part or all of an order: cash, card, gift card or loyalty points."""
-
-    tender_id: str
     order_id: str
-    kind: str
-    amount: int
-    code: str | None = None  # gift card code or member id; card payments come from the terminal
-    reference: str | None = None
-    member_proof: str | None = field(default=None, repr=False)  # points: the member's card QR value
-    staff: bool = False  # points: a signed-in staff member takes the tender (they checked the member)
+    number: str
 
 
 @dataclass(frozen=True, slots=True)
-class RefundOrder:
-    """Give back some or all units of an order's lines, to the original tenders, restocking them."""
+class OrderStatusChanged:
+    """An order moved from one status to another."""
 
-    refund_id: str
     order_id: str
-    lines: tuple[tuple[int, int], ...] = ()  # (line number, units); empty means everything left
-
-
-@dataclass(frozen=True, slots=True)
-class IssueGiftCard:
-    """Load a gift card with a balance, up to the store's limit per card."""
-
-    code: str = field(repr=False)  # spendable as it is: never logged
-    amount: int
-    currency: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReceiveStock:
-    """Units arrived at a location: in transit (as far as expected) becomes on hand."""
-
-    sku: str
-    qty: int
-    location: str | None = None  # the store itself
+    previous: str
+    current: str

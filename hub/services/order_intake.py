@@ -1,16 +1,15 @@
-"""Handlers: one function per command or event, listed in the tables at the bottom."""
+"""Order intake: take an order once (SubmitOrder), and tell live screens it was accepted or changed status."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from hub.domain import commands, events
 from hub.domain.errors import OrderConflict
 from hub.domain.frontdesk_settings import FrontdeskSettings
-from hub.domain.numbering import business_day, format_number
+from hub.domain.numbering import StoreDay, business_day, format_number
 from hub.domain.order_holds import CONFIRMATION, IncomingChanged, hold_deadline, hold_for
+from hub.domain.order_messages import OrderAccepted, OrderStatusChanged, SubmitOrder
 from hub.domain.orders import Order, price_lines, tickets_for
 from hub.domain.queueing import deadline_for
 from hub.services.commerce import commit_sale, prepare_sale
@@ -21,14 +20,6 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class StoreDay:
-    """How the store counts its days: its time zone and the hour a new day begins."""
-
-    tz: ZoneInfo
-    starts_at_hour: int = 4
-
-
-@dataclass(frozen=True, slots=True)
 class SubmitResult:
     """An order the hub holds, and whether this submission created it."""
 
@@ -36,7 +27,7 @@ class SubmitResult:
     created: bool
 
 
-def submit_order(command: commands.SubmitOrder, uow: UnitOfWork, clock: Clock, store_day: StoreDay,
+def submit_order(command: SubmitOrder, uow: UnitOfWork, clock: Clock, store_day: StoreDay,
                  frontdesk: FrontdeskSettings) -> SubmitResult:
     """Take an order once: the same id again returns it, other content under that id is a conflict.
 
@@ -96,16 +87,16 @@ def submit_order(command: commands.SubmitOrder, uow: UnitOfWork, clock: Clock, s
     return SubmitResult(order, created=True)
 
 
-def announce_order(event: events.OrderAccepted, notify: Notify) -> None:
+def announce_order(event: OrderAccepted, notify: Notify) -> None:
     """Tell live screens that an order was accepted."""
     notify("order.accepted", {"order_id": event.order_id, "number": event.number})
 
 
-def announce_status(event: events.OrderStatusChanged, notify: Notify) -> None:
+def announce_status(event: OrderStatusChanged, notify: Notify) -> None:
     """Tell live screens that an order changed status."""
     notify("order.status", {"order_id": event.order_id, "previous": event.previous, "status": event.current})
 
 
-def preload_orders(batch: list[commands.SubmitOrder], uow: UnitOfWork) -> None:
+def preload_orders(batch: list[SubmitOrder], uow: UnitOfWork) -> None:
     """Look a batch's order ids up in one read; each submit_order's duplicate check then needs none."""
     uow.orders.preload([command.order_id for command in batch])
