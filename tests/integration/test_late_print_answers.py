@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from hub.bootstrap import bootstrap
-from hub.domain.commands import LineRequest, SubmitOrder
+from hub.domain.order_messages import LineRequest, SubmitOrder
 from hub.domain.device_jobs import RecordDeviceEvent, SweepDeviceJobs
 from hub.domain.printing import ANSWER_WITHIN_S, KITCHEN_TICKET, PrinterRef, PrintRoute, PrintState, SetPrintRoute
 from tests.fakes import FixedClock
