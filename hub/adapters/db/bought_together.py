@@ -7,7 +7,7 @@ from collections import Counter
 
 from sqlalchemy import Engine, select
 
-from hub.adapters.db import schema
+from hub.adapters.db import order_tables
 from hub.domain.recommendations import BoughtTogether
 
 
@@ -36,14 +36,14 @@ class BoughtTogetherReader:
             start = self.learned.last_seq
             if start == 0:
                 # First call: skip straight to the window instead of reading the whole history.
-                oldest = connection.execute(select(schema.orders.c.seq).order_by(schema.orders.c.seq.desc())
+                oldest = connection.execute(select(order_tables.orders.c.seq).order_by(order_tables.orders.c.seq.desc())
                                             .offset(self.learned.window).limit(1)).scalar()
                 start = oldest or 0
             rows = connection.execute(
-                select(schema.orders.c.seq, schema.order_lines.c.sku)
-                .join(schema.order_lines, schema.order_lines.c.order_id == schema.orders.c.order_id)
-                .where(schema.orders.c.seq > start, schema.orders.c.status != "cancelled")
-                .order_by(schema.orders.c.seq)
+                select(order_tables.orders.c.seq, order_tables.order_lines.c.sku)
+                .join(order_tables.order_lines, order_tables.order_lines.c.order_id == order_tables.orders.c.order_id)
+                .where(order_tables.orders.c.seq > start, order_tables.orders.c.status != "cancelled")
+                .order_by(order_tables.orders.c.seq)
             ).all()
             seq, skus = None, []
             for row_seq, sku in rows:

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import Column, Engine, Integer, String, Table, Text, func, insert, select, update
 
-from hub.adapters.db.schema import UtcDateTime, metadata
+from hub.adapters.db.metadata import metadata
+from passline_shared.tables import UtcDateTime
 
 dead_letters = Table(
     "dead_letters",
