@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from pydantic import BaseModel
 
 from cloud import contracts as c
+from passline_shared.generated_docs import model_section
 
 INTRO = """# Passline headquarters API
 
@@ -144,14 +143,6 @@ def render_cloud_api() -> str:
         parts[-1] += f"\n| `{code}` | {meaning} |"
     parts.append("## Schemas")
     for title, what, model in SCHEMAS:
-        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
-        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+        parts.append(model_section(title, what, model))
     return "\n\n".join(parts) + "\n"
 
-
-def _field_table(model: type[BaseModel]) -> str:
-    rows = ["| field | required | description |", "|---|---|---|"]
-    for name, field in model.model_fields.items():
-        description = (field.description or "").replace("|", "\\|")
-        rows.append(f"| `{name}` | {'yes' if field.is_required() else 'no'} | {description} |")
-    return "\n".join(rows)

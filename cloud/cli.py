@@ -161,16 +161,6 @@ def _accounts_add(settings: CloudSettings, args) -> int:
 
 def _docs(_settings: CloudSettings, args) -> int:
     from cloud.api_doc import render_cloud_api
+    from passline_shared.generated_docs import write_or_check
 
-    text = render_cloud_api()
-    if args.check:
-        current = args.output.read_text() if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} is stale: run `passline cloud docs`", file=sys.stderr)
-            return 1
-        print(f"{args.output} is up to date")
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
-    print(f"wrote {args.output}")
-    return 0
+    return write_or_check(render_cloud_api(), args.output, args.check, "passline cloud docs")

@@ -271,19 +271,9 @@ def _doctor(settings: Settings, _args) -> int:
 
 def _docs_protocol(_settings: Settings, args) -> int:
     from hub.entrypoints.protocol_doc import render_protocol
+    from passline_shared.generated_docs import write_or_check
 
-    text = render_protocol()
-    if args.check:
-        current = args.output.read_text() if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} is stale: run `passline docs protocol`", file=sys.stderr)
-            return 1
-        print(f"{args.output} is up to date")
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
-    print(f"wrote {args.output}")
-    return 0
+    return write_or_check(render_protocol(), args.output, args.check, "passline docs protocol")
 
 
 def _demo(settings: Settings, args) -> int:

@@ -18,7 +18,7 @@ import paho.mqtt.client as mqtt
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from hub.adapters.db import schema
+from hub.adapters.db import order_tables
 from hub.adapters.db.dead_letters import SqlDeadLetters
 from hub.adapters.db.engine import make_engine
 from hub.adapters.db.migrate import schema_state
@@ -277,7 +277,7 @@ def _newest_order_time(settings: Settings) -> datetime | None:
     engine = make_engine(settings.database_url)
     try:
         with engine.connect() as db:
-            return db.execute(select(func.max(schema.orders.c.received_at))).scalar()
+            return db.execute(select(func.max(order_tables.orders.c.received_at))).scalar()
     except Exception:  # noqa: BLE001 - no schema yet: nothing to compare
         return None
     finally:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from pydantic import BaseModel
 
 from hub.contracts.catalog import CatalogFile
@@ -12,6 +10,7 @@ from hub.contracts.errors import ErrorCode, ErrorReply
 from hub.contracts.orders import OrderAccepted, OrderRejected, OrderSubmit
 from hub.contracts.jobs import JobOut, JobResult
 from hub.contracts.presence import DeviceStatus, HubStatus
+from passline_shared.generated_docs import model_section
 
 INTRO = """# Passline protocol
 
@@ -131,8 +130,7 @@ def render_protocol() -> str:
         parts[-1] += f"\n| `{code.value}` | {_code_meaning(code)} |"
     parts.append("## Schemas")
     for title, what, model in MESSAGES:
-        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
-        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+        parts.append(model_section(title, what, model))
     parts.append(_commerce_section())
     parts.append(_displays_section())
     parts.append(_devices_section())
@@ -160,8 +158,7 @@ def _staff_section() -> str:
         ("receipt request", "Body of `POST /api/v1/orders/<order_id>/receipt`.", staff.ReceiptIn),
         ("e-receipt", "Reply of `GET /api/v1/orders/<order_id>/e-receipt`.", staff.EReceiptOut),
     ):
-        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
-        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+        parts.append(model_section(title, what, model))
     return "\n\n".join(parts)
 
 
@@ -179,8 +176,7 @@ def _payments_section() -> str:
         ("refund request", "Body of `POST /api/v1/payments/<payment_id>/refund`.", payments.RefundRequest),
         ("terminal assignment", "Body of `PUT /api/v1/payment-terminals/<device_id>`.", payments.TerminalAssignment),
     ):
-        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
-        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+        parts.append(model_section(title, what, model))
     return "\n\n".join(parts)
 
 
@@ -197,8 +193,7 @@ def _commerce_section() -> str:
         ("availability", "`data` of the retained `availability` broadcast and of `GET /api/v1/availability`.",
          pricing.Availability),
     ):
-        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
-        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+        parts.append(model_section(title, what, model))
     return "\n\n".join(parts)
 
 
@@ -215,8 +210,7 @@ def _displays_section() -> str:
         ("display action", "Emitted by a display; acknowledged with `display ack`.", displays.DisplayAction),
         ("display ack", "The acknowledgement of `action` (and of a refused `join`).", displays.DisplayAck),
     ):
-        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
-        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+        parts.append(model_section(title, what, model))
     return "\n\n".join(parts)
 
 
@@ -234,17 +228,9 @@ def _devices_section() -> str:
         ("scan", "`data` of a barcode scan.", device_events.Scanned),
         ("drawer.opened / drawer.closed", "`data` of a drawer switch change.", device_events.DrawerEvent),
     ):
-        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
-        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+        parts.append(model_section(title, what, model))
     return "\n\n".join(parts)
 
-
-def _field_table(model: type[BaseModel]) -> str:
-    rows = ["| field | required | description |", "|---|---|---|"]
-    for name, field in model.model_fields.items():
-        description = (field.description or "").replace("|", "\\|")
-        rows.append(f"| `{name}` | {'yes' if field.is_required() else 'no'} | {description} |")
-    return "\n".join(rows)
 
 
 _MEANINGS = {

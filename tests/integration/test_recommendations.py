@@ -75,8 +75,10 @@ def test_the_first_reading_starts_at_the_window_and_later_ones_read_only_new_ord
 
     for skus in (("BURGER", "COLA"), ("BURGER", "FRIES"), ("BURGER", "FRIES")):
         order(client, *skus)
-    reader = BoughtTogetherReader(hub.engine, window=2)
-    learned = reader.refresh()
+    reader = BoughtTogetherReader(window=2)
+    with hub.uow_factory() as uow:
+        learned = reader.refresh(uow.order_baskets)
     assert len(learned) == 2 and learned.together_with(["BURGER"]) == Counter({"FRIES": 2})
     order(client, "BURGER", "COLA")
-    assert reader.refresh().together_with(["BURGER"]) == Counter({"FRIES": 1, "COLA": 1})
+    with hub.uow_factory() as uow:
+        assert reader.refresh(uow.order_baskets).together_with(["BURGER"]) == Counter({"FRIES": 1, "COLA": 1})

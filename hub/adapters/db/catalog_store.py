@@ -11,7 +11,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from hub.adapters.catalog_file import CatalogImport, build_import, promotion_from
 from hub.adapters.db import commerce_tables as ct
-from hub.adapters.db import schema
+from hub.adapters.db import catalog_tables
 from hub.contracts.catalog import CatalogFile
 from hub.domain.catalog import Catalog, CatalogItem
 from hub.domain.promotions import Promotion
@@ -73,7 +73,7 @@ class _Counters:
     bumped: set[str] = field(default_factory=set)
 
 
-_SELECT_COUNTERS = select(schema.settings_kv.c.key, schema.settings_kv.c.value)
+_SELECT_COUNTERS = select(catalog_tables.settings_kv.c.key, catalog_tables.settings_kv.c.value)
 _COUNTERS = "passline_counters"  # where a connection keeps its transaction's counters (Connection.info)
 
 
@@ -104,9 +104,9 @@ def bump_counter(connection: Connection, key: str) -> int:
     memo = _counters(connection)
     version = memo.values.get(key, 0) + 1
     if version == 1:
-        connection.execute(insert(schema.settings_kv).values(key=key, value=str(version)))
+        connection.execute(insert(catalog_tables.settings_kv).values(key=key, value=str(version)))
     else:
-        connection.execute(update(schema.settings_kv).where(schema.settings_kv.c.key == key).values(value=str(version)))
+        connection.execute(update(catalog_tables.settings_kv).where(catalog_tables.settings_kv.c.key == key).values(value=str(version)))
     memo.values[key] = version
     memo.bumped.add(key)
     return version
@@ -156,11 +156,11 @@ def item_document(item: CatalogItem) -> dict[str, Any]:
 
 def load_catalog(connection: Connection, version: int = 0) -> Catalog:
     """Read every item with its details, the tax policy and the store's location."""
-    rows = list(connection.execute(select(schema.catalog_items)).mappings())
+    rows = list(connection.execute(select(catalog_tables.catalog_items)).mappings())
     if not rows:
         return Catalog(version=version)
     modifiers: dict[str, list[dict]] = {}
-    for row in connection.execute(select(schema.catalog_modifiers)).mappings():
+    for row in connection.execute(select(catalog_tables.catalog_modifiers)).mappings():
         modifiers.setdefault(row["sku"], []).append({"code": row["code"], "name": row["name"], "price_delta": row["price_delta"]})
     document = get_setting(connection, "document", {})
     items = []
@@ -187,8 +187,8 @@ def replace_catalog(connection: Connection, catalog: Catalog | CatalogImport) ->
     """Replace the catalog (and, from a full import, taxes, promotions, stock, loyalty) in the caller's transaction."""
     imported = catalog if isinstance(catalog, CatalogImport) else CatalogImport(catalog, {"taxes": {}})
     items = list(imported.catalog)
-    connection.execute(delete(schema.catalog_modifiers))
-    connection.execute(delete(schema.catalog_items))
+    connection.execute(delete(catalog_tables.catalog_modifiers))
+    connection.execute(delete(catalog_tables.catalog_items))
     rows = []
     for item in items:
         doc = item_document(item)
@@ -197,11 +197,11 @@ def replace_catalog(connection: Connection, catalog: Catalog | CatalogImport) ->
         rows.append({"sku": item.sku, "name": item.name, "price_amount": item.price.amount,
                      "currency": item.price.currency, "tax_rate_bp": item.tax_rate_bp, "station": item.station,
                      "prep_seconds": item.prep_seconds, "available": item.available, "details": details})
-    connection.execute(insert(schema.catalog_items), rows)
+    connection.execute(insert(catalog_tables.catalog_items), rows)
     modifier_rows = [{"sku": item.sku, "code": m.code, "name": m.name, "price_delta": m.price_delta}
                      for item in items for m in item.modifiers.values()]
     if modifier_rows:
-        connection.execute(insert(schema.catalog_modifiers), modifier_rows)
+        connection.execute(insert(catalog_tables.catalog_modifiers), modifier_rows)
     _store_commerce(connection, imported)
     return bump_counter(connection, VERSION_KEY)
 

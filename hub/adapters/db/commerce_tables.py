@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table
 
-from hub.adapters.db.schema import UtcDateTime, metadata
+from hub.adapters.db.metadata import metadata
+from passline_shared.tables import UtcDateTime
 
 commerce_settings = Table(
     "commerce_settings",

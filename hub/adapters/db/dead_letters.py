@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, Engine, Integer, String, Table, Text, func, insert, select, update
+from sqlalchemy import Column, Connection, Engine, Integer, String, Table, Text, func, insert, select, update
 
-from hub.adapters.db.schema import UtcDateTime, metadata
+from hub.adapters.db.metadata import metadata
+from passline_shared.tables import UtcDateTime
 
 dead_letters = Table(
     "dead_letters",
@@ -44,7 +45,7 @@ class DeadLetter:
 
 
 class SqlDeadLetters:
-    """Park messages in the `dead_letters` table and read them back for /admin and /health."""
+    """Park messages in the `dead_letters` table, each in its own transaction (the consumer's, the doctor's)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -63,20 +64,39 @@ class SqlDeadLetters:
     def count(self) -> int:
         """Return how many parked messages nobody has dismissed yet."""
         with self._engine.connect() as db:
-            query = select(func.count()).select_from(dead_letters).where(dead_letters.c.dismissed_at.is_(None))
-            return int(db.execute(query).scalar_one())
+            return SqlDeadLetterRepository(db).count()
 
     def newest(self, limit: int = 50) -> list[DeadLetter]:
         """Return the most recently parked messages not dismissed yet, newest first."""
         with self._engine.connect() as db:
-            query = (select(dead_letters).where(dead_letters.c.dismissed_at.is_(None))
-                     .order_by(dead_letters.c.letter_id.desc()).limit(limit))
-            return [DeadLetter(**row) for row in db.execute(query).mappings()]
+            return SqlDeadLetterRepository(db).newest(limit)
 
     def dismiss(self, letter_id: int, by: str, at: datetime) -> bool:
         """Stop showing a parked message (it stays in the table); return False if there is no such one to dismiss."""
         with self._engine.begin() as db:
-            done = db.execute(update(dead_letters).where(dead_letters.c.letter_id == letter_id,
-                                                         dead_letters.c.dismissed_at.is_(None))
-                              .values(dismissed_at=at, dismissed_by=by[:64]))
-            return done.rowcount == 1
+            return SqlDeadLetterRepository(db).dismiss(letter_id, by, at)
+
+
+class SqlDeadLetterRepository:
+    """Read and dismiss parked messages on the unit of work's connection (for /admin and /health)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def count(self) -> int:
+        """Return how many parked messages nobody has dismissed yet."""
+        query = select(func.count()).select_from(dead_letters).where(dead_letters.c.dismissed_at.is_(None))
+        return int(self._c.execute(query).scalar_one())
+
+    def newest(self, limit: int = 50) -> list[DeadLetter]:
+        """Return the most recently parked messages not dismissed yet, newest first."""
+        query = (select(dead_letters).where(dead_letters.c.dismissed_at.is_(None))
+                 .order_by(dead_letters.c.letter_id.desc()).limit(limit))
+        return [DeadLetter(**row) for row in self._c.execute(query).mappings()]
+
+    def dismiss(self, letter_id: int, by: str, at: datetime) -> bool:
+        """Stop showing a parked message (it stays in the table); return False if there is no such one to dismiss."""
+        done = self._c.execute(update(dead_letters).where(dead_letters.c.letter_id == letter_id,
+                                                          dead_letters.c.dismissed_at.is_(None))
+                               .values(dismissed_at=at, dismissed_by=by[:64]))
+        return done.rowcount == 1

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import Column, Connection, Integer, String, Table, bindparam, insert, select, update
 
-from hub.adapters.db import schema
-from hub.adapters.db.schema import UtcDateTime, metadata
+from hub.adapters.db import order_tables
+from hub.adapters.db.metadata import metadata
+from passline_shared.tables import UtcDateTime
 from hub.services.ports import DisplayStore
 
 display_sequences = Table(
@@ -80,7 +81,7 @@ class SqlDisplayStore(DisplayStore):
     def recently_bumped(self, station: str, since: datetime, limit: int) -> list[str]:
         """Return the order ids of a station's tickets bumped since a time, newest first."""
         self._before_read()
-        tickets = schema.tickets
+        tickets = order_tables.tickets
         rows = self._db.execute(
             select(tickets.c.order_id)
             .where(tickets.c.station == station, tickets.c.status == "done", tickets.c.done_at >= since)
@@ -92,7 +93,7 @@ class SqlDisplayStore(DisplayStore):
     def due_orders(self, now: datetime) -> list[str]:
         """Return the ids of open orders with a waiting, unheld ticket due to fire by now."""
         self._before_read()
-        tickets, orders = schema.tickets, schema.orders
+        tickets, orders = order_tables.tickets, order_tables.orders
         rows = self._db.execute(
             select(tickets.c.order_id).distinct()
             .join(orders, orders.c.order_id == tickets.c.order_id)

@@ -5,26 +5,19 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from passline_shared import migrations
+
 MIGRATIONS = Path(__file__).with_name("migrations")
-
-
-def alembic_config(database_url: str) -> Config:
-    """Return an Alembic config pointing at Passline's migrations and a database."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
-    return config
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the database schema up to a revision (the newest by default)."""
-    command.upgrade(alembic_config(database_url), revision)
+    migrations.upgrade(MIGRATIONS, database_url, revision)
 
 
 @cache

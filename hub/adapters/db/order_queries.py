@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select, true
 
-from hub.adapters.db import schema
+from hub.adapters.db import order_tables
 from hub.domain.order_holds import OrderQuery
 from hub.domain.orders import Order, OrderStatus
 
@@ -17,25 +17,25 @@ class OrderQueries:
     def waiting(self, hold: str, limit: int = 200) -> list[Order]:
         """Return `received` orders waiting for a hold (payment, confirmation), oldest first."""
         self.flush()
-        return self._select((schema.orders.c.status == OrderStatus.RECEIVED.value) & (schema.orders.c.hold == hold),
+        return self._select((order_tables.orders.c.status == OrderStatus.RECEIVED.value) & (order_tables.orders.c.hold == hold),
                             limit, newest_first=False)
 
     def holds_run_out(self, now: datetime, limit: int = 50) -> list[Order]:
         """Return `received` orders whose payment hold ran out by now, oldest first."""
         self.flush()
-        c = schema.orders.c
+        c = order_tables.orders.c
         return self._select((c.status == OrderStatus.RECEIVED.value) & (c.hold_until <= now), limit, newest_first=False)
 
     def holds_beyond(self, latest: datetime, limit: int = 50) -> list[Order]:
         """Return `received` orders whose payment hold ends after `latest` (set before the clock went back)."""
         self.flush()
-        c = schema.orders.c
+        c = order_tables.orders.c
         return self._select((c.status == OrderStatus.RECEIVED.value) & (c.hold_until > latest), limit, newest_first=False)
 
     def search(self, query: OrderQuery | None, business_day: str | None, limit: int = 50) -> list[Order]:
         """Return orders matching a number, customer name, phone digits or loyalty id, newest first."""
         self.flush()
-        c = schema.orders.c
+        c = order_tables.orders.c
         where = true()
         if query is not None and query.text:
             found = [func.lower(c.customer_name).contains(query.text.lower(), autoescape=True),
@@ -52,9 +52,9 @@ class OrderQueries:
         return self._select(where, limit, newest_first=True)
 
     def _select(self, where, limit: int, newest_first: bool) -> list[Order]:
-        seq = schema.orders.c.seq
+        seq = order_tables.orders.c.seq
         rows = self._db.execute(
-            select(schema.orders).where(where).order_by(seq.desc() if newest_first else seq).limit(limit)
+            select(order_tables.orders).where(where).order_by(seq.desc() if newest_first else seq).limit(limit)
         ).mappings().all()
         orders = self._load(rows)
         for order in orders:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from hub.adapters.db import schema
+from hub.adapters.db import order_tables
 from hub.domain.money import Money
 from hub.adapters.db.order_queries import OrderQueries
 from hub.domain.order_holds import phone_digits
@@ -17,17 +17,17 @@ from hub.services.ports import OrderRepository
 OPEN_STATUSES = (OrderStatus.ACCEPTED.value, OrderStatus.IN_PROGRESS.value)
 
 # Built once: compiling statements per order cost more CPU than the commit itself.
-_INSERT_ORDER = insert(schema.orders)
-_INSERT_LINES = insert(schema.order_lines)
-_INSERT_TICKETS = insert(schema.tickets)
-_SELECT_ORDER = select(schema.orders).where(schema.orders.c.order_id == bindparam("order_id"))
-_SELECT_LAST_NUMBER = select(schema.order_numbers.c.last_sequence).where(
-    schema.order_numbers.c.business_day == bindparam("day")
+_INSERT_ORDER = insert(order_tables.orders)
+_INSERT_LINES = insert(order_tables.order_lines)
+_INSERT_TICKETS = insert(order_tables.tickets)
+_SELECT_ORDER = select(order_tables.orders).where(order_tables.orders.c.order_id == bindparam("order_id"))
+_SELECT_LAST_NUMBER = select(order_tables.order_numbers.c.last_sequence).where(
+    order_tables.order_numbers.c.business_day == bindparam("day")
 )
-_INSERT_NUMBER = insert(schema.order_numbers)
+_INSERT_NUMBER = insert(order_tables.order_numbers)
 _UPDATE_NUMBER = (
-    update(schema.order_numbers)
-    .where(schema.order_numbers.c.business_day == bindparam("day"))
+    update(order_tables.order_numbers)
+    .where(order_tables.order_numbers.c.business_day == bindparam("day"))
     .values(last_sequence=bindparam("last"))
 )
 
@@ -95,7 +95,7 @@ class SqlOrderRepository(OrderQueries, OrderRepository):
         wanted = [order_id for order_id in dict.fromkeys(order_ids) if order_id not in self._seen]
         if len(wanted) < 2:
             return  # get() reads one as cheaply
-        rows = self._db.execute(select(schema.orders).where(schema.orders.c.order_id.in_(wanted))).mappings().all()
+        rows = self._db.execute(select(order_tables.orders).where(order_tables.orders.c.order_id.in_(wanted))).mappings().all()
         for order in self._load(rows):
             self._seen[order.order_id] = order
         self._absent.update(order_id for order_id in wanted if order_id not in self._seen)
@@ -119,9 +119,9 @@ class SqlOrderRepository(OrderQueries, OrderRepository):
 
     def _rewrite_lines(self, order: Order) -> None:
         """Store an order's edited lines (a short pick) with its new price."""
-        self._db.execute(delete(schema.order_lines).where(schema.order_lines.c.order_id == order.order_id))
+        self._db.execute(delete(order_tables.order_lines).where(order_tables.order_lines.c.order_id == order.order_id))
         self._db.execute(_INSERT_LINES, [_line_row(order.order_id, no, line) for no, line in enumerate(order.lines)])
-        self._db.execute(update(schema.orders).where(schema.orders.c.order_id == order.order_id).values(
+        self._db.execute(update(order_tables.orders).where(order_tables.orders.c.order_id == order.order_id).values(
             total_amount=order.total.amount, tax_amount=order.tax.amount, pricing=order.pricing))
         order.lines_changed = False
 
@@ -149,9 +149,9 @@ class SqlOrderRepository(OrderQueries, OrderRepository):
         self.flush()
         rows = (
             self._db.execute(
-                select(schema.orders)
-                .where(schema.orders.c.status.in_(OPEN_STATUSES))
-                .order_by(schema.orders.c.queue_at, schema.orders.c.seq)
+                select(order_tables.orders)
+                .where(order_tables.orders.c.status.in_(OPEN_STATUSES))
+                .order_by(order_tables.orders.c.queue_at, order_tables.orders.c.seq)
                 .limit(limit)
             )
             .mappings()
@@ -163,17 +163,17 @@ class SqlOrderRepository(OrderQueries, OrderRepository):
         """Return the orders displays show: open, ready, and cancelled ones not yet acknowledged."""
         self.flush()
         waiting = (
-            select(schema.tickets.c.order_id)
-            .where(schema.tickets.c.status == TicketStatus.CANCELLED.value, schema.tickets.c.dismissed.is_(False))
+            select(order_tables.tickets.c.order_id)
+            .where(order_tables.tickets.c.status == TicketStatus.CANCELLED.value, order_tables.tickets.c.dismissed.is_(False))
         )
         rows = (
             self._db.execute(
-                select(schema.orders)
+                select(order_tables.orders)
                 .where(
-                    schema.orders.c.status.in_((*OPEN_STATUSES, OrderStatus.READY.value))
-                    | schema.orders.c.order_id.in_(waiting)
+                    order_tables.orders.c.status.in_((*OPEN_STATUSES, OrderStatus.READY.value))
+                    | order_tables.orders.c.order_id.in_(waiting)
                 )
-                .order_by(schema.orders.c.queue_at, schema.orders.c.seq)
+                .order_by(order_tables.orders.c.queue_at, order_tables.orders.c.seq)
             )
             .mappings()
             .all()
@@ -187,7 +187,7 @@ class SqlOrderRepository(OrderQueries, OrderRepository):
         """Return how many orders a business day has."""
         self.flush()
         return self._db.execute(
-            select(func.count()).select_from(schema.orders).where(schema.orders.c.business_day == business_day.isoformat())
+            select(func.count()).select_from(order_tables.orders).where(order_tables.orders.c.business_day == business_day.isoformat())
         ).scalar_one()
 
     def _load(self, rows) -> list[Order]:
@@ -197,9 +197,9 @@ class SqlOrderRepository(OrderQueries, OrderRepository):
         currencies = {row["order_id"]: row["currency"] for row in rows}
         lines: dict[str, list[OrderLine]] = {order_id: [] for order_id in ids}
         for line in self._db.execute(
-            select(schema.order_lines)
-            .where(schema.order_lines.c.order_id.in_(ids))
-            .order_by(schema.order_lines.c.order_id, schema.order_lines.c.line_no)
+            select(order_tables.order_lines)
+            .where(order_tables.order_lines.c.order_id.in_(ids))
+            .order_by(order_tables.order_lines.c.order_id, order_tables.order_lines.c.line_no)
         ).mappings():
             currency = currencies[line["order_id"]]
             lines[line["order_id"]].append(
@@ -217,9 +217,9 @@ class SqlOrderRepository(OrderQueries, OrderRepository):
             )
         tickets: dict[str, list[Ticket]] = {order_id: [] for order_id in ids}
         for ticket in self._db.execute(
-            select(schema.tickets)
-            .where(schema.tickets.c.order_id.in_(ids))
-            .order_by(schema.tickets.c.order_id, schema.tickets.c.position)
+            select(order_tables.tickets)
+            .where(order_tables.tickets.c.order_id.in_(ids))
+            .order_by(order_tables.tickets.c.order_id, order_tables.tickets.c.position)
         ).mappings():
             tickets[ticket["order_id"]].append(
                 Ticket(
@@ -261,17 +261,17 @@ class SqlOrderRepository(OrderQueries, OrderRepository):
 
 _TICKET_STATE = ("version", "held", "dismissed", "bumped_lines", "fire_at", "accepted_at", "fired_at",
                  "started_at", "done_at", "handed_over_at")
-_SELECT_LATEST_ARRIVAL = select(func.max(schema.orders.c.received_at)).where(schema.orders.c.hold.is_(None))
+_SELECT_LATEST_ARRIVAL = select(func.max(order_tables.orders.c.received_at)).where(order_tables.orders.c.hold.is_(None))
 _UPDATE_ORDER = (
-    update(schema.orders)
-    .where(schema.orders.c.order_id == bindparam("oid"))
+    update(order_tables.orders)
+    .where(order_tables.orders.c.order_id == bindparam("oid"))
     .values(status=bindparam("status"), rush=bindparam("rush"), queue_at=bindparam("queue_at"),
             **{name: bindparam(f"h_{name}") for name in ("hold", "hold_until", "promised_at", "deadline", "quoted_at",
                                                          "closed_reason")})
 )
 _UPDATE_TICKET = (
-    update(schema.tickets)
-    .where(schema.tickets.c.ticket_id == bindparam("tid"))
+    update(order_tables.tickets)
+    .where(order_tables.tickets.c.ticket_id == bindparam("tid"))
     .values(status=bindparam("status"), **{name: bindparam(name) for name in _TICKET_STATE})
 )
 

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit, urlunsplit
 import segno
 from flask import Blueprint, jsonify, render_template, request
 
-from hub.adapters.db.dead_letters import SqlDeadLetters
 from hub.adapters.store_tls import TlsFiles
 from hub.adapters.clock import utc_now
 from hub.contracts import topics
@@ -142,7 +141,11 @@ def get_devices():
 def dismiss(letter_id: str):
     """Stop showing a parked message on /admin and in /health; it stays in the database."""
     hub = current_hub()
-    if not LETTER_ID.fullmatch(letter_id) or not SqlDeadLetters(hub.engine).dismiss(
-            int(letter_id), current_identity().name or "unknown", hub.bus.now()):
+    dismissed = False
+    if LETTER_ID.fullmatch(letter_id):
+        with hub.uow_factory() as uow:
+            dismissed = uow.dead_letters.dismiss(int(letter_id), current_identity().name or "unknown", hub.bus.now())
+            uow.commit()
+    if not dismissed:
         raise ApiProblem(404, "not_found", f"no dead letter {letter_id} waiting to be dismissed")
     return jsonify({"id": int(letter_id), "dismissed": True})

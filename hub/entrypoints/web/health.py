@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from hub.adapters.db.dead_letters import SqlDeadLetters
+from hub.adapters.db.dead_letters import SqlDeadLetterRepository
 from hub.adapters.db.migrate import schema_state
 from hub.adapters.clock import utc_now
 from hub.bootstrap import Hub
@@ -53,7 +53,7 @@ def health(hub: Hub) -> dict[str, Any]:
             orders_today = uow.orders.count_for_day(day)
             # Issue 15: tickets held for a printer with a problem, in words, not-ok once they wait too long.
             checks["printing"] = held_report(uow.printing.held(), hub.bus.now())
-        parked = dead_letters_report(hub)
+            parked = dead_letters_report(uow.dead_letters)
     return {
         "ok": all(check["ok"] for check in checks.values()),
         "store": hub.settings.store,
@@ -84,9 +84,8 @@ def messages_check(hub: Hub) -> dict[str, Any]:
                    "hub's log. The broker keeps the messages; they are taken as soon as the database does."}
 
 
-def dead_letters_report(hub: Hub, limit: int = 20) -> dict[str, Any]:
+def dead_letters_report(letters: SqlDeadLetterRepository, limit: int = 20) -> dict[str, Any]:
     """Return how many device messages are parked as dead letters, and the newest ones in words."""
-    letters = SqlDeadLetters(hub.engine)
     return {
         "count": letters.count(),
         "newest": [{"id": letter.letter_id, "parked_at": letter.parked_at.isoformat(), "device_id": letter.device_id,

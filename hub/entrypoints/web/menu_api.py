@@ -74,11 +74,11 @@ def get_recommendations():
     with hub.uow_factory() as uow:
         catalog = uow.catalog()
         availability = availability_snapshot(uow)
-    known = [sku for sku in skus if catalog.get(sku) is not None]
-    # A bundle's order lines are its parts, so learn from (and never suggest) the parts too.
-    keys = known + [p.sku for sku in known for p in catalog.get(sku).parts]
+        known = [sku for sku in skus if catalog.get(sku) is not None]
+        # A bundle's order lines are its parts, so learn from (and never suggest) the parts too.
+        keys = known + [p.sku for sku in known for p in catalog.get(sku).parts]
+        together = _reader().together_with(uow.order_baskets, keys)
     pairs = {item.sku: item.pairs_with for item in catalog}
-    together = _reader().together_with(keys)
     chosen = recommend(keys, together, pairs, offered(catalog, availability, channel), limit)
     return jsonify({"skus": known, "items": [
         {**item_view(catalog.get(sku), catalog, channel, language()),
@@ -134,5 +134,5 @@ def named_rewards(rewards: list[dict], catalog: Catalog, lang: str | None) -> li
 def _reader() -> BoughtTogetherReader:
     reader = current_app.extensions.get("passline_bought_together")
     if reader is None:
-        reader = current_app.extensions["passline_bought_together"] = BoughtTogetherReader(current_hub().engine)
+        reader = current_app.extensions["passline_bought_together"] = BoughtTogetherReader()
     return reader

@@ -1,32 +1,7 @@
 """Alembic environment: migrate the database named in the config."""
 
-from alembic import context
-from sqlalchemy import pool
-
+from hub.adapters.db.all_tables import metadata
 from hub.adapters.db.engine import make_engine
-from hub.adapters.db.schema import metadata
+from passline_shared.migrations import run_environment
 
-config = context.config
-
-
-def run_migrations_offline() -> None:
-    """Write the migration SQL without a database."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata, literal_binds=True)
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-def run_migrations_online() -> None:
-    """Migrate a live database in one transaction."""
-    engine = make_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
-    with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
-        with context.begin_transaction():
-            context.run_migrations()
-    engine.dispose()
-
-
-if context.is_offline_mode():
-    run_migrations_offline()
-else:
-    run_migrations_online()
+run_environment(metadata, make_engine)

@@ -1,54 +1,11 @@
-"""The database tables. Alembic migrations create them; nothing else does."""
+"""The tables of orders: orders, their lines, their kitchen tickets, and the numbers given per business day."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-)
-from sqlalchemy.types import TypeDecorator
-
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-
-
-class UtcDateTime(TypeDecorator):
-    """Store aware datetimes as UTC and give them back aware, on SQLite and PostgreSQL alike."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: every time in Passline carries its offset")
-        value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+from hub.adapters.db.metadata import metadata
+from passline_shared.tables import UtcDateTime
 
 
 orders = Table(
@@ -123,6 +80,7 @@ tickets = Table(
     Column("started_at", UtcDateTime()),
     Column("done_at", UtcDateTime()),
     Column("handed_over_at", UtcDateTime()),
+    Index("ix_tickets_station_done_at", "station", "done_at"),  # 0006: a station's recently bumped tickets
 )
 
 order_numbers = Table(
@@ -130,34 +88,4 @@ order_numbers = Table(
     metadata,
     Column("business_day", String(10), primary_key=True),
     Column("last_sequence", Integer, nullable=False),
-)
-
-catalog_items = Table(
-    "catalog_items",
-    metadata,
-    Column("sku", String(64), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("price_amount", Integer, nullable=False),
-    Column("currency", String(3), nullable=False),
-    Column("tax_rate_bp", Integer, nullable=False),
-    Column("station", String(64), nullable=False),
-    Column("prep_seconds", Integer, nullable=False),
-    Column("available", Boolean, nullable=False, default=True),
-    Column("details", JSON, comment="variants, modifier groups, prices, bundle parts, tags (0002)"),
-)
-
-catalog_modifiers = Table(
-    "catalog_modifiers",
-    metadata,
-    Column("sku", String(64), ForeignKey("catalog_items.sku", ondelete="CASCADE"), primary_key=True),
-    Column("code", String(64), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("price_delta", Integer, nullable=False),
-)
-
-settings_kv = Table(
-    "hub_state",
-    metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", String(200), nullable=False),
 )
