@@ -50,6 +50,8 @@ class SubmitOrder:
     tax_exempt_approval: str | None = field(default=None, repr=False)  # a manager's `tax_exempt` approval token
     member_proof: str | None = field(default=None, repr=False)  # redeem_points: the member's card QR value
     staff_token: str | None = field(default=None, repr=False)  # the counter session's bearer token; never logged
+    paid_online: int = 0  # minor units the customer paid (or had held on their card) in HQ's web shop
+    paid_online_reference: str | None = None  # HQ's id for that payment
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from hub.domain.errors import CommerceRefused
 
-KINDS = ("cash", "card", "gift_card", "points")
+KINDS = ("cash", "card", "gift_card", "points", "online")
+ONLINE = "online"  # paid in the chain's web shop before the order reached the store: it comes with the order
 
 
 @dataclass(slots=True)
@@ -69,6 +70,15 @@ class AddTender:
     reference: str | None = None
     member_proof: str | None = field(default=None, repr=False)  # points: the member's card QR value
     staff: bool = False  # points: a signed-in staff member takes the tender (they checked the member)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOnlinePayment:
+    """Note what a web order's customer already paid online, with the order, so nobody asks them to pay again."""
+
+    order_id: str
+    amount: int  # minor units HQ says the customer paid
+    reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,7 @@ from hub.domain.printing import (
 from hub.domain.promotions import SetPromotionActive
 from hub.domain.staff import AddStaff, GrantApproval, RunApproved, SignIn, SignOut
 from hub.domain.stock import AvailabilityChanged, MarkSoldOut, ReceiveStock, StockChanged
-from hub.domain.tenders import AddTender, IssueGiftCard, OrderRefunded, RefundOrder
+from hub.domain.tenders import AddTender, IssueGiftCard, OrderRefunded, RecordOnlinePayment, RefundOrder
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender
 from hub.services import access, cloud_outbox, commerce, device_jobs, gift_cards, kitchen, order_holds, order_intake
 from hub.services import payments, points, printing, promotions, refunds, staff, stock_keeping, tenders, till
@@ -96,6 +96,7 @@ COMMERCE = HandlerTables(
     commands={MarkSoldOut: stock_keeping.mark_sold_out,
               SetPromotionActive: promotions.set_promotion_active,
               ReceiveStock: stock_keeping.receive_stock, AddTender: tenders.add_tender,
+              RecordOnlinePayment: tenders.record_online_payment,
               RefundOrder: refunds.refund_order, IssueGiftCard: gift_cards.issue_gift_card},
     within={OrderStatusChanged: [commerce.settle_stock, points.earn_points, refunds.return_stored_value],
             StockChanged: [commerce.refresh_availability],

@@ -17,6 +17,7 @@ from hub.domain.kitchen_views import EXPO, card, kds_view, shelf_of, views_for
 from hub.domain.numbering import StoreDay
 from hub.domain.order_messages import OrderAccepted
 from hub.domain.orders import Order, price_lines
+from hub.domain.tenders import ONLINE
 from hub.services import commerce
 from hub.services.ports import Clock, UnitOfWork
 
@@ -50,13 +51,17 @@ def apply_action(command: Any, uow: UnitOfWork, clock: Clock, kitchen_settings: 
     return ActionDone(command.action_id)
 
 
+SETTLED_ELSEWHERE = ("gift_card", "points", ONLINE)  # tenders a cancel needs no refund at the counter for
+
+
 def _money_on(uow: UnitOfWork, order: Order) -> tuple[int, bool]:
     """Return (cash and card money kept for the order, whether a card payment is running).
 
-    Gift card and points tenders are not counted: a cancel credits them back by itself (return_stored_value).
+    Gift card and points tenders are not counted: a cancel credits them back by itself (return_stored_value);
+    nor is a web order's online payment: HQ gives it back when it hears the order was cancelled.
     """
     payments = uow.payments.for_order(order.order_id)
-    kept = sum(t.refundable for t in uow.commerce.tenders(order.order_id) if t.kind not in ("gift_card", "points"))
+    kept = sum(t.refundable for t in uow.commerce.tenders(order.order_id) if t.kind not in SETTLED_ELSEWHERE)
     return max(kept, sum(p.net_charged for p in payments)), any(p.open for p in payments)
 
 

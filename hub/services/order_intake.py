@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from hub.domain.errors import OrderConflict
 from hub.domain.frontdesk_settings import FrontdeskSettings
@@ -12,6 +14,7 @@ from hub.domain.order_holds import CONFIRMATION, IncomingChanged, hold_deadline,
 from hub.domain.order_messages import OrderAccepted, OrderStatusChanged, SubmitOrder
 from hub.domain.orders import Order, price_lines, tickets_for
 from hub.domain.queueing import deadline_for
+from hub.domain.tenders import RecordOnlinePayment
 from hub.services.commerce import commit_sale, prepare_sale
 from hub.services.ports import Clock, Notify, UnitOfWork
 from hub.services.staff import authorize_sale
@@ -28,7 +31,7 @@ class SubmitResult:
 
 
 def submit_order(command: SubmitOrder, uow: UnitOfWork, clock: Clock, store_day: StoreDay,
-                 frontdesk: FrontdeskSettings) -> SubmitResult:
+                 frontdesk: FrontdeskSettings, handle_within: Callable[[object], Any]) -> SubmitResult:
     """Take an order once: the same id again returns it, other content under that id is a conflict.
 
     An order that must wait (for its payment, or for a cashier to confirm a remote order) is kept
@@ -84,6 +87,8 @@ def submit_order(command: SubmitOrder, uow: UnitOfWork, clock: Clock, store_day:
             uow.raise_event(IncomingChanged(order.order_id))
     commit_sale(uow, sale, order.order_id, now)
     uow.orders.add(order)
+    if command.paid_online:  # a web shop order paid at HQ: paid with the order, in its transaction
+        handle_within(RecordOnlinePayment(order.order_id, command.paid_online, command.paid_online_reference))
     return SubmitResult(order, created=True)
 
 

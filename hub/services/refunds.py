@@ -13,7 +13,7 @@ from hub.domain.orders import Order
 from hub.domain.payments import RefundPayment
 from hub.domain.pricing import split_by_weight
 from hub.domain.stock import StockChanged
-from hub.domain.tenders import OrderRefunded, RefundOrder, refund_split
+from hub.domain.tenders import ONLINE, OrderRefunded, RefundOrder, refund_split
 from hub.services.commerce_ports import loyalty_program
 from hub.services.ports import Clock, UnitOfWork
 from hub.services.tenders import known_order
@@ -31,19 +31,21 @@ class RefundResult:
 
 
 def return_stored_value(event: OrderStatusChanged, uow: UnitOfWork, clock: Clock) -> None:
-    """Give gift card and points tenders of a cancelled order back; cash and card need staff or the terminal."""
+    """Give gift card and points tenders of a cancelled order back; cash and card need staff or the terminal.
+
+    A web order's online payment is marked given back too: HQ refunds it when it hears of the cancel."""
     if event.current != "cancelled":
         return
     now = clock()
     for tender in uow.commerce.tenders(event.order_id):
-        if tender.kind not in ("gift_card", "points") or tender.refundable <= 0:
+        if tender.kind not in ("gift_card", "points", ONLINE) or tender.refundable <= 0:
             continue
         part = tender.refundable
         tender.refunded += part
         uow.commerce.save_tender(tender, now, new=False)
         if tender.kind == "gift_card":
             uow.commerce.credit_gift_card(tender.reference, part)
-        else:
+        elif tender.kind == "points":
             _points_back(uow, tender.reference, event.order_id, part, now)
 
 

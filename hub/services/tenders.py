@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from hub.domain.errors import CommerceRefused
 from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.order_holds import TenderTaken
 from hub.domain.orders import Order
-from hub.domain.tenders import AddTender, Tender, apply_tender
+from hub.domain.tenders import ONLINE, AddTender, RecordOnlinePayment, Tender, apply_tender
 from hub.services.commerce_ports import loyalty_program
 from hub.services.points import require_member_proof
 from hub.services.ports import Clock, UnitOfWork
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,8 @@ def add_tender(command: AddTender, uow: UnitOfWork, clock: Clock,
     due = due_of(uow, order)
     if command.kind == "card":
         raise CommerceRefused("invalid_tender", "card tenders are recorded when the payment terminal approves them")
+    if command.kind == ONLINE:
+        raise CommerceRefused("invalid_tender", "online payments come with the web order from headquarters")
     applied, change = apply_tender(due, command.kind, command.amount)
     reference = command.reference
     if command.kind == "gift_card":
@@ -74,6 +79,28 @@ def add_tender(command: AddTender, uow: UnitOfWork, clock: Clock,
     repo.save_tender(tender, clock(), new=True)
     uow.raise_event(TenderTaken(order.order_id))  # an order held for its payment may now go to the kitchen
     return TenderResult(tender, change, due - applied)
+
+
+def record_online_payment(command: RecordOnlinePayment, uow: UnitOfWork, clock: Clock) -> Tender | None:
+    """Record what a web order's customer paid online, once, up to what the order costs here.
+
+    HQ priced the order with the prices it had; a difference is logged for the owner, never refused:
+    the customer has paid, and the order must reach the kitchen."""
+    order = known_order(uow, command.order_id)
+    tender_id = f"online-{order.order_id}"
+    if any(t.tender_id == tender_id for t in uow.commerce.tenders(order.order_id)):
+        return None
+    due = due_of(uow, order)
+    applied = min(command.amount, due)
+    if command.amount != due:
+        logger.warning("web order %s: paid online %s, the store's price is %s still due; %s recorded",
+                       order.number, command.amount, due, applied)
+    if applied <= 0:
+        return None
+    tender = Tender(tender_id, order.order_id, ONLINE, applied, order.total.currency, 0, command.reference)
+    uow.commerce.save_tender(tender, clock(), new=True)
+    uow.raise_event(TenderTaken(order.order_id))
+    return tender
 
 
 def record_card_payment(event, uow: UnitOfWork, clock: Clock) -> None:

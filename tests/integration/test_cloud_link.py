@@ -153,12 +153,29 @@ def test_a_web_pickup_order_lands_in_the_queue_and_its_status_flows_back(store, 
     assert order["fulfilment"] == "pickup" and order["status"] == "accepted"
     assert order["customer"]["name"] == "Ada L. (paid online)"
     assert [(t["station"]) for t in order["tickets"]] == ["bar"]
+    paid = client.get(f"/api/v1/orders/{order['order_id']}/tenders").get_json()
+    assert paid["due"] == 0, "paid online: nobody asks the customer to pay again"
+    assert [(t["kind"], t["amount"], t["reference"]) for t in paid["tenders"]] == [("online", 900, "hq:WEB-1001")]
     sync(hub)
     assert hq.web_order("WEB-1001")["status"] == "accepted"
     hub.bus.handle(CancelOrder(action_id=str(uuid.uuid4()), order_id=order["order_id"]))  # expo cancels it
     sync(hub)
     assert hq.web_order("WEB-1001")["status"] == "cancelled"
     assert ("order", order["order_id"]) not in hq.stored_events("test"), "HQ holds web orders already"
+
+
+def test_a_web_order_to_pay_at_pickup_is_due_in_full_and_no_online_tender_can_be_added_by_hand(store, hq):
+    hub, client = store
+    a_small_menu(hq)
+    hq.place_web_order(web_order("WEB-1003", payment="unpaid"))
+    sync(hub)
+    order_id = hub_order_id("test", "WEB-1003")
+    assert client.get(f"/api/v1/orders/{order_id}").get_json()["customer"]["name"] == "Ada L. (pays at pickup)"
+    tenders = client.get(f"/api/v1/orders/{order_id}/tenders").get_json()
+    assert (tenders["due"], tenders["tenders"]) == (900, [])
+    forged = client.post(f"/api/v1/orders/{order_id}/tenders", json={"kind": "online", "amount": 900})
+    assert forged.status_code == 422 and forged.get_json()["field"] == "kind"
+    assert client.get(f"/api/v1/orders/{order_id}/tenders").get_json()["due"] == 900
 
 
 def test_a_web_order_made_ready_and_collected_tells_hq_each_step(store, hq):

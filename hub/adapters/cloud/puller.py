@@ -38,6 +38,7 @@ CATALOG_KINDS = {"category", "item", "modifier_group", "bundle", "price", "promo
 PAGE_SIZE = 500
 WEB_ORDER_NAMESPACE = uuid.UUID("6f1c55b2-7d0e-4c59-9a55-3c1d0e3e0b13")  # hub order ids of HQ's web orders
 PAYMENT_WORDS = {"paid": "paid online", "authorized": "card held online", "unpaid": "pays at pickup"}
+PAID_ONLINE = ("paid", "authorized")  # HQ took the money (or holds it on the card): the store must not ask again
 
 
 def hub_order_id(store: str, web_order_id: str) -> str:
@@ -231,4 +232,6 @@ def web_order_command(body: dict, order_id: str) -> SubmitOrder:
         source=f"{HQ_SOURCE}{body['order_id']}"[:64],
         customer_name=f"{customer.get('name', '')} ({payment})"[:80],
         customer_phone=customer.get("phone"),
+        paid_online=int((body.get("total") or {}).get("amount", 0)) if body.get("payment") in PAID_ONLINE else 0,
+        paid_online_reference=f"{HQ_SOURCE}{body['order_id']}"[:64],
     )
