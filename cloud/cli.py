@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import secrets
 import sys
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -80,9 +79,9 @@ def _serve(settings: CloudSettings, args) -> int:
     from cloud.server import serve
 
     if args.host:
-        settings = replace(settings, http_host=args.host)
+        settings = settings.model_copy(update={"http_host": args.host})
     if args.port is not None:
-        settings = replace(settings, http_port=args.port)
+        settings = settings.model_copy(update={"http_port": args.port})
     serve(settings)
     return 0
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
+from pydantic_settings import SettingsConfigDict
 
-from hub.settings_files import ConfigError, checked, read_toml  # ConfigError: callers import it from here
+from hub.settings_files import ConfigError, FileSettings, read_settings  # ConfigError: callers import it from here
 
 DEFAULT_STORE = "demo"
 TLS_FOLDER = "tls"  # <data dir>/tls: the store CA and the hub's certificate (`passline tls init`)
@@ -46,7 +47,7 @@ def _mqtt_url(url: str) -> str:
     return url
 
 
-# What load_settings checks each setting against (pydantic reads these; `replace` does not check again).
+# What load_settings checks each setting against (pydantic-settings reads these; `model_copy` does not check again).
 Port = Annotated[int, Field(ge=0, le=65535)]  # 0: a free one, chosen at start
 Hour = Annotated[int, Field(ge=0, le=23)]
 StoreId = Annotated[str, AfterValidator(_topic_level)]  # the second level of every MQTT topic
@@ -75,13 +76,16 @@ class MqttTarget:
         return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Settings:
-    """Everything the hub reads from its environment, checked once at start by `load_settings`."""
+class Settings(FileSettings):
+    """Everything the hub reads from its environment, checked once at start by `load_settings`.
 
+    pydantic-settings reads each field from `PASSLINE_<FIELD>` or, below it, the TOML file named by PASSLINE_CONFIG.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PASSLINE_")
     store: StoreId = DEFAULT_STORE
-    data_dir: Path
-    database_url: str
+    data_dir: Annotated[Path, AfterValidator(Path.expanduser)]
+    database_url: str  # left out: passline.db in the data folder
     mqtt_url: MqttUrl | None = None
     mqtt_admin_url: MqttUrl | None = None  # a store's own Mosquitto: the hub's dynamic-security login
     http_host: str = DEFAULT_HTTP_HOST
@@ -93,12 +97,20 @@ class Settings:
     timezone: TimeZoneName = DEFAULT_TIMEZONE
     day_starts_at_hour: Hour = DEFAULT_DAY_STARTS_AT_HOUR
 
-    def __repr__(self) -> str:
-        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+    @model_validator(mode="before")
+    @classmethod
+    def _database_in_data_dir(cls, values: Any) -> Any:
+        if isinstance(values, dict) and not values.get("database_url") and isinstance(values.get("data_dir"), str | Path):
+            return {**values, "database_url": f"sqlite:///{Path(values['data_dir']).expanduser() / 'passline.db'}"}
+        return values
+
+    def __repr_args__(self) -> Any:
+        """Show the settings without the passwords in the URLs (repr and str both use this)."""
+        shown = dict(self)
         shown["mqtt_url"] = self.mqtt.address if self.mqtt_url else None
         shown["mqtt_admin_url"] = parse_mqtt_url(self.mqtt_admin_url).address if self.mqtt_admin_url else None
         shown["database_url"] = hide_password(self.database_url)
-        return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
+        return shown.items()
 
     @property
     def supervised_broker(self) -> bool:
@@ -194,23 +206,8 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
                   cwd: Path | None = None) -> Settings:
     """Read settings: the TOML file (PASSLINE_CONFIG) first, environment variables over it (cwd: for ./data)."""
     env = os.environ if env is None else env
-    values: dict[str, object] = {}
-    source: dict[str, str] = {}  # setting -> where it was set, for messages
     path = config_file or (Path(env["PASSLINE_CONFIG"]) if env.get("PASSLINE_CONFIG") else None)
-    if path is not None:
-        if not path.exists():
-            raise ConfigError(f"config file {path} does not exist (PASSLINE_CONFIG)")
-        values.update(read_toml(path, "the config file (PASSLINE_CONFIG)"))
-        source.update({name: f"config file {path}: {name}" for name in values})
-    known = {f.name for f in fields(Settings)}
-    unknown = set(values) - known
-    if unknown:
-        raise ConfigError(f"config file {path} has unknown settings: {', '.join(sorted(unknown))}")
-    for name in known:
-        variable = f"PASSLINE_{name.upper()}"
-        if env.get(variable):
-            values[name], source[name] = env[variable], variable
-    data_dir = Path(str(values.get("data_dir") or default_data_dir(env, cwd))).expanduser()
-    values["data_dir"] = data_dir
-    values.setdefault("database_url", f"sqlite:///{data_dir / 'passline.db'}")
-    return checked(Settings, values, label=lambda name: source.get(name, f"PASSLINE_{name.upper()}"))
+    if path is not None and not path.exists():
+        raise ConfigError(f"config file {path} does not exist (PASSLINE_CONFIG)")
+    return read_settings(Settings, toml_file=path, environ=env, where=f"config file {path}" if path else "",
+                         what="the config file (PASSLINE_CONFIG)", defaults={"data_dir": default_data_dir(env, cwd)})

@@ -1,6 +1,6 @@
 """Read the kiosks' and counters' settings from `frontdesk.toml` in the data directory.
 
-The file's shape is a pydantic model here; the domain gets the plain `FrontdeskSettings` it is turned into.
+The file's shape is a pydantic-settings model here; the domain gets the plain `FrontdeskSettings` it is turned into.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_settings import SettingsConfigDict
 
 from hub.adapters.receipt_secret import load_secret
 from hub.domain.frontdesk_settings import (
@@ -18,7 +19,7 @@ from hub.domain.frontdesk_settings import (
     SUPPORTED_LANGUAGES,
     FrontdeskSettings,
 )
-from hub.settings_files import checked, read_toml
+from hub.settings_files import FileSettings, read_settings
 
 DEFAULTS = FrontdeskSettings()
 AtLeastOne = Annotated[int, Field(ge=1)]
@@ -69,17 +70,18 @@ class CounterTable(BaseModel):
         return url.rstrip("/") if url else None
 
 
-class FrontdeskFile(BaseModel):
+class FrontdeskFile(FileSettings):
     """frontdesk.toml: a `[kiosk]` and a `[counter]` table, both optional."""
 
-    model_config = TOML_TABLE
+    model_config = SettingsConfigDict(strict=True)
     kiosk: KioskTable = KioskTable()
     counter: CounterTable = CounterTable()
 
 
-def frontdesk_settings_from(data: dict, where: str = "frontdesk.toml") -> FrontdeskSettings:
-    """Build settings from frontdesk.toml's tables; a bad value raises ConfigError naming `where` and the key."""
-    file = checked(FrontdeskFile, data, where=where)
+def frontdesk_settings_from(data: dict | None = None, where: str = "frontdesk.toml",
+                            path: Path | None = None) -> FrontdeskSettings:
+    """Build settings from frontdesk.toml's tables (`data`, or the file at `path`); a bad value names `where` and the key."""
+    file = read_settings(FrontdeskFile, toml_file=path, given=data, where=where, what="front-desk settings")
     kiosk, counter = file.kiosk, file.counter
     return FrontdeskSettings(
         **kiosk.model_dump(exclude={"languages", "default_language"}), **counter.model_dump(),
@@ -91,6 +93,6 @@ def load_frontdesk_settings(path: Path) -> FrontdeskSettings:
     """Return the settings in a TOML file (or the defaults), with the hub's secret from the same data folder."""
     settings = FrontdeskSettings()
     if path.exists():
-        settings = frontdesk_settings_from(read_toml(path, "front-desk settings"), where=str(path))
+        settings = frontdesk_settings_from(where=str(path), path=path)
     # Loading the secret also makes the data folder 0700 and its files 0600 at every start.
     return replace(settings, member_secret=load_secret(path.parent))

@@ -1,6 +1,6 @@
 """Read the kitchen's display settings from `displays.toml` in the data directory.
 
-The file's shape is a pydantic model here; the domain gets the plain `KitchenSettings` it is turned into.
+The file's shape is a pydantic-settings model here; the domain gets the plain `KitchenSettings` it is turned into.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import SettingsConfigDict
 
 from hub.domain.kitchen import KitchenSettings
-from hub.settings_files import checked, read_toml
+from hub.settings_files import FileSettings, read_settings
 
 DEFAULTS = KitchenSettings()
 Seconds = Annotated[int, Field(ge=1)]
@@ -27,10 +28,10 @@ class StationTimes(BaseModel):
     red_after_s: Seconds | None = None
 
 
-class DisplaysFile(BaseModel):
+class DisplaysFile(FileSettings):
     """displays.toml: expo's bump, timer colours for every station and per station, bump bars and scanners."""
 
-    model_config = TOML_TABLE
+    model_config = SettingsConfigDict(strict=True, extra="ignore")
     expo_required: bool = DEFAULTS.expo_required
     yellow_after_s: Seconds = DEFAULTS.yellow_after_s
     red_after_s: Seconds = DEFAULTS.red_after_s
@@ -39,9 +40,9 @@ class DisplaysFile(BaseModel):
     scanners: dict[str, str] = {}  # barcode scanner device id -> pick zone
 
 
-def kitchen_settings_from(data: dict, where: str = "displays.toml") -> KitchenSettings:
-    """Build settings from displays.toml's keys and tables; a bad value raises ConfigError naming `where` and the key."""
-    file = checked(DisplaysFile, data, where=where)
+def kitchen_settings_from(data: dict | None = None, where: str = "displays.toml", path: Path | None = None) -> KitchenSettings:
+    """Build settings from displays.toml's keys and tables (`data`, or the file at `path`); a bad value names the key."""
+    file = read_settings(DisplaysFile, toml_file=path, given=data, where=where, what="display settings")
     return KitchenSettings(
         expo_required=file.expo_required, yellow_after_s=file.yellow_after_s, red_after_s=file.red_after_s,
         thresholds={station: (times.yellow_after_s or file.yellow_after_s, times.red_after_s or file.red_after_s)
@@ -54,4 +55,4 @@ def load_kitchen_settings(path: Path) -> KitchenSettings:
     """Return the settings in a TOML file, or the defaults when there is none; bad values name the key."""
     if not path.exists():
         return KitchenSettings()
-    return kitchen_settings_from(read_toml(path, "display settings"), where=str(path))
+    return kitchen_settings_from(where=str(path), path=path)

@@ -25,9 +25,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"passline: configuration error: {exc}", file=sys.stderr)
         return 2
     if getattr(args, "host", None):
-        settings = _replace(settings, http_host=args.host)
+        settings = settings.model_copy(update={"http_host": args.host})
     if getattr(args, "port", None) is not None:
-        settings = _replace(settings, http_port=args.port)
+        settings = settings.model_copy(update={"http_port": args.port})
     # Commands that make or bring their own data (tls init, restore, HQ's) say so with needs_store_database=False.
     if args.run not in _NO_DATABASE and args.run is not _demo and getattr(args, "needs_store_database", True):
         if settings.data_dir == checkout_data_dir() and not os.environ.get("PASSLINE_DATA_DIR"):
@@ -88,12 +88,6 @@ def _in_words(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
     return f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-
-
-def _replace(settings: Settings, **changes) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, **changes)
 
 
 def _parser() -> argparse.ArgumentParser:

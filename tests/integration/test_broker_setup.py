@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import stat
 
-from dataclasses import replace
 
 from hub.bootstrap import bootstrap
 from hub.config import load_settings
@@ -39,7 +38,7 @@ def test_rendered_broker_takes_the_hub_login_and_refuses_anonymous(tmp_path):
         assert login.url.endswith(f"@127.0.0.1:{port}")
         hub.device_logins.remove("printer-1")
         hub.stop()
-        assert check_broker(replace(settings, mqtt_url=f"mqtt://127.0.0.1:{port}")).level == "FAIL"
+        assert check_broker(settings.model_copy(update={"mqtt_url": f"mqtt://127.0.0.1:{port}"})).level == "FAIL"
         assert check_broker(settings).level == "OK"
     finally:
         broker.stop()

@@ -6,7 +6,6 @@ import os
 import stat
 import subprocess
 import uuid
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -277,7 +276,7 @@ def test_doctor_and_status_say_offline_since_when_and_what_waits(store, hq, tmp_
     assert "WARN" in line and "headquarters unreachable since" in line and "1 sales waiting to be sent" in line
     assert not [data for event, data in hub.sent if event == "cloud.status"], "no banner before the threshold"
 
-    hub.cloud.settings = replace(hub.cloud.settings, offline_banner_seconds=0)  # as if 60 s had passed
+    hub.cloud.settings = hub.cloud.settings.model_copy(update={"offline_banner_seconds": 0})  # as if 60 s had passed
     sync_quietly(hub)
     assert [data["banner"] for event, data in hub.sent if event == "cloud.status"] == [True]
     assert client.get("/api/v1/health").get_json()["checks"]["headquarters"]["ok"] is False

@@ -111,3 +111,32 @@ def test_a_bad_value_is_said_in_words_and_never_shows_a_password(env, message, t
     with pytest.raises(ConfigError) as error:
         load_settings({**env, "PASSLINE_DATA_DIR": str(tmp_path)})
     assert str(error.value) == message
+
+
+def test_the_links_and_the_cloud_services_variables_are_checked_naming_them(tmp_path):
+    from cloud.config import load_cloud_settings as load_hq_service_settings
+    from hub.adapters.cloud.settings import load_cloud_settings as load_link_settings
+
+    assert load_link_settings(tmp_path, {"PASSLINE_HQ_PULL_SECONDS": "0.5", "PASSLINE_HQ_URL": ""}).pull_seconds == 0.5
+    with pytest.raises(ConfigError) as error:
+        load_link_settings(tmp_path, {"PASSLINE_HQ_PULL_SECONDS": "soon"})
+    assert str(error.value) == "PASSLINE_HQ_PULL_SECONDS must be a number, got 'soon'"
+    with pytest.raises(ConfigError) as error:
+        load_link_settings(tmp_path, {"PASSLINE_HQ_PUSH_SECONDS": "-1"})
+    assert str(error.value) == "PASSLINE_HQ_PUSH_SECONDS must be a number of at least 0, got '-1'"
+    hq = load_hq_service_settings({"PASSLINE_CLOUD_DATA_DIR": str(tmp_path / "hq"), "PASSLINE_CLOUD_HTTP_PORT": "9100"})
+    assert (hq.http_port, hq.database_url) == (9100, f"sqlite:///{tmp_path / 'hq' / 'cloud.db'}")
+    with pytest.raises(ConfigError) as error:
+        load_hq_service_settings({"PASSLINE_CLOUD_SESSION_HOURS": "twelve"})
+    assert str(error.value) == "PASSLINE_CLOUD_SESSION_HOURS must be a whole number, got 'twelve'"
+
+
+def test_settings_files_are_never_read_from_variables_and_settings_never_show_a_password(tmp_path, monkeypatch):
+    from hub.adapters.kitchen_config import load_kitchen_settings
+
+    monkeypatch.setenv("EXPO_REQUIRED", "false")  # a key of displays.toml, not a setting of the environment
+    assert load_kitchen_settings(tmp_path / "displays.toml").expo_required
+    settings = load_settings({"PASSLINE_DATABASE_URL": "postgresql://passline:hunter2@db/passline",
+                              "PASSLINE_MQTT_URL": "mqtt://hub:s3cret@broker.local", "PASSLINE_DATA_DIR": str(tmp_path)})
+    assert "hunter2" not in f"{settings}" and "s3cret" not in f"{settings}"
+    assert "hunter2" not in str(settings.model_copy(update={"http_port": 9000}))

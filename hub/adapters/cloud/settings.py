@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from hub.settings_files import FileSettings, read_settings
 
 LINK_FOLDER = "cloud"  # <data dir>/cloud, 0700
 LINK_FILE = "link.json"  # HQ's address and the store code it enrolled
@@ -15,22 +20,19 @@ DEFAULT_PULL_SECONDS = 3.0  # how often feeds are read when nothing asked sooner
 DEFAULT_PUSH_SECONDS = 1.0  # how often the outbox is looked at; a new entry wakes the sender at once anyway
 DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_OFFLINE_BANNER_SECONDS = 60.0  # staff screens show a quiet banner once HQ has been unreachable this long
+Seconds = Annotated[float, Field(ge=0.0)]
 
 
-class LinkError(ValueError):
-    """The link cannot be made or read; the message says why, in words."""
+class CloudSettings(FileSettings):
+    """How the hub reaches its headquarters; read once by pydantic-settings from `PASSLINE_HQ_*` and the link file."""
 
-
-@dataclass(frozen=True, kw_only=True)
-class CloudSettings:
-    """How the hub reaches its headquarters; read once from `PASSLINE_HQ_*` and the link file."""
-
-    folder: Path
+    model_config = SettingsConfigDict(env_prefix="PASSLINE_HQ_")
+    folder: Path  # where the link is kept, beside the hub's data: given, never a variable
     url: str | None = None
-    pull_seconds: float = DEFAULT_PULL_SECONDS
-    push_seconds: float = DEFAULT_PUSH_SECONDS
-    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
-    offline_banner_seconds: float = DEFAULT_OFFLINE_BANNER_SECONDS
+    pull_seconds: Seconds = DEFAULT_PULL_SECONDS
+    push_seconds: Seconds = DEFAULT_PUSH_SECONDS
+    timeout_seconds: Seconds = DEFAULT_TIMEOUT_SECONDS
+    offline_banner_seconds: Seconds = DEFAULT_OFFLINE_BANNER_SECONDS
 
     @property
     def token_file(self) -> Path:
@@ -48,25 +50,17 @@ class CloudSettings:
 
 
 def load_cloud_settings(data_dir: Path, env: Mapping[str, str] | None = None) -> CloudSettings:
-    """Read the link file in the data folder, with `PASSLINE_HQ_*` over it."""
-    env = os.environ if env is None else env
+    """Read the link file in the data folder, with `PASSLINE_HQ_*` over it; a bad variable raises ConfigError naming it."""
     folder = data_dir / LINK_FOLDER
-    url = None
+    return read_settings(CloudSettings, environ=env, given={"folder": folder}, defaults={"url": _linked_url(folder)})
+
+
+def _linked_url(folder: Path) -> str | None:
+    """Return HQ's address from the link file `passline cloud link` wrote; none (not linked) when it is missing or broken."""
     try:
-        url = json.loads((folder / LINK_FILE).read_text(encoding="utf-8")).get("url")
+        return json.loads((folder / LINK_FILE).read_text(encoding="utf-8")).get("url")
     except (FileNotFoundError, ValueError, AttributeError):
-        pass
-    values: dict = {"folder": folder, "url": env.get("PASSLINE_HQ_URL") or url}
-    for name in ("pull_seconds", "push_seconds", "timeout_seconds", "offline_banner_seconds"):
-        key = f"PASSLINE_HQ_{name.upper()}"
-        if env.get(key):
-            try:
-                values[name] = float(env[key])
-            except ValueError:
-                raise LinkError(f"{key} must be a number of seconds, got {env[key]!r}") from None
-            if values[name] < 0:
-                raise LinkError(f"{key} must not be negative")
-    return CloudSettings(**values)
+        return None
 
 
 def save_link(data_dir: Path, url: str, store: str, token: str) -> Path:
