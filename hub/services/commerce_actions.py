@@ -20,6 +20,7 @@ from hub.domain.tenders import Tender, apply_tender, refund_split
 from hub.domain.payments import RefundPayment
 from hub.services.commerce import StockChanged
 from hub.services.commerce_ports import loyalty_program
+from hub.services.day_guard import refuse_if_day_closed
 from hub.services.ports import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ def add_tender(command: commands.AddTender, uow: UnitOfWork, clock: Clock,
                frontdesk: FrontdeskSettings | None = None) -> TenderResult:
     """Take a cash, gift card or points tender (cards come from the terminal's events)."""
     order = _order(uow, command.order_id)
+    refuse_if_day_closed(uow, order.order_id, order.business_day, f"a tender on order {order.number}")
     repo = uow.commerce
     currency = order.total.currency
     due = due_of(uow, order)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 from hub.adapters.db.access_repo import SqlAccessRepository
 from hub.adapters.db.catalog_store import CatalogCache
 from hub.adapters.db.commerce_repo import SqlCommerceRepository
+from hub.adapters.db.day_repo import SqlDayRepository
 from hub.adapters.db.kitchen_store import SqlDisplayStore
 from hub.adapters.db.device_jobs_repo import SqlDeviceJobRepository
 from hub.adapters.db.orders_repo import SqlOrderRepository
@@ -45,6 +46,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.commerce = SqlCommerceRepository(self._connection, self._catalog_cache)
         self.staff = SqlStaffRepository(self._connection)  # staff, approvals, held baskets, drawers (issue 6)
         self.access = SqlAccessRepository(self._connection)  # accounts, devices, claim codes (issue 12)
+        self.days = SqlDayRepository(self._connection)  # business days, cash-up, Z reports (issue 17)
         self.outbox = self._outbox(self._connection) if self._outbox is not None else None
         self._catalog = None
         return self

@@ -1,0 +1,272 @@
+"""The end of the day: floats, paid in/out, drawer counts, carry-overs, card terminals' totals, the close and its Z report.
+
+A business day's cash facts (tenders of its orders, refunds in its hours, floats, moves) become each drawer's
+expected cash; the close checks nothing is left open, freezes the figures under the next Z number, and
+(with a cloud link) queues the closed day for headquarters in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import asdict
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from hub.contracts.payments import PayOperation
+from hub.domain.cash_up import CashMove, DayRefused, DrawerBooks, check_float, check_move, count_total, settle
+from hub.domain.day_close import (APPROVE_CLOSE, DayState, HubCardTotals, TerminalTotals, ZReport, blockers, check_open,
+                                  drawer_row, match_cards, refuse_blocked)
+from hub.domain.day_figures import Figures, day_figures, open_order
+from hub.domain.device_jobs import DeviceJobFinished
+from hub.domain.end_of_day import (CarryOver, CloseDay, CountDrawer, DayClosed, ReadTerminalTotals, RecordCashMove,
+                                   SetOpeningFloat)
+from hub.domain.staff import ApprovalRequired
+from hub.services import day_guard
+from hub.services.device_jobs import queue_job
+from hub.services.ports import Clock, UnitOfWork
+from hub.services.staff import spend_approval
+
+if TYPE_CHECKING:
+    from hub.services.handlers import StoreDay
+
+logger = logging.getLogger(__name__)
+
+PAY = "pay"
+END_OF_DAY_ANSWER_WITHIN_S = 120.0  # a terminal closing its batch prints a report and may dial its host
+MAX_REASON = 200
+
+
+def today(uow: UnitOfWork, now: datetime, store_day: StoreDay) -> date:
+    """Return the business day new business books to."""
+    return day_guard.today(uow, now, store_day.tz, store_day.starts_at_hour)
+
+
+def set_opening_float(command: SetOpeningFloat, uow: UnitOfWork, clock: Clock, store_day: StoreDay) -> str:
+    """Put a drawer's opening float on today's books; return the day."""
+    amount = check_float(command.amount)
+    drawer = _drawer_id(command.drawer_id)
+    day = today(uow, clock(), store_day).isoformat()
+    uow.days.set_float(day, drawer, amount, command.staff_id, clock())
+    return day
+
+
+def record_cash_move(command: RecordCashMove, uow: UnitOfWork, clock: Clock, store_day: StoreDay) -> str:
+    """Keep a paid in or out with its reason on today's books; the same move id twice is kept once."""
+    reason = check_move(command.kind, command.amount, command.reason)
+    day = today(uow, clock(), store_day).isoformat()
+    move = CashMove(command.move_id, _drawer_id(command.drawer_id), command.kind, command.amount, reason, command.staff_id)
+    uow.days.add_move(day, move, clock())
+    logger.info("%s of %s at %s: %s", command.kind, command.amount, move.drawer_id, reason)
+    return day
+
+
+def count_drawer(command: CountDrawer, uow: UnitOfWork, clock: Clock, store_day: StoreDay) -> dict:
+    """Count a drawer against its books; a manager signs it off (a cashier's PIN is refused when granting)."""
+    day = check_day(command.day)
+    check_open(uow.days.state(day), "a drawer count")
+    facts = _facts(uow, day, store_day)
+    counts = count_total(command.counts if isinstance(command.counts, dict) else {}, facts.figures.currency)
+    drawer = _drawer_id(command.drawer_id)
+    books = facts.books.get(drawer, DrawerBooks(drawer))
+    now = clock()
+    settle(books, counts, command.reason, command.counted_by, "")  # a count that needs a reason fails before the sign-off
+    signer = _sign_off(uow, command.approval, command.signed_off_by, f"count {drawer} {day}", now)
+    count = settle(books, counts, command.reason, command.counted_by, signer)
+    uow.days.save_count(day, count, now)
+    logger.info("drawer %s counted for %s: difference %s, signed off by %s", drawer, day, count.difference, signer)
+    return drawer_row(books, count)
+
+
+def carry_over(command: CarryOver, uow: UnitOfWork, clock: Clock) -> dict:
+    """Move an open or unpaid order of a day to the next day, with a reason; a settled order needs no carrying."""
+    day = check_day(command.day)
+    check_open(uow.days.state(day), "a carry-over")
+    reason = (command.reason or "").strip()[:MAX_REASON]
+    if not reason:
+        raise DayRefused("invalid_payload", "reason: say why the order moves to the next day", field="reason")
+    order = next((o for o in uow.days.sold_orders(day) if o.order_id == command.order_id), None)
+    if order is None:
+        raise DayRefused("not_found", f"order_id: no order {command.order_id} on {day}", 404, "order_id")
+    if not open_order(order):
+        raise DayRefused("not_open", f"order_id: order {order.number} is {order.status} and paid: nothing to carry",
+                         409, "order_id")
+    to_day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    uow.days.carry(order.order_id, day, to_day, reason, command.staff, clock())
+    return {"order_id": order.order_id, "number": order.number, "to_day": to_day, "reason": reason}
+
+
+def read_terminal_totals(command: ReadTerminalTotals, uow: UnitOfWork, clock: Clock, store_day: StoreDay) -> list[str]:
+    """Ask each terminal that took cards on the day, or serves a till, for its end-of-day; return the terminals asked."""
+    day = check_day(command.day)
+    check_open(uow.days.state(day), "reading the terminals")
+    start, end = window(uow, day, store_day)
+    terminals = {t.terminal for t in uow.days.card_totals(start, end)}
+    terminals |= {_key(ref.device_id, ref.hardware) for ref in uow.payments.terminals().values()}
+    now = clock()
+    for terminal in sorted(terminals):
+        device_id, _, hardware = terminal.partition("/")
+        job = queue_job(uow, clock, device_id=device_id, kind=PAY, hardware=hardware or None,
+                        payload={"operation": PayOperation.END_OF_DAY.value},
+                        answer_within_s=END_OF_DAY_ANSWER_WITHIN_S)
+        uow.days.add_terminal_read(day, terminal, job.job_id, now)
+    return sorted(terminals)
+
+
+def record_terminal_totals(event: DeviceJobFinished, uow: UnitOfWork, clock: Clock) -> None:
+    """Keep what a terminal answered to its end-of-day job (in the job's transaction)."""
+    if event.kind != PAY:
+        return
+    asked = uow.days.terminal_read_job(event.job_id)
+    if asked is None:
+        return
+    day, terminal = asked
+    detail = event.detail or {}
+    amount = detail.get("amount") if isinstance(detail.get("amount"), int) else None
+    count = detail.get("count") if isinstance(detail.get("count"), int) else None
+    ok = event.ok and amount is not None
+    message = None if ok else (event.message or "the terminal reported no total")[:500]
+    uow.days.save_terminal_read(day, TerminalTotals(terminal, ok, amount, count, message), clock())
+
+
+def close_day(command: CloseDay, uow: UnitOfWork, clock: Clock, store_day: StoreDay) -> ZReport:
+    """Close a day once: nothing open, every drawer counted, a manager's sign-off; freeze the Z report."""
+    day = check_day(command.day)
+    state = uow.days.state(day)
+    facts = _facts(uow, day, store_day)
+    counts = uow.days.counts(day)
+    refuse_blocked(blockers(state, facts.figures, list(facts.books.values()), counts))
+    now = clock()
+    signer = _sign_off(uow, command.approval, command.signed_off_by, f"close {day}", now)
+    z_number = uow.days.next_z_number()
+    report = ZReport(z_number, day, now, signer, facts.figures,
+                     [drawer_row(books, counts.get(drawer)) for drawer, books in sorted(facts.books.items())],
+                     cards_view(uow, day, facts), uow.days.carried(day))
+    if not uow.days.close(DayState(day, now, z_number, signer), report_dict(report)):
+        raise DayRefused("day_closed", f"day: {day} was closed already: a closed day cannot change", 409, "day")
+    uow.raise_event(DayClosed(day, z_number, report_dict(report)))
+    if uow.outbox is not None:
+        uow.outbox.add(f"day:{day}", f"day:{day}", {"kind": "day_close", **report_dict(report)})
+    logger.info("business day %s closed by %s: Z report %s", day, signer, z_number)
+    return report
+
+
+def day_view(uow: UnitOfWork, day: str, store_day: StoreDay) -> dict:
+    """Return what the end-of-day page shows: the frozen Z report of a closed day, else the live figures and what blocks."""
+    day = check_day(day)
+    state = uow.days.state(day)
+    if state is not None:
+        return {"day": day, "closed": True, **uow.days.report(day)}
+    facts = _facts(uow, day, store_day)
+    counts = uow.days.counts(day)
+    drawers = [drawer_row(books, counts.get(drawer)) for drawer, books in sorted(facts.books.items())]
+    return {"day": day, "closed": False, "figures": figures_dict(facts.figures), "drawers": drawers,
+            "cards": cards_view(uow, day, facts), "carried_over": uow.days.carried(day),
+            "moves": [asdict(m) for m in uow.days.moves(day)],
+            "blockers": blockers(None, facts.figures, list(facts.books.values()), counts)}
+
+
+class _Facts:
+    """A day's figures, each drawer's books and the card totals of its hours."""
+
+    def __init__(self, figures: Figures, books: dict[str, DrawerBooks], cards: list) -> None:
+        self.figures, self.books, self.cards = figures, books, cards
+
+
+def _facts(uow: UnitOfWork, day: str, store_day: StoreDay) -> _Facts:
+    start, end = window(uow, day, store_day)
+    orders = uow.days.sold_orders(day)
+    carried = [c["order_id"] for c in uow.days.carried(day)]
+    ids = [o.order_id for o in orders if o.order_id not in carried]
+    refunds = uow.days.refunds(start, end)
+    currency = orders[0].currency if orders else "EUR"
+    figures = day_figures(currency, orders, uow.days.tenders(ids), refunds, carried)
+    floats, cash, moves = uow.days.floats(day), uow.days.drawer_cash(ids), uow.days.moves(day)
+    back: dict[str, int] = {}
+    for refund in refunds:
+        for drawer, amount in refund.cash_drawers:
+            back[drawer] = back.get(drawer, 0) + amount
+    drawers = set(floats) | set(cash) | set(back) | {m.drawer_id for m in moves} | set(uow.days.counts(day))
+    books = {d: DrawerBooks(d, floats.get(d, 0), cash.get(d, (0, 0))[0], cash.get(d, (0, 0))[1], back.get(d, 0),
+                            sum(m.amount for m in moves if m.drawer_id == d and m.kind == "paid_in"),
+                            sum(m.amount for m in moves if m.drawer_id == d and m.kind == "paid_out"))
+             for d in drawers}
+    return _Facts(figures, books, uow.days.card_totals(start, end))
+
+
+def window(uow: UnitOfWork, day: str, store_day: StoreDay) -> tuple[datetime, datetime]:
+    """Return the hours a day's refunds and card payments fall in: its business hours, cut where a close moved them."""
+    first = date.fromisoformat(day)
+    start = datetime.combine(first, time(store_day.starts_at_hour), store_day.tz)
+    end = datetime.combine(first + timedelta(days=1), time(store_day.starts_at_hour), store_day.tz)
+    before = uow.days.state((first - timedelta(days=1)).isoformat())
+    if before is not None and before.closed_at < start:
+        start = before.closed_at  # closed early: what came after that close books to this day
+    own = uow.days.state(day)
+    if own is not None and own.closed_at < end:
+        end = own.closed_at
+    return start, end
+
+
+def cards_view(uow: UnitOfWork, day: str, facts: _Facts) -> list[dict]:
+    """Return each terminal's match of the hub's card books against its end-of-day totals, line by line."""
+    reads = uow.days.terminal_reads(day)
+    books = {t.terminal: t for t in facts.cards}
+    out = []
+    for terminal in sorted(set(books) | set(reads)):
+        hub = books.get(terminal, HubCardTotals(terminal))
+        read = reads.get(terminal)
+        state = "not asked" if terminal not in reads else "waiting" if read is None else "read" if read.ok else "failed"
+        out.append({"terminal": terminal, "state": state, "message": read.message if read else None,
+                    "payments": hub.payments, "charged": hub.charged, "refunded": hub.refunded,
+                    "lines": match_cards(hub, read)})
+    return out
+
+
+def figures_dict(figures: Figures) -> dict:
+    """Return the figures as JSON-ready data."""
+    return {**asdict(figures), "tender_total": figures.tender_total}
+
+
+def report_dict(report: ZReport) -> dict:
+    """Return a Z report as JSON-ready data (what is kept, shown, printed and pushed)."""
+    return {"z_number": report.z_number, "day": report.day, "closed_at": report.closed_at.isoformat(),
+            "closed_by": report.closed_by, "figures": figures_dict(report.figures), "drawers": report.drawers,
+            "cards": report.cards, "carried_over": report.carried_over, "cash_difference": report.cash_difference,
+            "card_mismatches": report.card_mismatches}
+
+
+def _sign_off(uow: UnitOfWork, approval: str | None, owner: str | None, used_for: str, now: datetime) -> str:
+    """Return the name of whoever signs off: the manager whose approval is spent here, else the owner signed in."""
+    if owner and not approval:
+        return owner
+    try:
+        manager = spend_approval(uow, approval, APPROVE_CLOSE, used_for[:64], now)
+    except ApprovalRequired as refusal:
+        raise DayRefused(refusal.code, refusal.message, 403, "approval") from None
+    return manager.name if manager is not None else "a manager"
+
+
+def check_day(day: str) -> str:
+    """Return a day as an ISO date, or refuse naming the field."""
+    try:
+        return date.fromisoformat(day).isoformat()
+    except (TypeError, ValueError):
+        raise DayRefused("invalid_payload", f"day: {day!r} is not a date like 2026-12-07", 400, "day") from None
+
+
+def _drawer_id(drawer_id: str) -> str:
+    text = (drawer_id or "").strip() if isinstance(drawer_id, str) else ""
+    if not text or len(text) > 64:
+        raise DayRefused("invalid_payload", "drawer_id: name the till whose drawer it is (1 to 64 characters)",
+                         field="drawer_id")
+    return text
+
+
+def _key(device_id: str, hardware: str | None) -> str:
+    return f"{device_id}/{hardware}" if hardware else device_id
+
+
+def new_move_id() -> str:
+    """Return a fresh paid in/out id."""
+    return str(uuid.uuid4())
