@@ -171,3 +171,25 @@ def test_new_orders_after_the_close_book_to_the_next_day(client, hub):
     assert following["day"] > day and [o["order_id"] for o in following["figures"]["open_orders"]] == [orders["f"], late]
     assert client.post(f"/api/v1/orders/{orders['f']}/tenders", json={"kind": "cash", "amount": 650}).status_code == 201
     assert str(uuid.UUID(late)) == late
+
+
+def test_the_end_of_day_page_shows_the_day_in_english_and_german(client, hub):
+    store_day(client, hub)
+    english = client.get("/admin/day").get_data(as_text=True)
+    assert "End of the day" in english and "Cash-up per drawer" in english and "€110.00" in english
+    german = client.get("/admin/day?lang=de").get_data(as_text=True)
+    assert "Tagesabschluss" in german and "Kassensturz je Schublade" in german and "110,00\xa0€" in german
+
+
+def test_the_page_catalog_is_complete_and_compiled():
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    from hub.entrypoints.web.day_page import TRANSLATIONS
+    from hub.entrypoints.web.day_words import DAY_WORDS
+
+    folder = TRANSLATIONS / "de" / "LC_MESSAGES"
+    with open(folder / "messages.po", "rb") as po_file, open(folder / "messages.mo", "rb") as mo_file:
+        po, mo = read_po(po_file), read_mo(mo_file)
+    assert [text for text in DAY_WORDS.values() if not (po.get(text) and po.get(text).string)] == []
+    assert {m.id: m.string for m in po if m.id} == {m.id: m.string for m in mo if m.id}

@@ -11,7 +11,7 @@ from hub.bootstrap import Hub, bootstrap
 from hub.config import Settings, load_settings
 from hub.domain.access import Permission, Role
 from hub.entrypoints import runtime
-from hub.entrypoints.web import end_of_day_api
+from hub.entrypoints.web import day_page, end_of_day_api
 from hub.entrypoints.web import (access, accounts_api, baskets_api, catalog_api, context, devices_api, hardware_api,
                                  health_api, loyalty_api, menu_api, orders_api, pages, payments_api, receipts_api,
                                  replies, staff_api, throttle)
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     for blueprint in API_BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(day_page.blueprint)
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:

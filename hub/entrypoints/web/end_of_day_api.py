@@ -44,7 +44,7 @@ def get_days():
 def get_day(day: str):
     """Show a day: the frozen Z report once closed, else the live figures."""
     with current_hub().uow_factory() as uow:
-        return jsonify(end_of_day.day_view(uow, _checked_day(day), store_day()))
+        return jsonify(end_of_day.day_view(uow, checked_day(day), store_day()))
 
 
 @blueprint.put("/drawers/<drawer_id>/float")
@@ -71,7 +71,7 @@ def post_move(drawer_id: str):
 def post_count(day: str, drawer_id: str):
     """Count a drawer by denomination, signed off by a manager: the books, the count and the difference."""
     body = body_of(CountIn)
-    return jsonify(run(CountDrawer(_checked_day(day), drawer_id, body.counts, body.reason, body.approval, owner(),
+    return jsonify(run(CountDrawer(checked_day(day), drawer_id, body.counts, body.reason, body.approval, owner(),
                                    current_identity().name)))
 
 
@@ -80,14 +80,14 @@ def post_count(day: str, drawer_id: str):
 def post_carry_over(day: str):
     """Carry an open or unpaid order over to the next day: 201."""
     body = body_of(CarryOverIn)
-    return jsonify(run(CarryOver(_checked_day(day), str(body.order_id), body.reason, current_identity().name))), 201
+    return jsonify(run(CarryOver(checked_day(day), str(body.order_id), body.reason, current_identity().name))), 201
 
 
 @blueprint.post("/days/<day>/terminals/read")
 @requires(Permission.DAY_CLOSE)
 def post_read_terminals(day: str):
     """Ask each card terminal for its end-of-day totals: 202, the answers arrive on the day's page."""
-    return jsonify({"asked": run(ReadTerminalTotals(_checked_day(day)))}), 202
+    return jsonify({"asked": run(ReadTerminalTotals(checked_day(day)))}), 202
 
 
 @blueprint.post("/days/<day>/close")
@@ -95,7 +95,7 @@ def post_read_terminals(day: str):
 def post_close(day: str):
     """Close the day: 201 with its Z report; 409 naming what is still open; a closed day stays closed."""
     body = body_of(CloseIn)
-    report = run(CloseDay(_checked_day(day), body.approval, owner()))
+    report = run(CloseDay(checked_day(day), body.approval, owner()))
     return jsonify(end_of_day.report_dict(report)), 201
 
 
@@ -111,7 +111,8 @@ def store_day() -> StoreDay:
     return StoreDay(settings.zone, settings.day_starts_at_hour)
 
 
-def _checked_day(day: str) -> str:
+def checked_day(day: str) -> str:
+    """Return a day from a URL as an ISO date, or raise the 400 naming `day`."""
     try:
         return end_of_day.check_day(day)
     except Refused as refusal:
