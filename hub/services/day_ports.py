@@ -78,8 +78,8 @@ class DayRepository(abc.ABC):
         """Return the tenders of some orders."""
 
     @abc.abstractmethod
-    def drawer_cash(self, order_ids: list[str]) -> dict[str, tuple[int, int]]:
-        """Return drawer -> (cash handed over, change given) for some orders' cash tenders."""
+    def drawer_cash(self, start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
+        """Return drawer -> (cash handed over, change given) of the cash tenders taken in a time span."""
 
     @abc.abstractmethod
     def refunds(self, start: datetime, end: datetime) -> list[GivenRefund]:

@@ -1,7 +1,8 @@
 """The end of the day: floats, paid in/out, drawer counts, carry-overs, card terminals' totals, the close and its Z report.
 
-A business day's cash facts (tenders of its orders, refunds in its hours, floats, moves) become each drawer's
-expected cash; the close checks nothing is left open, freezes the figures under the next Z number, and
+A day's sales figures come from its orders (an order carried over counts on the day it moved to); each
+drawer's expected cash comes from what physically went through it in the day's hours (cash tenders and
+cash refunds), its float and its paid in/out; the close checks nothing is left open, freezes the figures under the next Z number, and
 (with a cloud link) queues the closed day for headquarters in the same transaction.
 """
 
@@ -181,7 +182,7 @@ def _facts(uow: UnitOfWork, day: str, store_day: StoreDay) -> _Facts:
     refunds = uow.days.refunds(start, end)
     currency = orders[0].currency if orders else "EUR"
     figures = day_figures(currency, orders, uow.days.tenders(ids), refunds, carried)
-    floats, cash, moves = uow.days.floats(day), uow.days.drawer_cash(ids), uow.days.moves(day)
+    floats, cash, moves = uow.days.floats(day), uow.days.drawer_cash(start, end), uow.days.moves(day)
     back: dict[str, int] = {}
     for refund in refunds:
         for drawer, amount in refund.cash_drawers:

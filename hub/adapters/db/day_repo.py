@@ -116,9 +116,10 @@ class SqlDayRepository(DayRepository):
                                .order_by(tenders.c.order_id, tenders.c.position)).mappings()
         return [TakenTender(r["order_id"], r["kind"], r["amount"], r["refunded"]) for r in rows]
 
-    def drawer_cash(self, order_ids: list[str]) -> dict[str, tuple[int, int]]:
+    def drawer_cash(self, start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
         rows = self._c.execute(select(cash_given.c.device_id, func.sum(cash_given.c.offered), func.sum(cash_given.c.change))
-                               .where(cash_given.c.order_id.in_(order_ids)).group_by(cash_given.c.device_id))
+                               .join(tenders, tenders.c.tender_id == cash_given.c.tender_id)
+                               .where((tenders.c.at >= start) & (tenders.c.at < end)).group_by(cash_given.c.device_id))
         return {device or UNASSIGNED: (int(offered), int(change)) for device, offered, change in rows}
 
     def refunds(self, start: datetime, end: datetime) -> list[GivenRefund]:
