@@ -78,3 +78,12 @@ class DayClosed:
     day: str
     z_number: int
     report: dict = field(hash=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintZReport:
+    """Print a closed day's Z report on a till's receipt printer, worded in each printer language."""
+
+    day: str
+    device_id: str
+    documents: dict = field(hash=False, repr=False)  # language -> the report's title and lines

@@ -20,12 +20,14 @@ from hub.domain.day_close import (APPROVE_CLOSE, DayState, HubCardTotals, Termin
                                   drawer_row, match_cards, refuse_blocked)
 from hub.domain.day_figures import Figures, day_figures, open_order
 from hub.domain.device_jobs import DeviceJobFinished
-from hub.domain.end_of_day import (CarryOver, CloseDay, CountDrawer, DayClosed, ReadTerminalTotals, RecordCashMove,
-                                   SetOpeningFloat)
+from hub.domain.end_of_day import (CarryOver, CloseDay, CountDrawer, DayClosed, PrintZReport, ReadTerminalTotals,
+                                   RecordCashMove, SetOpeningFloat)
+from hub.domain.printing import ANY_PLACE, RECEIPT, PrintRequest, pick_route
 from hub.domain.staff import ApprovalRequired
 from hub.services import day_guard
 from hub.services.device_jobs import queue_job
 from hub.services.ports import Clock, UnitOfWork
+from hub.services.printing import start_print
 from hub.services.staff import spend_approval
 
 if TYPE_CHECKING:
@@ -150,6 +152,19 @@ def close_day(command: CloseDay, uow: UnitOfWork, clock: Clock, store_day: Store
         uow.outbox.add(f"day:{day}", f"day:{day}", {"kind": "day_close", **report_dict(report)})
     logger.info("business day %s closed by %s: Z report %s", day, signer, z_number)
     return report
+
+
+def print_z_report(command: PrintZReport, uow: UnitOfWork, clock: Clock) -> PrintRequest:
+    """Print a closed day's Z report on a till's receipt printer (its own route, else the catch-all)."""
+    day = check_day(command.day)
+    if uow.days.report(day) is None:
+        raise DayRefused("not_closed", f"day: {day} is not closed: its Z report comes with the close", 409, "day")
+    route = pick_route(uow.printing.routes(), RECEIPT, command.device_id)
+    if route is None:
+        raise DayRefused("no_printer", f"device_id: no receipt printer for {command.device_id} or `{ANY_PLACE}` "
+                                       f"(PUT /api/v1/printing/routes/receipt/{command.device_id})", field="device_id")
+    document = command.documents.get(route.language) or command.documents["en"]
+    return start_print(uow, clock, route, document, place=command.device_id, order_id=None)
 
 
 def day_view(uow: UnitOfWork, day: str, store_day: StoreDay) -> dict:

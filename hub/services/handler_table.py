@@ -19,7 +19,8 @@ from hub.domain.device_jobs import (
     RecordDeviceEvent,
     SweepDeviceJobs,
 )
-from hub.domain.end_of_day import CarryOver, CloseDay, CountDrawer, ReadTerminalTotals, RecordCashMove, SetOpeningFloat
+from hub.domain.end_of_day import (CarryOver, CloseDay, CountDrawer, PrintZReport, ReadTerminalTotals, RecordCashMove,
+                                  SetOpeningFloat)
 from hub.domain.enrolment import (
     AddAccount,
     ChangePassword,
@@ -144,7 +145,8 @@ ACCESS = HandlerTables(
 END_OF_DAY = HandlerTables(  # issue 17: cash-up, card terminals' totals, the close and its Z report
     commands={SetOpeningFloat: end_of_day.set_opening_float, RecordCashMove: end_of_day.record_cash_move,
               CountDrawer: end_of_day.count_drawer, CarryOver: end_of_day.carry_over,
-              ReadTerminalTotals: end_of_day.read_terminal_totals, CloseDay: end_of_day.close_day},
+              ReadTerminalTotals: end_of_day.read_terminal_totals, CloseDay: end_of_day.close_day,
+              PrintZReport: end_of_day.print_z_report},
     within={DeviceJobFinished: [end_of_day.record_terminal_totals]},
 )
 

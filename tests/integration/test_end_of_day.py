@@ -185,11 +185,34 @@ def test_the_page_catalog_is_complete_and_compiled():
     from babel.messages.mofile import read_mo
     from babel.messages.pofile import read_po
 
-    from hub.entrypoints.web.day_page import TRANSLATIONS
-    from hub.entrypoints.web.day_words import DAY_WORDS
+    from hub.entrypoints.web.day_words import DAY_WORDS, TRANSLATIONS
 
     folder = TRANSLATIONS / "de" / "LC_MESSAGES"
     with open(folder / "messages.po", "rb") as po_file, open(folder / "messages.mo", "rb") as mo_file:
         po, mo = read_po(po_file), read_mo(mo_file)
     assert [text for text in DAY_WORDS.values() if not (po.get(text) and po.get(text).string)] == []
     assert {m.id: m.string for m in po if m.id} == {m.id: m.string for m in mo if m.id}
+
+
+def test_the_z_report_prints_on_the_counters_printer_and_downloads_as_a_pdf(client, hub):
+    orders = store_day(client, hub)
+    day = today(client)["day"]
+    early = client.post(f"/api/v1/days/{day}/z-report/print", json={"device_id": "counter-1"})
+    assert early.status_code == 409 and early.get_json()["field"] == "day"
+    client.post(f"/api/v1/days/{day}/carry-overs", json={"order_id": orders["f"], "reason": "tomorrow"})
+    client.post(f"/api/v1/days/{day}/drawers/counter-1/count", json={"counts": {"10000": 1, "1000": 1}})
+    assert client.post(f"/api/v1/days/{day}/close", json={}).status_code == 201
+    nowhere = client.post(f"/api/v1/days/{day}/z-report/print", json={"device_id": "counter-1"})
+    assert nowhere.status_code == 422 and nowhere.get_json()["field"] == "device_id"
+    client.put("/api/v1/printing/routes/receipt/counter-1",
+               json={"printer": {"device_id": "counter-1-agent", "hardware": "receipt"}, "language": "de"})
+    printed = client.post(f"/api/v1/days/{day}/z-report/print", json={"device_id": "counter-1"})
+    assert printed.status_code == 202, printed.get_json()
+    with hub.uow_factory() as uow:
+        job = next(j for j in uow.device_jobs.unfinished(20) if j.kind == "print")
+    document = job.payload["document"]
+    assert (job.device_id, document["document"], document["title"]) == ("counter-1-agent", "z_report", "Z-Bon 1")
+    assert {"left": "Brutto", "right": "26,30\xa0EUR", "bold": False, "rule": False} in document["lines"]
+    pdf = client.get(f"/api/v1/days/{day}/z-report.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert client.get(f"/api/v1/days/2000-01-01/z-report.pdf").status_code == 409

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, render_template
-from flask_babel import Domain, get_locale
+from flask_babel import get_locale
 
 from hub.adapters.clock import utc_now
 from hub.contracts.money import format_money
@@ -13,13 +11,11 @@ from hub.domain.access import Permission
 from hub.domain.cash_up import DENOMINATIONS
 from hub.entrypoints.web.access import current_identity, requires
 from hub.entrypoints.web.context import current_hub
-from hub.entrypoints.web.day_words import DAY_WORDS
+from hub.entrypoints.web.day_words import DAY_WORDS, day_words
 from hub.entrypoints.web.end_of_day_api import checked_day, store_day
 from hub.services import end_of_day
 
 blueprint = Blueprint("day_page", __name__, template_folder="templates")
-TRANSLATIONS = Path(__file__).resolve().parent / "translations" / "end_of_day"
-_WORDS = Domain(translation_directories=[str(TRANSLATIONS)])
 
 
 @blueprint.get("/admin/day")
@@ -44,7 +40,8 @@ def _page(day: str):
         closed_days = uow.days.reports(30)
     locale = str(get_locale() or "en")
     currency = view["figures"]["currency"]
-    words = {key: _WORDS.gettext(text) for key, text in DAY_WORDS.items()}
+    domain = day_words()
+    words = {key: domain.gettext(text) for key, text in DAY_WORDS.items()}
     me = current_identity()
     return render_template("day.html", view=view, w=words, closed_days=closed_days, lang=locale,
                            money=lambda amount: "" if amount is None else format_money(amount, currency, locale),

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from flask_babel import Domain
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations" / "end_of_day"
+
 
 def N_(text: str) -> str:  # noqa: N802 - the usual name for "mark for translation, translate later"
     """Mark a string for extraction; it is translated where it is shown."""
@@ -76,5 +82,13 @@ DAY_WORDS = {
     "pdf": N_("Download the PDF"),
     "till": N_("Till"),
     "closed_days": N_("Closed days"),
+    "store": N_("Store"),
+    "day": N_("Business day"),
+    "closed_at": N_("Closed at"),
     "owner_signs": N_("Leave the PIN empty to sign off as the owner signed in here."),
 }
+
+
+def day_words() -> Domain:
+    """Return the page's own catalog (its German, whatever catalogs the rest of the app uses)."""
+    return Domain(translation_directories=[str(TRANSLATIONS)])

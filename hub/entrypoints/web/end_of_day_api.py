@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from hub.adapters.clock import utc_now
-from hub.contracts.end_of_day import CarryOverIn, CashMoveIn, CloseIn, CountIn, FloatIn
+from hub.adapters.pdf_report import report_pdf
+from hub.contracts.end_of_day import CarryOverIn, CashMoveIn, CloseIn, CountIn, FloatIn, PrintZIn
 from hub.domain.access import Permission
-from hub.domain.end_of_day import CarryOver, CloseDay, CountDrawer, ReadTerminalTotals, RecordCashMove, SetOpeningFloat
+from hub.domain.end_of_day import (CarryOver, CloseDay, CountDrawer, PrintZReport, ReadTerminalTotals, RecordCashMove,
+                                  SetOpeningFloat)
 from hub.entrypoints.web.access import current_identity, requires
 from hub.entrypoints.web.context import current_hub
+from hub.entrypoints.web.day_words import day_words
 from hub.domain.errors import Refused
 from hub.entrypoints.web.replies import ApiProblem, body_of, run
 from hub.services import end_of_day
 from hub.services.handlers import StoreDay
+from hub.entrypoints.web.z_report_text import LANGUAGES, z_document
 
 blueprint = Blueprint("end_of_day", __name__, url_prefix="/api/v1")
 
@@ -97,6 +101,39 @@ def post_close(day: str):
     body = body_of(CloseIn)
     report = run(CloseDay(checked_day(day), body.approval, owner()))
     return jsonify(end_of_day.report_dict(report)), 201
+
+
+@blueprint.post("/days/<day>/z-report/print")
+@requires(Permission.DAY_CLOSE)
+def post_print_z_report(day: str):
+    """Print a closed day's Z report on a till's receipt printer: 202 with the print's id."""
+    body = body_of(PrintZIn)
+    report = _report(checked_day(day))
+    documents = {lang: z_document(report, current_hub().settings.store, lang, day_words().gettext) for lang in LANGUAGES}
+    printed = run(PrintZReport(report["day"], body.device_id, documents))
+    return jsonify({"print_id": printed.print_id, "printer": printed.route.printer.device_id}), 202
+
+
+@blueprint.get("/days/<day>/z-report.pdf")
+@requires(Permission.DAY_READ)
+def get_z_report_pdf(day: str):
+    """Return a closed day's Z report as a PDF, in the reader's language."""
+    from flask_babel import get_locale
+
+    report = _report(checked_day(day))
+    lang = str(get_locale() or "en") if str(get_locale() or "en") in LANGUAGES else "en"
+    document = z_document(report, current_hub().settings.store, lang, day_words().gettext)
+    pdf = report_pdf(document["title"], document["lines"], f"Passline · {current_hub().settings.store}")
+    return current_app.response_class(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="z-report-{report["z_number"]}-{report["day"]}.pdf"'})
+
+
+def _report(day: str) -> dict:
+    with current_hub().uow_factory() as uow:
+        report = uow.days.report(day)
+    if report is None:
+        raise ApiProblem(409, "not_closed", f"day: {day} is not closed: its Z report comes with the close", "day")
+    return report
 
 
 def owner() -> str | None:
