@@ -87,3 +87,8 @@ class PrintZReport:
     day: str
     device_id: str
     documents: dict = field(hash=False, repr=False)  # language -> the report's title and lines
+
+
+@dataclass(frozen=True, slots=True)
+class CloseDueDay:
+    """At the business-day boundary, close the day that just ended, with the same checks, when the store asks for it."""

@@ -1,30 +1,29 @@
 """The end of the day: floats, paid in/out, drawer counts, carry-overs, card terminals' totals, the close and its Z report.
 
-A day's sales figures come from its orders (an order carried over counts on the day it moved to); each
-drawer's expected cash comes from what physically went through it in the day's hours (cash tenders and
-cash refunds), its float and its paid in/out; the close checks nothing is left open, freezes the figures under the next Z number, and
-(with a cloud link) queues the closed day for headquarters in the same transaction.
+The figures are read in hub/services/day_books.py. The close checks nothing is left open, freezes the
+figures under the next Z number, and (with a cloud link) queues the closed day for headquarters in the
+same transaction.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
-from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from hub.contracts.payments import PayOperation
 from hub.domain.cash_up import CashMove, DayRefused, DrawerBooks, check_float, check_move, count_total, settle
-from hub.domain.day_close import (APPROVE_CLOSE, DayState, HubCardTotals, TerminalTotals, ZReport, blockers, check_open,
-                                  drawer_row, match_cards, refuse_blocked)
-from hub.domain.day_figures import Figures, day_figures, open_order
+from hub.domain.day_close import (APPROVE_CLOSE, DayState, TerminalTotals, ZReport, blockers, check_open, drawer_row,
+                                  refuse_blocked)
+from hub.domain.day_figures import open_order
 from hub.domain.device_jobs import DeviceJobFinished
-from hub.domain.end_of_day import (CarryOver, CloseDay, CountDrawer, DayClosed, PrintZReport, ReadTerminalTotals,
-                                   RecordCashMove, SetOpeningFloat)
+from hub.domain.end_of_day import (CarryOver, CloseDay, CloseDueDay, CountDrawer, DayClosed, PrintZReport,
+                                   ReadTerminalTotals, RecordCashMove, SetOpeningFloat)
+from hub.domain.frontdesk_settings import FrontdeskSettings
+from hub.domain.numbering import business_day
 from hub.domain.printing import ANY_PLACE, RECEIPT, PrintRequest, pick_route
 from hub.domain.staff import ApprovalRequired
-from hub.services import day_guard
+from hub.services import day_books, day_guard
 from hub.services.device_jobs import queue_job
 from hub.services.ports import Clock, UnitOfWork
 from hub.services.printing import start_print
@@ -38,6 +37,10 @@ logger = logging.getLogger(__name__)
 PAY = "pay"
 END_OF_DAY_ANSWER_WITHIN_S = 120.0  # a terminal closing its batch prints a report and may dial its host
 MAX_REASON = 200
+# The automatic close is tried in the first seconds after the boundary only (the scheduler ticks every
+# second): a day that cannot close then (a drawer not counted, an order open) waits for a manager.
+AUTO_CLOSE_WINDOW = timedelta(seconds=5)
+AUTO_SIGNER = "automatic close"
 
 
 def today(uow: UnitOfWork, now: datetime, store_day: StoreDay) -> date:
@@ -68,7 +71,7 @@ def count_drawer(command: CountDrawer, uow: UnitOfWork, clock: Clock, store_day:
     """Count a drawer against its books; a manager signs it off (a cashier's PIN is refused when granting)."""
     day = check_day(command.day)
     check_open(uow.days.state(day), "a drawer count")
-    facts = _facts(uow, day, store_day)
+    facts = day_books.facts(uow, day, store_day)
     counts = count_total(command.counts if isinstance(command.counts, dict) else {}, facts.figures.currency)
     drawer = _drawer_id(command.drawer_id)
     books = facts.books.get(drawer, DrawerBooks(drawer))
@@ -103,7 +106,7 @@ def read_terminal_totals(command: ReadTerminalTotals, uow: UnitOfWork, clock: Cl
     """Ask each terminal that took cards on the day, or serves a till, for its end-of-day; return the terminals asked."""
     day = check_day(command.day)
     check_open(uow.days.state(day), "reading the terminals")
-    start, end = window(uow, day, store_day)
+    start, end = day_books.window(uow, day, store_day)
     terminals = {t.terminal for t in uow.days.card_totals(start, end)}
     terminals |= {_key(ref.device_id, ref.hardware) for ref in uow.payments.terminals().values()}
     now = clock()
@@ -136,7 +139,7 @@ def close_day(command: CloseDay, uow: UnitOfWork, clock: Clock, store_day: Store
     """Close a day once: nothing open, every drawer counted, a manager's sign-off; freeze the Z report."""
     day = check_day(command.day)
     state = uow.days.state(day)
-    facts = _facts(uow, day, store_day)
+    facts = day_books.facts(uow, day, store_day)
     counts = uow.days.counts(day)
     refuse_blocked(blockers(state, facts.figures, list(facts.books.values()), counts))
     now = clock()
@@ -144,14 +147,32 @@ def close_day(command: CloseDay, uow: UnitOfWork, clock: Clock, store_day: Store
     z_number = uow.days.next_z_number()
     report = ZReport(z_number, day, now, signer, facts.figures,
                      [drawer_row(books, counts.get(drawer)) for drawer, books in sorted(facts.books.items())],
-                     cards_view(uow, day, facts), uow.days.carried(day))
-    if not uow.days.close(DayState(day, now, z_number, signer), report_dict(report)):
+                     day_books.cards_view(uow, day, facts), uow.days.carried(day))
+    if not uow.days.close(DayState(day, now, z_number, signer), day_books.report_dict(report)):
         raise DayRefused("day_closed", f"day: {day} was closed already: a closed day cannot change", 409, "day")
-    uow.raise_event(DayClosed(day, z_number, report_dict(report)))
+    uow.raise_event(DayClosed(day, z_number, day_books.report_dict(report)))
     if uow.outbox is not None:
-        uow.outbox.add(f"day:{day}", f"day:{day}", {"kind": "day_close", **report_dict(report)})
+        uow.outbox.add(f"day:{day}", f"day:{day}", {"kind": "day_close", "id": f"day:{day}", **day_books.report_dict(report)})
     logger.info("business day %s closed by %s: Z report %s", day, signer, z_number)
     return report
+
+
+def close_due_day(command: CloseDueDay, uow: UnitOfWork, clock: Clock, store_day: StoreDay,
+                  frontdesk: FrontdeskSettings) -> ZReport | None:
+    """Close the day that just ended, right after the boundary, when frontdesk.toml says `auto_close_day = true`."""
+    if not frontdesk.auto_close_day:
+        return None
+    now = clock()
+    current = business_day(now, store_day.tz, store_day.starts_at_hour)
+    boundary = datetime.combine(current, time(store_day.starts_at_hour), store_day.tz)
+    day = (current - timedelta(days=1)).isoformat()
+    if not timedelta(0) <= now - boundary < AUTO_CLOSE_WINDOW or uow.days.state(day) is not None:
+        return None
+    try:
+        return close_day(CloseDay(day, signed_off_by=AUTO_SIGNER), uow, clock, store_day)
+    except DayRefused as refusal:
+        logger.warning("the automatic close of %s is refused (%s): a manager closes it on /admin/day", day, refusal.message)
+        return None
 
 
 def print_z_report(command: PrintZReport, uow: UnitOfWork, clock: Clock) -> PrintRequest:
@@ -165,91 +186,6 @@ def print_z_report(command: PrintZReport, uow: UnitOfWork, clock: Clock) -> Prin
                                        f"(PUT /api/v1/printing/routes/receipt/{command.device_id})", field="device_id")
     document = command.documents.get(route.language) or command.documents["en"]
     return start_print(uow, clock, route, document, place=command.device_id, order_id=None)
-
-
-def day_view(uow: UnitOfWork, day: str, store_day: StoreDay) -> dict:
-    """Return what the end-of-day page shows: the frozen Z report of a closed day, else the live figures and what blocks."""
-    day = check_day(day)
-    state = uow.days.state(day)
-    if state is not None:
-        return {"day": day, "closed": True, **uow.days.report(day)}
-    facts = _facts(uow, day, store_day)
-    counts = uow.days.counts(day)
-    drawers = [drawer_row(books, counts.get(drawer)) for drawer, books in sorted(facts.books.items())]
-    return {"day": day, "closed": False, "figures": figures_dict(facts.figures), "drawers": drawers,
-            "cards": cards_view(uow, day, facts), "carried_over": uow.days.carried(day),
-            "moves": [asdict(m) for m in uow.days.moves(day)],
-            "blockers": blockers(None, facts.figures, list(facts.books.values()), counts)}
-
-
-class _Facts:
-    """A day's figures, each drawer's books and the card totals of its hours."""
-
-    def __init__(self, figures: Figures, books: dict[str, DrawerBooks], cards: list) -> None:
-        self.figures, self.books, self.cards = figures, books, cards
-
-
-def _facts(uow: UnitOfWork, day: str, store_day: StoreDay) -> _Facts:
-    start, end = window(uow, day, store_day)
-    orders = uow.days.sold_orders(day)
-    carried = [c["order_id"] for c in uow.days.carried(day)]
-    ids = [o.order_id for o in orders if o.order_id not in carried]
-    refunds = uow.days.refunds(start, end)
-    currency = orders[0].currency if orders else "EUR"
-    figures = day_figures(currency, orders, uow.days.tenders(ids), refunds, carried)
-    floats, cash, moves = uow.days.floats(day), uow.days.drawer_cash(start, end), uow.days.moves(day)
-    back: dict[str, int] = {}
-    for refund in refunds:
-        for drawer, amount in refund.cash_drawers:
-            back[drawer] = back.get(drawer, 0) + amount
-    drawers = set(floats) | set(cash) | set(back) | {m.drawer_id for m in moves} | set(uow.days.counts(day))
-    books = {d: DrawerBooks(d, floats.get(d, 0), cash.get(d, (0, 0))[0], cash.get(d, (0, 0))[1], back.get(d, 0),
-                            sum(m.amount for m in moves if m.drawer_id == d and m.kind == "paid_in"),
-                            sum(m.amount for m in moves if m.drawer_id == d and m.kind == "paid_out"))
-             for d in drawers}
-    return _Facts(figures, books, uow.days.card_totals(start, end))
-
-
-def window(uow: UnitOfWork, day: str, store_day: StoreDay) -> tuple[datetime, datetime]:
-    """Return the hours a day's refunds and card payments fall in: its business hours, cut where a close moved them."""
-    first = date.fromisoformat(day)
-    start = datetime.combine(first, time(store_day.starts_at_hour), store_day.tz)
-    end = datetime.combine(first + timedelta(days=1), time(store_day.starts_at_hour), store_day.tz)
-    before = uow.days.state((first - timedelta(days=1)).isoformat())
-    if before is not None and before.closed_at < start:
-        start = before.closed_at  # closed early: what came after that close books to this day
-    own = uow.days.state(day)
-    if own is not None and own.closed_at < end:
-        end = own.closed_at
-    return start, end
-
-
-def cards_view(uow: UnitOfWork, day: str, facts: _Facts) -> list[dict]:
-    """Return each terminal's match of the hub's card books against its end-of-day totals, line by line."""
-    reads = uow.days.terminal_reads(day)
-    books = {t.terminal: t for t in facts.cards}
-    out = []
-    for terminal in sorted(set(books) | set(reads)):
-        hub = books.get(terminal, HubCardTotals(terminal))
-        read = reads.get(terminal)
-        state = "not asked" if terminal not in reads else "waiting" if read is None else "read" if read.ok else "failed"
-        out.append({"terminal": terminal, "state": state, "message": read.message if read else None,
-                    "payments": hub.payments, "charged": hub.charged, "refunded": hub.refunded,
-                    "lines": match_cards(hub, read)})
-    return out
-
-
-def figures_dict(figures: Figures) -> dict:
-    """Return the figures as JSON-ready data."""
-    return {**asdict(figures), "tender_total": figures.tender_total}
-
-
-def report_dict(report: ZReport) -> dict:
-    """Return a Z report as JSON-ready data (what is kept, shown, printed and pushed)."""
-    return {"z_number": report.z_number, "day": report.day, "closed_at": report.closed_at.isoformat(),
-            "closed_by": report.closed_by, "figures": figures_dict(report.figures), "drawers": report.drawers,
-            "cards": report.cards, "carried_over": report.carried_over, "cash_difference": report.cash_difference,
-            "card_mismatches": report.card_mismatches}
 
 
 def _sign_off(uow: UnitOfWork, approval: str | None, owner: str | None, used_for: str, now: datetime) -> str:
@@ -282,7 +218,3 @@ def _drawer_id(drawer_id: str) -> str:
 def _key(device_id: str, hardware: str | None) -> str:
     return f"{device_id}/{hardware}" if hardware else device_id
 
-
-def new_move_id() -> str:
-    """Return a fresh paid in/out id."""
-    return str(uuid.uuid4())

@@ -19,7 +19,7 @@ from hub.domain.device_jobs import (
     RecordDeviceEvent,
     SweepDeviceJobs,
 )
-from hub.domain.end_of_day import (CarryOver, CloseDay, CountDrawer, PrintZReport, ReadTerminalTotals, RecordCashMove,
+from hub.domain.end_of_day import (CarryOver, CloseDay, CloseDueDay, CountDrawer, PrintZReport, ReadTerminalTotals, RecordCashMove,
                                   SetOpeningFloat)
 from hub.domain.enrolment import (
     AddAccount,
@@ -146,7 +146,7 @@ END_OF_DAY = HandlerTables(  # issue 17: cash-up, card terminals' totals, the cl
     commands={SetOpeningFloat: end_of_day.set_opening_float, RecordCashMove: end_of_day.record_cash_move,
               CountDrawer: end_of_day.count_drawer, CarryOver: end_of_day.carry_over,
               ReadTerminalTotals: end_of_day.read_terminal_totals, CloseDay: end_of_day.close_day,
-              PrintZReport: end_of_day.print_z_report},
+              PrintZReport: end_of_day.print_z_report, CloseDueDay: end_of_day.close_due_day},
     within={DeviceJobFinished: [end_of_day.record_terminal_totals]},
 )
 

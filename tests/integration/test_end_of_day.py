@@ -216,3 +216,62 @@ def test_the_z_report_prints_on_the_counters_printer_and_downloads_as_a_pdf(clie
     pdf = client.get(f"/api/v1/days/{day}/z-report.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert client.get(f"/api/v1/days/2000-01-01/z-report.pdf").status_code == 409
+
+
+def test_the_automatic_close_at_the_boundary_makes_the_same_checks(client, hub):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from hub.domain.numbering import business_day
+    from hub.services.end_of_day import CloseDueDay, close_due_day
+    from hub.services.handlers import StoreDay
+
+    orders = store_day(client, hub)
+    day = today(client)["day"]
+    store = StoreDay(hub.settings.zone, hub.settings.day_starts_at_hour)
+    now = datetime.now(timezone.utc)
+    following = business_day(now, store.tz, store.starts_at_hour) + timedelta(days=1)
+    boundary = datetime(following.year, following.month, following.day, store.starts_at_hour, tzinfo=store.tz)
+
+    def at(moment, wanted=True):
+        with hub.uow_factory() as uow:
+            report = close_due_day(CloseDueDay(), uow, lambda: moment, store, replace(hub.frontdesk, auto_close_day=wanted))
+            uow.commit()
+        return report
+
+    assert at(boundary + timedelta(seconds=1), wanted=False) is None  # the store did not ask for it
+    assert at(boundary + timedelta(seconds=1)) is None  # an open order and an uncounted drawer: it stays open
+    assert client.get(f"/api/v1/days/{day}").get_json()["closed"] is False
+    client.post(f"/api/v1/days/{day}/carry-overs", json={"order_id": orders["f"], "reason": "tomorrow"})
+    client.post(f"/api/v1/days/{day}/drawers/counter-1/count", json={"counts": {"10000": 1, "1000": 1}})
+    assert at(boundary + timedelta(minutes=10)) is None  # long after the boundary: a manager closes it
+    report = at(boundary + timedelta(seconds=2))
+    assert (report.z_number, report.closed_by) == (1, "automatic close")
+    assert client.get(f"/api/v1/days/{day}").get_json()["closed_by"] == "automatic close"
+
+
+def test_with_a_cloud_link_the_closed_day_goes_to_the_outbox_in_the_same_transaction(client, hub):
+    from sqlalchemy import select
+
+    from hub.adapters.cloud.outbox import SqlOutbox
+    from hub.adapters.db.catalog_store import CatalogCache
+    from hub.adapters.db.cloud_tables import cloud_outbox
+    from hub.adapters.db.unit_of_work import SqlUnitOfWork
+    from hub.domain.end_of_day import CloseDay
+    from hub.services.end_of_day import close_day
+    from hub.services.handlers import StoreDay
+
+    orders = store_day(client, hub)
+    day = today(client)["day"]
+    client.post(f"/api/v1/days/{day}/carry-overs", json={"order_id": orders["f"], "reason": "tomorrow"})
+    client.post(f"/api/v1/days/{day}/drawers/counter-1/count", json={"counts": {"10000": 1, "1000": 1}})
+    now = lambda: datetime.now(timezone.utc)  # noqa: E731
+    linked = SqlUnitOfWork(hub.engine, CatalogCache(), outbox=lambda connection: SqlOutbox(connection, "test", now))
+    with linked as uow:
+        report = close_day(CloseDay(day, signed_off_by="owner"), uow, now,
+                           StoreDay(hub.settings.zone, hub.settings.day_starts_at_hour))
+        uow.commit()
+    with hub.engine.connect() as connection:
+        rows = [row for row in connection.execute(select(cloud_outbox)).mappings() if row["aggregate"] == f"day:{day}"]
+    assert len(rows) == 1 and rows[0]["body"]["kind"] == "day_close"
+    assert rows[0]["body"]["z_number"] == report.z_number == 1 and rows[0]["body"]["figures"]["gross"] == 2630

@@ -13,7 +13,7 @@ from hub.entrypoints.web.access import current_identity, requires
 from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.day_words import DAY_WORDS, day_words
 from hub.entrypoints.web.end_of_day_api import checked_day, store_day
-from hub.services import end_of_day
+from hub.services import day_books, end_of_day
 
 blueprint = Blueprint("day_page", __name__, template_folder="templates")
 
@@ -36,7 +36,7 @@ def day_page(day: str):
 
 def _page(day: str):
     with current_hub().uow_factory() as uow:
-        view = end_of_day.day_view(uow, day, store_day())
+        view = day_books.day_view(uow, day, store_day())
         closed_days = uow.days.reports(30)
     locale = str(get_locale() or "en")
     currency = view["figures"]["currency"]

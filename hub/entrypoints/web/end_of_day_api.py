@@ -17,7 +17,7 @@ from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.day_words import day_words
 from hub.domain.errors import Refused
 from hub.entrypoints.web.replies import ApiProblem, body_of, run
-from hub.services import end_of_day
+from hub.services import day_books, end_of_day
 from hub.services.handlers import StoreDay
 from hub.entrypoints.web.z_report_text import LANGUAGES, z_document
 
@@ -31,7 +31,7 @@ def get_today():
     hub = current_hub()
     with hub.uow_factory() as uow:
         day = end_of_day.today(uow, utc_now(), store_day()).isoformat()
-        return jsonify(end_of_day.day_view(uow, day, store_day()))
+        return jsonify(day_books.day_view(uow, day, store_day()))
 
 
 @blueprint.get("/days")
@@ -48,7 +48,7 @@ def get_days():
 def get_day(day: str):
     """Show a day: the frozen Z report once closed, else the live figures."""
     with current_hub().uow_factory() as uow:
-        return jsonify(end_of_day.day_view(uow, checked_day(day), store_day()))
+        return jsonify(day_books.day_view(uow, checked_day(day), store_day()))
 
 
 @blueprint.put("/drawers/<drawer_id>/float")
@@ -100,7 +100,7 @@ def post_close(day: str):
     """Close the day: 201 with its Z report; 409 naming what is still open; a closed day stays closed."""
     body = body_of(CloseIn)
     report = run(CloseDay(checked_day(day), body.approval, owner()))
-    return jsonify(end_of_day.report_dict(report)), 201
+    return jsonify(day_books.report_dict(report)), 201
 
 
 @blueprint.post("/days/<day>/z-report/print")
