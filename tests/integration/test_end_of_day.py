@@ -12,7 +12,9 @@ from hub.domain.payment_events import CardPaymentApproved
 from hub.domain.payments import Payment, PaymentState, TerminalRef
 from tests.integration.commerce_support import cancel, complete, happened
 from tests.support.devices import order_data
-from tests.support.staff import CASHIER_PIN, approval, ensure_staff
+from hub.domain.access import Role
+from tests.support.identities import screen_client
+from tests.support.staff import CASHIER_PIN, approval, ensure_staff, sign_in
 
 
 def place(client, origin, lines):
@@ -150,7 +152,14 @@ def test_a_cashier_cannot_sign_off(client, hub, app):
     refused = client.post("/api/v1/staff/approvals", json={"pin": CASHIER_PIN, "action": "day_close", "device_id": "counter-1"})
     assert refused.status_code == 403 and "needs a manager's PIN" in refused.get_json()["message"]
     without = app.test_client()
-    assert without.post(f"/api/v1/days/{day}/close", json={}).status_code in (401, 403)
+    assert without.post(f"/api/v1/days/{day}/close", json={}).status_code == 401
+    counter = screen_client(app, "counter-1", Role.COUNTER)
+    cashier = {"Authorization": f"Bearer {sign_in(counter, hub)}"}
+    assert counter.put("/api/v1/drawers/counter-1/float", json={"amount": 5000}, headers=cashier).status_code == 200
+    for path in (f"/api/v1/days/{day}/close", f"/api/v1/days/{day}/drawers/counter-1/count"):
+        refused = counter.post(path, json={"counts": {}} if path.endswith("count") else {}, headers=cashier)
+        assert refused.status_code == 403, refused.get_json()
+    assert client.get(f"/api/v1/days/{day}").get_json()["closed"] is False
 
 
 

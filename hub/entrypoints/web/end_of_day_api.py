@@ -12,7 +12,7 @@ from hub.contracts.end_of_day import CarryOverIn, CashMoveIn, CloseIn, CountIn, 
 from hub.domain.access import Permission
 from hub.domain.end_of_day import (CarryOver, CloseDay, CountDrawer, PrintZReport, ReadTerminalTotals, RecordCashMove,
                                   SetOpeningFloat)
-from hub.entrypoints.web.access import current_identity, requires
+from hub.entrypoints.web.access import current_identity, own_device, requires
 from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.day_words import day_words
 from hub.domain.errors import Refused
@@ -56,6 +56,7 @@ def get_day(day: str):
 def put_float(drawer_id: str):
     """Put a drawer's opening float on today's books (again corrects it)."""
     body = body_of(FloatIn)
+    _own_drawer(drawer_id)
     day = run(SetOpeningFloat(drawer_id, body.amount, current_identity().staff_id))
     return jsonify({"day": day, "drawer": drawer_id, "opening_float": body.amount})
 
@@ -65,6 +66,7 @@ def put_float(drawer_id: str):
 def post_move(drawer_id: str):
     """Keep a paid in or paid out with its reason: 201."""
     body = body_of(CashMoveIn)
+    _own_drawer(drawer_id)
     move_id = str(body.move_id or uuid.uuid4())
     day = run(RecordCashMove(move_id, drawer_id, body.kind, body.amount, body.reason, current_identity().staff_id))
     return jsonify({"move_id": move_id, "day": day}), 201
@@ -134,6 +136,12 @@ def _report(day: str) -> dict:
     if report is None:
         raise ApiProblem(409, "not_closed", f"day: {day} is not closed: its Z report comes with the close", "day")
     return report
+
+
+def _own_drawer(drawer_id: str) -> None:
+    """Refuse a till that names another till's drawer (accounts and signed-in staff may name any, as elsewhere)."""
+    if not own_device(drawer_id):
+        raise ApiProblem(403, "forbidden", "drawer_id: a till keeps the books of its own drawer only", "drawer_id")
 
 
 def owner() -> str | None:
