@@ -67,6 +67,8 @@ translations: $(STAMP)
 
 # The customer's e-receipt page has its own catalog too.
 PAGE_CATALOGS += receipt:kiosk/receipt_words.py:kiosk/translations/receipt
+# So has the end-of-day page of the back office (issue 17).
+PAGE_CATALOGS += endofday:hub/entrypoints/web/day_words.py:hub/entrypoints/web/translations/end_of_day
 
 clean:
 	rm -rf $(VENV) .pytest_cache

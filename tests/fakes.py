@@ -19,6 +19,7 @@ from hub.domain.tenders import Tender
 from hub.services.commerce_ports import CommerceRepository
 from hub.domain.access import Role
 from hub.services.access_ports import DeviceLogins, MqttLogin
+from hub.services.day_ports import DayRepository
 
 
 class FakeOrderRepository(OrderRepository):
@@ -90,6 +91,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.orders = orders or FakeOrderRepository()
         self.device_jobs = FakeDeviceJobRepository()
         self.commerce = FakeCommerceRepository()
+        self.days = FakeDayRepository()
         self._jobs_snapshot = ({}, {})
         self._catalog = catalog
         self.committed = 0
@@ -119,6 +121,30 @@ class FakeUnitOfWork(UnitOfWork):
 
     def seen(self) -> list[Order]:
         return list(self.orders.orders.values())
+
+
+class FakeDayRepository(DayRepository):
+    """Business days in memory: which are closed and what was carried over; the day's facts are read from SQL only."""
+
+    def __init__(self) -> None:
+        self.closed: dict = {}  # day -> DayState
+        self.moved: list[dict] = []
+
+    def state(self, day):
+        return self.closed.get(day)
+
+    def closed_from(self, day):
+        return {d for d in self.closed if d >= day}
+
+    def carried(self, from_day):
+        return [c for c in self.moved if c["from_day"] == from_day]
+
+    def _sql_only(self, *args, **kwargs):
+        raise NotImplementedError("the end of the day's figures are tested on SQLite (tests/integration)")
+
+    next_z_number = close = report = reports = set_float = floats = add_move = moves = save_count = counts = _sql_only
+    carry = sold_orders = tenders = drawer_cash = refunds = card_totals = add_terminal_read = _sql_only
+    terminal_read_job = save_terminal_read = terminal_reads = _sql_only
 
 
 def cafe_catalog() -> Catalog:

@@ -10,7 +10,7 @@ from escpos.printer import Dummy
 from devices.printers.profiles import PrinterProfile
 from devices.printers.words import word
 from hub.contracts.money import format_money
-from hub.contracts.printing import KitchenTicket, PrintPayload, Receipt, printable
+from hub.contracts.printing import KitchenTicket, PrintPayload, Receipt, ZReport, printable
 
 # Typography the printer's code page lacks, printed as the nearest plain character.
 _PLAIN = str.maketrans({"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "·": "-", "\u00a0": " "})
@@ -79,6 +79,8 @@ def render(payload: PrintPayload, profile: PrinterProfile, tz: tzinfo | None = N
         _header_marks(page, payload)
         if isinstance(payload.document, KitchenTicket):
             _kitchen_ticket(page, payload.document, payload.language, tz)
+        elif isinstance(payload.document, ZReport):
+            _z_report(page, payload.document)
         else:
             _receipt(page, payload.document, payload.language, tz)
         out += page.finish()
@@ -176,3 +178,15 @@ def _receipt(page: _Page, receipt: Receipt, lang: str, tz: tzinfo | None) -> Non
         page.p.qr(receipt.e_receipt_url, native=True, size=5)
         page.p.set_with_default()
     page.line(receipt.footer or word(lang, "thanks"), align="center")
+
+
+def _z_report(page: _Page, report: ZReport) -> None:
+    """Lay out a Z report the hub worded: its title big, then each line, amounts on the right."""
+    page.line(report.title, align="center", bold=True, big=True)
+    for line in report.lines:
+        if line.rule:
+            page.rule()
+        if line.right is None:
+            page.line(line.left, bold=line.bold)
+        else:
+            page.pair(line.left, line.right, bold=line.bold)

@@ -111,6 +111,17 @@ class ZvtTerminalSimulator:
         with self._lock:
             return [e for e in self.journal if e.kind == "payment" and e.approved and not e.reversed]
 
+    def batch(self) -> list[JournalEntry]:
+        """Return the approved payments (not reversed) and refunds since the last end-of-day: the open batch."""
+        with self._lock:
+            closed = max((i for i, e in enumerate(self.journal) if e.kind == "end_of_day"), default=-1)
+            return [e for e in self.journal[closed + 1:] if e.approved and e.kind in ("payment", "refund")
+                    and not e.reversed]
+
+    def charge_by_hand(self, amount: int, currency: str = "EUR") -> JournalEntry:
+        """Take a payment keyed on the terminal itself, as a cashier does when the till is down: the hub never hears of it."""
+        return self._record("payment", amount, messages.CURRENCY_CODES[currency], messages.RESULT_SUCCESS)
+
     def _scenario(self) -> Scenario:
         with self._lock:
             return self._next.popleft() if self._next else self.scenario
@@ -295,11 +306,12 @@ class ZvtTerminalSimulator:
 
     def _end_of_day(self, link: Link, command: Apdu, serial: bool) -> bool:
         link.send(ack())
-        total = sum(e.amount for e in self.charges())
-        entry = self._record("end_of_day", total, "0978", messages.RESULT_SUCCESS)
+        batch = self.batch()  # the batch's turnover: its payments less its refunds
+        total = sum(e.amount if e.kind == "payment" else -e.amount for e in batch)
+        entry = self._record("end_of_day", max(total, 0), "0978", messages.RESULT_SUCCESS)
         self._say(link, messages.status_information(entry.fields))
         self._print(link, [self.merchant, "Kassenschnitt", f"Terminal-ID {self.terminal_id}",
-                           f"Umsätze {len(self.charges())}", f"Summe {_amount(total, 'EUR')}"], admin=True)
+                           f"Umsätze {len(batch)}", f"Summe {_amount(total, 'EUR')}"], admin=True)
         with self._lock:
             self._receipt = 0  # the day's batch is closed: the next receipt is 0001 again
         self._say(link, messages.completion())

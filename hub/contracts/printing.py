@@ -110,12 +110,33 @@ class Receipt(BaseModel):
     footer: Text | None = None
 
 
+class ReportLine(BaseModel):
+    """One line of a report laid out by the hub: words on the left, an amount on the right."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    left: Text = ""
+    right: Short | None = Field(default=None, max_length=40)
+    bold: bool = False
+    rule: bool = Field(default=False, description="A dashed line across the paper before this line.")
+
+
+class ZReport(BaseModel):
+    """A closed business day's Z report, worded by the hub in the printer's language (docs/end-of-day.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    document: Literal["z_report"] = "z_report"
+    title: Text
+    lines: list[ReportLine] = Field(min_length=1, max_length=400)
+
+
 class PrintPayload(BaseModel):
     """`payload` of a job of kind `print`."""
 
     model_config = ConfigDict(extra="forbid")
 
-    document: KitchenTicket | Receipt = Field(discriminator="document")
+    document: KitchenTicket | Receipt | ZReport = Field(discriminator="document")
     language: Literal["en", "de"] = "en"
     copies: int = Field(default=1, ge=1, le=5)
     banner: Text | None = Field(default=None, description="Printed in reverse on top, e.g. `BACKUP — FROM Grill`.")

@@ -79,6 +79,9 @@ class Permission(enum.StrEnum):
     STAFF_MANAGE = "staff.manage"
     HEALTH_READ = "health.read"  # the full health report (the liveness probe is OPEN)
     ADMIN_VIEW = "admin.view"
+    DAY_READ = "day.read"  # the end of the day: figures, drawers, card totals, Z reports
+    DAY_CASH = "day.cash"  # opening floats, paid in and paid out at a till
+    DAY_CLOSE = "day.close"  # count drawers, carry orders over, read terminals, close the day
     OWN_SESSION = "session.own"  # see and end one's own account session
     KIOSK_SCREEN = "screen.kiosk"  # open the kiosk page
     COUNTER_SCREEN = "screen.counter"  # open the counter page
@@ -89,7 +92,7 @@ _SELLING = {P.ORDER_SUBMIT, P.ORDER_READ, P.MENU_READ, P.BASKET_PRICE, P.PAYMENT
             P.RECEIPT_PRINT, P.MEMBER_SIGN_IN}
 _TILL_STAFF = _SELLING | {P.ORDER_SEARCH, P.ORDER_CANCEL_UNPAID, P.ORDER_CONFIRM, P.QUEUE_READ, P.TENDER_ADD,
                           P.REFUND, P.PAYMENT_CHECK, P.LOYALTY_LOOKUP, P.RECEIPT_LINK, P.DRAWER_OPEN,
-                          P.BASKET_HOLD, P.SOLD_OUT, P.TICKET_REPRINT, P.COUNTER_SCREEN}
+                          P.BASKET_HOLD, P.SOLD_OUT, P.TICKET_REPRINT, P.COUNTER_SCREEN, P.DAY_CASH}
 _KITCHEN = {P.ORDER_READ, P.QUEUE_READ, P.MENU_READ, P.KITCHEN_ACT, P.DISPLAY_WATCH, P.SOLD_OUT, P.TICKET_REPRINT}
 _HARDWARE = {P.OWN_SESSION, P.HARDWARE_READ, P.HARDWARE_MANAGE, P.DEVICES_READ, P.DEVICES_MANAGE, P.HEALTH_READ, P.ADMIN_VIEW,
              P.PAYMENT_CHECK}
@@ -99,7 +102,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STORE_IT: frozenset(_HARDWARE | {P.ACCOUNTS_MANAGE, P.QUEUE_READ, P.ORDER_READ, P.MENU_READ}),
     Role.MANAGER: frozenset(_TILL_STAFF | _KITCHEN | {P.APPROVE, P.STOCK_RECEIVE, P.PROMOTIONS_MANAGE,
                                                       P.GIFT_CARD_ISSUE, P.STAFF_MANAGE, P.HARDWARE_READ,
-                                                      P.ADMIN_VIEW}),
+                                                      P.ADMIN_VIEW, P.DAY_READ, P.DAY_CLOSE}),
     Role.CASHIER: frozenset(_TILL_STAFF),
     Role.KITCHEN: frozenset(_KITCHEN),
     # A kiosk sells to the customer in front of it; card payments and receipts for its own orders.

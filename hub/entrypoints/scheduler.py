@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from hub.domain.end_of_day import CloseDueDay
 from hub.domain.order_holds import ExpireUnpaidHolds
 from hub.domain.payments import RetryPaymentChecks
 from hub.domain.printing import ReleaseHeldPrints
@@ -17,6 +18,7 @@ TIMED_COMMANDS = (
     RetryPaymentChecks,  # a payment stuck in `checking` asks its terminal again, on a backoff
     ExpireUnpaidHolds,  # a kiosk order nobody paid for within the store's limit is cancelled
     ReleaseHeldPrints,  # a ticket no printer could take goes out once its printer says ready
+    CloseDueDay,  # at the business-day boundary, the day that ended closes by itself when the store wants it
 )
 
 

@@ -18,6 +18,8 @@ from hub.domain.device_jobs import (
     RecordDeviceEvent,
     SweepDeviceJobs,
 )
+from hub.domain.end_of_day import (CarryOver, CloseDay, CloseDueDay, CountDrawer, PrintZReport, ReadTerminalTotals, RecordCashMove,
+                                  SetOpeningFloat)
 from hub.domain.enrolment import (
     AddAccount,
     ChangePassword,
@@ -57,7 +59,8 @@ from hub.domain.staff import AddStaff, GrantApproval, RunApproved, SignIn, SignO
 from hub.domain.stock import AvailabilityChanged, MarkSoldOut, ReceiveStock, StockChanged
 from hub.domain.tenders import AddTender, IssueGiftCard, OrderRefunded, RecordOnlinePayment, RefundOrder
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender
-from hub.services import access, cloud_outbox, commerce, device_jobs, gift_cards, kitchen, order_holds, order_intake
+from hub.services import access, cloud_outbox, commerce, device_jobs, end_of_day, gift_cards, kitchen, order_holds
+from hub.services import order_intake
 from hub.services import payments, points, printing, promotions, refunds, staff, stock_keeping, tenders, till
 from hub.services.messagebus import HandlerTables
 
@@ -137,6 +140,14 @@ ACCESS = HandlerTables(
               ClaimDevice: access.claim_device, RevokeDevice: access.revoke_device},
 )
 
+END_OF_DAY = HandlerTables(  # issue 17: cash-up, card terminals' totals, the close and its Z report
+    commands={SetOpeningFloat: end_of_day.set_opening_float, RecordCashMove: end_of_day.record_cash_move,
+              CountDrawer: end_of_day.count_drawer, CarryOver: end_of_day.carry_over,
+              ReadTerminalTotals: end_of_day.read_terminal_totals, CloseDay: end_of_day.close_day,
+              PrintZReport: end_of_day.print_z_report, CloseDueDay: end_of_day.close_due_day},
+    within={DeviceJobFinished: [end_of_day.record_terminal_totals]},
+)
+
 # Sales into the outbox for headquarters: after every capability that writes what it captures (stock, points).
 CLOUD_OUTBOX = HandlerTables(
     within={OrderAccepted: [cloud_outbox.queue_order], TenderTaken: [cloud_outbox.queue_payments],
@@ -149,4 +160,4 @@ CLOUD_OUTBOX = HandlerTables(
 # a print job's before it is a payment's; a paid card settles the tender before it releases a hold;
 # the outbox captures a sale last, once its stock moves and points are written.
 HANDLERS = HandlerTables.merged(ORDER_INTAKE, DEVICE_JOBS, KITCHEN, PRINTING, COMMERCE, PAYMENTS, ORDER_HOLDS,
-                                STAFF, TILL, ACCESS, CLOUD_OUTBOX)
+                                STAFF, TILL, ACCESS, END_OF_DAY, CLOUD_OUTBOX)

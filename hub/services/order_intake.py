@@ -9,13 +9,14 @@ from typing import Any
 
 from hub.domain.errors import OrderConflict
 from hub.domain.frontdesk_settings import FrontdeskSettings
-from hub.domain.numbering import StoreDay, business_day, format_number
+from hub.domain.numbering import StoreDay, format_number
 from hub.domain.order_holds import CONFIRMATION, IncomingChanged, hold_deadline, hold_for
 from hub.domain.order_messages import OrderAccepted, OrderStatusChanged, SubmitOrder
 from hub.domain.orders import Order, price_lines, tickets_for
 from hub.domain.queueing import deadline_for
 from hub.domain.tenders import RecordOnlinePayment
 from hub.services.commerce import commit_sale, prepare_sale
+from hub.services.day_guard import today
 from hub.services.ports import Clock, Notify, UnitOfWork
 from hub.services.staff import authorize_sale
 
@@ -55,7 +56,7 @@ def submit_order(command: SubmitOrder, uow: UnitOfWork, clock: Clock, store_day:
                     frontdesk.remote_orders)
     # The last check before the first write: discounts by hand need staff (and over the limit a manager's approval).
     authorize_sale(uow, command, sale.priced, frontdesk, now)
-    day = business_day(now, store_day.tz, store_day.starts_at_hour)
+    day = today(uow, now, store_day.tz, store_day.starts_at_hour)  # after a closed day: the next open one
     order = Order(
         order_id=command.order_id,
         number=format_number(uow.orders.next_number(day)),

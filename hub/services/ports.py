@@ -14,6 +14,7 @@ from hub.domain.payments import Payment, TerminalRef
 from hub.domain.printing import PrintRequest, PrintRoute
 from hub.services.cloud_ports import Outbox
 from hub.services.commerce_ports import CommerceRepository
+from hub.services.day_ports import DayRepository
 
 Clock = Callable[[], datetime]
 Notify = Callable[[str, dict[str, Any]], None]
@@ -224,6 +225,7 @@ class UnitOfWork(abc.ABC):
     commerce: CommerceRepository  # promotions, stock, loyalty and tenders (hub.services.commerce_ports)
     printing: PrintingRepository  # print routes and prints (hub.services.printing)
     payments: PaymentRepository  # card payments (hub.services.payments)
+    days: DayRepository  # business days, cash-up and Z reports (hub.services.end_of_day, issue 17)
     outbox: Outbox | None = None  # issue 13: events for headquarters; None while the store is not linked
 
     def __init__(self) -> None:

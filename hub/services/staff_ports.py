@@ -94,8 +94,8 @@ class StaffRepository(abc.ABC):
         """Return every till's drawer."""
 
     @abc.abstractmethod
-    def record_cash(self, tender_id: str, order_id: str, offered: int, change: int) -> None:
-        """Keep what a cash tender was handed and gave back, for the receipt."""
+    def record_cash(self, tender_id: str, order_id: str, offered: int, change: int, device_id: str | None = None) -> None:
+        """Keep what a cash tender was handed and gave back, for the receipt, and which till's drawer took it."""
 
     @abc.abstractmethod
     def cash_for(self, order_id: str) -> dict[str, tuple[int, int]]:

@@ -11,6 +11,7 @@ from hub.domain.order_holds import TenderTaken
 from hub.domain.orders import Order
 from hub.domain.tenders import ONLINE, AddTender, RecordOnlinePayment, Tender, apply_tender
 from hub.services.commerce_ports import loyalty_program
+from hub.services.day_guard import refuse_if_day_closed
 from hub.services.points import require_member_proof
 from hub.services.ports import Clock, UnitOfWork
 
@@ -44,6 +45,7 @@ def add_tender(command: AddTender, uow: UnitOfWork, clock: Clock,
                frontdesk: FrontdeskSettings | None = None) -> TenderResult:
     """Take a cash, gift card or points tender (cards come from the terminal's events)."""
     order = known_order(uow, command.order_id)
+    refuse_if_day_closed(uow, order.order_id, order.business_day, f"a tender on order {order.number}")
     repo = uow.commerce
     currency = order.total.currency
     due = due_of(uow, order)

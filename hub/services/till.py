@@ -55,7 +55,8 @@ def take_tender(command: TakeTender, uow: UnitOfWork, handle_within: Callable[[o
     result: TenderResult = handle_within(command.tender)
     if command.tender.kind != "cash":
         return TillTender(result, "none")
-    uow.staff.record_cash(result.tender.tender_id, result.tender.order_id, command.tender.amount, result.change)
+    uow.staff.record_cash(result.tender.tender_id, result.tender.order_id, command.tender.amount, result.change,
+                          command.device_id)
     if command.device_id is None:
         return TillTender(result, "none", drawer_message="no device_id: no drawer was opened")
     drawer = uow.staff.cash_drawer(command.device_id)

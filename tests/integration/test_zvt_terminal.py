@@ -267,3 +267,15 @@ def test_receipt_numbers_start_again_after_end_of_day_while_trace_numbers_run_on
     assert first["terminal_id"] == second["terminal_id"] == "52500001"
     assert hardware.run(pay_job(operation="reverse", receipt_no="0001")).ok  # today's 0001, not yesterday's
     assert [e.reversed for e in simulator.journal if e.kind == "payment"] == [False, True]
+
+
+def test_end_of_day_reports_the_open_batch_net_of_refunds_and_a_charge_keyed_by_hand(terminal):
+    simulator, hardware = terminal
+    hardware.run(pay_job(operation="authorise", amount=990))
+    hardware.run(pay_job(operation="authorise", amount=500))
+    hardware.run(pay_job(operation="refund", amount=200))
+    simulator.charge_by_hand(250)  # the hub never hears of it: the end of the day shows it as a mismatch
+    first = hardware.run(pay_job(operation="end_of_day"))
+    assert first.ok and first.detail["amount"] == 990 + 500 - 200 + 250
+    hardware.run(pay_job(operation="authorise", amount=320))
+    assert hardware.run(pay_job(operation="end_of_day")).detail["amount"] == 320  # a new batch after each close

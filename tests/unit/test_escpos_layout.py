@@ -102,3 +102,13 @@ def test_backup_banner_reprint_mark_copies_and_drawer_kick():
 def test_characters_the_code_page_lacks_print_as_question_marks():
     [doc] = printed({"document": {**TICKET, "items": [{"qty": 1, "name": "Ramen 拉麵"}]}})
     assert doc.has_line("1 x Ramen ??")
+
+
+def test_a_z_report_prints_its_title_large_and_amounts_on_the_right():
+    [doc] = printed({"document": {"document": "z_report", "title": "Z-Bon 7", "lines": [
+        {"left": "Geschäftstag: 2026-12-07"}, {"left": "Brutto", "right": "26,30 EUR", "rule": True},
+        {"left": "Differenz", "right": "-0,50 EUR", "bold": True}]}, "language": "de"})
+    assert doc.line_with("Z-Bon 7").width == 2 and doc.has_line("Geschäftstag: 2026-12-07")
+    assert doc.line_with("Brutto").text.endswith(" 26,30 EUR")
+    assert doc.line_with("Differenz").bold and doc.line_with("Differenz").text.endswith(" -0,50 EUR")
+    assert any(set(line) == {"-"} for line in doc.text.splitlines()) and doc.cut

@@ -7,6 +7,7 @@ from hub.adapters.db import (  # noqa: F401 - imported for the tables they defin
     catalog_tables,
     cloud_tables,
     commerce_tables,
+    day_tables,
     dead_letters,
     device_jobs_tables,
     kitchen_store,

@@ -125,8 +125,9 @@ class SqlStaffRepository(StaffRepository):
         rows = self._c.execute(select(cash_drawers).order_by(cash_drawers.c.device_id)).mappings()
         return {r["device_id"]: (r["printer_device_id"], r["printer_hardware"], r["pin"]) for r in rows}
 
-    def record_cash(self, tender_id: str, order_id: str, offered: int, change: int) -> None:
-        self._c.execute(insert(cash_given).values(tender_id=tender_id, order_id=order_id, offered=offered, change=change))
+    def record_cash(self, tender_id: str, order_id: str, offered: int, change: int, device_id: str | None = None) -> None:
+        self._c.execute(insert(cash_given).values(tender_id=tender_id, order_id=order_id, offered=offered, change=change,
+                                                  device_id=device_id))
 
     def cash_for(self, order_id: str) -> dict[str, tuple[int, int]]:
         rows = self._c.execute(select(cash_given).where(cash_given.c.order_id == order_id)).mappings()

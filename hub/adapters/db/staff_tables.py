@@ -89,4 +89,5 @@ cash_given = Table(
     Column("order_id", String(36), nullable=False, index=True),
     Column("offered", Integer, nullable=False, comment="what the customer handed over, minor units"),
     Column("change", Integer, nullable=False, comment="what went back; the tender keeps what was applied"),
+    Column("device_id", String(64), comment="the till whose drawer took the cash (0015)"),
 )

@@ -11,6 +11,7 @@ from hub.adapters.db.bought_together import SqlOrderBaskets
 from hub.adapters.db.catalog_store import CatalogCache
 from hub.adapters.db.commerce_repo import SqlCommerceRepository
 from hub.adapters.db.dead_letters import SqlDeadLetterRepository
+from hub.adapters.db.day_repo import SqlDayRepository
 from hub.adapters.db.kitchen_store import SqlDisplayStore
 from hub.adapters.db.device_jobs_repo import SqlDeviceJobRepository
 from hub.adapters.db.orders_repo import SqlOrderRepository
@@ -49,6 +50,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.access = SqlAccessRepository(self._connection)  # accounts, devices, claim codes (issue 12)
         self.order_baskets = SqlOrderBaskets(self._connection)  # what orders held, for recommendations
         self.dead_letters = SqlDeadLetterRepository(self._connection)  # parked device messages, for /admin and /health
+        self.days = SqlDayRepository(self._connection)  # business days, cash-up, Z reports (issue 17)
         self.outbox = self._outbox(self._connection) if self._outbox is not None else None
         self._catalog = None
         return self

@@ -11,6 +11,7 @@ from hub.bootstrap import Hub, bootstrap
 from hub.config import Settings, load_settings
 from hub.domain.access import Permission, Role
 from hub.entrypoints import runtime
+from hub.entrypoints.web import day_page, end_of_day_api
 from hub.entrypoints.web import (access, accounts_api, baskets_api, catalog_api, context, devices_api, hardware_api,
                                  health_api, loyalty_api, menu_api, orders_api, pages, payments_api, receipts_api,
                                  replies, staff_api, throttle)
@@ -25,7 +26,8 @@ STAFF_ROOM = "staff"  # every `/hub` screen but kiosks: counters and accounts fo
 # One blueprint a resource; every one's routes are under /api/v1 but the pairing, sign-in and e-receipt pages.
 API_BLUEPRINTS = (orders_api.blueprint, payments_api.blueprint, baskets_api.blueprint, menu_api.blueprint,
                   catalog_api.blueprint, loyalty_api.blueprint, staff_api.blueprint, accounts_api.blueprint,
-                  devices_api.blueprint, hardware_api.blueprint, receipts_api.blueprint, health_api.blueprint)
+                  devices_api.blueprint, hardware_api.blueprint, receipts_api.blueprint, health_api.blueprint,
+                  end_of_day_api.blueprint)
 # All a kiosk listens to; the stream of every order's events would only cost it (and the hub) a send each.
 KIOSK_EVENTS = frozenset({"availability", "payment.changed"})
 
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     for blueprint in API_BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(day_page.blueprint)
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:
