@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 CHANNELS = ("kiosk", "counter", "app", "web", "phone", "marketplace")
-TENDER_KINDS = ("cash", "card", "gift_card", "points")
+TENDER_KINDS = ("cash", "card", "gift_card", "points", "online")  # online: a web order paid at HQ
 SOLD_STATUSES = ("completed",)  # sold: handed over (anything else open must be settled or carried before the close)
 OPEN_STATUSES = ("received", "accepted", "in_progress", "ready")  # not yet handed over or cancelled
 

@@ -34,9 +34,9 @@ def test_every_figure_of_the_day_is_the_sum_computed_by_hand():
     assert figures.channels == {"kiosk": {"orders": 1, "gross": 990}, "counter": {"orders": 1, "gross": 405},
                                 "app": {"orders": 1, "gross": 1000}, "web": {"orders": 1, "gross": 640},
                                 "phone": {"orders": 0, "gross": 0}, "marketplace": {"orders": 0, "gross": 0}}
-    assert figures.tenders == {"cash": 1045, "card": 990, "gift_card": 500, "points": 500}
+    assert figures.tenders == {"cash": 1045, "card": 990, "gift_card": 500, "points": 500, "online": 0}
     assert figures.tender_total == figures.gross
-    assert figures.refunds_by_tender == {"cash": 320, "card": 0, "gift_card": 0, "points": 0}
+    assert figures.refunds_by_tender == {"cash": 320, "card": 0, "gift_card": 0, "points": 0, "online": 0}
     assert figures.taxes == [{"code": "VAT19", "rate_bp": 1900, "taxable": 878, "amount": 167},
                              {"code": "VAT7", "rate_bp": 700, "taxable": 1860, "amount": 130}]
     assert figures.discounts == [{"order": "A001", "name": "10 % for a regular", "amount": 45, "approved_by": "Morgan"}]
