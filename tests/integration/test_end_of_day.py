@@ -83,8 +83,8 @@ def test_every_figure_of_a_hand_computed_store_day(client, hub):
     assert figures["channels"]["kiosk"] == {"orders": 1, "gross": 990}
     assert figures["channels"]["app"] == {"orders": 1, "gross": 500}
     assert figures["channels"]["web"] == figures["channels"]["phone"] == {"orders": 0, "gross": 0}
-    assert figures["tenders"] == {"cash": 1140, "card": 990, "gift_card": 500, "points": 0}
-    assert figures["refunds_by_tender"] == {"cash": 320, "card": 0, "gift_card": 0, "points": 0}
+    assert figures["tenders"] == {"cash": 1140, "card": 990, "gift_card": 500, "points": 0, "online": 0}
+    assert figures["refunds_by_tender"] == {"cash": 320, "card": 0, "gift_card": 0, "points": 0, "online": 0}
     # VAT 19 %: 80 + 39 + 102 on 420 + 206 + 538 net; VAT 7 %: 65 + 17 on 925 + 238 net
     assert [(t["code"], t["taxable"], t["amount"]) for t in figures["taxes"]] == [("VAT19", 1164, 221), ("VAT7", 1163, 82)]
     assert [(d["name"], d["amount"]) for d in figures["discounts"]] == [("Breakfast deal: coffee + pastry 5.00", 10)]
