@@ -55,7 +55,7 @@ from hub.domain.staff import AddStaff, GrantApproval, SignIn, SignOut
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender
 from hub.services import access, cloud_outbox, commerce, commerce_actions, device_jobs, handlers, kitchen, order_holds
 from hub.services import payments
-from hub.services import printing, staff, till
+from hub.services import printing, report_rollups, staff, till
 from hub.services.commerce import AvailabilityChanged, StockChanged
 from hub.services.kitchen import DisplayChanged
 from hub.services.messagebus import HandlerTables
@@ -145,9 +145,15 @@ CLOUD_OUTBOX = HandlerTables(
             events.OrderStatusChanged: [cloud_outbox.queue_status], StockChanged: [cloud_outbox.queue_ledgers]},
 )
 
+# Issue 17: the reports' roll-ups, in the sale's own transaction (after stock moves are written).
+REPORTS = HandlerTables(
+    within={events.OrderAccepted: [report_rollups.roll_up_order], events.OrderStatusChanged: [report_rollups.take_back_cancelled],
+            events.OrderRefunded: [report_rollups.roll_up_refund], StockChanged: [report_rollups.roll_up_stock]},
+)
+
 # The order matters where several capabilities react to one event within its transaction:
 # an accepted order is planned for the kitchen before its tickets print; a finished job is
 # a print job's before it is a payment's; a paid card settles the tender before it releases a hold;
 # the outbox captures a sale last, once its stock moves and points are written.
 HANDLERS = HandlerTables.merged(ORDER_INTAKE, DEVICE_JOBS, KITCHEN, PRINTING, COMMERCE, PAYMENTS, ORDER_HOLDS,
-                                STAFF, TILL, ACCESS, CLOUD_OUTBOX)
+                                STAFF, TILL, ACCESS, CLOUD_OUTBOX, REPORTS)

@@ -14,6 +14,7 @@ from hub.domain.payments import Payment, TerminalRef
 from hub.domain.printing import PrintRequest, PrintRoute
 from hub.services.cloud_ports import Outbox
 from hub.services.commerce_ports import CommerceRepository
+from hub.services.report_ports import ReportRollups
 
 Clock = Callable[[], datetime]
 Notify = Callable[[str, dict[str, Any]], None]
@@ -225,6 +226,7 @@ class UnitOfWork(abc.ABC):
     printing: PrintingRepository  # print routes and prints (hub.services.printing)
     payments: PaymentRepository  # card payments (hub.services.payments)
     outbox: Outbox | None = None  # issue 13: events for headquarters; None while the store is not linked
+    reports: ReportRollups | None = None  # issue 17: sums for the reports; None in a fake unit of work
 
     def __init__(self) -> None:
         self.raised: list[object] = []

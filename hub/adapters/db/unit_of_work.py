@@ -14,6 +14,7 @@ from hub.adapters.db.device_jobs_repo import SqlDeviceJobRepository
 from hub.adapters.db.orders_repo import SqlOrderRepository
 from hub.adapters.db.payments_repo import SqlPaymentRepository
 from hub.adapters.db.printing_repo import SqlPrintingRepository
+from hub.adapters.db.report_repo import SqlReportRollups
 from hub.adapters.db.staff_repo import SqlStaffRepository
 from hub.domain.catalog import Catalog
 from hub.domain.orders import Order
@@ -45,6 +46,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.commerce = SqlCommerceRepository(self._connection, self._catalog_cache)
         self.staff = SqlStaffRepository(self._connection)  # staff, approvals, held baskets, drawers (issue 6)
         self.access = SqlAccessRepository(self._connection)  # accounts, devices, claim codes (issue 12)
+        self.reports = SqlReportRollups(self._connection)  # issue 17: roll-ups for the back office's reports
         self.outbox = self._outbox(self._connection) if self._outbox is not None else None
         self._catalog = None
         return self

@@ -13,7 +13,7 @@ from hub.domain.access import Permission, Role
 from hub.entrypoints import runtime
 from hub.entrypoints.web import (access, accounts_api, baskets_api, catalog_api, context, devices_api, hardware_api,
                                  health_api, loyalty_api, menu_api, orders_api, pages, payments_api, receipts_api,
-                                 replies, staff_api, throttle)
+                                 replies, reports_pages, staff_api, throttle)
 from hub.entrypoints.https import page_port
 from hub.entrypoints.web.access import own_origins
 from hub.entrypoints.web.socket_limits import SocketLimits, gevent_running
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     for blueprint in API_BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(reports_pages.blueprint)  # issue 17: /admin/reports
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:
