@@ -67,6 +67,8 @@ translations: $(STAMP)
 
 # The customer's e-receipt page has its own catalog too.
 PAGE_CATALOGS += receipt:kiosk/receipt_words.py:kiosk/translations/receipt
+# The back office's reports (issue 17).
+PAGE_CATALOGS += reports:hub/entrypoints/web/report_words.py:hub/entrypoints/web/translations/reports
 
 clean:
 	rm -rf $(VENV) .pytest_cache
