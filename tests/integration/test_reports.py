@@ -149,7 +149,7 @@ def test_every_report_page_shows_its_chart_and_the_same_figures_as_its_csv(clien
 
 def test_a_report_reads_in_german(client, store_day):
     html = client.get(f"/admin/reports/channels?{ONE_DAY}&lang=de").get_data(as_text=True)
-    assert "Kanalmix" in html and "48,00\u00a0€" in html and "55,2\u00a0%" in html
+    assert "Kanalmix" in html and "2026-12-01 bis 2026-12-01, verglichen mit 2026-11-30 bis 2026-11-30" in html and "48,00\u00a0€" in html and "55,2\u00a0%" in html
 
 
 def test_a_bad_date_or_filter_is_refused_naming_the_field(client, hub):

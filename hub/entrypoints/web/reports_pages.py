@@ -26,8 +26,10 @@ CHANNELS = tuple(origin.value for origin in Origin)
 FILTERS = ("from", "to", "compare", "channel", "station")
 
 
-def _(text: str, **values: str) -> str:
-    return words.DOMAIN.gettext(text, **values)
+def _(text: str, **values: object) -> str:
+    """Translate a word of the reports into the request's language, filling its `{holes}`."""
+    translated = words.DOMAIN.gettext(text)
+    return translated.format(**values) if values else translated
 
 
 class Writer:
