@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Connection, Table, func, select, tuple_
+from sqlalchemy import Connection, Table, func, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hub.adapters.db import commerce_tables as ct
@@ -22,26 +23,34 @@ def _key_columns(table: Table) -> list[str]:
     return [column.name for column in table.primary_key.columns]
 
 
+@functools.cache
+def _upsert_statement(dialect: str, table: Table, columns: tuple[str, ...], adding: bool):
+    """Return INSERT ... ON CONFLICT DO UPDATE adding to (or replacing) the sums; built once per shape, as a
+    statement built per sale cost more than running it."""
+    keys = _key_columns(table)
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    sums = [c for c in columns if c not in keys]
+    sets = {c: (table.c[c] + statement.excluded[c]) if adding else statement.excluded[c] for c in sums}
+    # A name already right is not written again (most sales).
+    where = None if adding else or_(*(table.c[c] != statement.excluded[c] for c in sums))
+    return statement.on_conflict_do_update(index_elements=keys, set_=sets, where=where)
+
+
 class SqlReportRollups(ReportRollups):
     """Report roll-ups on one connection (inside the unit of work's transaction)."""
 
     def __init__(self, connection: Connection) -> None:
         self._db = connection
-        self._insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
 
     def _upsert(self, table: Table, rows: list[dict], adding: bool = True) -> None:
         if not rows:
             return
-        keys = _key_columns(table)
         # Rows of one statement must name the same columns: group them by the columns they carry.
         groups: dict[tuple[str, ...], list[dict]] = {}
         for row in rows:
             groups.setdefault(tuple(sorted(row)), []).append(row)
-        for group in groups.values():
-            columns = [c for c in group[0] if c not in keys]
-            statement = self._insert(table)
-            sets = {c: (table.c[c] + statement.excluded[c]) if adding else statement.excluded[c] for c in columns}
-            self._db.execute(statement.on_conflict_do_update(index_elements=keys, set_=sets), group)
+        for columns, group in groups.items():
+            self._db.execute(_upsert_statement(self._db.dialect.name, table, columns, adding), group)
 
     def add(self, rollup: Rollup) -> None:
         for name, table in TABLES.items():
