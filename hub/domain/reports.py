@@ -83,6 +83,23 @@ def parse_query(args: Mapping[str, str], today: date, channels: tuple[str, ...],
     return ReportQuery(period, comparison(period, how), channel, station)
 
 
+def whole_months(period: Period) -> tuple[list[str], list[Period]]:
+    """Split a period into the calendar months it holds whole (`YYYY-MM`) and the days left at either end."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    months, cursor = [], first
+    while _next_month(cursor) - timedelta(days=1) <= period.end:
+        months.append(cursor.strftime("%Y-%m"))
+        cursor = _next_month(cursor)
+    if not months:
+        return [], [period]
+    edges = [Period(period.start, first - timedelta(days=1)), Period(cursor, period.end)]
+    return months, [edge for edge in edges if edge.start <= edge.end]
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
 def comparison(period: Period, how: str) -> Period | None:
     """Return the period to compare with: the same number of days just before, the same dates a year earlier, or none."""
     if how == "previous":

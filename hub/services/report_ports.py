@@ -62,5 +62,5 @@ class ReportRollups(abc.ABC):
         """Return the names items, modifiers and promotions were last sold under."""
 
     @abc.abstractmethod
-    def stations(self) -> tuple[str, ...]:
-        """Return every station that has sold something."""
+    def stations(self, since: str) -> tuple[str, ...]:
+        """Return every station that has sold something since a business day (`YYYY-MM-DD`)."""

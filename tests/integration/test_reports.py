@@ -171,3 +171,11 @@ def test_a_cashier_is_refused_the_reports_and_a_manager_may_read_them(app, hub):
     counter.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {sign_in(counter, hub, '9999')}"
     assert counter.get("/admin/reports/sales.csv").status_code == 200
     assert app.test_client().get("/admin/reports/sales").status_code == 302  # nobody: to the sign-in page
+
+
+def test_whole_months_read_the_monthly_pairs_and_give_the_same_rates(client, store_day):
+    rows = table(client, "attachment", "from=2026-11-01&to=2026-12-31&compare=none")
+    assert cells(rows, "item_a", "item_b", "orders_with_a", "orders_with_both", "rate")[:2] == [
+        ("Cheeseburger", "Fries", "4", "4", "100.00"), ("Fries", "Cheeseburger", "4", "4", "100.00")]
+    edges = table(client, "attachment", "from=2026-11-15&to=2026-12-31&compare=none")  # days of November, all December
+    assert cells(edges, "item_a", "orders_with_both")[:2] == [("Cheeseburger", "4"), ("Fries", "4")]

@@ -125,3 +125,13 @@ def test_every_report_word_has_german_and_the_compiled_catalog_matches():
                              report_words.CHANNELS, report_words.PAGE) for t in table.values()]
     assert [t for t in texts if not (po.get(t) and po.get(t).string)] == []
     assert {m.id: m.string for m in mo if m.id} == {m.id: m.string for m in po if m.id}
+
+
+def test_a_period_splits_into_whole_months_and_the_days_at_its_ends():
+    from hub.domain.reports import Period, whole_months
+
+    months, edges = whole_months(Period(date(2025, 12, 15), date(2026, 3, 3)))
+    assert months == ["2026-01", "2026-02"]
+    assert edges == [Period(date(2025, 12, 15), date(2025, 12, 31)), Period(date(2026, 3, 1), date(2026, 3, 3))]
+    assert whole_months(Period(date(2026, 1, 1), date(2026, 1, 31))) == (["2026-01"], [])
+    assert whole_months(Period(date(2026, 1, 2), date(2026, 1, 31))) == ([], [Period(date(2026, 1, 2), date(2026, 1, 31))])

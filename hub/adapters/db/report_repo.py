@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from hub.adapters.db import commerce_tables as ct
 from hub.adapters.db import report_tables as rt
 from hub.domain.report_rollups import WHOLE_ORDER, Rollup, stock_day
-from hub.domain.reports import Period
+from hub.domain.reports import Period, whole_months
 from hub.services.report_ports import ReportRollups, Sums
 
 TABLES: dict[str, Table] = {"hourly": rt.report_hourly, "items": rt.report_items, "modifiers": rt.report_modifiers,
@@ -56,6 +56,11 @@ class SqlReportRollups(ReportRollups):
         for name, table in TABLES.items():
             keys = _key_columns(table)
             self._upsert(table, [dict(zip(keys, key), **sums) for key, sums in getattr(rollup, name).items()])
+        months: dict[tuple, int] = {}
+        for (day, *rest), sums in rollup.pairs.items():
+            months[(day[:7], *rest)] = months.get((day[:7], *rest), 0) + sums.get("orders", 0)
+        self._upsert(rt.report_pairs_monthly, [dict(zip(_key_columns(rt.report_pairs_monthly), key), orders=orders)
+                                               for key, orders in months.items()])
         self._upsert(rt.report_names, [{"kind": kind, "key": key, "name": name}
                                        for (kind, key), name in rollup.names.items()], adding=False)
 
@@ -108,8 +113,22 @@ class SqlReportRollups(ReportRollups):
         return self._by(self._sum(rt.report_modifiers, ["sku", "code"], sums, period, channel, station), 2, sums)
 
     def pairs(self, period, channel, station):
-        rows = self._sum(rt.report_pairs, ["sku_a", "sku_b"], ["orders"], period, channel, station, "station_a")
-        return {(a, b): int(n) for a, b, n in rows}
+        months, edges = whole_months(period)
+        rows = [row for edge in edges
+                for row in self._sum(rt.report_pairs, ["sku_a", "sku_b"], ["orders"], edge, channel, station, "station_a")]
+        if months:
+            table = rt.report_pairs_monthly
+            query = (select(table.c.sku_a, table.c.sku_b, func.sum(table.c.orders)).where(table.c.month.in_(months))
+                     .group_by(table.c.sku_a, table.c.sku_b))
+            if channel is not None:
+                query = query.where(table.c.origin == channel)
+            if station is not None:
+                query = query.where(table.c.station_a == station)
+            rows += self._db.execute(query).all()
+        pairs: dict[tuple[str, str], int] = {}
+        for a, b, n in rows:
+            pairs[(a, b)] = pairs.get((a, b), 0) + int(n)
+        return pairs
 
     def promotions(self, period, channel, station):
         table = rt.report_promotions
@@ -148,7 +167,8 @@ class SqlReportRollups(ReportRollups):
         rows = self._db.execute(select(rt.report_names.c.kind, rt.report_names.c.key, rt.report_names.c.name))
         return {(kind, key): name for kind, key, name in rows}
 
-    def stations(self) -> tuple[str, ...]:
-        rows = self._db.execute(select(rt.report_hourly.c.station).where(rt.report_hourly.c.station != WHOLE_ORDER)
-                                .distinct().order_by(rt.report_hourly.c.station))
-        return tuple(rows.scalars())
+    def stations(self, since: str) -> tuple[str, ...]:
+        # The primary key leads with the day, so this reads only the days since then.
+        rows = self._db.execute(select(rt.report_items.c.station).where(rt.report_items.c.business_day >= since)
+                                .distinct())
+        return tuple(sorted(rows.scalars()))

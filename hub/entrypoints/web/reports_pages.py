@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 from babel.numbers import format_decimal, get_currency_precision
@@ -24,6 +25,7 @@ from hub.services.reports import REPORTS, build, currency_of
 blueprint = Blueprint("reports", __name__, template_folder="templates")
 CHANNELS = tuple(origin.value for origin in Origin)
 FILTERS = ("from", "to", "compare", "channel", "station")
+STATIONS_SINCE_DAYS = 400  # a station gone from the catalog can still be picked for a year of its sales
 
 
 def _(text: str, **values: object) -> str:
@@ -68,7 +70,8 @@ def _read(name: str) -> tuple[Figures, ReportQuery, str, tuple[str, ...]]:
     hub = current_hub()
     today = business_day(hub.bus.now(), hub.settings.zone, hub.settings.day_starts_at_hour)
     with hub.uow_factory() as uow:
-        stations = tuple(sorted(set(uow.reports.stations()) | {item.station for item in uow.catalog()}))
+        recent = uow.reports.stations((today - timedelta(days=STATIONS_SINCE_DAYS)).isoformat())
+        stations = tuple(sorted(set(recent) | {item.station for item in uow.catalog()}))
         query = parse_query(request.args, today, CHANNELS, stations)
         return build(name, uow, query), query, currency_of(uow), stations
 

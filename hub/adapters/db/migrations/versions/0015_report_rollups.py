@@ -49,6 +49,13 @@ def upgrade() -> None:
                     *_sums('orders'),
                     sa.PrimaryKeyConstraint('business_day', 'origin', 'sku_a', 'station_a', 'sku_b',
                                             name=op.f('pk_report_pairs')))
+    op.create_table('report_pairs_monthly', *_key(('month', sa.String(length=7), 'YYYY-MM of the business day'), ORIGIN,
+                                                  ('sku_a', sa.String(length=64), None),
+                                                  ('station_a', sa.String(length=64), None),
+                                                  ('sku_b', sa.String(length=64), None)),
+                    *_sums('orders'),
+                    sa.PrimaryKeyConstraint('month', 'origin', 'sku_a', 'station_a', 'sku_b',
+                                            name=op.f('pk_report_pairs_monthly')))
     op.create_table('report_promotions', *_key(DAY, ORIGIN, ('promo_id', sa.String(length=64), None),
                                                ('sku', sa.String(length=64), "'' = the row counting orders that used it"),
                                                STATION),
@@ -66,6 +73,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_stock_moves_sku_at', table_name='stock_moves')
-    for table in ('report_names', 'report_stock', 'report_promotions', 'report_pairs', 'report_modifiers',
+    for table in ('report_names', 'report_stock', 'report_promotions', 'report_pairs_monthly', 'report_pairs', 'report_modifiers',
                   'report_items', 'report_hourly'):
         op.drop_table(table)
