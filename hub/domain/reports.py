@@ -150,6 +150,7 @@ class Figures:
     chart: list[tuple[str, int, int | None]] = field(default_factory=list)
     chart_kind: str = "money"
     extra: dict[str, list[dict[str, object]]] = field(default_factory=dict)  # more tables (dayparts, modifiers)
+    legend: tuple[str, str] | None = None  # the columns the two bars show, when not this period and the one before
 
 
 def _cols(*spec: str) -> tuple[Column, ...]:
@@ -260,7 +261,8 @@ def promotion_roi(promotions: Mapping[str, Sums], promoted: Mapping[str, Mapping
                                        "compare_units:count", "unit_lift:count", "attached:count",
                                        "compare_attached:count", "attached_lift:count", "sales_lift:money",
                                        "return:percent"),
-                   rows, [(r["promotion"], r["discount"], r["sales_lift"]) for r in rows])
+                   rows, [(r["promotion"], r["discount"], r["sales_lift"]) for r in rows],
+                   legend=("discount", "sales_lift"))
 
 
 def attachment(pairs: Mapping[tuple[str, str], int], items: Mapping[str, Sums],

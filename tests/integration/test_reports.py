@@ -179,3 +179,7 @@ def test_whole_months_read_the_monthly_pairs_and_give_the_same_rates(client, sto
         ("Cheeseburger", "Fries", "4", "4", "100.00"), ("Fries", "Cheeseburger", "4", "4", "100.00")]
     edges = table(client, "attachment", "from=2026-11-15&to=2026-12-31&compare=none")  # days of November, all December
     assert cells(edges, "item_a", "orders_with_both")[:2] == [("Cheeseburger", "4"), ("Fries", "4")]
+
+
+def test_the_back_office_links_to_the_reports_for_those_who_may_read_them(client):
+    assert '<a href="/admin/reports">Reports</a>' in client.get("/admin").get_data(as_text=True)

@@ -99,6 +99,8 @@ def report(name: str):
     write = Writer(currency, str(get_locale() or "en"))
     period = query.period
     legend = (_(words.PAGE["this_period"]), _(words.PAGE["compare_period"]) if query.compare else None)
+    if figures.legend:
+        legend = (_(words.COLUMNS[figures.legend[0]]), _(words.COLUMNS[figures.legend[1]]) if query.compare else None)
     chart_kind = figures.chart_kind
     chart = bar_chart([(write.page("text", label), now, before) for label, now, before in figures.chart],
                       lambda value: write.page(chart_kind, value), _(words.PAGE["chart"], title=_(words.TITLES[name])),
