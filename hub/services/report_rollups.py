@@ -7,7 +7,6 @@ the reports exactly when it is in the books. Nothing is written when the unit of
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from hub.domain import events
@@ -72,7 +71,3 @@ def roll_up_stock(event: Any, uow: UnitOfWork, clock: Clock, store_day: Any) -> 
     for sku in dict.fromkeys(event.skus):
         uow.reports.record_stock(sku, today.isoformat(), began)
 
-
-def today(clock: Clock, store_day: Any) -> date:
-    """Return the store's business day now."""
-    return business_day(clock(), store_day.tz, store_day.starts_at_hour)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hub.domain import reports as figures
-from hub.domain.reports import Figures, Period, ReportQuery
+from hub.domain.reports import Figures, ReportQuery
 from hub.services.ports import UnitOfWork
 
 REPORTS = ("sales", "channels", "products", "promotions", "attachment", "sell_through")
