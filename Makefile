@@ -69,6 +69,8 @@ translations: $(STAMP)
 PAGE_CATALOGS += receipt:kiosk/receipt_words.py:kiosk/translations/receipt
 # So has the end-of-day page of the back office (issue 17).
 PAGE_CATALOGS += endofday:hub/entrypoints/web/day_words.py:hub/entrypoints/web/translations/end_of_day
+# The back office's reports (issue 17).
+PAGE_CATALOGS += reports:hub/entrypoints/web/report_words.py:hub/entrypoints/web/translations/reports
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -82,6 +82,7 @@ class Permission(enum.StrEnum):
     DAY_READ = "day.read"  # the end of the day: figures, drawers, card totals, Z reports
     DAY_CASH = "day.cash"  # opening floats, paid in and paid out at a till
     DAY_CLOSE = "day.close"  # count drawers, carry orders over, read terminals, close the day
+    REPORTS_READ = "reports.read"  # the back office's sales reports and their CSV exports (issue 17)
     OWN_SESSION = "session.own"  # see and end one's own account session
     KIOSK_SCREEN = "screen.kiosk"  # open the kiosk page
     COUNTER_SCREEN = "screen.counter"  # open the counter page
@@ -102,7 +103,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STORE_IT: frozenset(_HARDWARE | {P.ACCOUNTS_MANAGE, P.QUEUE_READ, P.ORDER_READ, P.MENU_READ}),
     Role.MANAGER: frozenset(_TILL_STAFF | _KITCHEN | {P.APPROVE, P.STOCK_RECEIVE, P.PROMOTIONS_MANAGE,
                                                       P.GIFT_CARD_ISSUE, P.STAFF_MANAGE, P.HARDWARE_READ,
-                                                      P.ADMIN_VIEW, P.DAY_READ, P.DAY_CLOSE}),
+                                                      P.ADMIN_VIEW, P.DAY_READ, P.DAY_CLOSE, P.REPORTS_READ}),
     Role.CASHIER: frozenset(_TILL_STAFF),
     Role.KITCHEN: frozenset(_KITCHEN),
     # A kiosk sells to the customer in front of it; card payments and receipts for its own orders.

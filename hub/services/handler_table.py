@@ -61,7 +61,8 @@ from hub.domain.tenders import AddTender, IssueGiftCard, OrderRefunded, RecordOn
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender
 from hub.services import access, cloud_outbox, commerce, device_jobs, end_of_day, gift_cards, kitchen, order_holds
 from hub.services import order_intake
-from hub.services import payments, points, printing, promotions, refunds, staff, stock_keeping, tenders, till
+from hub.services import payments, points, printing, promotions, refunds, report_rollups, staff, stock_keeping
+from hub.services import tenders, till
 from hub.services.messagebus import HandlerTables
 
 ORDER_INTAKE = HandlerTables(
@@ -155,9 +156,15 @@ CLOUD_OUTBOX = HandlerTables(
             OrderStatusChanged: [cloud_outbox.queue_status], StockChanged: [cloud_outbox.queue_ledgers]},
 )
 
+# Issue 17: the reports' roll-ups, in the sale's own transaction (after stock moves are written).
+REPORTS = HandlerTables(
+    within={OrderAccepted: [report_rollups.roll_up_order], OrderStatusChanged: [report_rollups.take_back_cancelled],
+            OrderRefunded: [report_rollups.roll_up_refund], StockChanged: [report_rollups.roll_up_stock]},
+)
+
 # The order matters where several capabilities react to one event within its transaction:
 # an accepted order is planned for the kitchen before its tickets print; a finished job is
 # a print job's before it is a payment's; a paid card settles the tender before it releases a hold;
 # the outbox captures a sale last, once its stock moves and points are written.
 HANDLERS = HandlerTables.merged(ORDER_INTAKE, DEVICE_JOBS, KITCHEN, PRINTING, COMMERCE, PAYMENTS, ORDER_HOLDS,
-                                STAFF, TILL, ACCESS, END_OF_DAY, CLOUD_OUTBOX)
+                                STAFF, TILL, ACCESS, END_OF_DAY, CLOUD_OUTBOX, REPORTS)

@@ -15,6 +15,7 @@ from hub.domain.printing import PrintRequest, PrintRoute
 from hub.services.cloud_ports import Outbox
 from hub.services.commerce_ports import CommerceRepository
 from hub.services.day_ports import DayRepository
+from hub.services.report_ports import ReportRollups
 
 Clock = Callable[[], datetime]
 Notify = Callable[[str, dict[str, Any]], None]
@@ -227,6 +228,7 @@ class UnitOfWork(abc.ABC):
     payments: PaymentRepository  # card payments (hub.services.payments)
     days: DayRepository  # business days, cash-up and Z reports (hub.services.end_of_day, issue 17)
     outbox: Outbox | None = None  # issue 13: events for headquarters; None while the store is not linked
+    reports: ReportRollups | None = None  # issue 17: sums for the reports; None in a fake unit of work
 
     def __init__(self) -> None:
         self.raised: list[object] = []

@@ -14,6 +14,7 @@ from hub.adapters.db import (  # noqa: F401 - imported for the tables they defin
     order_tables,
     payments_tables,
     printing_tables,
+    report_tables,
     staff_tables,
 )
 from hub.adapters.db.metadata import metadata

@@ -17,6 +17,7 @@ from hub.adapters.db.device_jobs_repo import SqlDeviceJobRepository
 from hub.adapters.db.orders_repo import SqlOrderRepository
 from hub.adapters.db.payments_repo import SqlPaymentRepository
 from hub.adapters.db.printing_repo import SqlPrintingRepository
+from hub.adapters.db.report_repo import SqlReportRollups
 from hub.adapters.db.staff_repo import SqlStaffRepository
 from hub.domain.catalog import Catalog
 from hub.domain.orders import Order
@@ -51,6 +52,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.order_baskets = SqlOrderBaskets(self._connection)  # what orders held, for recommendations
         self.dead_letters = SqlDeadLetterRepository(self._connection)  # parked device messages, for /admin and /health
         self.days = SqlDayRepository(self._connection)  # business days, cash-up, Z reports (issue 17)
+        self.reports = SqlReportRollups(self._connection)  # issue 17: roll-ups for the back office's reports
         self.outbox = self._outbox(self._connection) if self._outbox is not None else None
         self._catalog = None
         return self

@@ -133,7 +133,7 @@ def _wants_page() -> bool:
 def _sign_in_url(permission: Permission | None) -> str:
     """Send people to the account sign-in, screens to the pairing page; both come back here after."""
     target = quote(request.full_path.rstrip("?"), safe="/")
-    if permission in (Permission.ADMIN_VIEW, Permission.HEALTH_READ, Permission.DEVICES_READ):
+    if permission in (Permission.ADMIN_VIEW, Permission.HEALTH_READ, Permission.DEVICES_READ, Permission.REPORTS_READ):
         return f"/admin/sign-in?next={target}"
     return f"/pair?next={target}"
 

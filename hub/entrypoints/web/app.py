@@ -14,7 +14,7 @@ from hub.entrypoints import runtime
 from hub.entrypoints.web import day_page, end_of_day_api
 from hub.entrypoints.web import (access, accounts_api, baskets_api, catalog_api, context, devices_api, hardware_api,
                                  health_api, loyalty_api, menu_api, orders_api, pages, payments_api, receipts_api,
-                                 replies, staff_api, throttle)
+                                 replies, reports_pages, staff_api, throttle)
 from hub.entrypoints.https import page_port
 from hub.entrypoints.web.access import own_origins
 from hub.entrypoints.web.socket_limits import SocketLimits, gevent_running
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(day_page.blueprint)
+    app.register_blueprint(reports_pages.blueprint)  # issue 17: /admin/reports
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:
