@@ -19,22 +19,20 @@ is done; the customer collects it a little later.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import math
 import random
 import signal
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 import socketio
 
-from devices.simulators.crew_screen import CALL_TIMEOUT_S, Screen
+from devices.simulators.crew_cashier import Cashier
+from devices.simulators.crew_screen import Screen
 from devices.simulators.enrolment import enrolment, hub_url
 from devices.simulators.traffic import SENDERS, random_order
 from hub.contracts.catalog import CatalogFile
@@ -51,10 +49,10 @@ PREP_SPREAD = (0.8, 1.2)  # a ticket takes its prep time give or take a fifth
 PICK_UNIT_S = (3.0, 7.0)  # walking to the bin and scanning one unit; packing an order takes as long
 EXPO_S = (2.0, 6.0)  # expo checks an order whose stations are all done
 COLLECT_S = (15.0, 60.0)  # the customer (or driver) collects a ready order
-CONFIRM_S = (20.0, 60.0)  # the cashier gets to a waiting remote order
 LOOK_EVERY_S = 0.5  # each crew member glances at the screen this often (reading it costs the hub nothing)
 CASHIER_LOOKS_EVERY_S = 2.0  # the cashier reads the incoming list from the hub
 SETTLE_S = 10.0  # an action answered ok whose change has not shown by then: the screen looks again
+REPORT_EVERY_S = 300.0  # how often the crew says in the log what it has done
 
 
 class Crew:
@@ -195,52 +193,6 @@ class Expo(Crew):
                     self._act(key, 0, "expo_bump", row)
 
 
-class Cashier:
-    """A cashier at an enrolled counter who confirms each waiting remote order with the hub's suggested time."""
-
-    def __init__(self, url: str, device_id: str, cookie: str, pin: str, rng: random.Random | None = None) -> None:
-        self._url = url
-        self._device_id = device_id
-        self._cookie = cookie
-        self._pin = pin
-        self._rng = rng or random.Random()
-        self._token: str | None = None
-        self._due: dict[str, float] = {}
-        self.confirmed = 0
-
-    def work(self) -> None:
-        """Confirm the remote orders that have waited long enough for the cashier to get to them."""
-        now = time.monotonic()
-        for order in self._request("GET", "/api/v1/incoming")["orders"]:
-            due = self._due.setdefault(order["order_id"], now + self._rng.uniform(*CONFIRM_S))
-            if now >= due:
-                self._request("POST", f"/api/v1/orders/{order['order_id']}/confirm",
-                              {"minutes": order["suggested_minutes"]})
-                self._due.pop(order["order_id"], None)
-                self.confirmed += 1
-
-    def _request(self, method: str, path: str, body: dict | None = None, signing_in: bool = False) -> dict:
-        if self._token is None and not signing_in:
-            self._sign_in()
-        headers = {"Cookie": self._cookie, "Content-Type": "application/json"}
-        if self._token and not signing_in:
-            headers["Authorization"] = f"Bearer {self._token}"
-        request = urllib.request.Request(self._url + path, method=method, headers=headers,
-                                         data=json.dumps(body).encode() if body is not None else None)
-        try:
-            with urllib.request.urlopen(request, timeout=CALL_TIMEOUT_S) as answer:
-                return json.load(answer)
-        except urllib.error.HTTPError as exc:
-            if exc.code == 401 and not signing_in:
-                self._token = None  # the session ended: sign in again next time
-            raise
-
-    def _sign_in(self) -> None:
-        reply = self._request("POST", "/api/v1/staff/sessions", {"pin": self._pin, "device_id": self._device_id},
-                              signing_in=True)
-        self._token = reply["token"]
-
-
 def crew_size(rate: float, menu: CatalogFile, rng: random.Random | None = None) -> dict[str, int]:
     """Return the cooks each kitchen station, and the pickers each pick zone, needs for `rate` orders a second.
 
@@ -311,6 +263,10 @@ def run(stop: threading.Event, crew: list[Crew], cashier: Cashier | None) -> Non
                                         name="cashier", daemon=True))
     for thread in threads:
         thread.start()
+    while not stop.wait(REPORT_EVERY_S):
+        done = sum((member.done for member in crew), Counter())
+        logger.info("crew so far: %s; %d snapshots", ", ".join(f"{kind} {n}" for kind, n in sorted(done.items())),
+                    sum(member.screen.snapshots for member in crew))
     for thread in threads:
         thread.join()
 
