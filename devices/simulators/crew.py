@@ -34,7 +34,7 @@ import socketio
 from devices.simulators.crew_cashier import Cashier
 from devices.simulators.crew_screen import Screen
 from devices.simulators.enrolment import enrolment, hub_url
-from devices.simulators.traffic import SENDERS, random_order
+from devices.simulators.traffic import SENDERS, Shelf, random_order
 from hub.contracts.catalog import CatalogFile
 from hub.contracts.demo import CASHIER_DEVICE, CASHIER_PIN, KITCHEN_DEVICE
 
@@ -45,6 +45,7 @@ OTHER_STATION_COOKS = 2
 PICKERS = 1  # people per pick zone, at least
 SPARE = 4 / 3  # crew beyond the average load: arrivals bunch up, and a ticket takes up to a fifth longer
 SAMPLE_ORDERS = 3000  # simulated orders that measure what a second of traffic brings each station
+STOCK_HOURS = 1.0  # stock that would not last this long at the rate counts as sold out: customers order the rest
 PREP_SPREAD = (0.8, 1.2)  # a ticket takes its prep time give or take a fifth
 PICK_UNIT_S = (3.0, 7.0)  # walking to the bin and scanning one unit; packing an order takes as long
 EXPO_S = (2.0, 6.0)  # expo checks an order whose stations are all done
@@ -198,16 +199,20 @@ def crew_size(rate: float, menu: CatalogFile, rng: random.Random | None = None) 
 
     A station's load is the prep seconds its tickets bring per order (a ticket takes as long as its
     longest item), a pick zone's the seconds its units and the packing take, measured on simulated
-    orders, times the rate: that many people are busy on average.
+    orders, times the rate: that many people are busy on average. The orders are those customers place
+    once the items with little stock are sold out (the decaf beans and the grinders, within minutes at
+    an order a second): they order more of the rest, and the kitchen gets more to do.
     """
     rng = rng or random.Random(1)
     items = {item.sku: item for item in menu.items}
     work: Counter[str] = Counter()
     origins = list(SENDERS.values())
     unit_s = sum(PICK_UNIT_S) / 2
+    shelf = Shelf()
+    shelf.update({"sold_out": sorted(selling_out(rate, menu, rng))})  # customers then order more of the rest
     for _ in range(SAMPLE_ORDERS):
         ticket: dict[str, float] = {}
-        for line in random_order(rng.choice(origins), menu, rng)["lines"]:
+        for line in random_order(rng.choice(origins), menu, rng, shelf)["lines"]:
             bundle = items[line["sku"]]
             # A bundle (the burger meal) is made as its parts, each at its own station.
             for sku, qty in [(part.sku, part.qty) for part in bundle.parts] or [(bundle.sku, 1)]:
@@ -221,6 +226,17 @@ def crew_size(rate: float, menu: CatalogFile, rng: random.Random | None = None) 
     return {station: max(least.get(station, COOKS.get(station, OTHER_STATION_COOKS)),
                          math.ceil(rate * seconds / SAMPLE_ORDERS * SPARE))
             for station, seconds in work.items()}
+
+
+def selling_out(rate: float, menu: CatalogFile, rng: random.Random) -> set[str]:
+    """Return the items whose stock would not last STOCK_HOURS of the traffic's orders at `rate` orders a second."""
+    units: Counter[str] = Counter()
+    origins = list(SENDERS.values())
+    for _ in range(SAMPLE_ORDERS):
+        for line in random_order(rng.choice(origins), menu, rng)["lines"]:
+            units[line["sku"]] += line["qty"]
+    orders = rate * 3600 * STOCK_HOURS
+    return {stock.sku for stock in menu.stock if stock.on_hand < units[stock.sku] * orders / SAMPLE_ORDERS}
 
 
 def screens(url: str, cookie: str, crew: dict[str, int], pick_zones: set[str], rng: random.Random) -> list[Crew]:
