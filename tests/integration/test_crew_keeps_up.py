@@ -111,13 +111,18 @@ def _left_waiting(hub: HubProcess, crew: dict[str, int]) -> list[tuple[str, str,
                           "where fired_at is not null and started_at is not null").fetchall()
     times = [(ticket, station, *(datetime.fromisoformat(t) if t else None for t in moments))
              for ticket, station, *moments in rows]
+
+    def walk(station: str) -> timedelta:  # a picker walks to the first unit before the ticket shows started
+        picking = crew_module.PICK_UNIT_S[1] + 2 * crew_module.LOOK_EVERY_S if station.startswith("pick-") else 0
+        return timedelta(seconds=picking)
+
     waited = []
     for ticket, station, fired, started, _ in times:
-        lag = LAG_S + (crew_module.PICK_UNIT_S[1] if station.startswith("pick-") else 0)
-        if (started - fired).total_seconds() <= lag:
+        moment = fired + timedelta(seconds=LAG_S) + walk(station)
+        if started <= moment:
             continue
-        moment = fired + timedelta(seconds=lag)
-        busy = sum(1 for _, at, _, start, done in times if at == station and start <= moment and (done is None or done > moment))
+        busy = sum(1 for _, at, _, start, done in times
+                   if at == station and start - walk(at) <= moment and (done is None or done > moment))
         if busy < crew[station]:
             waited.append((station, ticket, (started - fired).total_seconds()))
     return waited
