@@ -76,10 +76,13 @@ class _Style:
 
 
 class _Decoder:
-    def __init__(self, code_pages: dict[int, str]) -> None:
+    def __init__(self, code_pages: dict[int, str], codec: str = "cp437") -> None:
         self.code_pages = code_pages
         self.docs = [Document()]
-        self.style = _Style()
+        self.style = _Style(codec=codec)
+        self.cut_docs = 0  # documents ended by a cut whose bytes all came; the byte just past it; the code page there
+        self.cut_end = 0
+        self.cut_codec = codec
         self.buffer = bytearray()
         self.line_style = _Style()
         self.status_queries = 0
@@ -108,10 +111,11 @@ class _Decoder:
             if b == LF:
                 self.flush()
                 i += 1
-            elif b == ESC and i + 1 < n:
-                i = self.esc(data, i)
-            elif b == GS and i + 1 < n:
-                i = self.gs(data, i)
+            elif b in (ESC, GS) and i + 1 < n:
+                cuts = len(self.docs)
+                i = self.esc(data, i) if b == ESC else self.gs(data, i)
+                if len(self.docs) > cuts and i <= n:  # a cut whose argument is still on its way counts next time
+                    self.cut_docs, self.cut_end, self.cut_codec = len(self.docs) - 1, i, self.style.codec
             elif b == DLE and i + 2 < n and data[i + 1] == 0x04:
                 self.status_queries += 1
                 i += 3
@@ -182,6 +186,17 @@ class _Decoder:
 def decode(data: bytes, code_pages: dict[int, str] | None = None) -> list[Document]:
     """Return the documents the bytes print, split at each cut."""
     return _Decoder(code_pages or EPSON_CODE_PAGES).run(bytes(data))
+
+
+def decode_cut(data: bytes, code_pages: dict[int, str] | None = None,
+               codec: str = "cp437") -> tuple[list[Document], int, str]:
+    """Return the documents the bytes print up to their last cut, the bytes those took, and the code page then.
+
+    For a printer that keeps printing: decode the next bytes from where this stopped, with the code page it gave.
+    """
+    decoder = _Decoder(code_pages or EPSON_CODE_PAGES, codec)
+    decoder.run(bytes(data))
+    return decoder.docs[:decoder.cut_docs], decoder.cut_end, decoder.cut_codec
 
 
 def paper_text(data: bytes, code_pages: dict[int, str] | None = None) -> str:

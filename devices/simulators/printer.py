@@ -13,18 +13,22 @@ import time
 from pathlib import Path
 
 from devices.printers.status import status_byte
-from devices.simulators.escpos_decoder import Document, decode
+from devices.simulators.escpos_decoder import Document, decode, decode_cut
 
 logger = logging.getLogger(__name__)
 
 STATES = ("online", "paper_low", "paper_out", "cover_open", "offline")
+LINE_MM = 4.0  # a line of text and its spacing on 80 mm thermal paper (32 dots at 8 dots a mm); a big line twice that
+FEED_MM = 20.0  # paper fed past the cutter before each cut
+CUT_S = 0.25  # the cutter's stroke
 
 
 class PrinterSimulator:
     """A TCP printer on host:port (0 = any free port) for tests and the demo."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 9100, *, name: str = "printer",
-                 state: str = "online", text_file: Path | None = None, raw_file: Path | None = None) -> None:
+                 state: str = "online", text_file: Path | None = None, raw_file: Path | None = None,
+                 speed_mm_s: float = 0.0) -> None:
         self.name = name
         self.host = host
         self._requested_port = port
@@ -38,6 +42,9 @@ class PrinterSimulator:
         self.hold_after_cut_s = 0.0  # delay the first status answer after a cut: a slow printer mid-job
         self.refuse = False  # accept then close at once: a printer that resets its link
         self.drawer_open = False  # a kick (ESC p) opens it; set False to "close" it
+        # Paper a second (0 = at once): a status answer after a cut waits until the paper is out, as a thermal
+        # printer's does while it prints (an Epson TM-T88 prints 150-300 mm/s).
+        self.speed_mm_s = speed_mm_s
         self._state = "online"
         self.set_state(state)
         self._lock = threading.Lock()
@@ -45,7 +52,10 @@ class PrinterSimulator:
         self._conns: set[socket.socket] = set()
         self._server: socket.socket | None = None
         self._threads: list[threading.Thread] = []
-        self._text_done = 0
+        self._paper_lock = threading.Lock()  # what reached paper is read and written to the files in order
+        self._paper_from = 0  # where in `printed` the documents not cut yet begin, and the code page in use there
+        self._paper_codec = "cp437"
+        self.busy_until = 0.0  # monotonic time the paper printed so far is all out
 
     @property
     def port(self) -> int:
@@ -134,12 +144,13 @@ class PrinterSimulator:
                     if b"\x1bp" in chunk:
                         self.drawer_open = True
                     self._changed.notify_all()
-                self._write_files(chunk)
+                self._on_paper(chunk)
                 for n in answers:
                     self.status_queries += 1
                     if self.silent:
                         continue
                     delay = self.status_delay_s + (self.hold_after_cut_s if hold else 0)
+                    delay += max(0.0, self.busy_until - time.monotonic())
                     hold = False
                     if delay:
                         time.sleep(delay)
@@ -163,16 +174,27 @@ class PrinterSimulator:
             i += 3
         return answers, data[-1:] if data.endswith(b"\x10") else b""
 
-    def _write_files(self, chunk: bytes) -> None:
-        if self.raw_file:
-            with open(self.raw_file, "ab") as raw:
-                raw.write(chunk)
-        if self.text_file:
-            docs = [d for d in self.documents() if d.cut]
-            with open(self.text_file, "a", encoding="utf-8") as text:
-                for doc in docs[self._text_done:]:
-                    text.write(f"==== {self.name} {time.strftime('%H:%M:%S')} ====\n{doc.text}\n\n")
-            self._text_done = len(docs)
+    def _on_paper(self, chunk: bytes) -> None:
+        """Write the bytes and each newly cut document to the files, and take the time its paper takes."""
+        with self._paper_lock:
+            if self.raw_file:
+                with open(self.raw_file, "ab") as raw:
+                    raw.write(chunk)
+            if not (self.text_file or self.speed_mm_s):
+                return
+            with self._lock:
+                fresh = bytes(self.printed[self._paper_from:])
+            # Only the bytes since the last cut: decoding all the paper again for every chunk grows with the day.
+            docs, used, self._paper_codec = decode_cut(fresh, codec=self._paper_codec)
+            self._paper_from += used
+            docs = [d for d in docs if d.lines or d.qr_codes]
+            if self.speed_mm_s and docs:
+                paper_mm = sum(LINE_MM * line.height for doc in docs for line in doc.lines) + FEED_MM * len(docs)
+                self.busy_until = max(self.busy_until, time.monotonic()) + paper_mm / self.speed_mm_s + CUT_S * len(docs)
+            if self.text_file and docs:
+                with open(self.text_file, "a", encoding="utf-8") as text:
+                    for doc in docs:
+                        text.write(f"==== {self.name} {time.strftime('%H:%M:%S')} ====\n{doc.text}\n\n")
 
     def documents(self) -> list[Document]:
         """Return what reached paper, one document per cut."""
@@ -200,9 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", choices=STATES, default="online", help="what it answers to DLE EOT")
     parser.add_argument("--text", type=Path, help="append each printed document's text to this file")
     parser.add_argument("--raw", type=Path, help="append every received byte to this file")
+    parser.add_argument("--speed", type=float, default=0.0, metavar="MM_S",
+                        help="print this many mm of paper a second (default: at once)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    sim = PrinterSimulator(args.host, args.port, name=args.name, state=args.state, text_file=args.text, raw_file=args.raw).start()
+    sim = PrinterSimulator(args.host, args.port, name=args.name, state=args.state, text_file=args.text, raw_file=args.raw,
+                           speed_mm_s=args.speed).start()
     print(f"printer simulator {args.name} on {sim.url} ({args.state})", flush=True)
     try:
         while True:

@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_S = 5.0  # no reply by then: send the same order again (same order_id), as real senders must
 BUSY_TICKETS = 20  # tickets waiting for a free cook at which new customers walk away (a queue out of the door)
 QUEUE_EVERY_S = 3.0  # how often the hub's queue length is read
+CATCH_UP_S = 5.0  # customers who came while the simulator was held up this long ago still order
 SENDERS = TRAFFIC_SENDERS
 FULFILMENT = {
     "kiosk": ["dine_in", "takeaway"],
@@ -266,8 +267,14 @@ def run(url: str | Mapping[str, str], store: str, rate: float, menu_path: Path,
     urls = url if isinstance(url, Mapping) else dict.fromkeys(SENDERS, url)
     senders = [SimulatedSender(device_id, origin, urls[device_id], store, shelf) for device_id, origin in SENDERS.items()]
     stop = stop or threading.Event()
+    comes_at = time.monotonic()
     try:
-        while not stop.wait(customers.gap()):
+        while True:
+            # Customers come when they come: a slow look at the hub's queue must not space them out
+            # (after the machine stalled, those of the last CATCH_UP_S come at once; earlier ones went).
+            comes_at = max(comes_at + customers.gap(), time.monotonic() - CATCH_UP_S)
+            if stop.wait(max(0.0, comes_at - time.monotonic())):
+                break
             for s in senders:
                 s.resend_overdue()
             if customers.orders():

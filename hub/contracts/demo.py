@@ -12,7 +12,14 @@ HUB_URL_ENV = "PASSLINE_DEMO_HUB_URL"  # where the simulated devices reach the h
 CLAIMS_ENV = "PASSLINE_DEMO_CLAIMS"  # JSON: device id -> a claim code, for the devices not enrolled yet
 CREDENTIALS_ENV = "PASSLINE_DEMO_CREDENTIALS"  # the folder where each device keeps what its claim gave it
 
-PRINTERS_DEVICE = "demo-printers"  # the agent with the simulated kitchen, pass and receipt printers
+PRINTERS_DEVICE = "demo-printers"  # the agent with the simulated station, pass and receipt printers
+# Where each station's tickets print: the bar, the hot line (kitchen, grill, fryer), the pastry counter and the
+# pick zones each at a printer of their own, as in a store that takes an order a second (1.8 tickets a second:
+# more than one printer keeps up with); the pass printer is every station's backup.
+STATION_PRINTERS = {"bar": "bar", "kitchen": "kitchen", "grill": "kitchen", "fryer": "kitchen", "pastry": "pastry",
+                    "pick-a": "pick", "pick-b": "pick"}
+BACKUP_PRINTER = "pass"
+RECEIPT_PRINTER = "receipt"
 TERMINAL_DEVICE = "demo-terminal"  # the agent driving the simulated payment terminal
 KITCHEN_DEVICE = "sim-kitchen"  # the simulated cooks, expo and pickers: a kitchen display's login
 CASHIER_DEVICE = "sim-cashier"  # the simulated cashier who confirms remote orders: a counter's login

@@ -16,12 +16,15 @@ from datetime import timedelta
 from pathlib import Path
 
 from hub.contracts.demo import (
+    BACKUP_PRINTER,
     CASHIER_DEVICE,
     CLAIMS_ENV,
     CREDENTIALS_ENV,
     HUB_URL_ENV,
     KITCHEN_DEVICE,
     PRINTERS_DEVICE,
+    RECEIPT_PRINTER,
+    STATION_PRINTERS,
     TERMINAL_DEVICE,
     TRAFFIC_SENDERS,
 )
@@ -176,7 +179,7 @@ def banner(settings: Settings, items: int, traffic: float, owner_password: str |
                                           if settings.supervised_broker else ""),
         f"  Simulated orders  {_traffic_line(traffic)}",
         "  Remote orders     app, web, phone and marketplace orders wait for a cashier at the counter (F2)",
-        f"  Printed tickets   {settings.data_dir / 'printed.txt'} (simulated printers 'kitchen', 'pass' and 'receipt')",
+        f"  Printed tickets   {settings.data_dir / 'printed.txt'} (simulated printers at each station, 'pass' and 'receipt')",
         f"  Card payments     POST {http}/api/v1/orders/<id>/payments {{\"device_id\": \"kiosk-1\"}} (simulated ZVT terminal)",
         "  Counter staff     Sam PIN 1111 (cashier), Morgan PIN 9999 (manager) — demo PINs, add real staff with `passline staff add`",
         f"  Owner sign-in     {DEMO_OWNER} / {owner_password}  (shown this once: write it down)" if owner_password else
@@ -208,16 +211,17 @@ DEMO_PRINTERS = PRINTERS_DEVICE  # the device id devices/simulators/demo_printer
 
 
 def _route_demo_printers(settings: Settings) -> None:
-    """Send every station's kitchen ticket to the simulated kitchen printer, the pass printer as backup;
-    every till's receipts to the simulated receipt printer."""
+    """Send each station's kitchen tickets to its simulated printer (any other station's to the kitchen's), the
+    pass printer as backup; every till's receipts to the simulated receipt printer."""
     from hub.bootstrap import bootstrap
     from hub.domain.printing import ANY_PLACE, KITCHEN_TICKET, RECEIPT, PrinterRef, PrintRoute, SetPrintRoute
 
+    backup = PrinterRef(DEMO_PRINTERS, BACKUP_PRINTER)
     hub = bootstrap(settings)
     try:
-        hub.bus.handle(SetPrintRoute(PrintRoute(KITCHEN_TICKET, ANY_PLACE, PrinterRef(DEMO_PRINTERS, "kitchen"),
-                                                PrinterRef(DEMO_PRINTERS, "pass"))))
-        hub.bus.handle(SetPrintRoute(PrintRoute(RECEIPT, ANY_PLACE, PrinterRef(DEMO_PRINTERS, "receipt"))))
+        for station, printer in {ANY_PLACE: STATION_PRINTERS["kitchen"], **STATION_PRINTERS}.items():
+            hub.bus.handle(SetPrintRoute(PrintRoute(KITCHEN_TICKET, station, PrinterRef(DEMO_PRINTERS, printer), backup)))
+        hub.bus.handle(SetPrintRoute(PrintRoute(RECEIPT, ANY_PLACE, PrinterRef(DEMO_PRINTERS, RECEIPT_PRINTER))))
     finally:
         hub.stop()
 

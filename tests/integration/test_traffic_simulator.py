@@ -75,9 +75,11 @@ def test_the_crew_has_enough_cooks_at_every_station_for_the_rate():
     for _ in range(orders):  # what the traffic's orders bring each station: a ticket takes its longest item's time
         ticket: dict[str, int] = {}
         for line in random_order(rng.choice(list(SENDERS.values())), menu, rng)["lines"]:
-            item = items[line["sku"]]
-            if item.bin is None:
-                ticket[item.station] = max(ticket.get(item.station, 0), item.prep_seconds)
+            # A bundle (the burger meal) comes to the kitchen as its parts, each at its own station.
+            for sku in [part.sku for part in items[line["sku"]].parts] or [line["sku"]]:
+                item = items[sku]
+                if item.bin is None:
+                    ticket[item.station] = max(ticket.get(item.station, 0), item.prep_seconds)
         for station, seconds in ticket.items():
             work[station] = work.get(station, 0) + seconds / orders
     assert set(work) == {"bar", "kitchen", "grill", "fryer", "pastry"}
