@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+PRINT_START_MARGIN = timedelta(seconds=5)  # a print started closer than this to its deadline would answer after it
 RESEND_AFTER = timedelta(seconds=5)  # an agent that was offline gets its job again this soon after it is back
 
 
@@ -75,6 +76,16 @@ class DeviceJob:
         self.sent_at = self.sent_at - step if self.sent_at is not None else None
         self.answer_by = self.answer_by - step if self.answer_by is not None else None
         return step
+
+    def expires_at(self) -> datetime | None:
+        """Return when the device must no longer start the job (None: whenever it can).
+
+        A print's is a little before the hub gives up on it (a quarter of its window at most), so a
+        print the printer starts in time also answers in time, and is not sent to the backup as well.
+        Other jobs keep the hub's deadline: a terminal reverses a charge that ends after it."""
+        if self.answer_by is None or self.kind != "print":
+            return self.answer_by
+        return self.answer_by - min(PRINT_START_MARGIN, (self.answer_by - self.created_at) / 4)
 
     def mark_sent(self, now: datetime) -> None:
         """Record one more delivery attempt."""

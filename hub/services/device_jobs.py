@@ -107,7 +107,7 @@ def sweep_device_jobs(command: SweepDeviceJobs, uow: UnitOfWork, clock: Clock) -
             job.mark_sent(now)
             uow.device_jobs.save(job)
             deliveries.append(
-                JobDelivery(job.job_id, job.device_id, job.kind, job.hardware, job.answer_by, dict(job.payload))
+                JobDelivery(job.job_id, job.device_id, job.kind, job.hardware, job.expires_at(), dict(job.payload))
             )
     return deliveries
 

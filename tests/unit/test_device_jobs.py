@@ -121,7 +121,7 @@ def test_a_failed_result_is_reported_with_its_reason(bus, uow, clock, seen):
 def test_an_unanswered_job_expires_as_no_answer_and_is_never_sent_again(bus, uow, clock, seen):
     job = queue(uow, clock, answer_within_s=8)
     sent = bus.handle(SweepDeviceJobs())
-    assert sent[0].expires_at == clock.now + timedelta(seconds=8)
+    assert sent[0].expires_at == clock.now + timedelta(seconds=6)  # a print must start 2 s (a quarter) before the hub gives up
     clock.now += timedelta(seconds=8)
     assert bus.handle(SweepDeviceJobs()) == []
     assert uow.device_jobs.get(job.job_id).state is JobState.EXPIRED
@@ -154,3 +154,23 @@ def test_a_job_queued_by_a_command_is_kept_with_it_and_wakes_the_relay_after_the
     job_id = bus.handle(PrintNote("A002"))
     assert uow.device_jobs.get(job_id).payload == {"text": "A002"}
     assert seen.wakes == 1
+
+
+def test_a_printer_may_start_a_print_only_while_its_answer_can_still_arrive_in_time(bus, uow, clock):
+    job = queue(uow, clock, answer_within_s=20)
+    [delivery] = bus.handle(SweepDeviceJobs())
+    assert delivery.expires_at == clock.now + timedelta(seconds=15)  # 5 s before the hub gives up
+    short = queue(uow, clock, answer_within_s=8)
+    clock.now += RESEND_AFTER
+    deliveries = {d.job_id: d for d in bus.handle(SweepDeviceJobs())}
+    assert deliveries[short.job_id].expires_at == short.answer_by - timedelta(seconds=2)  # a quarter of a short window
+    assert deliveries[job.job_id].expires_at == job.answer_by - timedelta(seconds=5)
+
+
+def test_a_payment_job_keeps_the_hubs_deadline_as_its_expiry(bus, uow, clock):
+    with uow:
+        job = queue_job(uow, clock, device_id="terminal-agent", kind="pay", payload={"amount": 450},
+                        answer_within_s=120)
+        uow.commit()
+    [delivery] = bus.handle(SweepDeviceJobs())
+    assert delivery.expires_at == job.answer_by  # a terminal reverses a charge that ends after it: not one second early
