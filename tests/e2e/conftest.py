@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from hub.contracts import topics
-from tests.support.browser import launch_chromium
+from tests.support.browser import PairedScreens, expect_display_live, launch_chromium
 from tests.support.devices import TestDevice
-from tests.support.hub_process import HubProcess
-from tests.support.store_stack import StoreStack
+from tests.support.hub_process import running_hub
+from tests.support.store_stack import running_store
 
 LOG_TAIL_CHARS = 3000
 expect.set_options(timeout=10_000)
@@ -30,12 +28,8 @@ def browser():
 @pytest.fixture
 def hub(tmp_path):
     """The hub as a store runs it: `passline serve`, its supervised Mosquitto, demo catalog."""
-    process = HubProcess(tmp_path / "hub")
-    process.prepare()
-    process.start()
-    yield process
-    process.stop()
-    print(f"--- hub log (tail) ---\n{process.log()[-LOG_TAIL_CHARS:]}")
+    with running_hub(tmp_path / "hub", log_tail_chars=LOG_TAIL_CHARS) as process:
+        yield process
 
 
 @pytest.fixture
@@ -48,24 +42,24 @@ def kiosk(hub):
 
 
 @pytest.fixture
-def open_display(browser, hub):
+def screens(browser):
+    """Pages paired as screens, each in its own browser context; closed after the test."""
+    screens = PairedScreens(browser)
+    yield screens
+    screens.close()
+
+
+@pytest.fixture
+def open_display(screens, hub):
     """Open display pages, each in its own browser context (its own network), once they are live."""
-    contexts = []
 
     def open_page(path: str):
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        contexts.append(context)
         role = "board" if path.rstrip("/").endswith("/board") else "display"
-        hub.enrol_screen(context, f"{role}-{len(contexts)}", role)
-        page = context.new_page()
-        page.goto(f"{hub.base_url}{path}")
-        expect(page.locator("#link")).to_have_attribute("data-state", "live")
-        expect(page.locator("body")).to_have_attribute("data-seq", re.compile(r"^\d+$"))
+        page = screens.open(hub, path, role, {"width": 1280, "height": 800})
+        expect_display_live(page)
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 @pytest.fixture(scope="module")
@@ -73,13 +67,5 @@ def store_stack(request, tmp_path_factory):
     """A whole store per test module: hub, kitchen printer, kiosk-1 and counter-1 with their receipt printer,
     drawer and card terminal, their agents, and the demo staff. A module sets FRONTDESK_TOML to change the
     kiosk's and counter's settings (frontdesk.toml)."""
-    stack = StoreStack(tmp_path_factory.mktemp("store"), getattr(request.module, "FRONTDESK_TOML", ""))
-    try:
-        stack.start()
-    except Exception:
-        print(stack.logs() if hasattr(stack, "hub") else "")
-        stack.stop() if hasattr(stack, "kitchen_printer") else None
-        raise
-    yield stack
-    stack.stop()
-    print(stack.logs())
+    with running_store(tmp_path_factory.mktemp("store"), getattr(request.module, "FRONTDESK_TOML", "")) as stack:
+        yield stack

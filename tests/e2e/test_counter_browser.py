@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.support.browser import screenshot
 from tests.support.catalog_words import english_catalog_words, english_in
 from tests.support.devices import TestDevice, order_data
-from tests.support.store_stack import COUNTER, StoreStack
+from tests.support.store_stack import COUNTER, running_store
 
 FRONTDESK = """
 [kiosk]
@@ -30,19 +30,8 @@ COLA_GTIN = "5000112000603"
 @pytest.fixture
 def store(tmp_path):
     """A store with remote orders waiting for a cashier, and the demo staff Sam (1111) and Morgan (9999)."""
-    stack = StoreStack(tmp_path, frontdesk_toml=FRONTDESK)
-    try:
-        stack.start()
+    with running_store(tmp_path, frontdesk_toml=FRONTDESK) as stack:
         yield stack
-    finally:
-        try:
-            print(stack.logs())
-        except AttributeError:  # it failed before the hub existed
-            pass
-        try:
-            stack.stop()
-        except AttributeError:
-            pass
 
 
 @pytest.fixture

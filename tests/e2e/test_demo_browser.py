@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.devices import TestDevice, order_data
-from tests.support.store_stack import COUNTER, StoreStack
+from tests.support.store_stack import COUNTER, running_store
 
 FRONTDESK = """
 [counter]
@@ -30,15 +30,8 @@ AudioContext.prototype.createOscillator = function () {
 
 @pytest.fixture
 def store(tmp_path):
-    stack = StoreStack(tmp_path, frontdesk_toml=FRONTDESK)
-    try:
-        stack.start()
+    with running_store(tmp_path, frontdesk_toml=FRONTDESK) as stack:
         yield stack
-    finally:
-        try:
-            stack.stop()
-        except AttributeError:
-            pass
 
 
 def test_every_page_gets_the_icon_instead_of_a_404(browser, store):

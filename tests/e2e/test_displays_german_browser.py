@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from displays.display_strings import DISPLAY_STRINGS
-from tests.support.browser import screenshot
+from tests.support.browser import expect_display_live, screenshot
 from tests.support.catalog_words import english_catalog_words, english_in
 from tests.support.devices import TestDevice, order_data
-from tests.support.hub_process import HubProcess
+from tests.support.hub_process import running_hub
 from tests.support.layout import layout_problems, text_cut
 
 DISPLAY_SIZE = {"width": 1920, "height": 1080}
@@ -23,35 +23,21 @@ MUG_GTIN = "4001234000039"
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
     """A store that speaks German first (frontdesk.toml), with the demo catalog."""
-    process = HubProcess(tmp_path_factory.mktemp("german"))
-    process.data_dir.mkdir(parents=True, exist_ok=True)
-    (process.data_dir / "frontdesk.toml").write_text(FRONTDESK)
-    process.prepare()
-    process.start()
-    yield process
-    process.stop()
-    print(process.log()[-3000:])
+    with running_hub(tmp_path_factory.mktemp("german"), frontdesk_toml=FRONTDESK) as process:
+        yield process
 
 
 @pytest.fixture
-def screen(browser, hub):
+def screen(screens, hub):
     """Open a paired display at 1920×1080 in its own browser context; `live` waits until it has its snapshot."""
-    contexts = []
 
     def open_screen(path: str, role: str = "display", live: bool = True):
-        context = browser.new_context(viewport=DISPLAY_SIZE)
-        contexts.append(context)
-        hub.enrol_screen(context, f"{role}-{len(contexts)}", role)
-        page = context.new_page()
-        page.goto(f"{hub.base_url}{path}")
+        page = screens.open(hub, path, role, DISPLAY_SIZE)
         if live:
-            expect(page.locator("#link")).to_have_attribute("data-state", "live")
-            expect(page.locator("body")).to_have_attribute("data-seq", re.compile(r"^\d+$"))
+            expect_display_live(page)
         return page
 
-    yield open_screen
-    for context in contexts:
-        context.close()
+    return open_screen
 
 
 @pytest.fixture

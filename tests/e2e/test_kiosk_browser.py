@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import ExitStack
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.support.browser import screenshot
 from tests.support.catalog_words import english_catalog_words, english_in
-from tests.support.hub_process import HubProcess
-from tests.support.store_stack import KIOSK, StoreStack
+from tests.support.hub_process import HubProcess, running_hub
+from tests.support.store_stack import KIOSK, running_store
 
 PORTRAIT = {"width": 1080, "height": 1920}
 
@@ -20,36 +21,31 @@ PORTRAIT = {"width": 1080, "height": 1920}
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """One store for the module's payment tests: starting agents and simulators takes seconds."""
-    stack = StoreStack(tmp_path_factory.mktemp("store"))
-    try:
-        stack.start()
-    except Exception:
-        print(stack.logs())
-        raise
-    yield stack
-    print(stack.logs())
-    stack.stop()
+    with running_store(tmp_path_factory.mktemp("store")) as stack:
+        yield stack
 
 
 @pytest.fixture
-def open_kiosk(browser):
+def open_kiosk(screens):
     """Open the kiosk page of a hub in its own browser context, once its menu is loaded and it is live."""
-    contexts = []
 
     def open_page(hub, device_id: str = KIOSK):
-        context = browser.new_context(viewport=PORTRAIT, has_touch=True)
-        contexts.append(context)
-        hub.enrol_screen(context, device_id, "kiosk")
-        base_url = hub.base_url
-        page = context.new_page()
-        page.goto(f"{base_url}/kiosk/{device_id}")
+        page = screens.open(hub, f"/kiosk/{device_id}", "kiosk", PORTRAIT, device_id=device_id, touch=True)
         expect(page.locator("body")).to_have_attribute("data-ready", "1")
         expect(page.locator("body")).to_have_attribute("data-link", "live")
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
+
+
+def pay_at_the_counter(page, store) -> None:
+    """Tap "Pay at the counter"; the number shown is an order held for payment."""
+    page.locator("#pay-counter").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "done")
+    expect(page.locator("#done-note")).to_have_text("Please pay at the counter and show this number.")
+    number = page.locator("#order-number").inner_text()
+    found = store.call("GET", f"/api/v1/orders?q={number}")["orders"]
+    assert [(o["number"], o["hold"]) for o in found] == [(number, "payment")]
 
 
 def start(page, mode: str = "takeaway"):
@@ -293,12 +289,7 @@ def test_pay_at_counter_shows_the_number_to_pay_with(store, open_kiosk):
     start(page)
     add(page, "tea", "TEA-EARLGREY")
     to_cart(page)
-    page.locator("#pay-counter").click()
-    expect(page.locator("body")).to_have_attribute("data-screen", "done")
-    expect(page.locator("#done-note")).to_have_text("Please pay at the counter and show this number.")
-    number = page.locator("#order-number").inner_text()
-    found = store.call("GET", f"/api/v1/orders?q={number}")["orders"]
-    assert [(o["number"], o["hold"]) for o in found] == [(number, "payment")]
+    pay_at_the_counter(page, store)
     screenshot(page, "kiosk-pay-at-counter")
 
 
@@ -323,32 +314,21 @@ def test_kiosk_without_a_terminal_offers_the_counter_in_words_and_lets_the_card_
     while store.call("GET", f"/api/v1/orders/{card_order}")["status"] != "cancelled" and time.monotonic() < deadline:
         time.sleep(0.2)
     assert store.call("GET", f"/api/v1/orders/{card_order}")["status"] == "cancelled"
-    page.locator("#pay-counter").click()
-    expect(page.locator("body")).to_have_attribute("data-screen", "done")
-    expect(page.locator("#done-note")).to_have_text("Please pay at the counter and show this number.")
-    number = page.locator("#order-number").inner_text()
-    found = store.call("GET", f"/api/v1/orders?q={number}")["orders"]
-    assert [(o["number"], o["hold"]) for o in found] == [(number, "payment")]
+    pay_at_the_counter(page, store)
 
 
 @pytest.fixture
 def own_hub(tmp_path):
     """Start a hub of the test's own (no terminals, no printers), with a `frontdesk.toml` if given."""
-    hubs = []
+    with ExitStack() as hubs:
+        started: list[HubProcess] = []
 
-    def start_hub(frontdesk_toml: str = "") -> HubProcess:
-        hub = HubProcess(tmp_path / f"hub{len(hubs)}")
-        hub.data_dir.mkdir(parents=True, exist_ok=True)
-        if frontdesk_toml:
-            (hub.data_dir / "frontdesk.toml").write_text(frontdesk_toml)
-        hub.prepare()
-        hub.start()
-        hubs.append(hub)
-        return hub
+        def start_hub(frontdesk_toml: str = "") -> HubProcess:
+            hub = hubs.enter_context(running_hub(tmp_path / f"hub{len(started)}", frontdesk_toml=frontdesk_toml))
+            started.append(hub)
+            return hub
 
-    yield start_hub
-    for hub in hubs:
-        hub.stop()
+        yield start_hub
 
 
 def test_language_switch_keeps_the_cart_and_formats_prices_for_the_locale(own_hub, open_kiosk):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.support.browser import screenshot
 from tests.support.devices import TestDevice, order_data
-from tests.support.hub_process import HubProcess
+from tests.support.hub_process import running_hub
 from tests.support.layout import Tiles, layout_problems, tap_names, text_cut
 from tests.support.staff import CASHIER_PIN
 
@@ -25,33 +25,19 @@ FRONTDESK = '[kiosk]\npay_at_counter = "hold"\n'
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
     """One hub for the module, with the demo catalog, a cashier, and paying at the counter offered on the kiosk."""
-    process = HubProcess(tmp_path_factory.mktemp("layout"))
-    process.data_dir.mkdir(parents=True, exist_ok=True)
-    (process.data_dir / "frontdesk.toml").write_text(FRONTDESK)
-    process.prepare()
-    process.passline("staff", "add", "Sam", "--role", "cashier", "--pin", CASHIER_PIN)
-    process.start()
-    yield process
-    process.stop()
-    print(process.log()[-3000:])
+    cashier = ("staff", "add", "Sam", "--role", "cashier", "--pin", CASHIER_PIN)
+    with running_hub(tmp_path_factory.mktemp("layout"), frontdesk_toml=FRONTDESK, commands=[cashier]) as process:
+        yield process
 
 
 @pytest.fixture
-def screen(browser, hub):
+def screen(screens, hub):
     """Open a paired screen of a role at a size, in its own browser context."""
-    contexts = []
 
     def open_screen(path: str, device_id: str, role: str, size: dict, touch: bool = False):
-        context = browser.new_context(viewport=size, has_touch=touch)
-        contexts.append(context)
-        hub.enrol_screen(context, device_id, role)
-        page = context.new_page()
-        page.goto(f"{hub.base_url}{path}")
-        return page
+        return screens.open(hub, path, role, size, device_id=device_id, touch=touch)
 
-    yield open_screen
-    for context in contexts:
-        context.close()
+    return open_screen
 
 
 def assert_laid_out(page, name: str, **checks) -> None:

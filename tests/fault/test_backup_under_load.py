@@ -23,7 +23,7 @@ import pytest
 
 from tests.fault.test_crash_recovery import make_orders
 from tests.support.devices import TestDevice, order_data
-from tests.support.hub_process import PASSLINE, HubProcess
+from tests.support.hub_process import PASSLINE, HubProcess, running_hub
 from tests.support.publishers import Fleet
 
 pytestmark = [pytest.mark.slow, pytest.mark.mosquitto]
@@ -79,12 +79,8 @@ class HttpSender:
 @pytest.fixture
 def hub(tmp_path: Path):
     """A running hub with its own supervised Mosquitto, as `passline serve` runs it."""
-    hub = HubProcess(tmp_path / "hub")
-    hub.prepare()
-    hub.start()
-    yield hub
-    hub.stop()
-    print(f"--- hub log (tail) ---\n{hub.log()[-LOG_TAIL_CHARS:]}")
+    with running_hub(tmp_path / "hub", log_tail_chars=LOG_TAIL_CHARS) as hub:
+        yield hub
 
 
 def confirmed_mqtt(fleet: Fleet) -> dict[str, str]:

@@ -16,7 +16,7 @@ import pytest
 
 from tests.fault.books import assert_once_each, stored_orders, wait_for
 from tests.fault.test_crash_recovery import make_orders
-from tests.support.hub_process import HubProcess
+from tests.support.hub_process import HubProcess, running_hub
 from tests.support.publishers import Fleet
 
 pytestmark = [pytest.mark.slow, pytest.mark.mosquitto]
@@ -31,12 +31,8 @@ LOG_TAIL_CHARS = 5_000
 
 @pytest.fixture
 def hub(tmp_path: Path):
-    hub = HubProcess(tmp_path / "hub")
-    hub.prepare()
-    hub.start()
-    yield hub
-    hub.stop()
-    print(f"--- hub log (tail) ---\n{hub.log()[-LOG_TAIL_CHARS:]}")
+    with running_hub(tmp_path / "hub", log_tail_chars=LOG_TAIL_CHARS) as hub:
+        yield hub
 
 
 def test_a_hundred_devices_reconnect_at_once_and_nothing_is_lost_or_doubled(hub: HubProcess):

@@ -16,6 +16,7 @@ from devices.simulators.escpos_decoder import decode
 from devices.simulators.printer import PrinterSimulator
 from hub.services import print_holds
 from tests.support.printer_pair import printer_pair
+from tests.support.waiting import wait_for
 
 STORE = "test"
 
@@ -43,16 +44,6 @@ def burger_order(client) -> tuple[str, str]:
     return order_id, reply.json["number"]
 
 
-def wait_for(check, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.1)
-
-
 def prints_in(client, state: str) -> list[dict]:
     return [p for p in client.get("/api/v1/printing/prints").json["prints"] if p["state"] == state]
 
@@ -77,13 +68,22 @@ def wait_until_agent_says(client, ready: bool) -> None:
     wait_for(heard)
 
 
-def test_paper_out_holds_the_ticket_in_words_and_paper_back_prints_it_exactly_once(store, monkeypatch):
-    client, hub, grill, passp, warnings = store
-    route(client, backup=False)
+def held_ticket(client, grill: PrinterSimulator, backup_out: PrinterSimulator | None = None) -> tuple[str, str, dict]:
+    """Route the grill's tickets (with a backup printer whose cover is open, if given), take the grill's paper, order
+    a burger once the hub heard of it, and return the order's id and number and its held print."""
+    route(client, backup=backup_out is not None)
     grill.set_state("paper_out")
+    if backup_out is not None:
+        backup_out.set_state("cover_open")
     wait_until_agent_says(client, ready=False)
     order_id, number = burger_order(client)
     [held] = wait_for(lambda: prints_in(client, "held"))
+    return order_id, number, held
+
+
+def test_paper_out_holds_the_ticket_in_words_and_paper_back_prints_it_exactly_once(store, monkeypatch):
+    client, hub, grill, passp, warnings = store
+    order_id, number, held = held_ticket(client, grill)
     assert held["order_id"] == order_id and held["error"] == "paper_out" and held["held_since"]
     wait_for(lambda: warnings)
     assert warnings[-1]["station"] == "grill"
@@ -115,12 +115,7 @@ def test_paper_out_holds_the_ticket_in_words_and_paper_back_prints_it_exactly_on
 
 def test_with_both_printers_out_the_ticket_waits_and_comes_out_once_on_the_first_one_back(store):
     client, hub, grill, passp, warnings = store
-    route(client, backup=True)
-    grill.set_state("paper_out")
-    passp.set_state("cover_open")
-    wait_until_agent_says(client, ready=False)
-    _, number = burger_order(client)
-    [held] = wait_for(lambda: prints_in(client, "held"))
+    _, number, held = held_ticket(client, grill, backup_out=passp)
     assert held["on_backup"] is True and held["error"] == "cover_open"
     passp.set_state("online")  # the pass is back first
     [ticket] = passp.wait_for(1, timeout=30)
@@ -135,11 +130,7 @@ def test_with_both_printers_out_the_ticket_waits_and_comes_out_once_on_the_first
 
 def test_print_again_and_paper_back_together_print_a_held_ticket_once(store):
     client, hub, grill, passp, warnings = store
-    route(client, backup=False)
-    grill.set_state("paper_out")
-    wait_until_agent_says(client, ready=False)
-    order_id, number = burger_order(client)
-    [held] = wait_for(lambda: prints_in(client, "held"))
+    order_id, number, held = held_ticket(client, grill)
     grill.set_state("online")
     again = client.post(f"/api/v1/printing/prints/{held['print_id']}/print-again")
     assert again.status_code in (202, 409), again.json  # whichever came first sent it; the other found it on its way
@@ -153,11 +144,7 @@ def test_print_again_and_paper_back_together_print_a_held_ticket_once(store):
 
 def test_a_cook_s_reprint_of_a_held_ticket_sends_the_waiting_one_not_a_second(store):
     client, hub, grill, passp, warnings = store
-    route(client, backup=False)
-    grill.set_state("paper_out")
-    wait_until_agent_says(client, ready=False)
-    order_id, number = burger_order(client)
-    [held] = wait_for(lambda: prints_in(client, "held"))
+    order_id, number, held = held_ticket(client, grill)
     reprint = client.post(f"/api/v1/orders/{order_id}/reprint", json={"station": "grill"})
     assert reprint.status_code == 202 and [p["print_id"] for p in reprint.json["prints"]] == [held["print_id"]]
     wait_for(lambda: prints_in(client, "held") and not prints_in(client, "printing"))  # still no paper: it waits again

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from tests.support.printer_pair import printer_pair
+from tests.support.waiting import wait_for
 
 STORE = "test"
 
@@ -29,16 +30,6 @@ def burger_order(client, note: str | None = None) -> str:
         "lines": [{"sku": "BURGER", "qty": 1, "modifiers": ["BACON"], "note": note}, {"sku": "LATTE-M", "qty": 1}]})
     assert reply.status_code == 201, reply.json
     return reply.json["number"]
-
-
-def wait_for(check, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
 
 
 def test_accepted_order_prints_its_grill_ticket_on_the_grill_printer(store):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -24,3 +27,31 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
     return path
+
+
+class PairedScreens:
+    """Pages of a hub, each in its own browser context (its own network and cookies) paired as a screen of a role."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+        self._contexts: list = []
+
+    def open(self, hub, path: str, role: str, viewport: dict, *, device_id: str | None = None, touch: bool = False):
+        """Pair a new context as `device_id` (`<role>-<n>` by default), open the path in it and return the page."""
+        context = self._browser.new_context(viewport=viewport, has_touch=touch)
+        self._contexts.append(context)
+        hub.enrol_screen(context, device_id or f"{role}-{len(self._contexts)}", role)
+        page = context.new_page()
+        page.goto(f"{hub.base_url}{path}")
+        return page
+
+    def close(self) -> None:
+        """Close every context opened."""
+        for context in self._contexts:
+            context.close()
+
+
+def expect_display_live(page) -> None:
+    """Wait until a display page is live and has its numbered snapshot."""
+    expect(page.locator("#link")).to_have_attribute("data-state", "live")
+    expect(page.locator("body")).to_have_attribute("data-seq", re.compile(r"^\d+$"))

@@ -11,6 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from hub.adapters.mqtt.dynsec import DynamicSecurityLogins
@@ -232,3 +234,29 @@ def mosquitto_pids(data_dir: Path) -> list[int]:
         if conf in argv and "zombie" not in state:
             pids.append(int(entry.name))
     return pids
+
+
+def prepared_hub(data_dir: Path, *, frontdesk_toml: str = "", commands: Iterable[tuple[str, ...]] = ()) -> HubProcess:
+    """Return a hub ready to start on a fresh data folder: a `frontdesk.toml` if given, the schema, the demo catalog
+    and the owner (prepare()), then `passline` commands as store IT would run them (staff, say)."""
+    process = HubProcess(data_dir)
+    if frontdesk_toml:
+        process.data_dir.mkdir(parents=True, exist_ok=True)
+        (process.data_dir / "frontdesk.toml").write_text(frontdesk_toml)
+    process.prepare()
+    for command in commands:
+        process.passline(*command)
+    return process
+
+
+@contextmanager
+def running_hub(data_dir: Path, *, frontdesk_toml: str = "", commands: Iterable[tuple[str, ...]] = (),
+                log_tail_chars: int = 3000) -> Iterator[HubProcess]:
+    """Run a prepared_hub() with `passline serve` (and its supervised Mosquitto); stop it and print its log's tail."""
+    process = prepared_hub(data_dir, frontdesk_toml=frontdesk_toml, commands=commands)
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()
+        print(f"--- hub log (tail) ---\n{process.log()[-log_tail_chars:]}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from devices.simulators.escpos_decoder import decode
 from devices.simulators.printer import PrinterSimulator
 from devices.simulators.zvt_terminal import TcpTerminal, ZvtTerminalSimulator
 from tests.support.agent_process import AgentProcess, write_agent_config
-from tests.support.hub_process import PASSLINE, HubProcess
+from tests.support.hub_process import PASSLINE, HubProcess, prepared_hub
 
 KIOSK = "kiosk-1"
 COUNTER = "counter-1"
@@ -56,11 +58,7 @@ class StoreStack:
 
     def start(self) -> StoreStack:
         """Start everything and wire it up; raise naming the step that failed."""
-        self.hub = HubProcess(self.root / "hub")
-        self.hub.data_dir.mkdir(parents=True, exist_ok=True)
-        if self.frontdesk_toml:
-            (self.hub.data_dir / "frontdesk.toml").write_text(self.frontdesk_toml)
-        self.hub.prepare()
+        self.hub = prepared_hub(self.root / "hub", frontdesk_toml=self.frontdesk_toml)
         for name, role, pin in DEMO_STAFF:
             self.passline("staff", "add", name, "--role", role, "--pin", pin)
         self.hub.start()
@@ -144,3 +142,17 @@ class StoreStack:
         parts = [f"--- hub ---\n{self.hub.log()[-3000:]}"]
         parts += [f"--- {agent.config_path.stem} ---\n{agent.log()[-1500:]}" for agent in self.agents]
         return "\n".join(parts)
+
+
+@contextmanager
+def running_store(root: Path, frontdesk_toml: str = "") -> Iterator[StoreStack]:
+    """Start a StoreStack; at the end, or when it fails to start, print its logs and stop what it started."""
+    stack = StoreStack(root, frontdesk_toml)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        with suppress(AttributeError):  # it failed before the hub existed
+            print(stack.logs())
+        with suppress(AttributeError):  # or before its kitchen printer did
+            stack.stop()
