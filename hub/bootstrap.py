@@ -21,6 +21,7 @@ from hub.adapters.frontdesk_config import load_frontdesk_settings
 from hub.adapters.kitchen_config import load_kitchen_settings
 from hub.adapters.mqtt.connection import HubConnection
 from hub.adapters.mqtt.mosquitto_supervisor import MosquittoSupervisor
+from hub.adapters.read_models.orders import sender_answer
 from hub.adapters.receipt_secret import load_secret
 from hub.adapters.store_tls import TlsFiles, ca_made_at
 from hub.config import MqttTarget, Settings
@@ -29,6 +30,7 @@ from hub.contracts.envelope import envelope
 from hub.domain.access import on_plain_mqtt
 from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.kitchen import KitchenSettings
+from hub.domain.orders import Order
 from hub.domain.presence import Presence
 from hub.services import access as access_service
 from hub.services.access_ports import DeviceLogins
@@ -112,19 +114,19 @@ class Broadcaster:
 
 
 class DeviceReplier:
-    """Publish a message to `passline/<store>/device/<id>/in/reply` on the broadcaster's connection, once connected."""
+    """Tell a held order's sender its answer on `passline/<store>/device/<id>/in/reply`, once connected."""
 
     def __init__(self, store: str, broadcaster: Broadcaster) -> None:
         self._store = store
         self._broadcaster = broadcaster
 
-    def __call__(self, device_id: str, kind: str, data: dict[str, Any]) -> None:
+    def __call__(self, device_id: str, kind: str, order: Order) -> None:
         connection = self._broadcaster.connection
         if connection is None:
             logger.warning("no broker connection: %s for device %s not sent (the order's state is in the API)",
                            kind, device_id)
             return
-        connection.publish(topics.device_in(self._store, device_id, "reply"), envelope(kind, data))
+        connection.publish(topics.device_in(self._store, device_id, "reply"), envelope(kind, sender_answer(kind, order)))
 
 
 @dataclass

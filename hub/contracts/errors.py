@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorCode(str, enum.Enum):
@@ -23,6 +24,20 @@ class ErrorCode(str, enum.Enum):
 class ErrorReply(BaseModel):
     """`data` of an `error` reply."""
 
-    code: ErrorCode
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description=(
+        "Why: one of the error codes above, or the code of the order rule that refused it "
+        "(e.g. `approval_required`, `not_permitted`, `not_found`), as the HTTP API says it."))
     message: str = Field(description="What is wrong, in words, naming the field.")
     field: str | None = Field(default=None, description="Path of the offending field, e.g. `lines[0].qty`.")
+
+
+class DeadLetter(BaseModel):
+    """`data` of a `deadletter` copy on `hub/deadletter`: a refused message and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str = Field(description="The topic the refused message came on.")
+    error: ErrorReply = Field(description="The `error` reply its sender got.")
+    payload: str | dict[str, Any] = Field(description="The message as sent: its text, or `{\"base64\": ...}` when it was not UTF-8.")

@@ -54,6 +54,14 @@ class JobResult(BaseModel):
     detail: dict[str, Any] = Field(default_factory=dict, description="Kind-specific facts (never a card number).")
 
 
+class EventAck(BaseModel):
+    """`data` of an `ack` on `device/<id>/in/reply`: the event is committed; stop sending it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: str | None = Field(description="The event's envelope `id` (also in `re`).")
+
+
 class DeviceEventIn(BaseModel):
     """Any device event: its type comes from the envelope, its data is kept as sent."""
 

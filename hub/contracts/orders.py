@@ -112,6 +112,8 @@ class OrderSubmit(BaseModel):
 class Money(BaseModel):
     """An amount in minor units (cents) with its ISO 4217 currency."""
 
+    model_config = ConfigDict(extra="forbid")
+
     amount: int
     currency: str = Field(min_length=3, max_length=3)
 
@@ -119,12 +121,16 @@ class Money(BaseModel):
 class TicketRef(BaseModel):
     """A station's ticket for an order."""
 
+    model_config = ConfigDict(extra="forbid")
+
     station: str
     ticket_id: uuid.UUID
 
 
 class OrderAccepted(BaseModel):
     """`data` of `order.accepted`: the reply to an order that the hub holds."""
+
+    model_config = ConfigDict(extra="forbid")
 
     order_id: uuid.UUID
     number: str = Field(description="Short number shown to the customer, unique per business day, e.g. `A012`.")
@@ -139,6 +145,8 @@ class OrderAccepted(BaseModel):
 
 class OrderRejected(BaseModel):
     """`data` of `order.rejected`: the store turned down an order that waited for confirmation (stock released)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     order_id: uuid.UUID
     number: str = Field(description="The number the order had.")

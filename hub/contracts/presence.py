@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 class HubStatus(BaseModel):
     """`data` of `hub.status`, retained on `passline/<store>/hub/status`."""
 
+    model_config = ConfigDict(extra="forbid")
+
     state: Literal["online", "offline"]
     version: str
     store: str

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from hub.adapters.mqtt.connection import HubConnection, ReceivedMessage
+from hub.adapters.read_models.orders import order_accepted
 from hub.contracts import topics
 from hub.contracts.envelope import Envelope, envelope
 from hub.contracts.errors import ErrorCode
@@ -30,7 +31,7 @@ from hub.domain.presence import DeviceState, Presence
 from hub.contracts.jobs import ACK
 from hub.entrypoints.dead_letters import DeadLetters, Parked, envelope_id_of, in_words, redacted
 from hub.entrypoints.device_events import parse_device_event
-from hub.entrypoints.intake import Refusal, order_accepted, parse_submission, refusal_from
+from hub.entrypoints.intake import Refusal, parse_submission, refusal_from
 from hub.services.handlers import SubmitResult
 from hub.services.messagebus import MessageBus
 

@@ -133,6 +133,7 @@ def render_protocol() -> str:
     for title, what, model in MESSAGES:
         schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
         parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+    parts.append(_outgoing_section())
     parts.append(_commerce_section())
     parts.append(_displays_section())
     parts.append(_devices_section())
@@ -202,6 +203,49 @@ def _commerce_section() -> str:
     return "\n\n".join(parts)
 
 
+def _outgoing_section() -> str:
+    """Return the table of every message the hub sends and the contract it fits (hub/contracts/outgoing.py)."""
+    from hub.contracts import outgoing
+
+    rows = ["## What the hub sends",
+            "Every message the hub sends is built in one place (`hub/adapters/read_models/`, and the display cards "
+            "in `hub/domain/kitchen_views.py`) and must fit the contract listed here. The test suite runs with "
+            "`PASSLINE_CHECK_CONTRACTS=1`: each MQTT publish and Socket.IO emit is validated against this table, "
+            "and the run fails on a message that does not fit, has a field the contract does not document, or "
+            "has no contract (see docs/testing.md). Times are ISO 8601; MQTT replies and the HTTP API write UTC "
+            "as `Z`, display cards as `+00:00`.",
+            "| channel | kind | contract | where |", "|---|---|---|---|"]
+    for kind, (model, where) in outgoing.MQTT_MESSAGES.items():
+        rows.append(f"| MQTT | `{kind}` | `{model.__name__}` | {where} |")
+    for kind, model in outgoing.JOB_PAYLOADS.items():
+        rows.append(f"| MQTT | `job` payload, kind `{kind}` | `{model.__name__}` | `device/<id>/in/{kind}` |")
+    for (namespace, event), model in outgoing.SOCKET_EVENTS.items():
+        rows.append(f"| Socket.IO | `{event}` | `{model.__name__}` | `{namespace}` |")
+    for (namespace, event), model in outgoing.SOCKET_ACKS.items():
+        rows.append(f"| Socket.IO | ack of `{event}` | `{model.__name__}` (refused: `{outgoing.REFUSAL.__name__}`) "
+                    f"| `{namespace}` |")
+    table = "\n".join(rows[2:])
+    parts = ["\n\n".join([*rows[:2], table])]
+    from hub.contracts import errors, jobs, live
+
+    for title, what, model in (
+        ("ack", "`data` of an `ack` reply to a device event.", jobs.EventAck),
+        ("deadletter", "`data` of a copy of a refused message on `hub/deadletter`.", errors.DeadLetter),
+        ("availability", "`data` of the retained `broadcast/availability`, and the `/hub` event of that name.",
+         live.Availability),
+        ("ready", "`data` of `broadcast/ready`.", live.OrderReady),
+        ("/hub order.accepted", "An order was accepted.", live.OrderAnnounced),
+        ("/hub order.status", "An order's status changed.", live.OrderStatusChanged),
+        ("/hub payment.changed", "A card payment changed state.", live.PaymentChanged),
+        ("/hub incoming.changed", "The orders waiting for a cashier changed.", live.IncomingChanged),
+        ("/hub printer.warning", "A print went to its backup, is held, or failed.", live.PrinterWarning),
+        ("/hub cloud.status", "Whether staff screens show the HQ-offline banner.", live.CloudStatus),
+    ):
+        schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
+        parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
+    return "\n\n".join(parts)
+
+
 def _displays_section() -> str:
     """Return the live display protocol: its rules, then its messages (hub/contracts/displays.py)."""
     from hub.contracts import displays
@@ -214,6 +258,9 @@ def _displays_section() -> str:
         ("display tick", "Emitted by the hub every 2 s to every display on the view.", displays.DisplayTick),
         ("display action", "Emitted by a display; acknowledged with `display ack`.", displays.DisplayAction),
         ("display ack", "The acknowledgement of `action` (and of a refused `join`).", displays.DisplayAck),
+        ("display recent", "The acknowledgement of `recent`.", displays.DisplayRecent),
+        ("display key", "Emitted by the hub when a serial bump bar mapped to the station sends a key.", displays.DisplayKey),
+        ("display scan", "Emitted by the hub when a scanner mapped to the pick zone reads a barcode.", displays.DisplayScan),
     ):
         schema = json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
         parts.append(f"### {title}\n\n{what}\n\n{_field_table(model)}\n\n```json\n{schema}\n```")
