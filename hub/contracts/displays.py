@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub.contracts.bounds import MAX_COUNT
+from hub.contracts.display_cards import Card
 
 NAMESPACE = "/displays"
 
@@ -117,112 +118,6 @@ class DisplayAck(BaseModel):
     code: str | None = Field(default=None, description="What kind of refusal it is (`invalid_payload`, `unknown_view`, `refused`, `forbidden`, ...).")
     words: dict[str, Any] | None = Field(default=None, description="The refusal for any language: `key` (a displays string `refused_<key>`) and `values` for its holes.")
     repeated: bool | None = Field(default=None, description="True when the action id had been applied before.")
-
-
-class CardItem(BaseModel):
-    """One order line on a station's card."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    line_no: int = Field(description="The line's position in the order (for `bump_item`, `pick`, `short`).")
-    sku: str
-    name: str = Field(description="The catalog's own name.")
-    qty: int
-    modifiers: list[str] = Field(description="Modifier names (the catalog's own words).")
-    modifier_codes: list[str] = Field(description="Modifier codes, for the names in the display's language.")
-    note: str | None
-    allergy: bool = Field(description="The note or a modifier speaks of an allergy.")
-    bumped: bool = Field(description="The cook bumped this item.")
-    start_after_s: int = Field(description="Seconds to wait before starting it, so the ticket's items finish together.")
-    prep_s: int
-    picked: int = Field(description="Units picked (pick lists).")
-    bin: str | None = Field(description="Shelf bin (pick lists).")
-    gtin: str | None = Field(description="Barcode (pick lists).")
-    total: int = Field(description="Line total in minor units.")
-
-
-class MoneyOut(BaseModel):
-    """An amount in minor units with its currency."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    amount: int
-    currency: str
-
-
-class KitchenCard(BaseModel):
-    """A card on `kds:<station>`: the station's ticket for one order."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    order_id: str
-    ticket_id: str
-    number: str
-    origin: str
-    fulfilment: str
-    promised_at: str | None
-    deadline: str | None
-    rank: list[str] = Field(description="The order's place in the queue, sortable as strings.")
-    rush: bool
-    status: str = Field(description="The ticket's status: queued, fired, started, done or cancelled.")
-    cancelled: bool
-    held: bool
-    fire_at: str | None
-    fired_at: str | None
-    accepted_at: str | None
-    version: int = Field(description="Send it back with ticket actions; a newer one refuses.")
-    prep_s: int
-    items: list[CardItem]
-    pick: bool = Field(description="A pick list: its items have shelf bins.")
-    order_status: str
-    total: MoneyOut
-    changes: list[str] = Field(description="What a short pick changed on the order, in words.")
-
-
-class ExpoStation(BaseModel):
-    """One station's ticket on an expo row."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    station: str
-    ticket_id: str
-    status: str
-    held: bool
-    version: int
-
-
-class ExpoRow(BaseModel):
-    """A row on `expo`: an order and its stations' tickets."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    order_id: str
-    number: str
-    origin: str
-    fulfilment: str
-    status: str
-    rank: list[str]
-    rush: bool
-    promised_at: str | None
-    accepted_at: str | None
-    stations: list[ExpoStation]
-    all_done: bool
-    changes: list[str]
-
-
-class BoardEntry(BaseModel):
-    """A number on `board`: preparing or ready."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    order_id: str
-    number: str
-    state: Literal["preparing", "ready"]
-    rank: list[str]
-    since: str | None = Field(description="When it came in (preparing) or its last station finished (ready).")
-
-
-Card = KitchenCard | ExpoRow | BoardEntry
 
 
 class ViewSettings(BaseModel):

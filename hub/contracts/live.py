@@ -12,17 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 LIVE_NAMESPACE = "/hub"
 
 
-class Availability(BaseModel):
-    """`data` of the `availability` broadcast (retained) and of the `/hub` event: what may be sold now."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    sold_out: list[str] = Field(description="SKUs no channel may sell now: by hand, out of stock, off the menu, or a bundle part out.")
-    by_hand: list[str] = Field(description="SKUs staff marked sold out by hand.")
-    stock: dict[str, dict[str, int]] = Field(description="Tracked SKU -> channel (`kiosk`, `counter`, ...) -> units it may still sell.")
-    catalog_version: int | None = Field(default=None, description="`/hub` only, after a catalog pull from HQ: pages read the menu again.")
-
-
 class OrderReady(BaseModel):
     """`data` of the `ready` broadcast: an order is ready (for pagers and order-ready lights)."""
 

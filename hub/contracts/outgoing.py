@@ -17,11 +17,12 @@ from hub.contracts.displays import (NAMESPACE as DISPLAYS, DisplayAck, DisplayCh
                                     DisplayScan, DisplaySnapshot, DisplayTick)
 from hub.contracts.errors import DeadLetter, ErrorReply
 from hub.contracts.jobs import ACK, JOB, EventAck, JobOut
-from hub.contracts.live import (LIVE_NAMESPACE as LIVE, Availability, CloudStatus, IncomingChanged, OrderAnnounced,
+from hub.contracts.live import (LIVE_NAMESPACE as LIVE, CloudStatus, IncomingChanged, OrderAnnounced,
                                 OrderReady, OrderStatusChanged, PaymentChanged, PrinterWarning)
 from hub.contracts.orders import OrderAccepted, OrderRejected
 from hub.contracts.payments import PAY, PayJob
 from hub.contracts.presence import HubStatus
+from hub.contracts.pricing import Availability
 from hub.contracts.printing import PRINT, DrawerKick, PrintPayload
 
 # MQTT: the `data` of each envelope `type` the hub publishes, with where it goes.

@@ -144,11 +144,15 @@ class PricedBasketOut(BaseModel):
 
 
 class Availability(BaseModel):
-    """`data` of the retained `passline/<store>/broadcast/availability` message."""
+    """`data` of the retained `passline/<store>/broadcast/availability` message, and of the `/hub` event of that name."""
+
+    model_config = ConfigDict(extra="forbid")
 
     sold_out: list[str] = Field(description="SKUs nobody can order now: by hand, out of stock, or a part of a bundle is.")
     by_hand: list[str] = Field(description="SKUs staff marked sold out (86).")
     stock: dict[str, dict[str, int]] = Field(description="Stock-tracked SKU -> channel -> units that channel may still sell.")
+    catalog_version: int | None = Field(default=None, description=(
+        "`/hub` only, after a catalog pull from HQ: the new catalog's version; pages read the menu again."))
 
 
 class SoldOutIn(BaseModel):

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from hub.adapters.read_models.replies import error_data
 from hub.contracts.envelope import Envelope
 from hub.contracts.errors import ErrorCode
 from hub.contracts.orders import OrderSubmit
@@ -31,7 +32,7 @@ class Refusal:
 
     def data(self) -> dict[str, Any]:
         """Return the `data` of the error reply."""
-        return {"code": self.code, "message": self.message, "field": self.field}
+        return error_data(self.code, self.message, self.field)
 
 
 # Fields added after orders were first stored: left out of the hash while at their default, so an
