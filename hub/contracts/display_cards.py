@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from hub.contracts.sent import Sent
 
 
-class CardItem(BaseModel):
+class CardItem(Sent):
     """One order line on a station's card."""
-
-    model_config = ConfigDict(extra="forbid")
 
     line_no: int = Field(description="The line's position in the order (for `bump_item`, `pick`, `short`).")
     sku: str
@@ -32,19 +32,15 @@ class CardItem(BaseModel):
     total: int = Field(description="Line total in minor units.")
 
 
-class MoneyOut(BaseModel):
+class MoneyOut(Sent):
     """An amount in minor units with its currency."""
-
-    model_config = ConfigDict(extra="forbid")
 
     amount: int
     currency: str
 
 
-class KitchenCard(BaseModel):
+class KitchenCard(Sent):
     """A card on `kds:<station>`: the station's ticket for one order."""
-
-    model_config = ConfigDict(extra="forbid")
 
     order_id: str
     ticket_id: str
@@ -70,10 +66,8 @@ class KitchenCard(BaseModel):
     changes: list[str] = Field(description="What a short pick changed on the order, in words.")
 
 
-class ExpoStation(BaseModel):
+class ExpoStation(Sent):
     """One station's ticket on an expo row."""
-
-    model_config = ConfigDict(extra="forbid")
 
     station: str
     ticket_id: str
@@ -82,10 +76,8 @@ class ExpoStation(BaseModel):
     version: int
 
 
-class ExpoRow(BaseModel):
+class ExpoRow(Sent):
     """A row on `expo`: an order and its stations' tickets."""
-
-    model_config = ConfigDict(extra="forbid")
 
     order_id: str
     number: str
@@ -101,10 +93,8 @@ class ExpoRow(BaseModel):
     changes: list[str]
 
 
-class BoardEntry(BaseModel):
+class BoardEntry(Sent):
     """A number on `board`: preparing or ready."""
-
-    model_config = ConfigDict(extra="forbid")
 
     order_id: str
     number: str

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hub.contracts.bounds import MAX_COUNT
 from hub.contracts.display_cards import Card
+from hub.contracts.sent import Sent
 
 NAMESPACE = "/displays"
 
@@ -107,10 +108,8 @@ class DisplayAction(BaseModel):
     substitute: str | None = Field(default=None, min_length=1, max_length=64, description="`short` with `substitute`: the SKU or barcode taken instead.")
 
 
-class DisplayAck(BaseModel):
+class DisplayAck(Sent):
     """The acknowledgement of `join`, `action` and `recent`."""
-
-    model_config = ConfigDict(extra="forbid")
 
     ok: bool
     reason: str | None = Field(default=None, description="Why it was refused, in English, for logs and integrators.")
@@ -120,10 +119,8 @@ class DisplayAck(BaseModel):
     repeated: bool | None = Field(default=None, description="True when the action id had been applied before.")
 
 
-class ViewSettings(BaseModel):
+class ViewSettings(Sent):
     """A view's timer colours and whether expo must bump."""
-
-    model_config = ConfigDict(extra="forbid")
 
     yellow_after_s: int
     red_after_s: int
@@ -140,20 +137,16 @@ class DisplaySnapshot(DisplayAck):
     now: str = Field(description="The hub's clock, so screens can correct their timers.")
 
 
-class RecentLine(BaseModel):
+class RecentLine(Sent):
     """A line of a recently bumped ticket."""
-
-    model_config = ConfigDict(extra="forbid")
 
     qty: int
     sku: str
     name: str
 
 
-class RecentTicket(BaseModel):
+class RecentTicket(Sent):
     """A ticket the station bumped lately."""
-
-    model_config = ConfigDict(extra="forbid")
 
     order_id: str
     ticket_id: str
@@ -170,10 +163,8 @@ class DisplayRecent(DisplayAck):
     tickets: list[RecentTicket]
 
 
-class DisplayChange(BaseModel):
+class DisplayChange(Sent):
     """`change`: one order changed on a view."""
-
-    model_config = ConfigDict(extra="forbid")
 
     view: str
     seq: int
@@ -181,29 +172,23 @@ class DisplayChange(BaseModel):
     card: Card | None = Field(description="The order's card on this view, or null when it left the view.")
 
 
-class DisplayTick(BaseModel):
+class DisplayTick(Sent):
     """`tick`: the view's current number, every 2 s, so a display notices what it missed."""
-
-    model_config = ConfigDict(extra="forbid")
 
     view: str
     seq: int
 
 
-class DisplayKey(BaseModel):
+class DisplayKey(Sent):
     """`key`: a serial bump bar mapped to the view's station sent a key."""
-
-    model_config = ConfigDict(extra="forbid")
 
     view: str
     key: str
     device_id: str = Field(description="The agent the bump bar hangs off.")
 
 
-class DisplayScan(BaseModel):
+class DisplayScan(Sent):
     """`scan`: a scanner mapped to the view's pick zone read a barcode."""
-
-    model_config = ConfigDict(extra="forbid")
 
     view: str
     code: str

@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from hub.contracts.sent import Sent
 
 
 class ErrorCode(str, enum.Enum):
@@ -21,10 +23,8 @@ class ErrorCode(str, enum.Enum):
     PAY_AT_COUNTER_OFF = "pay_at_counter_off"  # release at_counter, but the store's setting is off
 
 
-class ErrorReply(BaseModel):
+class ErrorReply(Sent):
     """`data` of an `error` reply."""
-
-    model_config = ConfigDict(extra="forbid")
 
     code: str = Field(description=(
         "Why: one of the error codes above, or the code of the order rule that refused it "
@@ -33,10 +33,8 @@ class ErrorReply(BaseModel):
     field: str | None = Field(default=None, description="Path of the offending field, e.g. `lines[0].qty`.")
 
 
-class DeadLetter(BaseModel):
+class DeadLetter(Sent):
     """`data` of a `deadletter` copy on `hub/deadletter`: a refused message and why."""
-
-    model_config = ConfigDict(extra="forbid")
 
     topic: str = Field(description="The topic the refused message came on.")
     error: ErrorReply = Field(description="The `error` reply its sender got.")

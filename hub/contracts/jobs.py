@@ -18,6 +18,8 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from hub.contracts.sent import Sent
+
 JOB = "job"
 JOB_RESULT = "job.result"
 ACK = "ack"
@@ -54,10 +56,8 @@ class JobResult(BaseModel):
     detail: dict[str, Any] = Field(default_factory=dict, description="Kind-specific facts (never a card number).")
 
 
-class EventAck(BaseModel):
+class EventAck(Sent):
     """`data` of an `ack` on `device/<id>/in/reply`: the event is committed; stop sending it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     event_id: str | None = Field(description="The event's envelope `id` (also in `re`).")
 

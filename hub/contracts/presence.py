@@ -6,11 +6,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hub.contracts.sent import Sent
 
-class HubStatus(BaseModel):
+
+class HubStatus(Sent):
     """`data` of `hub.status`, retained on `passline/<store>/hub/status`."""
-
-    model_config = ConfigDict(extra="forbid")
 
     state: Literal["online", "offline"]
     version: str
