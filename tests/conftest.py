@@ -13,8 +13,22 @@ from hub.config import Settings, load_settings
 from hub.demo import DEMO_CATALOG
 from hub.entrypoints.catalog_import import import_catalog
 from hub.entrypoints.web.app import create_app
+from tests.support.contract_report import misfits, summary, turn_on
 from tests.support.identities import owner_client
 from tests.support.mosquitto import dev_broker, mosquitto_binary
+
+CONTRACT_REPORT = turn_on()  # before any hub starts: every message the suite makes a hub send is checked
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Fail the run when a message the hub sent did not fit its contract, or had none."""
+    found = misfits(CONTRACT_REPORT)
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(summary(found), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def make_settings(tmp_path: Path, **overrides: str) -> Settings:

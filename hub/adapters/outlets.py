@@ -6,8 +6,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from hub.adapters.read_models.orders import sender_answer
 from hub.contracts import topics
 from hub.contracts.envelope import envelope
+from hub.domain.orders import Order
 
 logger = logging.getLogger(__name__)
 
@@ -50,16 +52,16 @@ class Broadcaster:
 
 
 class DeviceReplier:
-    """Publish a message to `passline/<store>/device/<id>/in/reply` on the broadcaster's connection, once connected."""
+    """Tell a held order's sender its answer on `passline/<store>/device/<id>/in/reply`, once connected."""
 
     def __init__(self, store: str, broadcaster: Broadcaster) -> None:
         self._store = store
         self._broadcaster = broadcaster
 
-    def __call__(self, device_id: str, kind: str, data: dict[str, Any]) -> None:
+    def __call__(self, device_id: str, kind: str, order: Order) -> None:
         connection = self._broadcaster.connection
         if connection is None:
             logger.warning("no broker connection: %s for device %s not sent (the order's state is in the API)",
                            kind, device_id)
             return
-        connection.publish(topics.device_in(self._store, device_id, "reply"), envelope(kind, data))
+        connection.publish(topics.device_in(self._store, device_id, "reply"), envelope(kind, sender_answer(kind, order)))

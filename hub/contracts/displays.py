@@ -8,6 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub.contracts.bounds import MAX_COUNT
+from hub.contracts.display_cards import Card
+from hub.contracts.sent import Sent
 
 NAMESPACE = "/displays"
 
@@ -106,14 +108,23 @@ class DisplayAction(BaseModel):
     substitute: str | None = Field(default=None, min_length=1, max_length=64, description="`short` with `substitute`: the SKU or barcode taken instead.")
 
 
-class DisplayAck(BaseModel):
+class DisplayAck(Sent):
     """The acknowledgement of `join`, `action` and `recent`."""
 
     ok: bool
     reason: str | None = Field(default=None, description="Why it was refused, in English, for logs and integrators.")
+    field: str | None = Field(default=None, description="The field of the message the refusal is about, when it is about one.")
     code: str | None = Field(default=None, description="What kind of refusal it is (`invalid_payload`, `unknown_view`, `refused`, `forbidden`, ...).")
     words: dict[str, Any] | None = Field(default=None, description="The refusal for any language: `key` (a displays string `refused_<key>`) and `values` for its holes.")
     repeated: bool | None = Field(default=None, description="True when the action id had been applied before.")
+
+
+class ViewSettings(Sent):
+    """A view's timer colours and whether expo must bump."""
+
+    yellow_after_s: int
+    red_after_s: int
+    expo_required: bool
 
 
 class DisplaySnapshot(DisplayAck):
@@ -121,22 +132,64 @@ class DisplaySnapshot(DisplayAck):
 
     view: str
     seq: int = Field(description="The view's last change number; the next `change` has seq + 1.")
-    cards: list[dict[str, Any]] = Field(description="The view's cards in the hub's priority order.")
-    settings: dict[str, Any] = Field(description="Timer colours (`yellow_after_s`, `red_after_s`) for the view.")
+    cards: list[Card] = Field(description="The view's cards in the hub's priority order.")
+    settings: ViewSettings = Field(description="Timer colours (`yellow_after_s`, `red_after_s`) for the view.")
     now: str = Field(description="The hub's clock, so screens can correct their timers.")
 
 
-class DisplayChange(BaseModel):
+class RecentLine(Sent):
+    """A line of a recently bumped ticket."""
+
+    qty: int
+    sku: str
+    name: str
+
+
+class RecentTicket(Sent):
+    """A ticket the station bumped lately."""
+
+    order_id: str
+    ticket_id: str
+    number: str
+    version: int
+    done_at: str | None
+    items: list[str] = Field(description="`<qty>× <name>` per line.")
+    lines: list[RecentLine]
+
+
+class DisplayRecent(DisplayAck):
+    """The acknowledgement of `recent`: the station's tickets bumped in the last 15 minutes, newest first."""
+
+    tickets: list[RecentTicket]
+
+
+class DisplayChange(Sent):
     """`change`: one order changed on a view."""
 
     view: str
     seq: int
     order_id: str
-    card: dict[str, Any] | None = Field(description="The order's card on this view, or null when it left the view.")
+    card: Card | None = Field(description="The order's card on this view, or null when it left the view.")
 
 
-class DisplayTick(BaseModel):
+class DisplayTick(Sent):
     """`tick`: the view's current number, every 2 s, so a display notices what it missed."""
 
     view: str
     seq: int
+
+
+class DisplayKey(Sent):
+    """`key`: a serial bump bar mapped to the view's station sent a key."""
+
+    view: str
+    key: str
+    device_id: str = Field(description="The agent the bump bar hangs off.")
+
+
+class DisplayScan(Sent):
+    """`scan`: a scanner mapped to the view's pick zone read a barcode."""
+
+    view: str
+    code: str
+    device_id: str

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from hub.contracts.sent import Sent
 
 
 class ErrorCode(str, enum.Enum):
@@ -20,9 +23,19 @@ class ErrorCode(str, enum.Enum):
     PAY_AT_COUNTER_OFF = "pay_at_counter_off"  # release at_counter, but the store's setting is off
 
 
-class ErrorReply(BaseModel):
+class ErrorReply(Sent):
     """`data` of an `error` reply."""
 
-    code: ErrorCode
+    code: str = Field(description=(
+        "Why: one of the error codes above, or the code of the order rule that refused it "
+        "(e.g. `approval_required`, `not_permitted`, `not_found`), as the HTTP API says it."))
     message: str = Field(description="What is wrong, in words, naming the field.")
     field: str | None = Field(default=None, description="Path of the offending field, e.g. `lines[0].qty`.")
+
+
+class DeadLetter(Sent):
+    """`data` of a `deadletter` copy on `hub/deadletter`: a refused message and why."""
+
+    topic: str = Field(description="The topic the refused message came on.")
+    error: ErrorReply = Field(description="The `error` reply its sender got.")
+    payload: str | dict[str, Any] = Field(description="The message as sent: its text, or `{\"base64\": ...}` when it was not UTF-8.")

@@ -18,6 +18,8 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from hub.contracts.sent import Sent
+
 JOB = "job"
 JOB_RESULT = "job.result"
 ACK = "ack"
@@ -52,6 +54,12 @@ class JobResult(BaseModel):
     )
     message: str | None = Field(default=None, max_length=500, description="What happened, in words a store manager understands.")
     detail: dict[str, Any] = Field(default_factory=dict, description="Kind-specific facts (never a card number).")
+
+
+class EventAck(Sent):
+    """`data` of an `ack` on `device/<id>/in/reply`: the event is committed; stop sending it."""
+
+    event_id: str | None = Field(description="The event's envelope `id` (also in `re`).")
 
 
 class DeviceEventIn(BaseModel):

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from hub.contracts.bounds import MAX_POINTS, Moment, Plain
 from hub.contracts.discounts import MAX_DISCOUNTS, DiscountIn
+from hub.contracts.sent import Sent
 
 MAX_QTY = 99
 MAX_LINES = 200
@@ -109,21 +110,21 @@ class OrderSubmit(BaseModel):
         "A manager's one-use approval token (`POST /api/v1/staff/approvals`, action `discount`), spent by this order."))
 
 
-class Money(BaseModel):
+class Money(Sent):
     """An amount in minor units (cents) with its ISO 4217 currency."""
 
     amount: int
     currency: str = Field(min_length=3, max_length=3)
 
 
-class TicketRef(BaseModel):
+class TicketRef(Sent):
     """A station's ticket for an order."""
 
     station: str
     ticket_id: uuid.UUID
 
 
-class OrderAccepted(BaseModel):
+class OrderAccepted(Sent):
     """`data` of `order.accepted`: the reply to an order that the hub holds."""
 
     order_id: uuid.UUID
@@ -137,7 +138,7 @@ class OrderAccepted(BaseModel):
     promised_at: AwareDatetime | None = Field(default=None, description="When the order will be ready, as promised or quoted.")
 
 
-class OrderRejected(BaseModel):
+class OrderRejected(Sent):
     """`data` of `order.rejected`: the store turned down an order that waited for confirmation (stock released)."""
 
     order_id: uuid.UUID

@@ -6,8 +6,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hub.contracts.sent import Sent
 
-class HubStatus(BaseModel):
+
+class HubStatus(Sent):
     """`data` of `hub.status`, retained on `passline/<store>/hub/status`."""
 
     state: Literal["online", "offline"]

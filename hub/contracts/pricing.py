@@ -11,6 +11,7 @@ from hub.contracts.bounds import MAX_AMOUNT, MAX_POINTS, Moment
 from hub.contracts.discounts import MAX_DISCOUNTS, DiscountIn
 from hub.contracts.money import format_money
 from hub.contracts.orders import MAX_LINES, MAX_QTY, Code, CustomerIn, Money, OrderLineIn, Origin
+from hub.contracts.sent import Sent
 
 
 class BasketIn(BaseModel):
@@ -143,12 +144,14 @@ class PricedBasketOut(BaseModel):
         "Its manual discounts go over `discount_limit_percent`: submitting it needs a manager's `approval`."))
 
 
-class Availability(BaseModel):
-    """`data` of the retained `passline/<store>/broadcast/availability` message."""
+class Availability(Sent):
+    """`data` of the retained `passline/<store>/broadcast/availability` message, and of the `/hub` event of that name."""
 
     sold_out: list[str] = Field(description="SKUs nobody can order now: by hand, out of stock, or a part of a bundle is.")
     by_hand: list[str] = Field(description="SKUs staff marked sold out (86).")
     stock: dict[str, dict[str, int]] = Field(description="Stock-tracked SKU -> channel -> units that channel may still sell.")
+    catalog_version: int | None = Field(default=None, description=(
+        "`/hub` only, after a catalog pull from HQ: the new catalog's version; pages read the menu again."))
 
 
 class SoldOutIn(BaseModel):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from hub.domain.catalog import Catalog
+from hub.domain.moments import iso_time
 from hub.domain.orders import Order, OrderStatus, Ticket, TicketStatus
 from hub.domain.queueing import queue_key
 
@@ -188,5 +188,5 @@ def _board_entry(order: Order) -> dict[str, Any] | None:
     return {"order_id": order.order_id, "number": order.number, "state": state, "rank": rank(order), "since": _iso(since)}
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def _iso(value) -> str | None:
+    return iso_time(value, utc_as_z=False)  # the cards have always said +00:00; screens sort `rank` as text

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hub.domain.errors import OrderRefused
+from hub.domain.orders import Order
 
 RELEASE_CHOICES = ("now", "when_paid", "at_counter")  # to the kitchen at once / once paid / as the store's setting says
 PAYMENT = "payment"  # held until tenders or card payments cover the total
@@ -156,4 +157,4 @@ class SenderAnswered:
 
     source: str
     type: str  # order.accepted | order.rejected
-    data: dict
+    order: Order  # as it stands at the commit; the message is built from it on the way out

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from hub.config import Settings
 from hub.domain.access import MQTT_ROLES, SCREEN_ROLES, Role
+from hub.domain.moments import iso_time
 from hub.domain.enrolment import (
     AccessRefused,
     AddAccount,
@@ -66,7 +67,7 @@ def run_accounts(settings: Settings, args) -> int:
             with hub.uow_factory() as uow:
                 accounts = uow.access.accounts()
             rows = [{"username": a.username, "role": a.role.value, "state": "active" if a.active else "disabled",
-                     "created_at": _iso(a.created_at)} for a in accounts]
+                     "created_at": iso_time(a.created_at)} for a in accounts]
             if args.json:
                 print(json.dumps(rows))
             for row in [] if args.json else rows:
@@ -158,13 +159,13 @@ def default_hub_url(settings: Settings) -> str:
 def _show_claim(issued, hub_url: str, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"device_id": issued.device_id, "role": issued.role.value, "claim_code": issued.code,
-                          "expires_at": _iso(issued.expires_at)}))
+                          "expires_at": iso_time(issued.expires_at)}))
         return
     import segno
 
     code, role = issued.code, issued.role
     print(f"claim code for {issued.device_id} ({role.value}): {code[:5]}-{code[5:]}")
-    print(f"good once, until {_iso(issued.expires_at)}")
+    print(f"good once, until {iso_time(issued.expires_at)}")
     target = pairing_url(hub_url, code) if role in SCREEN_ROLES else code
     qr = io.StringIO()
     segno.make(target, error="m").terminal(out=qr, compact=True)
@@ -187,8 +188,8 @@ def _show_claim(issued, hub_url: str, as_json: bool) -> None:
 
 
 def _show_devices(devices, as_json: bool, now: datetime) -> None:
-    rows = [{"device_id": d.device_id, "role": d.role.value, "state": d.state, "enrolled_at": _iso(d.enrolled_at),
-             "last_seen_at": _iso(d.last_seen_at), "online": _online(d, now)} for d in devices]
+    rows = [{"device_id": d.device_id, "role": d.role.value, "state": d.state, "enrolled_at": iso_time(d.enrolled_at),
+             "last_seen_at": iso_time(d.last_seen_at), "online": _online(d, now)} for d in devices]
     if as_json:
         print(json.dumps(rows))
         return
@@ -206,7 +207,4 @@ def _online(device, now: datetime) -> bool | None:
         return None
     return seen_lately(device, now)
 
-
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat().replace("+00:00", "Z") if at else None
 

@@ -10,16 +10,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from hub.adapters.read_models.replies import error_data
 from hub.contracts.envelope import Envelope
 from hub.contracts.errors import ErrorCode
 from hub.contracts.orders import OrderSubmit
-from hub.contracts.pricing import with_hint_messages
 from hub.contracts.validation import UnreadableJson, first_error, read_json
 from hub.domain.order_messages import LineRequest, ManualDiscount, SubmitOrder
 from hub.domain.errors import OrderRefused
-from hub.domain.order_holds import CONFIRMATION
-from hub.domain.orders import Order
-from hub.services.order_holds import accepted_data
 
 SUBMIT_TYPE = "order.submit"
 
@@ -35,7 +32,7 @@ class Refusal:
 
     def data(self) -> dict[str, Any]:
         """Return the `data` of the error reply."""
-        return {"code": self.code, "message": self.message, "field": self.field}
+        return error_data(self.code, self.message, self.field)
 
 
 # Fields added after orders were first stored: left out of the hash while at their default, so an
@@ -122,62 +119,6 @@ def parse_submission(payload: bytes, source: str) -> tuple[SubmitOrder, str] | R
 def refusal_from(error: OrderRefused, re: str | None = None) -> Refusal:
     """Turn a domain refusal into a wire refusal."""
     return Refusal(error.code, error.message, error.field, re)
-
-
-def order_accepted(order: Order) -> dict[str, Any]:
-    """Return the `data` of an `order.accepted` reply."""
-    return accepted_data(order)
-
-
-def order_view(order: Order) -> dict[str, Any]:
-    """Return an order as the web API shows it: status, lines, totals and tickets."""
-    tax = order.tax
-    return {
-        **order_accepted(order),
-        "origin": order.origin,
-        "fulfilment": order.fulfilment,
-        "business_day": order.business_day,
-        "lines": [
-            {
-                "sku": line.sku,
-                "name": line.name,
-                "qty": line.qty,
-                "modifiers": list(line.modifiers),
-                "note": line.note,
-                "unit_price": {"amount": line.unit_price.amount, "currency": line.unit_price.currency},
-                "total": {"amount": line.total.amount, "currency": line.total.currency},
-                "station": line.station,
-            }
-            for line in order.lines
-        ],
-        "tax": {"amount": tax.amount, "currency": tax.currency},
-        "tickets": [{"station": t.station, "ticket_id": t.ticket_id, "status": t.status.value} for t in order.tickets],
-        "customer": _customer(order),
-        "promised_at": _time(order.promised_at),
-        "rush": order.rush,
-        "received_at": _time(order.received_at),
-        "deadline": _time(order.deadline),
-        "source": order.source,
-        "pricing": with_hint_messages(order.pricing) if order.pricing else order.pricing,
-        "quoted_at": _time(order.quoted_at),
-        "hold_until": _time(order.hold_until),
-        "rejection": order.closed_reason if _rejected(order) else None,
-        "cancel_reason": order.closed_reason if not _rejected(order) else None,
-    }
-
-
-def _customer(order: Order) -> dict[str, Any] | None:
-    if not (order.loyalty_id or order.customer_name or order.customer_phone):
-        return None
-    return {"loyalty_id": order.loyalty_id, "name": order.customer_name, "phone": order.customer_phone}
-
-
-def _rejected(order: Order) -> bool:
-    return order.status.value == "cancelled" and order.hold == CONFIRMATION and order.closed_reason is not None
-
-
-def _time(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def _envelope_id(raw: object) -> str | None:

@@ -9,7 +9,6 @@ it has waited STUCK_AFTER_S.
 
 from __future__ import annotations
 
-import base64
 import logging
 import queue
 import threading
@@ -21,6 +20,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from hub.adapters.mqtt.connection import HubConnection, ReceivedMessage
+from hub.adapters.read_models.orders import order_accepted
+from hub.adapters.read_models.replies import ack_data, deadletter_data
 from hub.contracts import topics
 from hub.contracts.envelope import Envelope, envelope
 from hub.contracts.errors import ErrorCode
@@ -30,7 +31,7 @@ from hub.domain.presence import DeviceState, Presence
 from hub.contracts.jobs import ACK
 from hub.entrypoints.dead_letters import DeadLetters, Parked, envelope_id_of, in_words, redacted
 from hub.entrypoints.device_events import parse_device_event
-from hub.entrypoints.intake import Refusal, order_accepted, parse_submission, refusal_from
+from hub.entrypoints.intake import Refusal, parse_submission, refusal_from
 from hub.services.order_intake import SubmitResult
 from hub.services.messagebus import MessageBus
 
@@ -267,7 +268,7 @@ class MqttConsumer:
 
     def _answer(self, message: ReceivedMessage, device_id: str, outcome: object, envelope_id: str | None) -> dict:
         if isinstance(outcome, bool):  # a device event, taken now (True) or before (False)
-            return envelope(ACK, {"event_id": envelope_id}, re=envelope_id)
+            return envelope(ACK, ack_data(envelope_id), re=envelope_id)
         if isinstance(outcome, SubmitResult):
             if outcome.created:
                 logger.info("order %s (%s) accepted from %s", outcome.order.number, outcome.order.order_id, device_id)
@@ -288,14 +289,8 @@ class MqttConsumer:
 
     def _refuse(self, message: ReceivedMessage, device_id: str, refusal: Refusal) -> dict:
         logger.warning("refused a message from %s on %s: %s (%s)", device_id, message.topic, refusal.code, refusal.message)
-        try:
-            payload: object = message.payload.decode()
-        except UnicodeDecodeError:
-            payload = {"base64": base64.b64encode(message.payload).decode()}
-        self._publish(
-            topics.deadletter(self._store),
-            envelope("deadletter", {"topic": message.topic, "error": refusal.data(), "payload": payload}, re=refusal.re),
-        )
+        self._publish(topics.deadletter(self._store),
+                      envelope("deadletter", deadletter_data(message.topic, refusal.data(), message.payload), re=refusal.re))
         return envelope("error", refusal.data(), re=refusal.re)
 
     def _publish(self, topic: str, message: dict) -> None:

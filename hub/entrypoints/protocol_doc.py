@@ -107,6 +107,16 @@ with the same content, 409 `conflict` when it was seen with other content, 422 w
 the order with its status and tickets (404 when unknown).
 """
 
+OUTGOING = """## What the hub sends
+
+Every message the hub sends is built in one place, its read models (`hub/adapters/read_models/`; the
+display cards in `hub/domain/kitchen_views.py`), and must fit the contract this table names
+(`hub/contracts/outgoing.py`). The test suite runs with `PASSLINE_CHECK_CONTRACTS=1`: each MQTT publish
+and each Socket.IO emit or acknowledgement is validated against the table, in the test process and in
+every hub it starts, and the run fails when a message does not fit, carries a field its contract does
+not document, or has no contract (`tests/conftest.py`). Times are ISO 8601: MQTT replies and the HTTP
+API write UTC as `Z`, display cards as `+00:00`."""
+
 MESSAGES: list[tuple[str, str, type[BaseModel]]] = [
     ("Envelope", "Every MQTT payload.", Envelope),
     ("order.submit", "`data` of a device's order; also the body of `POST /api/v1/orders`.", OrderSubmit),
@@ -129,8 +139,8 @@ def render_protocol() -> str:
     for code in ErrorCode:
         parts[-1] += f"\n| `{code.value}` | {_code_meaning(code)} |"
     parts.append("## Schemas")
-    for title, what, model in MESSAGES:
-        parts.append(model_section(title, what, model))
+    parts += _schemas(MESSAGES)
+    parts.append(_outgoing_section())
     parts.append(_commerce_section())
     parts.append(_displays_section())
     parts.append(_devices_section())
@@ -148,7 +158,7 @@ def _staff_section() -> str:
              "at a till within 5 minutes), 403 `not_permitted` (the PIN is not a manager's), 403 `approval_required` "
              "(a refund, or an order whose discounts go over the limit, without a valid approval), 401 "
              "`not_signed_in`, 404 `not_found`, 422 `no_printer`. See docs/staff.md."]
-    for title, what, model in (
+    parts += _schemas((
         ("sign in", "Body of `POST /api/v1/staff/sessions`.", staff.SessionIn),
         ("session", "Reply (201) of `POST /api/v1/staff/sessions`.", staff.SessionOut),
         ("approval request", "Body of `POST /api/v1/staff/approvals`.", staff.ApprovalIn),
@@ -157,8 +167,7 @@ def _staff_section() -> str:
         ("held basket", "Body of `POST /api/v1/held-baskets`.", staff.HeldBasketIn),
         ("receipt request", "Body of `POST /api/v1/orders/<order_id>/receipt`.", staff.ReceiptIn),
         ("e-receipt", "Reply of `GET /api/v1/orders/<order_id>/e-receipt`.", staff.EReceiptOut),
-    ):
-        parts.append(model_section(title, what, model))
+    ))
     return "\n\n".join(parts)
 
 
@@ -169,14 +178,13 @@ def _payments_section() -> str:
     parts = ["## Card payments\n\nThe hub sends a `pay` job to the agent driving the terminal of a kiosk or counter; "
              "the `job.result`'s `detail` says what the terminal did. No card number crosses: at most a masked "
              "number showing the last four digits. See docs/payments.md."]
-    for title, what, model in (
+    parts += _schemas((
         ("pay", "`payload` of a `pay` job.", payments.PayJob),
         ("pay result", "`detail` of the `job.result` of a `pay` job.", payments.PayDetail),
         ("payment request", "Body of `POST /api/v1/orders/<order_id>/payments`.", payments.PaymentRequest),
         ("refund request", "Body of `POST /api/v1/payments/<payment_id>/refund`.", payments.RefundRequest),
         ("terminal assignment", "Body of `PUT /api/v1/payment-terminals/<device_id>`.", payments.TerminalAssignment),
-    ):
-        parts.append(model_section(title, what, model))
+    ))
     return "\n\n".join(parts)
 
 
@@ -187,14 +195,38 @@ def _commerce_section() -> str:
     parts = ["## Pricing and availability\n\n`POST /api/v1/baskets/price` prices a basket exactly as order intake "
              "will; an accepted order keeps the same object as `pricing`. `passline/<store>/broadcast/availability` "
              "is retained and sent again on every stock or sold-out change. See docs/pricing.md."]
-    for title, what, model in (
+    parts += _schemas((
         ("basket", "Body of `POST /api/v1/baskets/price`.", pricing.BasketIn),
         ("priced basket", "Reply of `POST /api/v1/baskets/price`, and `pricing` of an order.", pricing.PricedBasketOut),
         ("availability", "`data` of the retained `availability` broadcast and of `GET /api/v1/availability`.",
          pricing.Availability),
-    ):
-        parts.append(model_section(title, what, model))
+    ))
     return "\n\n".join(parts)
+
+
+def _outgoing_section() -> str:
+    """Return the table of every message the hub sends and the contract it fits (hub/contracts/outgoing.py)."""
+    from hub.contracts import errors, jobs, live, outgoing
+
+    rows = ["| channel | kind | contract | where |", "|---|---|---|---|"]
+    rows += [f"| MQTT | `{kind}` | `{model.__name__}` | {where} |" for kind, (model, where) in outgoing.MQTT_MESSAGES.items()]
+    rows += [f"| MQTT | `job` payload, kind `{kind}` | `{model.__name__}` | `device/<id>/in/{kind}` |"
+             for kind, model in outgoing.JOB_PAYLOADS.items()]
+    rows += [f"| Socket.IO | `{event}` | `{model.__name__}` | `{namespace}` |"
+             for (namespace, event), model in outgoing.SOCKET_EVENTS.items()]
+    rows += [f"| Socket.IO | ack of `{event}` | `{model.__name__}` (refused: `{outgoing.REFUSAL.__name__}`) | `{namespace}` |"
+             for (namespace, event), model in outgoing.SOCKET_ACKS.items()]
+    return "\n\n".join([OUTGOING, "\n".join(rows), *_schemas((
+        ("ack", "`data` of an `ack` reply to a device event.", jobs.EventAck),
+        ("deadletter", "`data` of a copy of a refused message on `hub/deadletter`.", errors.DeadLetter),
+        ("ready", "`data` of `broadcast/ready`.", live.OrderReady),
+        ("/hub order.accepted", "An order was accepted.", live.OrderAnnounced),
+        ("/hub order.status", "An order's status changed.", live.OrderStatusChanged),
+        ("/hub payment.changed", "A card payment changed state.", live.PaymentChanged),
+        ("/hub incoming.changed", "The orders waiting for a cashier changed.", live.IncomingChanged),
+        ("/hub printer.warning", "A print went to its backup, is held, or failed.", live.PrinterWarning),
+        ("/hub cloud.status", "Whether staff screens show the HQ-offline banner.", live.CloudStatus),
+    ))])
 
 
 def _displays_section() -> str:
@@ -202,15 +234,17 @@ def _displays_section() -> str:
     from hub.contracts import displays
 
     parts = [displays.PROTOCOL.strip()]
-    for title, what, model in (
+    parts += _schemas((
         ("display join", "Emitted by a display after every connect; acknowledged with a snapshot.", displays.DisplayJoin),
         ("display snapshot", "The acknowledgement of `join`.", displays.DisplaySnapshot),
         ("display change", "Emitted by the hub to every display on the view.", displays.DisplayChange),
         ("display tick", "Emitted by the hub every 2 s to every display on the view.", displays.DisplayTick),
         ("display action", "Emitted by a display; acknowledged with `display ack`.", displays.DisplayAction),
         ("display ack", "The acknowledgement of `action` (and of a refused `join`).", displays.DisplayAck),
-    ):
-        parts.append(model_section(title, what, model))
+        ("display recent", "The acknowledgement of `recent`.", displays.DisplayRecent),
+        ("display key", "Emitted by the hub when a serial bump bar mapped to the station sends a key.", displays.DisplayKey),
+        ("display scan", "Emitted by the hub when a scanner mapped to the pick zone reads a barcode.", displays.DisplayScan),
+    ))
     return "\n\n".join(parts)
 
 
@@ -220,17 +254,20 @@ def _devices_section() -> str:
 
     parts = ["## Device jobs and events\n\nA `job`'s `payload` by its `kind`, and the `data` of the events agents send "
              "besides `job.result` (each acknowledged with `ack`, re-sent until then). See docs/devices.md."]
-    for title, what, model in (
+    parts += _schemas((
         ("print", "`payload` of a `print` job: a kitchen ticket or a receipt, laid out by the agent.", printing.PrintPayload),
         ("drawer", "`payload` of a `drawer` job: open the cash drawer behind a receipt printer.", printing.DrawerKick),
         ("display", "`payload` of a `display` job for a customer pole display.", device_events.PoleDisplayShow),
         ("key.pressed", "`data` of a bump bar or button press.", device_events.KeyPressed),
         ("scan", "`data` of a barcode scan.", device_events.Scanned),
         ("drawer.opened / drawer.closed", "`data` of a drawer switch change.", device_events.DrawerEvent),
-    ):
-        parts.append(model_section(title, what, model))
+    ))
     return "\n\n".join(parts)
 
+
+def _schemas(entries) -> list[str]:
+    """Return a section per (title, what, model): its words, its field table and its JSON Schema."""
+    return [model_section(title, what, model) for title, what, model in entries]
 
 
 _MEANINGS = {

@@ -12,6 +12,7 @@ from typing import Any
 
 from hub.domain.order_holds import TenderTaken
 from hub.domain.order_messages import OrderAccepted, OrderStatusChanged
+from hub.domain.moments import iso_time
 from hub.domain.orders import Order, OrderStatus
 from hub.domain.payment_events import CardPaymentApproved
 from hub.domain.stock import StockChanged
@@ -29,7 +30,7 @@ PICKUP_STATUS = {  # the hub's order status -> HQ's pickup status
 
 
 def _iso(moment: datetime) -> str:
-    return moment.isoformat()
+    return iso_time(moment, utc_as_z=False)  # HQ's feed has always said +00:00
 
 
 def order_event(order: Order) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hub.domain.frontdesk_settings import FrontdeskSettings
+from hub.domain.moments import iso_time
 from hub.domain.order_holds import (
     CONFIRMATION,
     PAYMENT,
@@ -32,7 +33,7 @@ from hub.services.ports import Clock, Notify, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
-ReplyToDevice = Callable[[str, str, dict[str, Any]], None]  # (device id, envelope type, data)
+ReplyToDevice = Callable[[str, str, Order], None]  # (device id, envelope type, the order it answers for)
 MAX_REASON = 200
 
 
@@ -68,7 +69,7 @@ def confirm_order(command: ConfirmOrder, uow: UnitOfWork, clock: Clock) -> Order
     order.release(promised, promised_at=promised, quoted_at=now)
     uow.orders.save(order)
     uow.raise_event(IncomingChanged(order.order_id))
-    _tell(uow, order, "order.accepted", accepted_data(order))
+    _tell(uow, order, "order.accepted")
     logger.info("order %s (%s) confirmed for %s", order.number, order.order_id, promised.isoformat())
     return order
 
@@ -81,7 +82,7 @@ def reject_order(command: RejectOrder, uow: UnitOfWork, clock: Clock) -> Order:
         raise HoldRefused("not_waiting_for_confirmation",
                           f"order {order.number} waits for its payment, not for a cashier: cancel it instead")
     _cancel(uow, order, reason, clock())
-    _tell(uow, order, "order.rejected", {"order_id": order.order_id, "number": order.number, "reason": reason})
+    _tell(uow, order, "order.rejected")
     logger.info("order %s (%s) rejected: %s", order.number, order.order_id, reason)
     return order
 
@@ -130,13 +131,13 @@ def incoming_orders(uow: UnitOfWork, now: datetime, frontdesk: FrontdeskSettings
             minutes = max(0, math.ceil((ready - now).total_seconds() / 60))
         listed.append({
             "order_id": order.order_id, "number": order.number, "origin": order.origin,
-            "fulfilment": order.fulfilment, "received_at": _iso(order.received_at),
-            "promised_at": _iso(order.promised_at),
+            "fulfilment": order.fulfilment, "received_at": iso_time(order.received_at),
+            "promised_at": iso_time(order.promised_at),
             "total": {"amount": order.total.amount, "currency": order.total.currency},
             "lines": [{"sku": line.sku, "name": line.name, "qty": line.qty, "modifiers": _modifier_names(catalog, line),
                        "modifier_codes": list(line.modifiers), "note": line.note} for line in order.lines],
             "customer": {"loyalty_id": order.loyalty_id, "name": order.customer_name, "phone": order.customer_phone},
-            "suggested_ready_at": _iso(ready), "suggested_minutes": minutes,
+            "suggested_ready_at": iso_time(ready), "suggested_minutes": minutes,
         })
     return listed
 
@@ -157,20 +158,6 @@ def station_load(orders: list[Order]) -> dict[str, int]:
     return load
 
 
-def accepted_data(order: Order) -> dict[str, Any]:
-    """Return the `data` of an `order.accepted` message for an order."""
-    total = order.total
-    return {
-        "order_id": order.order_id,
-        "number": order.number,
-        "status": order.status.value,
-        "total": {"amount": total.amount, "currency": total.currency},
-        "tickets": [{"station": t.station, "ticket_id": t.ticket_id} for t in order.tickets],
-        "hold": order.waiting,
-        "promised_at": _iso(order.promised_at),
-    }
-
-
 def announce_incoming(event: IncomingChanged, notify: Notify) -> None:
     """Tell counters that the list of orders waiting for a cashier changed."""
     notify("incoming.changed", {"order_id": event.order_id})
@@ -178,7 +165,7 @@ def announce_incoming(event: IncomingChanged, notify: Notify) -> None:
 
 def tell_sender(event: SenderAnswered, reply_to_device: ReplyToDevice) -> None:
     """Send a confirmed or rejected order's answer to the device that sent it, after the commit."""
-    reply_to_device(event.source, event.type, event.data)
+    reply_to_device(event.source, event.type, event.order)
 
 
 def _held(uow: UnitOfWork, order_id: str, verb: str) -> Order:
@@ -228,10 +215,7 @@ def _points_back(uow: UnitOfWork, order: Order, now: datetime) -> None:
         uow.commerce.save_member(member, order.order_id, "refund", owed, now)
 
 
-def _tell(uow: UnitOfWork, order: Order, kind: str, data: dict[str, Any]) -> None:
+def _tell(uow: UnitOfWork, order: Order, kind: str) -> None:
     if order.source != "http":  # an MQTT sender; HTTP senders ask GET /api/v1/orders/<id>
-        uow.raise_event(SenderAnswered(order.source, kind, data))
+        uow.raise_event(SenderAnswered(order.source, kind, order))
 
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None

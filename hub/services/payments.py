@@ -355,23 +355,6 @@ def payment_summary(uow: UnitOfWork, order: Order) -> dict[str, Any]:
             "card_payments": [{"payment_id": p.payment_id, "state": p.state.value, "amount": p.amount} for p in payments]}
 
 
-def payment_view(payment: Payment) -> dict[str, Any]:
-    """Return a payment as the API shows it (never a card number: the masked one at most)."""
-    return {"payment_id": payment.payment_id, "order_id": payment.order_id, "state": payment.state.value,
-            "amount": payment.amount, "currency": payment.currency, "refunded_amount": payment.refunded_amount,
-            "device_id": payment.pos_device_id,
-            "terminal": {"device_id": payment.terminal.device_id, "hardware": payment.terminal.hardware},
-            "masked_pan": payment.masked_pan, "brand": payment.brand, "auth_code": payment.auth_code,
-            "receipt_no": payment.receipt_no, "trace_no": payment.trace_no, "terminal_id": payment.terminal_id,
-            "card_token": payment.card_token, "error": payment.error, "message": payment.message,
-            "checks": payment.checks, "next_check_at": _iso(payment.next_check_at),
-            "created_at": _iso(payment.created_at), "updated_at": _iso(payment.updated_at)}
-
-
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat().replace("+00:00", "Z") if at is not None else None
-
-
 def notify_payment(event: PaymentChanged, notify: Notify) -> None:
     """Tell live screens (the kiosk waiting for the customer) that a payment changed."""
     notify("payment.changed", {"payment_id": event.payment_id, "order_id": event.order_id, "state": event.state})

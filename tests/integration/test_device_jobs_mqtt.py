@@ -32,9 +32,17 @@ def agent(store):
     device.close()
 
 
+def print_payload(text: str) -> dict:
+    """A print job's payload (PrintPayload): a one-item kitchen ticket naming `text`."""
+    ticket = {"document": "kitchen_ticket", "order_id": "o-1", "order_number": "A001", "station": "bar",
+              "origin": "kiosk", "fulfilment": "takeaway", "placed_at": "2026-11-22T12:00:00Z",
+              "items": [{"qty": 1, "name": text}]}
+    return {"document": ticket}
+
+
 def queue_print(hub, text: str, **options) -> str:
     with hub.uow_factory() as uow:
-        job = queue_job(uow, utc_now, device_id="agent-1", kind="print", payload={"text": text}, **options)
+        job = queue_job(uow, utc_now, device_id="agent-1", kind="print", payload=print_payload(text), **options)
         uow.commit()
     hub.relay_bell.set()  # what the bus does after a command that queued a job
     return job.job_id
@@ -70,7 +78,7 @@ def test_a_queued_job_reaches_its_device_and_its_result_is_acked_and_stored(stor
     job = next_job(agent)
     assert job["type"] == "job"
     assert job["data"]["job_id"] == job_id
-    assert job["data"]["payload"] == {"text": "A001 2x LATTE-M"}
+    assert job["data"]["payload"] == print_payload("A001 2x LATTE-M")
     sent = send_result(agent, job_id)
     ack = agent.reply()
     assert (ack["type"], ack["re"]) == ("ack", sent["id"])

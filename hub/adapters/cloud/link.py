@@ -18,6 +18,7 @@ from hub.adapters.cloud.puller import FEEDS, FeedPuller
 from hub.adapters.cloud.sender import OutboxSender
 from hub.adapters.cloud.settings import CloudSettings
 from hub.adapters.db.catalog_store import catalog_version
+from hub.domain.moments import iso_time
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +185,7 @@ class CloudLink:
             return
         self._banner_told = (banner, time.monotonic())
         self._notify("cloud.status", {"banner": banner, "online": health.online,
-                                      "since": health.since.isoformat() if health.since else None})
+                                      "since": iso_time(health.since, utc_as_z=False)})
 
     # --- what people see ------------------------------------------------------------------------------------------
 

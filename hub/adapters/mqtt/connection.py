@@ -12,6 +12,7 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 
+from hub.adapters.contract_check import check_mqtt
 from hub.config import MqttTarget
 from hub.contracts import topics
 from hub.contracts.envelope import envelope
@@ -113,6 +114,7 @@ class HubConnection:
 
     def publish(self, topic: str, message: dict[str, Any], *, retain: bool = False) -> None:
         """Publish a JSON message with QoS 1 (queued by paho while disconnected)."""
+        check_mqtt(topic, message)
         self._client.publish(topic, json.dumps(message, separators=(",", ":")), qos=1, retain=retain)
 
     def ack(self, message: ReceivedMessage) -> None:
@@ -131,8 +133,9 @@ class HubConnection:
         self._client.ack(message.mid, message.qos)
 
     def _status_payload(self, state: str) -> str:
-        data = {"state": state, "version": self._version, "store": self._store}
-        return json.dumps(envelope("hub.status", data), separators=(",", ":"))
+        message = envelope("hub.status", {"state": state, "version": self._version, "store": self._store})
+        check_mqtt(topics.hub_status(self._store), message)
+        return json.dumps(message, separators=(",", ":"))
 
     def _handle_connect(self, client, _userdata, flags, reason_code, _properties) -> None:
         if reason_code.is_failure:

@@ -7,7 +7,8 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from hub.domain.access import Permission
 from hub.domain.enrolment import ACCOUNT_SESSION_TTL, SignInAccount, SignOutAccount
 from hub.entrypoints.web.access import ACCOUNT_COOKIE, current_identity, local_target, requires
-from hub.entrypoints.web.replies import ApiProblem, iso_time, json_object, no_store, run, set_private_cookie, text_field
+from hub.domain.moments import iso_time
+from hub.entrypoints.web.replies import ApiProblem, json_object, no_store, run, set_private_cookie, text_field
 from hub.entrypoints.web.throttle import count_attempt
 
 blueprint = Blueprint("accounts", __name__, template_folder="templates")

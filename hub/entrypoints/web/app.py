@@ -7,8 +7,10 @@ import logging
 from flask import Flask
 from flask_socketio import SocketIO
 
+from hub.adapters.contract_check import check_socket
 from hub.bootstrap import Hub, bootstrap
 from hub.config import Settings, load_settings
+from hub.contracts.live import LIVE_NAMESPACE
 from hub.domain.access import Permission, Role
 from hub.entrypoints import runtime
 from hub.entrypoints.web import day_page, end_of_day_api
@@ -21,7 +23,6 @@ from hub.entrypoints.web.socket_limits import SocketLimits, gevent_running
 
 logger = logging.getLogger(__name__)
 
-LIVE_NAMESPACE = "/hub"
 STAFF_ROOM = "staff"  # every `/hub` screen but kiosks: counters and accounts follow the orders
 # One blueprint a resource; every one's routes are under /api/v1 but the pairing, sign-in and e-receipt pages.
 API_BLUEPRINTS = (orders_api.blueprint, payments_api.blueprint, baskets_api.blueprint, menu_api.blueprint,
@@ -46,8 +47,7 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
                         cors_allowed_origins=own_origins(page_port(settings)))
     app.extensions["passline_socketio"] = socketio
     app.extensions["passline_socket_limits"] = SocketLimits().install(socketio.server.eio)
-    hub.notifier.send = lambda event, data: socketio.emit(
-        event, data, namespace=LIVE_NAMESPACE, to=None if event in KIOSK_EVENTS else STAFF_ROOM)
+    hub.notifier.send = lambda event, data: _emit_live(socketio, event, data)
     access.install(app, hub)
     replies.install(app)  # one error reply: every failure under /api answers in JSON, in words
     throttle.install(app)
@@ -60,7 +60,9 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
         if access.identify_request(hub).role is not Role.KIOSK:
             join_room(STAFF_ROOM)
         with hub.uow_factory() as uow:  # a kiosk that (re)connects starts from what is sold out now
-            emit("availability", availability_snapshot(uow))
+            snapshot = availability_snapshot(uow)
+        check_socket(LIVE_NAMESPACE, "availability", snapshot)
+        emit("availability", snapshot)
 
     socketio.on("connect", namespace=LIVE_NAMESPACE)(
         access.connect_guard(hub, Permission.MENU_READ, _live_connected))
@@ -75,6 +77,12 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     if start_messaging:
         runtime.start_messaging(hub)
     return app
+
+
+def _emit_live(socketio: SocketIO, event: str, data: dict) -> None:
+    """Send an event to the `/hub` pages that hear it: kiosks only what they listen to, staff screens all."""
+    check_socket(LIVE_NAMESPACE, event, data)
+    socketio.emit(event, data, namespace=LIVE_NAMESPACE, to=None if event in KIOSK_EVENTS else STAFF_ROOM)
 
 
 def _serve_displays(app: Flask, socketio: SocketIO, hub: Hub) -> None:

@@ -17,7 +17,8 @@ from hub.domain.till import HoldBasket, RecallBasket
 from hub.entrypoints.web.access import requires
 from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.menu_api import language
-from hub.entrypoints.web.replies import ApiProblem, body_of, iso_time, run
+from hub.domain.moments import iso_time
+from hub.entrypoints.web.replies import ApiProblem, body_of, run
 from hub.entrypoints.web.staff_api import signed_in
 from hub.services.commerce import prepare_sale
 

@@ -17,7 +17,8 @@ from hub.domain.enrolment import (CLAIM_LENGTH, CLAIM_TTL_MAX, DEVICE_COOKIE_TTL
                                   RevokeDevice, pairing_url, seen_lately)
 from hub.entrypoints.web.access import DEVICE_COOKIE, current_identity, local_target, requires
 from hub.entrypoints.web.context import current_hub
-from hub.entrypoints.web.replies import ApiProblem, iso_time, json_object, no_store, run, set_private_cookie, text_field
+from hub.domain.moments import iso_time
+from hub.entrypoints.web.replies import ApiProblem, json_object, no_store, run, set_private_cookie, text_field
 from hub.entrypoints.web.throttle import count_attempt
 
 MAX_TTL_MINUTES = int(CLAIM_TTL_MAX.total_seconds() // 60)

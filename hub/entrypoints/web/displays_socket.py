@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
@@ -12,12 +14,14 @@ from flask_socketio import SocketIO, join_room, leave_room
 from pydantic import ValidationError
 
 from hub.adapters.clock import utc_now
+from hub.adapters.contract_check import check_ack, check_socket
 from hub.bootstrap import Hub
 from hub.contracts.displays import NAMESPACE, ActionKind, DisplayAction, DisplayJoin
 from hub.contracts.validation import first_error
 from hub.domain import kitchen_messages as km
 from hub.domain.errors import OrderRefused
 from hub.domain.kitchen import RECALL_LIMIT, RECALL_WINDOW, KitchenSettings
+from hub.domain.moments import iso_time
 from hub.domain.kitchen_views import card, catalog_words, shelf_of, stations_of, valid_view
 from hub.domain.access import Permission
 from hub.entrypoints.web.access import connect_guard, requires, socket_guard
@@ -73,6 +77,18 @@ def to_command(action: DisplayAction) -> Any:
     return cls(**fields)
 
 
+def _acked(event: str, handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Check the acknowledgement a handler gives against its contract before it goes back to the screen."""
+
+    @functools.wraps(handler)
+    def acknowledge(*args: Any) -> dict[str, Any]:
+        ack = handler(*args)
+        check_ack(NAMESPACE, event, ack)
+        return ack
+
+    return acknowledge
+
+
 class DisplaySockets:
     """Serve the displays of one hub over one Socket.IO server."""
 
@@ -92,9 +108,9 @@ class DisplaySockets:
         on, hub = self._socketio.on, self._hub
         on("connect", namespace=NAMESPACE)(connect_guard(hub, Permission.DISPLAY_WATCH))
         on("disconnect", namespace=NAMESPACE)(requires(Permission.OPEN)(lambda *args: self._disconnected(*args)))
-        on("join", namespace=NAMESPACE)(socket_guard(hub, Permission.DISPLAY_WATCH)(self.join))
-        on("action", namespace=NAMESPACE)(socket_guard(hub, Permission.KITCHEN_ACT)(self.action))
-        on("recent", namespace=NAMESPACE)(socket_guard(hub, Permission.KITCHEN_ACT)(self.recent))
+        on("join", namespace=NAMESPACE)(_acked("join", socket_guard(hub, Permission.DISPLAY_WATCH)(self.join)))
+        on("action", namespace=NAMESPACE)(_acked("action", socket_guard(hub, Permission.KITCHEN_ACT)(self.action)))
+        on("recent", namespace=NAMESPACE)(_acked("recent", socket_guard(hub, Permission.KITCHEN_ACT)(self.recent)))
         self._hub.display_feed.send = self.feed
 
     @property
@@ -141,7 +157,7 @@ class DisplaySockets:
         cards.sort(key=lambda c: c["rank"])
         station = view.partition(":")[2]
         yellow, red = self._settings.colours_for(station)
-        return {"ok": True, "view": view, "seq": seq, "cards": cards, "now": utc_now().isoformat(),
+        return {"ok": True, "view": view, "seq": seq, "cards": cards, "now": iso_time(utc_now(), utc_as_z=False),
                 "settings": {"yellow_after_s": yellow, "red_after_s": red, "expo_required": self._settings.expo_required}}
 
     def action(self, data: Any = None) -> dict[str, Any]:
@@ -182,7 +198,7 @@ class DisplaySockets:
                 if t.station == station:
                     mine = [line for line in order.lines if line.station == station]
                     tickets.append({"order_id": order.order_id, "ticket_id": t.ticket_id, "number": order.number,
-                                    "version": t.version, "done_at": t.done_at.isoformat() if t.done_at else None,
+                                    "version": t.version, "done_at": iso_time(t.done_at, utc_as_z=False),
                                     "items": [f"{line.qty}× {line.name}" for line in mine],
                                     "lines": [{"qty": line.qty, "sku": line.sku, "name": line.name} for line in mine]})
         return {"ok": True, "tickets": tickets}
@@ -190,7 +206,7 @@ class DisplaySockets:
     def feed(self, kind: str, data: dict[str, Any]) -> None:
         """Send a numbered change in number order per view (or a bump bar key) to its view's displays."""
         if kind != "change":
-            self._socketio.emit(kind, data, to=data["view"], namespace=NAMESPACE)
+            self._send(kind, data)
             return
         view, seq = data["view"], data["seq"]
         with self._lock:
@@ -219,7 +235,11 @@ class DisplaySockets:
             self._held_since.pop(view, None)
 
     def _emit(self, data: dict[str, Any]) -> None:
-        self._socketio.emit("change", data, to=data["view"], namespace=NAMESPACE)
+        self._send("change", data)
+
+    def _send(self, event: str, data: dict[str, Any]) -> None:
+        check_socket(NAMESPACE, event, data)
+        self._socketio.emit(event, data, to=data["view"], namespace=NAMESPACE)
 
     def _disconnected(self, *_args: Any) -> None:
         self._views.pop(request.sid, None)
@@ -261,5 +281,5 @@ class DisplaySockets:
         with self._hub.uow_factory() as uow:
             seqs = {view: uow.displays.current_seq(view) for view in views}
         for view, seq in seqs.items():
-            self._socketio.emit("tick", {"view": view, "seq": seq}, to=view, namespace=NAMESPACE)
+            self._send("tick", {"view": view, "seq": seq})
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from hub.adapters.read_models.printing import print_view, route_view
 from hub.contracts.payments import TerminalAssignment
 from hub.contracts.printing import DrawerIn, PrintRouteIn
 from hub.domain.access import Permission
 from hub.domain.errors import OrderRefused
 from hub.domain.payments import AssignTerminal, TerminalRef
-from hub.domain.printing import (DOCUMENTS, OpenDrawer, PrinterRef, PrintHeldAgain, PrintRequest, PrintRoute, RemovePrintRoute,
+from hub.domain.printing import (DOCUMENTS, OpenDrawer, PrinterRef, PrintHeldAgain, PrintRoute, RemovePrintRoute,
                                  SetPrintRoute)
 from hub.domain.till import SetCashDrawer
 from hub.entrypoints.web.access import requires
@@ -17,23 +18,6 @@ from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.replies import ApiProblem, body_of, run
 
 blueprint = Blueprint("hardware", __name__, url_prefix="/api/v1")
-
-
-def route_view(route: PrintRoute) -> dict:
-    """Return a route as JSON."""
-    def ref(p: PrinterRef | None):
-        return {"device_id": p.device_id, "hardware": p.hardware} if p else None
-
-    return {"document": route.document, "station": route.place, "printer": ref(route.printer),
-            "backup": ref(route.backup), "language": route.language, "answer_within_s": route.answer_within_s}
-
-
-def print_view(p: PrintRequest) -> dict:
-    """Return a print as JSON."""
-    return {"print_id": p.print_id, "document": p.document, "station": p.place, "order_id": p.order_id,
-            "state": p.state.value, "on_backup": p.on_backup, "reprint": p.reprint, "printed_by": p.printed_by,
-            "error": p.error, "message": p.message, "job_ids": p.job_ids, "created_at": p.created_at.isoformat(),
-            "held_since": p.held_since.isoformat() if p.held_since else None}
 
 
 @blueprint.get("/printing/routes")

@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 
 from flask import Blueprint, jsonify, request
 
+from hub.adapters.read_models.orders import order_view
 from hub.contracts.bounds import sane_moment
 from hub.contracts.orders import OrderSubmit
 from hub.domain.access import Permission
@@ -13,7 +14,7 @@ from hub.domain.errors import OrderConflict, OrderRefused
 from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.numbering import business_day
 from hub.domain.order_holds import CancelHeldOrder, ConfirmOrder, OrderQuery, RejectOrder
-from hub.entrypoints.intake import order_view, to_command
+from hub.entrypoints.intake import to_command
 from hub.entrypoints.web.access import bearer_token, requires
 from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.replies import ApiProblem, body_of, json_object, order_key, run

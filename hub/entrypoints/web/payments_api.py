@@ -6,6 +6,7 @@ import uuid
 
 from flask import Blueprint, jsonify, request
 
+from hub.adapters.read_models.payments import payment_view
 from hub.contracts.payments import PaymentRequest, RefundRequest
 from hub.contracts.pricing import GiftCardIn, RefundIn, TenderIn
 from hub.domain.access import Permission, Role
@@ -16,7 +17,7 @@ from hub.domain.till import TakeTender
 from hub.entrypoints.web.access import acting_staff, current_identity, own_device, requires
 from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.replies import ApiProblem, body_of, canonical_uuid, json_object, order_key, run
-from hub.services.payments import payment_summary, payment_view, payments_in_doubt
+from hub.services.payments import payment_summary, payments_in_doubt
 
 blueprint = Blueprint("payments", __name__, url_prefix="/api/v1")
 

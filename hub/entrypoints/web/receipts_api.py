@@ -7,6 +7,7 @@ import io
 import segno
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
+from hub.adapters.read_models.printing import print_view
 from hub.adapters.receipt_secret import load_secret, sign, signature_ok
 from hub.contracts.money import format_money
 from hub.contracts.printing import ReprintIn
@@ -17,7 +18,6 @@ from hub.domain.printing import ReprintOrder
 from hub.domain.till import PrintReceipt
 from hub.entrypoints.web.access import requires
 from hub.entrypoints.web.context import current_hub
-from hub.entrypoints.web.hardware_api import print_view
 from hub.entrypoints.web.replies import ApiProblem, body_of, canonical_uuid, order_key, run
 from hub.services.till import e_receipt
 from kiosk.i18n import LANGUAGE_NAMES

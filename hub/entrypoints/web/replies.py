@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, jsonify, request
@@ -70,11 +70,6 @@ class ApiProblem(Exception):
         if self.retry_after_s:
             response.headers["Retry-After"] = str(max(1, math.ceil(self.retry_after_s)))
         return response, self.status
-
-
-def iso_time(at: datetime | None) -> str | None:
-    """Return a moment as the API writes it (ISO 8601, `Z` for UTC), or None."""
-    return at.isoformat().replace("+00:00", "Z") if at else None
 
 
 def no_store(reply: Response) -> Response:

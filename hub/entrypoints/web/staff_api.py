@@ -11,7 +11,8 @@ from hub.domain.staff import SESSION_TTL, GrantApproval, SignIn, SignOut, StaffM
 from hub.entrypoints.web.access import (BACK_OFFICE_PATH, STAFF_COOKIE, bearer_token, current_identity, own_device,
                                         requires)
 from hub.entrypoints.web.context import current_hub
-from hub.entrypoints.web.replies import ApiProblem, body_of, iso_time, run
+from hub.domain.moments import iso_time
+from hub.entrypoints.web.replies import ApiProblem, body_of, run
 from hub.services.staff import SignedIn, session_member
 
 blueprint = Blueprint("staff", __name__, url_prefix="/api/v1")
