@@ -6,7 +6,7 @@ import socket
 import time
 import uuid
 
-from devices.printers.hardware import EscposPrinter
+from devices.printers.escpos_printer import EscposPrinter
 from devices.simulators.escpos_decoder import decode_cut
 from devices.simulators.printer import CUT_S, FEED_MM, LINE_MM, PrinterSimulator
 from hub.contracts.jobs import JobOut
