@@ -59,8 +59,8 @@ from hub.domain.staff import AddStaff, GrantApproval, RunApproved, SignIn, SignO
 from hub.domain.stock import AvailabilityChanged, MarkSoldOut, ReceiveStock, StockChanged
 from hub.domain.tenders import AddTender, IssueGiftCard, OrderRefunded, RecordOnlinePayment, RefundOrder
 from hub.domain.till import HoldBasket, PrintReceipt, RecallBasket, SetCashDrawer, TakeTender
-from hub.services import access, cloud_outbox, commerce, device_jobs, end_of_day, gift_cards, kitchen, order_holds
-from hub.services import order_intake
+from hub.services import access, cloud_outbox, commerce, device_jobs, end_of_day, gift_cards, kitchen, late_prints
+from hub.services import order_holds, order_intake
 from hub.services import payments, points, printing, promotions, refunds, report_rollups, staff, stock_keeping
 from hub.services import tenders, till
 from hub.services.messagebus import HandlerTables
@@ -91,7 +91,7 @@ PRINTING = HandlerTables(
               RemovePrintRoute: printing.remove_route, ReprintOrder: printing.reprint,
               ReleaseHeldPrints: printing.release_held_prints, PrintHeldAgain: printing.print_held_again},
     within={OrderAccepted: [printing.print_kitchen_tickets], DeviceJobFinished: [printing.follow_print_job],
-            DeviceJobAnsweredLate: [printing.printed_late]},
+            DeviceJobAnsweredLate: [late_prints.printed_late]},
     after={PrintMovedToBackup: [printing.warn_station], PrintHeld: [printing.warn_station],
            PrintFailed: [printing.warn_station], PrintedTwice: [printing.warn_station]},
 )
