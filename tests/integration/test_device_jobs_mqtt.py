@@ -19,6 +19,7 @@ from hub.domain import device_jobs as device_jobs_domain
 from hub.services.device_jobs import queue_job
 from tests.integration.test_mqtt_orders import store  # noqa: F401 - the same hub on both brokers
 from tests.support.devices import TestDevice
+from tests.support.print_jobs import print_payload
 
 STORE = "test"
 
@@ -30,14 +31,6 @@ def agent(store):
     device = TestDevice(url, STORE, "agent-1", extra_topics=(topics.device_in(STORE, "agent-1", "print"),))
     yield device
     device.close()
-
-
-def print_payload(text: str) -> dict:
-    """A print job's payload (PrintPayload): a one-item kitchen ticket naming `text`."""
-    ticket = {"document": "kitchen_ticket", "order_id": "o-1", "order_number": "A001", "station": "bar",
-              "origin": "kiosk", "fulfilment": "takeaway", "placed_at": "2026-11-22T12:00:00Z",
-              "items": [{"qty": 1, "name": text}]}
-    return {"document": ticket}
 
 
 def queue_print(hub, text: str, **options) -> str:

@@ -18,6 +18,7 @@ from hub.domain.access import Role
 from tests.conftest import make_settings, prepare_database, require_mosquitto, start_hub
 from tests.support.devices import TestDevice, order_data
 from tests.support.mosquitto import device_urls
+from tests.support.print_jobs import print_job
 
 pytestmark = pytest.mark.mosquitto
 
@@ -139,9 +140,9 @@ def test_device_reads_only_its_own_commands_and_the_broadcasts(hub, urls):
     time.sleep(0.3)
     while not printer.messages.empty():
         printer.messages.get()
-    hub.connection.publish(topics.device_in(store, "printer-2", "print"), {"job": 2})
-    hub.connection.publish(topics.device_in(store, "printer-1", "print"), {"job": 1})
-    hub.broadcaster("ready", {"numbers": ["A1"]})
+    hub.connection.publish(topics.device_in(store, "printer-2", "print"), print_job("for printer 2"))
+    hub.connection.publish(topics.device_in(store, "printer-1", "print"), print_job("for printer 1"))
+    hub.broadcaster("ready", {"order_id": "o-1", "number": "A1"})
     got = {printer.messages.get(timeout=5)[0] for _ in range(2)}
     assert got == {topics.device_in(store, "printer-1", "print"), topics.broadcast(store, "ready")}
     time.sleep(0.3)
