@@ -116,6 +116,7 @@ SCHEMAS: list[tuple[str, str, type[BaseModel]]] = [
     ("stock move", "An event: stock changed at one of the store's locations.", c.StockMoveEvent),
     ("loyalty entry", "An event: points accrued or redeemed.", c.LoyaltyEntryEvent),
     ("pickup status", "An event: a web order's new status at the store.", c.PickupStatusEvent),
+    ("day close", "An event: a business day the store closed, with its Z report.", c.DayCloseEvent),
     ("event results", "Reply of `POST /api/v1/stores/<store>/events`.", c.EventResults),
     ("stock levels", "Reply of the stock reads.", c.StockLevels),
     ("category", "`catalog` feed, kind `category`.", c.Category),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Annotated, Literal, Union
 
@@ -352,8 +352,25 @@ class PickupStatusEvent(Contract):
     at: Time
 
 
+class DayCloseEvent(Contract):
+    """A business day the store closed, with its Z report as the store printed it; `id` is `day:<date>`."""
+
+    kind: Literal["day_close"]
+    id: EventId
+    z_number: int = Field(ge=1, description="the store's consecutive Z report number")
+    day: date
+    closed_at: Time
+    closed_by: str = Field(max_length=80, description="the manager who signed the day off, or `auto`")
+    figures: dict = Field(description="orders, gross, tax, net; per channel, tender and tax rate; discounts, voids, refunds")
+    drawers: list[dict] = Field(description="per drawer: float, expected, counted, difference and its reason")
+    cards: list[dict] = Field(description="per card terminal: its end-of-day total against the store's")
+    carried_over: list[dict] = Field([], description="open orders carried to the next day, with the reason")
+    cash_difference: int = Field(description="counted less expected over every drawer, minor units")
+    card_mismatches: int = Field(ge=0, description="card total lines that did not match the store's")
+
+
 StoreEvent = Annotated[
-    Union[OrderEvent, PaymentEvent, RefundEvent, StockMoveEvent, LoyaltyEntryEvent, PickupStatusEvent],
+    Union[OrderEvent, PaymentEvent, RefundEvent, StockMoveEvent, LoyaltyEntryEvent, PickupStatusEvent, DayCloseEvent],
     Field(discriminator="kind"),
 ]
 

@@ -167,6 +167,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now, engine: Engine | No
         "display_feed": display_feed,
         "kitchen_settings": kitchen_settings,
         "frontdesk": frontdesk,
+        "hq_offline_since": cloud.offline_since if cloud is not None else (lambda: None),
         "reply_to_device": DeviceReplier(settings.store, broadcaster),
         "store_day": StoreDay(settings.zone, settings.day_starts_at_hour),
         "presence": presence,  # held prints go out when their printer's status says ready

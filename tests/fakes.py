@@ -183,6 +183,7 @@ class FakeCommerceRepository(CommerceRepository):
         self.members: dict[str, Member] = {}
         self.phones: dict[str, str] = {}  # member id -> phone as typed when they joined
         self.entries: list[tuple[str, str | None, str, int]] = []
+        self.entry_times: list = []
         self.tender_rows: list[Tender] = []
         self.cards: dict[str, tuple[int, str]] = {}
         self.refund_rows: list[tuple[str, dict[int, int]]] = []
@@ -242,6 +243,11 @@ class FakeCommerceRepository(CommerceRepository):
     def save_member(self, member, order_id, kind, points, at):
         self.members[member.member_id] = replace(member)
         self.entries.append((member.member_id, order_id, kind, points))
+        self.entry_times.append(at)
+
+    def redeemed_since(self, member_id, since):
+        return -sum(p for (m, _, kind, p), at in zip(self.entries, self.entry_times)
+                    if m == member_id and kind == "redeem" and at >= since)
 
     def points_entries(self, order_id):
         return [(m, kind, p) for m, o, kind, p in self.entries if o == order_id]

@@ -33,7 +33,7 @@ from cloud.db.web_orders import move_web_order, web_order_status
 from cloud.domain import body_fingerprint, owns_location, pickup_may_become
 
 EVENT = TypeAdapter(StoreEvent)
-KINDS = ("order", "payment", "refund", "stock_move", "loyalty_entry", "pickup_status")
+KINDS = ("order", "payment", "refund", "stock_move", "loyalty_entry", "pickup_status", "day_close")
 
 
 class Refusal(Exception):

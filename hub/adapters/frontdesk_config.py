@@ -61,6 +61,7 @@ class CounterTable(BaseModel):
     quote_step_minutes: AtLeastOne = DEFAULTS.quote_step_minutes
     receipt_url: str | None = DEFAULTS.receipt_url
     gift_card_max: AtLeastOne = DEFAULTS.gift_card_max
+    offline_points_limit: Annotated[int, Field(ge=0)] = DEFAULTS.offline_points_limit
     auto_close_day: bool = DEFAULTS.auto_close_day
 
     @field_validator("receipt_url")

@@ -175,6 +175,9 @@ class TenderIn(BaseModel):
         "Points: the value of the member's card QR code; not needed from a signed-in member of staff."))
     device_id: str | None = Field(default=None, max_length=64, description=(
         "The till taking the money: a cash tender opens its drawer (`PUT /api/v1/cash-drawers/<device_id>`)."))
+    approval: str | None = Field(default=None, max_length=128, description=(
+        "Points while headquarters cannot be reached, above the store's `counter.offline_points_limit`: "
+        "a manager's one-use `points_offline` approval token."))
 
 
 class RefundLineIn(BaseModel):

@@ -42,7 +42,7 @@ class ApprovalIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     pin: str = Pin
-    action: Literal["discount", "refund", "void", "tax_exempt", "gift_card", "day_close"]
+    action: Literal["discount", "refund", "void", "tax_exempt", "gift_card", "day_close", "points_offline"]
     device_id: DeviceId
 
 

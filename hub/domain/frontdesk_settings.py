@@ -24,6 +24,7 @@ class FrontdeskSettings:
     quote_step_minutes: int = 5  # quoted times are rounded up to this
     receipt_url: str | None = None  # base URL printed in e-receipt QR codes; None = the address the page was opened at
     gift_card_max: int = 50_000  # minor units one gift card may hold (500.00): a leaked approval costs no more
+    offline_points_limit: int = 500  # points one member may redeem while HQ is unreachable; more needs a manager
     auto_close_day: bool = False  # close yesterday at the business-day boundary, with the same checks (docs/end-of-day.md)
     # The hub's secret that signs members' card QR codes (hub.domain.loyalty.member_proof); read from the
     # data folder with these settings, never from frontdesk.toml.

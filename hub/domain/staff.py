@@ -15,14 +15,14 @@ from datetime import datetime, timedelta
 from hub.domain.errors import OrderRefused, Refused
 
 ROLES = ("cashier", "manager")
-APPROVAL_ACTIONS = ("discount", "refund", "void", "tax_exempt", "gift_card", "day_close")
+APPROVAL_ACTIONS = ("discount", "refund", "void", "tax_exempt", "gift_card", "day_close", "points_offline")
 
 # What each role may do. "approve:<action>" lets a member's PIN authorise another's action once.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "cashier": frozenset({"sell", "take_payment", "hold_basket", "print_receipt", "open_drawer"}),
     "manager": frozenset({"sell", "take_payment", "hold_basket", "print_receipt", "open_drawer",
                           "approve:discount", "approve:refund", "approve:void", "approve:tax_exempt",
-                          "approve:gift_card", "approve:day_close", "manage_staff"}),
+                          "approve:gift_card", "approve:day_close", "approve:points_offline", "manage_staff"}),
 }
 
 SESSION_TTL = timedelta(hours=12)  # one shift; signing out ends it sooner

@@ -70,6 +70,7 @@ class AddTender:
     reference: str | None = None
     member_proof: str | None = field(default=None, repr=False)  # points: the member's card QR value
     staff: bool = False  # points: a signed-in staff member takes the tender (they checked the member)
+    approval: str | None = field(default=None, repr=False)  # points while HQ is offline, over the limit; never logged
 
 
 @dataclass(frozen=True, slots=True)

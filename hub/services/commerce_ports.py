@@ -79,6 +79,10 @@ class CommerceRepository(abc.ABC):
         """Store a member's balance and the entry that changed it."""
 
     @abc.abstractmethod
+    def redeemed_since(self, member_id: str, since: datetime) -> int:
+        """Return the points a member redeemed here since a moment (a positive number)."""
+
+    @abc.abstractmethod
     def points_entries(self, order_id: str) -> list[tuple[str, str, int]]:
         """Return an order's loyalty entries as (member_id, kind, points)."""
 

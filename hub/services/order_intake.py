@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from hub.domain.errors import OrderConflict
@@ -19,6 +20,7 @@ from hub.services.commerce import commit_sale, prepare_sale
 from hub.services.day_guard import today
 from hub.services.ports import Clock, Notify, UnitOfWork
 from hub.services.staff import authorize_sale
+from hub.services.tenders import allow_offline_redemption
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +34,8 @@ class SubmitResult:
 
 
 def submit_order(command: SubmitOrder, uow: UnitOfWork, clock: Clock, store_day: StoreDay,
-                 frontdesk: FrontdeskSettings, handle_within: Callable[[object], Any]) -> SubmitResult:
+                 frontdesk: FrontdeskSettings, handle_within: Callable[[object], Any],
+                 hq_offline_since: Callable[[], datetime | None] = lambda: None) -> SubmitResult:
     """Take an order once: the same id again returns it, other content under that id is a conflict.
 
     An order that must wait (for its payment, or for a cashier to confirm a remote order) is kept
@@ -56,6 +59,8 @@ def submit_order(command: SubmitOrder, uow: UnitOfWork, clock: Clock, store_day:
                     frontdesk.remote_orders)
     # The last check before the first write: discounts by hand need staff (and over the limit a manager's approval).
     authorize_sale(uow, command, sale.priced, frontdesk, now)
+    if command.redeem_points and command.loyalty_id:  # with HQ unreachable, the counter's points tender takes more
+        allow_offline_redemption(uow, command.loyalty_id, command.redeem_points, now, hq_offline_since(), frontdesk, None)
     day = today(uow, now, store_day.tz, store_day.starts_at_hour)  # after a closed day: the next open one
     order = Order(
         order_id=command.order_id,

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from hub.domain.errors import CommerceRefused
 from hub.domain.frontdesk_settings import FrontdeskSettings
 from hub.domain.order_holds import TenderTaken
 from hub.domain.orders import Order
+from hub.domain.staff import ApprovalRequired
 from hub.domain.tenders import ONLINE, AddTender, RecordOnlinePayment, Tender, apply_tender
 from hub.services.commerce_ports import loyalty_program
 from hub.services.day_guard import refuse_if_day_closed
 from hub.services.points import require_member_proof
 from hub.services.ports import Clock, UnitOfWork
+from hub.services.staff import spend_approval
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +45,27 @@ def due_of(uow: UnitOfWork, order: Order) -> int:
     return order.total.amount - sum(t.amount - t.refunded for t in uow.commerce.tenders(order.order_id))
 
 
-def add_tender(command: AddTender, uow: UnitOfWork, clock: Clock,
-               frontdesk: FrontdeskSettings | None = None) -> TenderResult:
+def allow_offline_redemption(uow: UnitOfWork, member_id: str, points: int, now: datetime,
+                             offline_since: datetime | None, frontdesk: FrontdeskSettings | None,
+                             approval: str | None) -> None:
+    """While HQ cannot be reached, let a member redeem up to the store's limit from the last balance HQ sent;
+    above it a manager approves (`points_offline`), since another store may be spending the same points."""
+    if offline_since is None:
+        return
+    limit = (frontdesk or FrontdeskSettings()).offline_points_limit
+    already = uow.commerce.redeemed_since(member_id, offline_since)
+    if already + points <= limit:
+        return
+    if approval is None:
+        raise ApprovalRequired(
+            f"approval: headquarters cannot be reached since {offline_since:%H:%M} UTC, so a member may redeem at most "
+            f"{limit} points here until it can ({already} redeemed since then, {points} more asked); "
+            "a manager's approval for points_offline lets this through", "approval")
+    spend_approval(uow, approval, "points_offline", f"points of {member_id} while HQ is offline", now)
+
+
+def add_tender(command: AddTender, uow: UnitOfWork, clock: Clock, frontdesk: FrontdeskSettings | None = None,
+               hq_offline_since: Callable[[], datetime | None] = lambda: None) -> TenderResult:
     """Take a cash, gift card or points tender (cards come from the terminal's events)."""
     order = known_order(uow, command.order_id)
     refuse_if_day_closed(uow, order.order_id, order.business_day, f"a tender on order {order.number}")
@@ -72,6 +95,7 @@ def add_tender(command: AddTender, uow: UnitOfWork, clock: Clock,
             raise CommerceRefused("not_found", "code: no such loyalty member")
         program = loyalty_program(repo)
         points = -(-applied // max(program.point_value, 1))
+        allow_offline_redemption(uow, member.member_id, points, clock(), hq_offline_since(), frontdesk, command.approval)
         if member.points < points:
             raise CommerceRefused("insufficient_balance", f"member {member.member_id} has {member.points} points")
         member.points -= points

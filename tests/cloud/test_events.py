@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from sqlalchemy import func, select
 
 from cloud.db.tables import events, ledger, stock_moves
@@ -196,3 +198,26 @@ def test_a_quantity_past_what_hq_can_keep_is_refused_naming_its_field(hq: Hq):
     first, second = hq.post_events("berlin", store, huge).json["results"]
     assert (first["status"], first["field"]) == (422, "events[0].points")
     assert (second["status"], second["field"]) == (422, "events[1].on_hand")
+
+
+def test_a_closed_day_is_taken_once_as_the_store_sends_it(hq: Hq):
+    """The body is what the hub's end of day puts in its outbox (hub.services.day_books.report_dict)."""
+    from hub.domain.day_close import ZReport
+    from hub.domain.day_figures import SoldOrder, TakenTender, TaxLine, day_figures
+    from hub.services.day_books import report_dict
+
+    sold = [SoldOrder("o1", "A001", "counter", "completed", 405, 405, (TaxLine("VAT19", 1900, 340, 65),))]
+    report = ZReport(z_number=7, day="2026-12-07", closed_at=datetime(2026, 12, 7, 22, 5, tzinfo=timezone.utc),
+                     closed_by="Morgan", figures=day_figures("EUR", sold, [TakenTender("o1", "cash", 405)], []),
+                     drawers=[{"device_id": "counter-1", "expected": 5405, "counted": 5375, "difference": -30,
+                               "reason": "coins short"}],
+                     cards=[{"terminal": "zvt-1", "lines": [{"what": "sales", "hub": 0, "terminal": 0, "matches": True}]}])
+    event = {"kind": "day_close", "id": "day:2026-12-07", **report_dict(report)}
+    store = hq.enrol("berlin")
+    first = hq.post_events("berlin", store, [event])
+    assert [(r["outcome"], r["status"]) for r in first.json["results"]] == [("committed", 201)], first.json
+    again = hq.post_events("berlin", store, [event])
+    assert [r["outcome"] for r in again.json["results"]] == ["already_committed"]
+    assert count(hq, events, store="berlin", kind="day_close") == 1
+    changed = hq.post_events("berlin", store, [{**event, "cash_difference": 0}])
+    assert [(r["outcome"], r["status"]) for r in changed.json["results"]] == [("refused", 409)]

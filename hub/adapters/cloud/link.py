@@ -189,6 +189,12 @@ class CloudLink:
 
     # --- what people see ------------------------------------------------------------------------------------------
 
+    def offline_since(self) -> datetime | None:
+        """Return since when HQ has not answered, or None while it answers (or the store has no link)."""
+        if not self.settings.linked or self.health.online is not False:
+            return None
+        return self.health.since
+
     def status(self) -> dict[str, Any]:
         """Return the link's state for /admin and `passline doctor`."""
         return link_status(self.settings, self._engine, self.health, self._clock())

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, Connection, delete, insert, select, update
+from sqlalchemy import bindparam, Connection, delete, func, insert, select, update
 
 from hub.adapters.db import commerce_tables as ct
 from hub.adapters.db.catalog_store import PROMOTIONS_KEY, CatalogCache, bump_counter, get_setting
@@ -141,6 +141,12 @@ class SqlCommerceRepository(CommerceRepository):
                          .values(points=member.points, tier=member.tier))
         self._db.execute(insert(ct.loyalty_entries).values(member_id=member.member_id, order_id=order_id, kind=kind,
                                                            points=points, at=at))
+
+    def redeemed_since(self, member_id: str, since: datetime) -> int:
+        entries = ct.loyalty_entries
+        spent = self._db.execute(select(func.coalesce(func.sum(entries.c.points), 0)).where(
+            entries.c.member_id == member_id, entries.c.kind == "redeem", entries.c.at >= since)).scalar_one()
+        return -int(spent)
 
     def points_entries(self, order_id: str) -> list[tuple[str, str, int]]:
         rows = self._db.execute(select(ct.loyalty_entries.c.member_id, ct.loyalty_entries.c.kind, ct.loyalty_entries.c.points)

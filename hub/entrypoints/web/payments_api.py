@@ -99,7 +99,7 @@ def post_tender(order_id: str):
     """Pay part or all of an order; cash over what is due gives change, and opens the till's drawer (`device_id`)."""
     body = body_of(TenderIn)
     tender = AddTender(str(uuid.uuid4()), order_id, body.kind, body.amount, body.code,
-                                member_proof=body.member_proof, staff=acting_staff())
+                                member_proof=body.member_proof, staff=acting_staff(), approval=body.approval)
     taken = run(TakeTender(tender, body.device_id))
     result = taken.result
     return jsonify({"tender": _tender_view(result.tender), "change": result.change, "due": result.due,
