@@ -137,7 +137,7 @@ class Column:
     """A table column: its key (the CSV header and the word for people) and how its cells are written."""
 
     key: str
-    kind: str  # "text", "count", "money", "percent" (basis points)
+    kind: str  # "text", "count", "money", "percent" (basis points), "duration" (seconds)
 
 
 @dataclass(slots=True)
@@ -151,6 +151,7 @@ class Figures:
     chart_kind: str = "money"
     extra: dict[str, list[dict[str, object]]] = field(default_factory=dict)  # more tables (dayparts, modifiers)
     legend: tuple[str, str] | None = None  # the columns the two bars show, when not this period and the one before
+    marks: list[int | None] = field(default_factory=list)  # a line across each bar's row (a target), in the chart's unit
 
 
 def _cols(*spec: str) -> tuple[Column, ...]:
