@@ -1,33 +1,21 @@
-"""The speed-of-service report through HTTP: tickets bumped at set times, figures worked out by hand.
-
-The grill's target is 300 s (displays.toml), the bar's the store's 480 s. Times from fire to bump:
-
-    2026-11-30  12:00 kiosk    grill  240 s                       (lunch)
-    2026-12-01  08:00 counter  bar    130 s                       (breakfast)
-                08:30 counter  bar     60 s, recalled, bumped again at 200 s: counts once, 200 s
-                12:00 kiosk    grill  200 s                       (lunch)
-                12:10 kiosk    grill  290 s
-                12:20 counter  grill  310 s  over the grill's 300 s
-                18:00 kiosk    grill  100 s                       (dinner)
-
-A percentile is the end of the 5-second bucket holding the ticket of its nearest rank (ceil(n × p)).
+"""The speed-of-service report through HTTP: tickets bumped at set times (tests/support/speed_day.py), figures
+worked out by hand. A percentile is the end of the 5-second bucket holding the ticket of its nearest rank
+(ceil(n × p)); the grill's target is 300 s, the bar's 480 s.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import uuid
-from datetime import timedelta
 
 import pytest
 
 from hub.bootstrap import bootstrap
 from hub.domain.access import Role
-from hub.domain.kitchen_messages import BumpTicket, RecallTicket
 from tests.support.clock import Clock
 from tests.support.identities import screen_client
-from tests.support.report_day import DAY, DAY_BEFORE, at
+from tests.support.report_day import DAY, DAY_BEFORE
+from tests.support.speed_day import play_tickets, set_targets
 from tests.support.staff import CASHIER_PIN, sign_in
 
 ONE_DAY = f"from={DAY}&to={DAY}"
@@ -40,41 +28,15 @@ def clock():
 
 @pytest.fixture
 def hub(settings, clock):
-    (settings.data_dir / "displays.toml").write_text("[stations.grill]\nred_after_s = 300\n")
+    set_targets(settings.data_dir)
     hub = bootstrap(settings, clock=clock)
     yield hub
     hub.stop()
 
 
-def _order(client, hub, clock, day: str, hhmm: str, origin: str, sku: str) -> tuple[str, str]:
-    clock.now = at(day, hhmm)
-    order_id = str(uuid.uuid4())
-    reply = client.post("/api/v1/orders", json={"order_id": order_id, "origin": origin, "fulfilment": "takeaway",
-                                                "lines": [{"sku": sku, "qty": 1}]})
-    assert reply.status_code in (200, 201, 202), reply.get_json()
-    paid = client.post(f"/api/v1/orders/{order_id}/tenders", json={"kind": "cash", "amount": reply.get_json()["total"]["amount"]})
-    assert paid.status_code in (200, 201), paid.get_json()
-    with hub.uow_factory() as uow:
-        (ticket,) = uow.orders.get(order_id).tickets
-    return order_id, ticket.ticket_id
-
-
-def _act(hub, clock, command, order_id: str, ticket_id: str, seconds: int, placed) -> None:
-    clock.now = placed + timedelta(seconds=seconds)
-    hub.bus.handle(command(str(uuid.uuid4()), order_id, ticket_id))
-
-
 @pytest.fixture
 def tickets(client, hub, clock):
-    for day, hhmm, origin, sku, seconds in ((DAY_BEFORE, "12:00", "kiosk", "BURGER", 240),
-                                            (DAY, "08:00", "counter", "LATTE-M", 130),
-                                            (DAY, "12:00", "kiosk", "BURGER", 200), (DAY, "12:10", "kiosk", "BURGER", 290),
-                                            (DAY, "12:20", "counter", "BURGER", 310), (DAY, "18:00", "kiosk", "BURGER", 100)):
-        order_id, ticket_id = _order(client, hub, clock, day, hhmm, origin, sku)
-        _act(hub, clock, BumpTicket, order_id, ticket_id, seconds, at(day, hhmm))
-    order_id, ticket_id = _order(client, hub, clock, DAY, "08:30", "counter", "LATTE-M")
-    for command, seconds in ((BumpTicket, 60), (RecallTicket, 120), (BumpTicket, 200)):
-        _act(hub, clock, command, order_id, ticket_id, seconds, at(DAY, "08:30"))
+    play_tickets(client, hub, clock, DAY, DAY_BEFORE)
 
 
 def table(client, query: str) -> list[tuple[str, ...]]:
