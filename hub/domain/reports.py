@@ -1,8 +1,8 @@
 """The figures of the back office's reports, from roll-up sums (hub.domain.report_rollups) over two periods.
 
-Each report returns a `Figures`: a table (columns typed so the page and the CSV write each cell the same
-way) and a chart (bars for this period and the comparison period). Money is integer minor units; a share
-or a rate is integer basis points (1 % = 100), rounded half up in one place, `basis_points`.
+Each report returns a `Figures`: a table (columns typed so the page and the CSV write each cell the same way)
+and a chart (bars for this period and the comparison period). Money is integer minor units; a share or a rate
+is integer basis points (1 % = 100), rounded half up in one place, `basis_points`.
 """
 
 from __future__ import annotations
@@ -166,9 +166,7 @@ EXTRA_COLUMNS = {
 
 
 def _get(sums: Mapping[object, Sums] | None, key: object, column: str) -> int | None:
-    if sums is None:
-        return None
-    return sums.get(key, {}).get(column, 0)
+    return None if sums is None else sums.get(key, {}).get(column, 0)
 
 
 def sales_by_hour(now: Mapping[int, Sums], before: Mapping[int, Sums] | None) -> Figures:
