@@ -60,10 +60,10 @@ def _group(sums: Mapping[tuple[str, str, int], Mapping[str, int]]) -> dict[tuple
     for (station, part, index), row in sums.items():
         if not row.get("tickets"):
             continue  # a bucket emptied by recalls
-        into = groups.setdefault((station, part), {"buckets": {}, "tickets": 0, "over": 0})
+        into = groups.setdefault((station, part), {"buckets": {}, "tickets": 0, "late": 0})
         into["buckets"][index] = into["buckets"].get(index, 0) + row.get("tickets", 0)
         into["tickets"] += row.get("tickets", 0)
-        into["over"] += row.get("over", 0)
+        into["late"] += row.get("late", 0)
     return groups
 
 
@@ -75,15 +75,15 @@ def speed_of_service(now: Mapping[tuple[str, str, int], Mapping[str, int]],
     order = [name for _, name in DAYPARTS]
     rows = []
     for station, part in sorted(set(this) | set(was or {}), key=lambda k: (k[0], order.index(k[1]))):
-        mine = this.get((station, part), {"buckets": {}, "tickets": 0, "over": 0})
-        old = None if was is None else was.get((station, part), {"buckets": {}, "tickets": 0, "over": 0})
+        mine = this.get((station, part), {"buckets": {}, "tickets": 0, "late": 0})
+        old = None if was is None else was.get((station, part), {"buckets": {}, "tickets": 0, "late": 0})
         rows.append({"station": station, "daypart": part, "tickets": mine["tickets"],
                      "median": percentile(mine["buckets"], 50), "p90": percentile(mine["buckets"], 90),
-                     "target": targets.get(station), "over": mine["over"],
-                     "over_share": basis_points(mine["over"], mine["tickets"]),
+                     "target": targets.get(station), "over": mine["late"],
+                     "over_share": basis_points(mine["late"], mine["tickets"]),
                      "compare_median": None if old is None else percentile(old["buckets"], 50),
                      "compare_p90": None if old is None else percentile(old["buckets"], 90),
-                     "compare_over_share": None if old is None else basis_points(old["over"], old["tickets"])})
+                     "compare_over_share": None if old is None else basis_points(old["late"], old["tickets"])})
     figures = Figures("speed", _cols("station:text", "daypart:text", "tickets:count", "median:duration",
                                      "p90:duration", "target:duration", "over:count", "over_share:percent",
                                      "compare_median:duration", "compare_p90:duration", "compare_over_share:percent"),

@@ -88,13 +88,13 @@ def roll_up_bump(event: TicketChanged, uow: UnitOfWork, kitchen_settings: Kitche
     roll = Rollup()
     previous = uow.reports.speed_bump(event.ticket_id)
     if previous is not None:
-        roll.add("speed", previous[0], tickets=-1, over=-previous[1])
+        roll.add("speed", previous[0], tickets=-1, late=-previous[1])
     entry = None
     if event.what == "bumped":
         target = (kitchen_settings or KitchenSettings()).colours_for(ticket.station)[1]
         entry = bump_entry(order, ticket, store_day.tz, target)
         if entry is not None:
-            roll.add("speed", entry[0], tickets=1, over=entry[1])
+            roll.add("speed", entry[0], tickets=1, late=entry[1])
     if previous is not None or entry is not None:
         uow.reports.add(roll)
         uow.reports.record_speed_bump(event.ticket_id, entry)

@@ -41,9 +41,9 @@ def test_median_and_p90_are_the_end_of_the_bucket_holding_the_ticket_of_that_ran
 
 
 def test_figures_per_station_and_daypart_with_share_over_target_and_the_comparison():
-    now = {("grill", "lunch", 24): {"tickets": 3, "over": 0}, ("grill", "lunch", 60): {"tickets": 1, "over": 1},
-           ("fryer", "breakfast", 11): {"tickets": 2, "over": 0}, ("grill", "dinner", 9): {"tickets": 0, "over": 0}}
-    before = {("grill", "lunch", 30): {"tickets": 2, "over": 1}}
+    now = {("grill", "lunch", 24): {"tickets": 3, "late": 0}, ("grill", "lunch", 60): {"tickets": 1, "late": 1},
+           ("fryer", "breakfast", 11): {"tickets": 2, "late": 0}, ("grill", "dinner", 9): {"tickets": 0, "late": 0}}
+    before = {("grill", "lunch", 30): {"tickets": 2, "late": 1}}
     figures = speed_of_service(now, before, {"grill": 300, "fryer": 480})
     rows = [(r["station"], r["daypart"], r["tickets"], r["median"], r["p90"], r["target"], r["over"], r["over_share"],
              r["compare_median"], r["compare_p90"], r["compare_over_share"]) for r in figures.rows]

@@ -174,7 +174,7 @@ class SqlReportRollups(ReportRollups):
     def speed_bump(self, ticket_id: str) -> tuple[tuple, int] | None:
         table = rt.report_speed_bumps
         row = self._db.execute(select(table.c.business_day, table.c.origin, table.c.station, table.c.daypart,
-                                      table.c.bucket, table.c.over).where(table.c.ticket_id == ticket_id)).first()
+                                      table.c.bucket, table.c.late).where(table.c.ticket_id == ticket_id)).first()
         return None if row is None else (tuple(row[:5]), int(row[5]))
 
     def record_speed_bump(self, ticket_id: str, entry: tuple[tuple, int] | None) -> None:
@@ -183,10 +183,10 @@ class SqlReportRollups(ReportRollups):
         if entry is not None:
             (day, origin, station, part, index), over = entry
             self._db.execute(table.insert().values(ticket_id=ticket_id, business_day=day, origin=origin,
-                                                   station=station, daypart=part, bucket=index, over=over))
+                                                   station=station, daypart=part, bucket=index, late=over))
 
     def speed(self, period, channel, station):
-        sums = ["tickets", "over"]
+        sums = ["tickets", "late"]
         by = ["station", "daypart", "bucket"]
         months, edges = whole_months(period)
         rows = [row for edge in edges for row in self._sum(rt.report_speed, by, sums, edge, channel, station)]
@@ -201,9 +201,9 @@ class SqlReportRollups(ReportRollups):
             rows += self._db.execute(query).all()
         result: dict[tuple[str, str, int], dict[str, int]] = {}
         for row in rows:
-            into = result.setdefault(tuple(row[:3]), {"tickets": 0, "over": 0})
+            into = result.setdefault(tuple(row[:3]), {"tickets": 0, "late": 0})
             into["tickets"] += int(row[3])
-            into["over"] += int(row[4])
+            into["late"] += int(row[4])
         return result
 
     def names(self) -> Mapping[tuple[str, str], str]:

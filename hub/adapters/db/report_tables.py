@@ -96,14 +96,14 @@ report_speed = Table(
     "report_speed", metadata,
     Column("business_day", String(10), primary_key=True),
     *_speed_key(),
-    *_sums("tickets", "over"),
+    *_sums("tickets", "late"),
 )
 
 report_speed_monthly = Table(
     "report_speed_monthly", metadata,
     Column("month", String(7), primary_key=True, comment="YYYY-MM of the business day"),
     *_speed_key(),
-    *_sums("tickets", "over"),
+    *_sums("tickets", "late"),
 )
 
 # Where each bumped ticket was counted, so a recall (and the bump after it) takes the earlier count back out.
@@ -115,7 +115,7 @@ report_speed_bumps = Table(
     Column("station", String(64), nullable=False),
     Column("daypart", String(16), nullable=False),
     Column("bucket", Integer, nullable=False),
-    Column("over", Integer, nullable=False),
+    Column("late", Integer, nullable=False),
 )
 
 report_names = Table(

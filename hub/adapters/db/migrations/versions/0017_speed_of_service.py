@@ -22,7 +22,7 @@ def _key(first):
             sa.Column('daypart', sa.String(length=16), nullable=False),
             sa.Column('bucket', sa.Integer(), nullable=False, comment='seconds // 5; 360 = over 30 minutes'),
             sa.Column('tickets', sa.Integer(), server_default='0', nullable=False),
-            sa.Column('over', sa.Integer(), server_default='0', nullable=False)]
+            sa.Column('late', sa.Integer(), server_default='0', nullable=False)]
 
 
 def upgrade() -> None:
@@ -40,7 +40,7 @@ def upgrade() -> None:
                     sa.Column('station', sa.String(length=64), nullable=False),
                     sa.Column('daypart', sa.String(length=16), nullable=False),
                     sa.Column('bucket', sa.Integer(), nullable=False),
-                    sa.Column('over', sa.Integer(), nullable=False),
+                    sa.Column('late', sa.Integer(), nullable=False),
                     sa.PrimaryKeyConstraint('ticket_id', name=op.f('pk_report_speed_bumps')))
 
 
