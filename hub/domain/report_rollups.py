@@ -31,6 +31,7 @@ class Rollup:
     modifiers: dict[tuple, dict[str, int]] = field(default_factory=dict)  # (day, origin, sku, code, station)
     pairs: dict[tuple, dict[str, int]] = field(default_factory=dict)  # (day, origin, sku_a, station_a, sku_b)
     promotions: dict[tuple, dict[str, int]] = field(default_factory=dict)  # (day, origin, promo_id, sku, station)
+    speed: dict[tuple, dict[str, int]] = field(default_factory=dict)  # (day, origin, station, daypart, bucket)
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, key) -> name for people
 
     def add(self, table: str, key: tuple, **sums: int) -> None:
@@ -41,7 +42,7 @@ class Rollup:
 
     def merge(self, other: Rollup) -> None:
         """Add another roll-up's sums to this one (the benchmark gathers a year in memory)."""
-        for table in ("hourly", "items", "modifiers", "pairs", "promotions"):
+        for table in ("hourly", "items", "modifiers", "pairs", "promotions", "speed"):
             for key, sums in getattr(other, table).items():
                 self.add(table, key, **sums)
         self.names.update(other.names)

@@ -1,8 +1,8 @@
 """The figures of the back office's reports, from roll-up sums (hub.domain.report_rollups) over two periods.
 
-Each report returns a `Figures`: a table (columns typed so the page and the CSV write each cell the same
-way) and a chart (bars for this period and the comparison period). Money is integer minor units; a share
-or a rate is integer basis points (1 % = 100), rounded half up in one place, `basis_points`.
+Each report returns a `Figures`: a table (columns typed so the page and the CSV write each cell the same way)
+and a chart (bars for this period and the comparison period). Money is integer minor units; a share or a rate
+is integer basis points (1 % = 100), rounded half up in one place, `basis_points`.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ class Column:
     """A table column: its key (the CSV header and the word for people) and how its cells are written."""
 
     key: str
-    kind: str  # "text", "count", "money", "percent" (basis points)
+    kind: str  # "text", "count", "money", "percent" (basis points), "duration" (seconds)
 
 
 @dataclass(slots=True)
@@ -151,6 +151,7 @@ class Figures:
     chart_kind: str = "money"
     extra: dict[str, list[dict[str, object]]] = field(default_factory=dict)  # more tables (dayparts, modifiers)
     legend: tuple[str, str] | None = None  # the columns the two bars show, when not this period and the one before
+    marks: list[int | None] = field(default_factory=list)  # a line across each bar's row (a target), in the chart's unit
 
 
 def _cols(*spec: str) -> tuple[Column, ...]:
@@ -165,9 +166,7 @@ EXTRA_COLUMNS = {
 
 
 def _get(sums: Mapping[object, Sums] | None, key: object, column: str) -> int | None:
-    if sums is None:
-        return None
-    return sums.get(key, {}).get(column, 0)
+    return None if sums is None else sums.get(key, {}).get(column, 0)
 
 
 def sales_by_hour(now: Mapping[int, Sums], before: Mapping[int, Sums] | None) -> Figures:

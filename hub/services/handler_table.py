@@ -159,7 +159,8 @@ CLOUD_OUTBOX = HandlerTables(
 # Issue 17: the reports' roll-ups, in the sale's own transaction (after stock moves are written).
 REPORTS = HandlerTables(
     within={OrderAccepted: [report_rollups.roll_up_order], OrderStatusChanged: [report_rollups.take_back_cancelled],
-            OrderRefunded: [report_rollups.roll_up_refund], StockChanged: [report_rollups.roll_up_stock]},
+            OrderRefunded: [report_rollups.roll_up_refund], StockChanged: [report_rollups.roll_up_stock],
+            km.TicketChanged: [report_rollups.roll_up_bump]},
 )
 
 # The order matters where several capabilities react to one event within its transaction:

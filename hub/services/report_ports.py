@@ -58,6 +58,18 @@ class ReportRollups(abc.ABC):
         """Return per stock-tracked item: opening stock on the first day and units received in the period."""
 
     @abc.abstractmethod
+    def speed_bump(self, ticket_id: str) -> tuple[tuple, int] | None:
+        """Return where a bumped ticket was counted (its speed key) and whether it was over target, if it was."""
+
+    @abc.abstractmethod
+    def record_speed_bump(self, ticket_id: str, entry: tuple[tuple, int] | None) -> None:
+        """Remember where a bumped ticket is counted (None: it no longer is)."""
+
+    @abc.abstractmethod
+    def speed(self, period: Period, channel: str | None, station: str | None) -> dict[tuple[str, str, int], Sums]:
+        """Return tickets and tickets over target per (station, daypart, 5-second bucket)."""
+
+    @abc.abstractmethod
     def names(self) -> Mapping[tuple[str, str], str]:
         """Return the names items, modifiers and promotions were last sold under."""
 

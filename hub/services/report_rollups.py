@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub.domain.kitchen import KitchenSettings
+from hub.domain.kitchen_messages import TicketChanged
 from hub.domain.order_messages import OrderAccepted, OrderStatusChanged
 from hub.domain.tenders import OrderRefunded
 from hub.domain.numbering import business_day
-from hub.domain.report_rollups import day_start, local_hour, order_rollup, refund_rollup
+from hub.domain.report_rollups import Rollup, day_start, local_hour, order_rollup, refund_rollup
+from hub.domain.speed_of_service import bump_entry
 from hub.services.ports import Clock, UnitOfWork
 
 _COUNTED = ("accepted", "in_progress", "ready", "completed")  # statuses of an order already in the roll-ups
@@ -72,3 +75,26 @@ def roll_up_stock(event: Any, uow: UnitOfWork, clock: Clock, store_day: Any) -> 
     for sku in dict.fromkeys(event.skus):
         uow.reports.record_stock(sku, today.isoformat(), began)
 
+
+
+def roll_up_bump(event: TicketChanged, uow: UnitOfWork, kitchen_settings: KitchenSettings | None, store_day: Any) -> None:
+    """Count a bumped ticket's time from fire to bump; a recall takes it back out until the next bump."""
+    if getattr(uow, "reports", None) is None or event.what not in ("bumped", "recalled"):
+        return
+    order = uow.orders.get(event.order_id)
+    ticket = next((t for t in order.tickets if t.ticket_id == event.ticket_id), None) if order else None
+    if ticket is None:
+        return
+    roll = Rollup()
+    previous = uow.reports.speed_bump(event.ticket_id)
+    if previous is not None:
+        roll.add("speed", previous[0], tickets=-1, late=-previous[1])
+    entry = None
+    if event.what == "bumped":
+        target = (kitchen_settings or KitchenSettings()).colours_for(ticket.station)[1]
+        entry = bump_entry(order, ticket, store_day.tz, target)
+        if entry is not None:
+            roll.add("speed", entry[0], tickets=1, late=entry[1])
+    if previous is not None or entry is not None:
+        uow.reports.add(roll)
+        uow.reports.record_speed_bump(event.ticket_id, entry)

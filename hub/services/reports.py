@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from hub.domain import reports as figures
+from hub.domain.kitchen import KitchenSettings
 from hub.domain.reports import Figures, ReportQuery
+from hub.domain.speed_of_service import speed_of_service
 from hub.services.ports import UnitOfWork
 
-REPORTS = ("sales", "channels", "products", "promotions", "attachment", "sell_through")
+REPORTS = ("sales", "channels", "products", "promotions", "attachment", "sell_through", "speed")
 
 
-def build(name: str, uow: UnitOfWork, query: ReportQuery) -> Figures:
-    """Return one report's figures for a query (its period, comparison period, channel and station)."""
+def build(name: str, uow: UnitOfWork, query: ReportQuery, kitchen: KitchenSettings | None = None) -> Figures:
+    """Return one report's figures for a query (its period, comparison period, channel and station).
+
+    `kitchen` gives the stations' target times (their red age in displays.toml) for speed of service."""
     rollups, period, before = uow.reports, query.period, query.compare
     channel, station = query.channel, query.station
 
@@ -19,6 +23,11 @@ def build(name: str, uow: UnitOfWork, query: ReportQuery) -> Figures:
 
     if name == "sales":
         return figures.sales_by_hour(*both(rollups.hourly, channel, station))
+    if name == "speed":
+        now, was = both(rollups.speed, channel, station)
+        settings = kitchen or KitchenSettings()
+        stations = {key[0] for key in now} | {key[0] for key in was or {}}
+        return speed_of_service(now, was, {s: settings.colours_for(s)[1] for s in stations})
     if name == "channels":
         return figures.channel_mix(*both(rollups.channels, station))
     # Names items were sold under; the catalog's for items not sold yet (sell-through lists every tracked item).

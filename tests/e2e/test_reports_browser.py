@@ -17,8 +17,10 @@ from tests.support.clock import Clock
 from tests.support.hub_process import OWNER, OWNER_PASSWORD, HubProcess
 from tests.support.identities import owner_client
 from tests.support.report_day import DAY, play_store_day
+from tests.support.speed_day import play_tickets, set_targets
 
 BACK_OFFICE_SCREEN = {"width": 1280, "height": 900}
+SPEED_DAY, SPEED_DAY_BEFORE = "2026-12-03", "2026-12-02"  # kitchen tickets, on days the other reports do not read
 # report, a figure its table must show, where, and what that figure is by hand
 FIGURES = (
     ("sales", "#report-table tbody tr:nth-child(1) td[data-key=net]", "€25.90"),
@@ -35,11 +37,14 @@ def hub_with_a_day(tmp_path):
     """The hub as a store runs it, on a database that holds the hand-computed store day."""
     process = HubProcess(tmp_path / "hub")
     process.prepare()
+    set_targets(process.data_dir)
     clock = Clock()
     hub = bootstrap(load_settings(process.env), clock=clock)
     try:
         app = create_app(hub=hub)
-        play_store_day(owner_client(app), hub, clock)
+        client = owner_client(app)
+        play_store_day(client, hub, clock)
+        play_tickets(client, hub, clock, SPEED_DAY, SPEED_DAY_BEFORE)
     finally:
         hub.stop()
     process.start()
@@ -58,7 +63,7 @@ def test_the_owner_opens_every_report_and_sees_its_chart_and_figures(browser, hu
         page.locator("#password").fill(OWNER_PASSWORD)
         page.locator("#go").click()
         expect(page.get_by_role("heading", name="Reports")).to_be_visible()
-        expect(page.locator("#report-list li")).to_have_count(6)
+        expect(page.locator("#report-list li")).to_have_count(7)
         screenshot(page, "reports-list")
         for name, cell, figure in FIGURES:
             page.goto(f"{hub.base_url}/admin/reports/{name}?from={DAY}&to={DAY}")
@@ -69,6 +74,13 @@ def test_the_owner_opens_every_report_and_sees_its_chart_and_figures(browser, hu
             assert page.locator("#chart svg rect.bar").count() >= 2
             expect(page.locator(cell)).to_have_text(figure)
             screenshot(page, f"report-{name.replace('_', '-')}")
+        # Speed of service: median and p90 bars per station and daypart, a red target line across each row.
+        page.goto(f"{hub.base_url}/admin/reports/speed?from={SPEED_DAY}&to={SPEED_DAY}")
+        expect(page.locator("#report-table tbody tr")).to_have_count(3)
+        expect(page.locator("#report-table tbody tr:nth-child(2) td[data-key=p90]")).to_have_text("5:15")
+        expect(page.locator("#report-table tbody tr:nth-child(2) td[data-key=over_share]")).to_have_text("33.3\u00a0%")
+        assert page.locator("#chart svg rect.bar").count() == 6 and page.locator("#chart svg line.mark").count() == 3
+        screenshot(page, "report-speed")
         page.goto(f"{hub.base_url}/admin/reports/sales?from={DAY}&to={DAY}&station=fryer")
         expect(page.locator("#report-table tbody tr")).to_have_count(3)
         expect(page.locator("select[name=station]")).to_have_value("fryer")

@@ -15,8 +15,10 @@ from hub.domain.report_rollups import WHOLE_ORDER, Rollup, stock_day
 from hub.domain.reports import Period, whole_months
 from hub.services.report_ports import ReportRollups, Sums
 
+EVERY_CHANNEL = ""  # the origin of speed rows counting every channel: a year without a channel reads 1/6 the rows
 TABLES: dict[str, Table] = {"hourly": rt.report_hourly, "items": rt.report_items, "modifiers": rt.report_modifiers,
-                            "pairs": rt.report_pairs, "promotions": rt.report_promotions}
+                            "pairs": rt.report_pairs, "promotions": rt.report_promotions,
+                            "speed": rt.report_speed}
 
 
 def _key_columns(table: Table) -> list[str]:
@@ -53,14 +55,27 @@ class SqlReportRollups(ReportRollups):
             self._db.execute(_upsert_statement(self._db.dialect.name, table, columns, adding), group)
 
     def add(self, rollup: Rollup) -> None:
+        speed = dict(rollup.speed)
+        for (day, _origin, *rest), sums in rollup.speed.items():  # and once more for every channel together
+            into = speed.setdefault((day, EVERY_CHANNEL, *rest), {})
+            for column, amount in sums.items():
+                into[column] = into.get(column, 0) + amount
         for name, table in TABLES.items():
             keys = _key_columns(table)
-            self._upsert(table, [dict(zip(keys, key), **sums) for key, sums in getattr(rollup, name).items()])
+            rows = speed if name == "speed" else getattr(rollup, name)
+            self._upsert(table, [dict(zip(keys, key), **sums) for key, sums in rows.items()])
         months: dict[tuple, int] = {}
         for (day, *rest), sums in rollup.pairs.items():
             months[(day[:7], *rest)] = months.get((day[:7], *rest), 0) + sums.get("orders", 0)
         self._upsert(rt.report_pairs_monthly, [dict(zip(_key_columns(rt.report_pairs_monthly), key), orders=orders)
                                                for key, orders in months.items()])
+        speed_months: dict[tuple, dict[str, int]] = {}
+        for (day, *rest), sums in speed.items():
+            into = speed_months.setdefault((day[:7], *rest), {})
+            for column, amount in sums.items():
+                into[column] = into.get(column, 0) + amount
+        self._upsert(rt.report_speed_monthly, [dict(zip(_key_columns(rt.report_speed_monthly), key), **sums)
+                                               for key, sums in speed_months.items()])
         self._upsert(rt.report_names, [{"kind": kind, "key": key, "name": name}
                                        for (kind, key), name in rollup.names.items()], adding=False)
 
@@ -162,6 +177,40 @@ class SqlReportRollups(ReportRollups):
                                     .group_by(ct.stock_levels.c.sku)).all())
         return {sku: {"opening": opening.get(sku, int(now.get(sku) or 0)), "received": int(received.get(sku) or 0)}
                 for sku in set(now) | set(opening)}
+
+    def speed_bump(self, ticket_id: str) -> tuple[tuple, int] | None:
+        table = rt.report_speed_bumps
+        row = self._db.execute(select(table.c.business_day, table.c.origin, table.c.station, table.c.daypart,
+                                      table.c.bucket, table.c.late).where(table.c.ticket_id == ticket_id)).first()
+        return None if row is None else (tuple(row[:5]), int(row[5]))
+
+    def record_speed_bump(self, ticket_id: str, entry: tuple[tuple, int] | None) -> None:
+        table = rt.report_speed_bumps
+        self._db.execute(table.delete().where(table.c.ticket_id == ticket_id))
+        if entry is not None:
+            (day, origin, station, part, index), over = entry
+            self._db.execute(table.insert().values(ticket_id=ticket_id, business_day=day, origin=origin,
+                                                   station=station, daypart=part, bucket=index, late=over))
+
+    def speed(self, period, channel, station):
+        sums = ["tickets", "late"]
+        by = ["station", "daypart", "bucket"]
+        months, edges = whole_months(period)
+        origin = EVERY_CHANNEL if channel is None else channel
+        rows = [row for edge in edges for row in self._sum(rt.report_speed, by, sums, edge, origin, station)]
+        if months:
+            table = rt.report_speed_monthly
+            query = (select(*(table.c[c] for c in by), *(func.sum(table.c[c]) for c in sums))
+                     .where(table.c.month.in_(months), table.c.origin == origin).group_by(*(table.c[c] for c in by)))
+            if station is not None:
+                query = query.where(table.c.station == station)
+            rows += self._db.execute(query).all()
+        result: dict[tuple[str, str, int], dict[str, int]] = {}
+        for row in rows:
+            into = result.setdefault(tuple(row[:3]), {"tickets": 0, "late": 0})
+            into["tickets"] += int(row[3])
+            into["late"] += int(row[4])
+        return result
 
     def names(self) -> Mapping[tuple[str, str], str]:
         rows = self._db.execute(select(rt.report_names.c.kind, rt.report_names.c.key, rt.report_names.c.name))

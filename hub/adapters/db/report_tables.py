@@ -84,6 +84,40 @@ report_stock = Table(
     *_sums("opening", "received", "closing"),
 )
 
+# Speed of service (migration 0017): tickets per 5-second bucket of fire-to-bump time, and how many were over
+# the station's target; the monthly table serves a year's report like report_pairs_monthly.
+def _speed_key() -> list[Column]:
+    return [Column("origin", String(16), primary_key=True), Column("station", String(64), primary_key=True),
+            Column("daypart", String(16), primary_key=True),
+            Column("bucket", Integer, primary_key=True, comment="seconds // 5; 360 = over 30 minutes")]
+
+
+report_speed = Table(
+    "report_speed", metadata,
+    Column("business_day", String(10), primary_key=True),
+    *_speed_key(),
+    *_sums("tickets", "late"),
+)
+
+report_speed_monthly = Table(
+    "report_speed_monthly", metadata,
+    Column("month", String(7), primary_key=True, comment="YYYY-MM of the business day"),
+    *_speed_key(),
+    *_sums("tickets", "late"),
+)
+
+# Where each bumped ticket was counted, so a recall (and the bump after it) takes the earlier count back out.
+report_speed_bumps = Table(
+    "report_speed_bumps", metadata,
+    Column("ticket_id", String(64), primary_key=True),
+    Column("business_day", String(10), nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("station", String(64), nullable=False),
+    Column("daypart", String(16), nullable=False),
+    Column("bucket", Integer, nullable=False),
+    Column("late", Integer, nullable=False),
+)
+
 report_names = Table(
     "report_names", metadata,
     Column("kind", String(16), primary_key=True, comment="item, modifier, promotion"),

@@ -13,12 +13,15 @@ ROW = 30  # one label: its bar (this period) and a thinner one under it (the com
 TOP = 28  # the legend
 NOW_COLOUR = "#2f6fb3"
 BEFORE_COLOUR = "#b9cde4"
+MARK_COLOUR = "#c0392b"
 
 
 def bar_chart(rows: Sequence[tuple[str, int, int | None]], write: Callable[[int], str], title: str,
-              legend: tuple[str, str | None]) -> Markup:
-    """Return one horizontal bar per label for this period, with the comparison period's bar beneath it."""
-    biggest = max([abs(v) for _, now, before in rows for v in (now, before or 0)] + [1])
+              legend: tuple[str, str | None], marks: Sequence[int | None] = (), mark_label: str = "") -> Markup:
+    """Return one horizontal bar per label for this period, with the comparison period's bar beneath it.
+
+    `marks` draws a red line across each row at a value (a station's target time), named `mark_label`."""
+    biggest = max([abs(v) for _, now, before in rows for v in (now or 0, before or 0)] + [m or 0 for m in marks] + [1])
     room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     height = TOP + ROW * len(rows) + 6
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{WIDTH}" height="{height}" '
@@ -29,6 +32,9 @@ def bar_chart(rows: Sequence[tuple[str, int, int | None]], write: Callable[[int]
     if legend[1]:
         parts += [f'<rect x="{LABEL_WIDTH + 200}" y="6" width="12" height="12" fill="{BEFORE_COLOUR}"/>',
                   f'<text x="{LABEL_WIDTH + 218}" y="16">{escape(legend[1])}</text>']
+    if any(m is not None for m in marks):
+        parts += [f'<rect x="{LABEL_WIDTH + 400}" y="6" width="3" height="12" fill="{MARK_COLOUR}"/>',
+                  f'<text x="{LABEL_WIDTH + 409}" y="16">{escape(mark_label)}</text>']
     for i, (label, now, before) in enumerate(rows):
         y = TOP + i * ROW
         short = label if len(label) <= 30 else label[:29] + "…"
@@ -36,12 +42,18 @@ def bar_chart(rows: Sequence[tuple[str, int, int | None]], write: Callable[[int]
         parts.append(_bar(y, now, biggest, room, 16, NOW_COLOUR, write(now), label))
         if before is not None:
             parts.append(_bar(y + 17, before, biggest, room, 7, BEFORE_COLOUR, write(before), label, small=True))
+        mark = marks[i] if i < len(marks) else None
+        if mark is not None:
+            x = LABEL_WIDTH + round(room * mark / biggest)
+            parts.append(f'<line class="mark" x1="{x}" y1="{y - 2}" x2="{x}" y2="{y + ROW - 4}" stroke="{MARK_COLOUR}" '
+                         f'stroke-width="2"><title>{escape(mark_label)}: {escape(write(mark))}</title></line>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
 def _bar(y: int, value: int, biggest: int, room: int, thick: int, colour: str, text: str, label: str,
          small: bool = False) -> str:
+    value = value or 0
     length = max(1, round(room * abs(value) / biggest)) if value else 0
     size = ' font-size="10" fill="#555"' if small else ""
     return (f'<rect class="bar" x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{thick}" fill="{colour}">'

@@ -26,6 +26,7 @@ TITLES = {
     "promotions": N_("Promotion return"),
     "attachment": N_("Attachment rate"),
     "sell_through": N_("Sell-through"),
+    "speed": N_("Speed of service"),
 }
 
 EXPLAINED = {
@@ -36,6 +37,8 @@ EXPLAINED = {
                      "them, compared with the comparison period. Return = extra net sales ÷ discount given."),
     "attachment": N_("Of the orders holding item A, the share that also hold item B: the most frequent pairs."),
     "sell_through": N_("Per stock-tracked item: units sold ÷ (stock at the start + units received)."),
+    "speed": N_("Per station and daypart: the median and 90th percentile time from firing a ticket to bumping it "
+                "(minutes:seconds), and the share of tickets over the station's target time."),
 }
 
 COLUMNS = {
@@ -51,6 +54,10 @@ COLUMNS = {
     "sales_lift": N_("Extra net sales"), "return": N_("Return"), "item_a": N_("Item A"), "item_b": N_("Item B"),
     "orders_with_a": N_("Orders with A"), "orders_with_both": N_("Orders with both"), "rate": N_("Rate"),
     "compare_rate": N_("Rate before"), "opening": N_("Stock at start"), "received": N_("Received"), "sold": N_("Sold"),
+    "station": N_("Station"), "tickets": N_("Tickets"), "median": N_("Median"), "p90": N_("90th percentile"),
+    "target": N_("Target time"), "over": N_("Over target"), "over_share": N_("Share over target"),
+    "compare_median": N_("Median before"), "compare_p90": N_("90th percentile before"),
+    "compare_over_share": N_("Share over target before"),
 }
 
 DAYPARTS = {"breakfast": N_("Breakfast"), "lunch": N_("Lunch"), "afternoon": N_("Afternoon"), "dinner": N_("Dinner"),

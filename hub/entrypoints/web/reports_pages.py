@@ -15,6 +15,7 @@ from hub.contracts.money import format_money
 from hub.contracts.orders import Origin
 from hub.domain.access import Permission
 from hub.domain.numbering import business_day
+from hub.domain.speed_of_service import BEYOND_CAP, CAP_SECONDS
 from hub.domain.reports import COMPARISONS, EXTRA_COLUMNS, Figures, ReportQuery, ReportRefused, parse_query
 from hub.entrypoints.web import report_words as words
 from hub.entrypoints.web.access import requires
@@ -50,6 +51,10 @@ class Writer:
             return format_decimal(Decimal(value).scaleb(-2), format="#,##0.0", locale=self.locale) + "\u00a0%"
         if kind == "count":
             return format_decimal(value, locale=self.locale)
+        if kind == "duration":
+            return f"> {CAP_SECONDS // 60}:00" if value >= BEYOND_CAP else f"{value // 60}:{value % 60:02d}"
+        if " · " in str(value):  # a chart's label: station · daypart
+            return " · ".join(self.page("text", part) for part in str(value).split(" · "))
         return str(_(words.DAYPARTS[value]) if value in words.DAYPARTS else
                    _(words.CHANNELS[value]) if value in words.CHANNELS else value)
 
@@ -73,7 +78,7 @@ def _read(name: str) -> tuple[Figures, ReportQuery, str, tuple[str, ...]]:
         recent = uow.reports.stations((today - timedelta(days=STATIONS_SINCE_DAYS)).isoformat())
         stations = tuple(sorted(set(recent) | {item.station for item in uow.catalog()}))
         query = parse_query(request.args, today, CHANNELS, stations)
-        return build(name, uow, query), query, currency_of(uow), stations
+        return build(name, uow, query, getattr(hub, "kitchen_settings", None)), query, currency_of(uow), stations
 
 
 def _refused(error: ReportRefused, name: str) -> tuple[str, int]:
@@ -104,7 +109,7 @@ def report(name: str):
     chart_kind = figures.chart_kind
     chart = bar_chart([(write.page("text", label), now, before) for label, now, before in figures.chart],
                       lambda value: write.page(chart_kind, value), _(words.PAGE["chart"], title=_(words.TITLES[name])),
-                      legend) if figures.chart else None
+                      legend, figures.marks, _(words.COLUMNS["target"])) if figures.chart else None
     csv_link = f"/admin/reports/{name}.csv?" + "&".join(
         f"{key}={request.args[key]}" for key in FILTERS if request.args.get(key))
     return render_template("reports/report.html", name=name, figures=figures, query=query, chart=chart,
