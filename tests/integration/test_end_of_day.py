@@ -188,18 +188,20 @@ def test_the_end_of_day_page_shows_the_day_in_english_and_german(client, hub):
     assert "End of the day" in english and "Cash-up per drawer" in english and "€110.00" in english
     german = client.get("/admin/day?lang=de").get_data(as_text=True)
     assert "Tagesabschluss" in german and "Kassensturz je Schublade" in german and "110,00\xa0€" in german
+    assert "<td>Gift card</td>" in english and "<td>Counter</td>" in english
+    assert "<td>Gutschein</td>" in german and "<td>Theke</td>" in german and "gift card" not in german
 
 
 def test_the_page_catalog_is_complete_and_compiled():
     from babel.messages.mofile import read_mo
     from babel.messages.pofile import read_po
 
-    from hub.entrypoints.web.day_words import DAY_WORDS, TRANSLATIONS
+    from hub.entrypoints.web.day_words import DAY_WORDS, NAMED, TRANSLATIONS
 
     folder = TRANSLATIONS / "de" / "LC_MESSAGES"
     with open(folder / "messages.po", "rb") as po_file, open(folder / "messages.mo", "rb") as mo_file:
         po, mo = read_po(po_file), read_mo(mo_file)
-    assert [text for text in DAY_WORDS.values() if not (po.get(text) and po.get(text).string)] == []
+    assert [text for text in [*DAY_WORDS.values(), *NAMED.values()] if not (po.get(text) and po.get(text).string)] == []
     assert {m.id: m.string for m in po if m.id} == {m.id: m.string for m in mo if m.id}
 
 

@@ -11,7 +11,7 @@ from hub.domain.access import Permission
 from hub.domain.cash_up import DENOMINATIONS
 from hub.entrypoints.web.access import current_identity, requires
 from hub.entrypoints.web.context import current_hub
-from hub.entrypoints.web.day_words import DAY_WORDS, day_words
+from hub.entrypoints.web.day_words import DAY_WORDS, NAMED, day_words
 from hub.entrypoints.web.end_of_day_api import checked_day, store_day
 from hub.services import day_books, end_of_day
 
@@ -42,8 +42,9 @@ def _page(day: str):
     currency = view["figures"]["currency"]
     domain = day_words()
     words = {key: domain.gettext(text) for key, text in DAY_WORDS.items()}
+    named = {code: domain.gettext(text) for code, text in NAMED.items()}
     me = current_identity()
-    return render_template("day.html", view=view, w=words, closed_days=closed_days, lang=locale,
+    return render_template("day.html", view=view, w=words, named=named, closed_days=closed_days, lang=locale,
                            money=lambda amount: "" if amount is None else format_money(amount, currency, locale),
                            denominations=DENOMINATIONS.get(currency, ()), may_close=me.may(Permission.DAY_CLOSE),
                            may_cash=me.may(Permission.DAY_CASH), till=me.device_id or "admin")

@@ -14,6 +14,13 @@ def N_(text: str) -> str:  # noqa: N802 - the usual name for "mark for translati
     return text
 
 
+# How tenders and channels are named on the page (their codes are what the API and the Z report's data carry).
+NAMED = {
+    "cash": N_("Cash"), "card": N_("Card"), "gift_card": N_("Gift card"), "points": N_("Points"),
+    "online": N_("Paid online"), "kiosk": N_("Kiosk"), "counter": N_("Counter"), "app": N_("App"), "web": N_("Web shop"),
+    "phone": N_("Phone"), "marketplace": N_("Marketplace"),
+}
+
 DAY_WORDS = {
     "title": N_("End of the day"),
     "open": N_("Open"),
