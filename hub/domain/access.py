@@ -145,6 +145,13 @@ class Identity:
         return may(self.role, permission) or (self.staff_role is not None and may(self.staff_role, permission))
 
     @property
+    def who(self) -> str:
+        """Name who acts, for the records: the staff member signed in, else the account or device (`kind:name`)."""
+        if self.staff_id is not None:
+            return f"staff:{self.staff_id}"[:64]
+        return f"{self.kind}:{self.name}"[:64] if self.name else self.kind
+
+    @property
     def device_id(self) -> str | None:
         """Return the device id when a device makes the request."""
         return self.name if self.kind == "device" else None

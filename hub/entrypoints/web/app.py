@@ -10,6 +10,7 @@ from flask_socketio import SocketIO
 from hub.adapters.contract_check import check_socket
 from hub.bootstrap import Hub, bootstrap
 from hub.config import Settings, load_settings
+from hub.contracts.displays import NAMESPACE as DISPLAYS_NAMESPACE
 from hub.contracts.live import LIVE_NAMESPACE
 from hub.domain.access import Permission, Role
 from hub.entrypoints import runtime
@@ -83,6 +84,9 @@ def _emit_live(socketio: SocketIO, event: str, data: dict) -> None:
     """Send an event to the `/hub` pages that hear it: kiosks only what they listen to, staff screens all."""
     check_socket(LIVE_NAMESPACE, event, data)
     socketio.emit(event, data, namespace=LIVE_NAMESPACE, to=None if event in KIOSK_EVENTS else STAFF_ROOM)
+    if event == "availability":  # kitchen displays mark what is sold out (86) in their all-day lists
+        check_socket(DISPLAYS_NAMESPACE, event, data)
+        socketio.emit(event, data, namespace=DISPLAYS_NAMESPACE)
 
 
 def _serve_displays(app: Flask, socketio: SocketIO, hub: Hub) -> None:

@@ -1,0 +1,56 @@
+"""Sold out (86) from a kitchen display's all-day list, seen greyed on a kiosk at once, and back again."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.support.browser import screenshot
+from tests.support.devices import order_data
+
+PORTRAIT = {"width": 1080, "height": 1920}
+SOLD = re.compile(r"\bsold\b")
+
+
+def cappuccino_tile(kiosk_page):
+    return kiosk_page.locator("#grid .tile[data-sku='CAPPUCCINO']")
+
+
+def test_86_from_the_kitchen_display_greys_the_item_on_the_kiosk_and_a_tap_brings_it_back(hub, screens, open_display,
+                                                                                              kiosk):
+    kiosk_page = screens.open(hub, "/kiosk/kiosk-9", "kiosk", PORTRAIT, device_id="kiosk-9", touch=True)
+    expect(kiosk_page.locator("body")).to_have_attribute("data-link", "live")
+    kiosk_page.locator("#start").click()
+    kiosk_page.locator(".mode-choice[data-mode='takeaway']").click()
+    kiosk_page.locator(".cat[data-cat='coffee']").click()
+    expect(cappuccino_tile(kiosk_page)).not_to_have_class(SOLD)
+
+    bar = open_display("/displays/kds/bar")
+    kiosk.submit(order_data(lines=[{"sku": "CAPPUCCINO", "qty": 2}]))
+    assert kiosk.reply()["type"] == "order.accepted"
+    row = bar.locator("#allday .allday-item[data-sku='CAPPUCCINO']")
+    expect(row).to_contain_text("Cappuccino")
+    expect(row.locator(".mark")).to_have_text("")
+
+    row.click()  # one tap: sold out
+    expect(row).to_have_class(re.compile(r"\bsold-out\b"))
+    expect(row.locator(".mark")).to_have_text("86")
+    expect(bar.locator("#notice")).to_contain_text("Cappuccino is sold out (86)")
+    expect(cappuccino_tile(kiosk_page)).to_have_class(SOLD)
+    expect(cappuccino_tile(kiosk_page).locator(".sold-badge")).to_have_text("Sold out")
+    screenshot(bar, "kds-86-all-day")
+    screenshot(kiosk_page, "kiosk-86-from-kitchen")
+    status, availability = hub.api("GET", "/api/v1/availability")
+    assert status == 200 and "CAPPUCCINO" in availability["by_hand"]
+
+    bar.locator(".card .bump").click()  # the ticket is done; the sold-out item stays on the list to bring it back
+    expect(bar.locator(".card")).to_have_count(0)
+    expect(row.locator(".qty")).to_have_text("0")
+    expect(row.locator(".mark")).to_have_text("86")
+
+    row.click()  # one tap: back on sale
+    expect(bar.locator("#notice")).to_contain_text("Cappuccino is back on sale")
+    expect(cappuccino_tile(kiosk_page)).not_to_have_class(SOLD)
+    expect(bar.locator("#allday .allday-item")).to_have_count(0)
+    assert "CAPPUCCINO" not in hub.api("GET", "/api/v1/availability")[1]["by_hand"]
