@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.support.browser import screenshot
 from tests.support.devices import order_data
+from tests.support.store_stack import COUNTER, running_store
 
 PORTRAIT = {"width": 1080, "height": 1920}
 SOLD = re.compile(r"\bsold\b")
@@ -54,3 +55,35 @@ def test_86_from_the_kitchen_display_greys_the_item_on_the_kiosk_and_a_tap_bring
     expect(cappuccino_tile(kiosk_page)).not_to_have_class(SOLD)
     expect(bar.locator("#allday .allday-item")).to_have_count(0)
     assert "CAPPUCCINO" not in hub.api("GET", "/api/v1/availability")[1]["by_hand"]
+
+
+def test_86_from_the_counter_is_one_tap_on_the_tile_in_86_mode_and_one_tap_brings_it_back(browser, tmp_path):
+    with running_store(tmp_path) as store:
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        try:
+            store.hub.enrol_screen(context, COUNTER, "counter")
+            page = context.new_page()
+            page.goto(f"{store.hub.base_url}/counter/{COUNTER}")
+            expect(page.locator("#link")).to_have_attribute("data-state", "live")
+            page.keyboard.type("1111")  # Sam, a cashier
+            page.keyboard.press("Enter")
+            expect(page.locator("#screen-sale")).to_be_visible()
+            cola = page.locator(".tile[data-sku='COLA']")
+            expect(cola).to_be_enabled()
+
+            page.locator("#btn-86").click()
+            expect(page.locator("#btn-86")).to_have_attribute("aria-pressed", "true")
+            cola.click()  # one tap: sold out
+            expect(cola.locator(".tile-out")).to_have_text("sold out")
+            expect(page.locator("#notice")).to_contain_text("Cola 0.33 l is sold out (86)")
+            assert "COLA" in store.call("GET", "/api/v1/availability")["by_hand"]
+            screenshot(page, "counter-86-mode")
+
+            cola.click()  # one tap: back on sale
+            expect(cola.locator(".tile-out")).to_have_count(0)
+            assert "COLA" not in store.call("GET", "/api/v1/availability")["sold_out"]
+            page.locator("#btn-86").click()  # out of 86 mode a tap sells again
+            cola.click()
+            expect(page.locator("#lines .line[data-sku='COLA']")).to_have_count(1)
+        finally:
+            context.close()
