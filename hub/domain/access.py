@@ -100,7 +100,7 @@ _HARDWARE = {P.OWN_SESSION, P.HARDWARE_READ, P.HARDWARE_MANAGE, P.DEVICES_READ, 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission) - {P.OPEN},
-    Role.STORE_IT: frozenset(_HARDWARE | {P.ACCOUNTS_MANAGE, P.QUEUE_READ, P.ORDER_READ, P.MENU_READ}),
+    Role.STORE_IT: frozenset(_HARDWARE | {P.ACCOUNTS_MANAGE, P.QUEUE_READ, P.ORDER_READ, P.MENU_READ, P.SOLD_OUT}),
     Role.MANAGER: frozenset(_TILL_STAFF | _KITCHEN | {P.APPROVE, P.STOCK_RECEIVE, P.PROMOTIONS_MANAGE,
                                                       P.GIFT_CARD_ISSUE, P.STAFF_MANAGE, P.HARDWARE_READ,
                                                       P.ADMIN_VIEW, P.DAY_READ, P.DAY_CLOSE, P.REPORTS_READ}),

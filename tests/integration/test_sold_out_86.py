@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from hub.adapters.db import commerce_tables as ct
 from hub.contracts.displays import NAMESPACE
-from hub.domain.access import Role
-from tests.support.identities import screen_client, screen_socket
+from hub.domain.access import Account, Role
+from hub.domain.enrolment import AccountSession, new_token
+from hub.entrypoints.web.access import ACCOUNT_COOKIE
+from tests.support.identities import FAR, screen_client, screen_socket
 from tests.support.staff import sign_in
 
 
@@ -94,3 +96,53 @@ def test_a_counter_86es_only_with_staff_signed_in_and_records_who(app, hub):
 def test_the_owner_86es_from_the_back_office_as_themself(client, hub):
     assert client.put("/api/v1/items/SOUP-DAY/sold-out", json={"sold_out": True}).status_code == 200
     assert who_marked(hub, "SOUP-DAY") == "account:owner"
+
+
+def store_it_client(app):
+    """A test client signed in as store IT (an account, like the owner's)."""
+    hub = app.config["PASSLINE_HUB"]
+    now = hub.bus.now()
+    token, token_hash = new_token()
+    with hub.uow_factory() as uow:
+        uow.access.add_account(Account("it-alex", Role.STORE_IT, "not-a-real-hash", now - FAR))
+        uow.access.add_session(AccountSession(token_hash, "it-alex", now - FAR, now + FAR))
+        uow.commit()
+    client = app.test_client()
+    client.set_cookie(ACCOUNT_COOKIE, token)
+    return client
+
+
+def menu_row(page: str, sku: str) -> str:
+    start = page.index(f'id="item-{sku}"')
+    return page[start:page.index("</tr>", start)]
+
+
+def test_the_back_office_menu_86es_an_item_with_one_tap_and_brings_it_back(client, hub):
+    page = client.get("/admin/menu").get_data(as_text=True)
+    assert "Menu: sold out (86)" in page and ">86</button>" in menu_row(page, "FRIES")
+    assert 'href="/admin/menu"' in client.get("/admin").get_data(as_text=True)
+    tapped = client.post("/admin/menu/FRIES/sold-out", data={"sold_out": "1"})
+    assert tapped.status_code == 303
+    page = client.get(tapped.headers["Location"]).get_data(as_text=True)
+    assert "Fries is sold out (86)." in page
+    row = menu_row(page, "FRIES")
+    assert "Sold out (86)" in row and "Back on sale</button>" in row and 'value="0"' in row
+    assert who_marked(hub, "FRIES") == "account:owner"
+    assert "FRIES" in client.get("/api/v1/availability").get_json()["by_hand"]
+    client.post("/admin/menu/FRIES/sold-out", data={"sold_out": "0"})
+    assert "FRIES" not in client.get("/api/v1/availability").get_json()["sold_out"]
+
+
+def test_store_it_86es_from_the_back_office_and_the_page_speaks_german(app, hub):
+    it = store_it_client(app)
+    assert it.post("/admin/menu/COOKIE/sold-out", data={"sold_out": "1"}).status_code == 303
+    assert who_marked(hub, "COOKIE") == "account:it-alex"
+    page = it.get("/admin/menu?lang=de").get_data(as_text=True)
+    assert "Speisekarte: ausverkauft (86)" in page and "Wieder verfügbar</button>" in menu_row(page, "COOKIE")
+
+
+def test_a_kiosk_or_a_customer_cannot_86_from_the_back_office(app, anonymous, client):
+    kiosk = screen_client(app, "kiosk-1", Role.KIOSK)
+    assert kiosk.post("/admin/menu/COLA/sold-out", data={"sold_out": "1"}).status_code == 403
+    assert anonymous.post("/admin/menu/COLA/sold-out", data={"sold_out": "1"}).status_code in (302, 303, 401)
+    assert "COLA" not in client.get("/api/v1/availability").get_json()["sold_out"]

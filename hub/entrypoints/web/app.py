@@ -14,7 +14,7 @@ from hub.contracts.displays import NAMESPACE as DISPLAYS_NAMESPACE
 from hub.contracts.live import LIVE_NAMESPACE
 from hub.domain.access import Permission, Role
 from hub.entrypoints import runtime
-from hub.entrypoints.web import day_page, end_of_day_api
+from hub.entrypoints.web import day_page, end_of_day_api, menu_page
 from hub.entrypoints.web import (access, accounts_api, baskets_api, catalog_api, context, devices_api, hardware_api,
                                  health_api, loyalty_api, menu_api, orders_api, pages, payments_api, receipts_api,
                                  replies, reports_pages, staff_api, throttle)
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(day_page.blueprint)
     app.register_blueprint(reports_pages.blueprint)  # issue 17: /admin/reports
+    app.register_blueprint(menu_page.blueprint)  # issue 17: /admin/menu, sold out (86) by one tap
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:
