@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.support.browser import screenshot
 from tests.support.devices import order_data
+from tests.support.hub_process import OWNER, OWNER_PASSWORD
 from tests.support.store_stack import COUNTER, running_store
 
 PORTRAIT = {"width": 1080, "height": 1920}
@@ -87,3 +88,30 @@ def test_86_from_the_counter_is_one_tap_on_the_tile_in_86_mode_and_one_tap_bring
             expect(page.locator("#lines .line[data-sku='COLA']")).to_have_count(1)
         finally:
             context.close()
+
+
+def test_86_from_the_back_office_greys_the_kiosk_and_one_tap_brings_it_back(browser, hub, screens):
+    kiosk_page = screens.open(hub, "/kiosk/kiosk-9", "kiosk", PORTRAIT, device_id="kiosk-9", touch=True)
+    expect(kiosk_page.locator("body")).to_have_attribute("data-link", "live")
+    kiosk_page.locator("#start").click()
+    kiosk_page.locator(".mode-choice[data-mode='takeaway']").click()
+    kiosk_page.locator(".cat[data-cat='coffee']").click()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{hub.base_url}/admin/menu")
+        page.locator("#username").fill(OWNER)
+        page.locator("#password").fill(OWNER_PASSWORD)
+        page.locator("#go").click()
+        row = page.locator("#item-CAPPUCCINO")
+        expect(row.locator(".state")).to_have_text("On sale")
+        row.locator("button").click()  # one tap: sold out
+        expect(page.locator("#note")).to_have_text("Cappuccino is sold out (86).")
+        expect(row.locator(".state")).to_have_text("Sold out (86)")
+        expect(cappuccino_tile(kiosk_page)).to_have_class(SOLD)
+        screenshot(page, "back-office-86")
+        row.locator("button").click()  # one tap: back on sale
+        expect(row.locator(".state")).to_have_text("On sale")
+        expect(cappuccino_tile(kiosk_page)).not_to_have_class(SOLD)
+    finally:
+        context.close()
