@@ -88,12 +88,12 @@ function allDay(cards) {
   }
   const listed = new Set([...counts.values()].map((row) => row.sku));
   for (const sku of (window.PASSLINE_DISPLAY.station_items || [])) {
-    if (live.soldOut.has(sku) && !listed.has(sku)) counts.set(itemName({sku: sku, name: sku}), {qty: 0, sku: sku});
+    if (live.byHand.has(sku) && !listed.has(sku)) counts.set(itemName({sku: sku, name: sku}), {qty: 0, sku: sku});
   }
   const rows = [...counts.entries()].sort((a, b) => b[1].qty - a[1].qty).map(([name, row]) => {
     const out = live.soldOut.has(row.sku);
     return el("tr", {class: "allday-item" + (out ? " sold-out" : ""), dataset: {sku: row.sku}, title: T("tap_to_86"),
-                     onclick: () => soldOut(row.sku, name, !out)},
+                     onclick: () => soldOut(row.sku, name, !live.byHand.has(row.sku))},
       el("td", {class: "qty"}, row.qty), el("td", {class: "name"}, name),
       el("td", {class: "mark"}, out ? T("sold_out_mark") : ""));
   });
@@ -105,7 +105,7 @@ function allDay(cards) {
 async function soldOut(sku, name, out) {
   const ack = await live.act("sold_out", {sku: sku, sold_out: out});
   if (!ack.ok) return;
-  if (out) live.soldOut.add(sku); else live.soldOut.delete(sku);
+  if (out) { live.soldOut.add(sku); live.byHand.add(sku); } else { live.soldOut.delete(sku); live.byHand.delete(sku); }
   live.notice(T(out ? "now_sold_out" : "now_back", {name: name}));
   render(shown);
 }

@@ -143,7 +143,8 @@ class DisplaySnapshot(DisplayAck):
     cards: list[Card] = Field(description="The view's cards in the hub's priority order.")
     settings: ViewSettings = Field(description="Timer colours (`yellow_after_s`, `red_after_s`) for the view.")
     now: str = Field(description="The hub's clock, so screens can correct their timers.")
-    sold_out: list[str] = Field(default_factory=list, description="The SKUs sold out now (86), for the all-day list.")
+    sold_out: list[str] = Field(default_factory=list, description="The SKUs sold out now, for the all-day list.")
+    by_hand: list[str] = Field(default_factory=list, description="Those of them marked sold out (86) by hand: a tap brings them back.")
 
 
 class RecentLine(Sent):

@@ -329,7 +329,8 @@ C.on("connected", () => { if (Sale.items.length) Sale.loadCatalog(); });
 Sale.applyAvailability = function (data) {
   const out = new Set(data.sold_out);
   for (const [sku, left] of Object.entries(data.stock || {})) if ((left.counter ?? 1) <= 0) out.add(sku);
-  for (const item of Sale.items || []) item.sold_out = out.has(item.sku);
+  const byHand = new Set(data.by_hand || []);
+  for (const item of Sale.items || []) { item.sold_out = out.has(item.sku); item.by_hand = byHand.has(item.sku); }
 };
 
 // 86 mode: the switch above the tiles; staff signed in may mark items sold out and back (the hub records who).
@@ -344,12 +345,13 @@ Sale.setSoldOutMode = function (on) {
 };
 
 Sale.toggleSoldOut = async function (item) {
-  const out = !item.sold_out;
+  const out = !item.by_hand;  // an item out of stock (or in a bundle with one) is 86ed by hand too; a tap undoes only that
   try {
     const availability = await C.api("PUT", `/api/v1/items/${encodeURIComponent(item.sku)}/sold-out`, {sold_out: out});
     Sale.applyAvailability(availability);
     Sale.drawCatalog();
-    C.notice(C.t(out ? "now_sold_out" : "now_back", {name: item.name}), "info");
+    const still = !out && Sale.bySku.get(item.sku)?.sold_out;
+    C.notice(still ? C.t("is_sold_out", {name: item.name}) : C.t(out ? "now_sold_out" : "now_back", {name: item.name}), "info");
   } catch (error) {
     C.fail(error);
   }

@@ -45,7 +45,8 @@ def test_a_kitchen_display_86es_an_item_and_every_display_hears_it(app, client, 
     assert who_marked(hub, "CAPPUCCINO") == "device:kds-bar-1"
     assert availability_events(other)[-1]["sold_out"].count("CAPPUCCINO") == 1
     joined = screen_socket(app, NAMESPACE, screen_client(app, "kds-bar-3", Role.DISPLAY))
-    assert "CAPPUCCINO" in joined.emit("join", {"view": "kds:bar"}, namespace=NAMESPACE, callback=True)["sold_out"]
+    snapshot = joined.emit("join", {"view": "kds:bar"}, namespace=NAMESPACE, callback=True)
+    assert "CAPPUCCINO" in snapshot["sold_out"] and "CAPPUCCINO" in snapshot["by_hand"]
     assert sold_out(bar, "CAPPUCCINO", True) == {"ok": True}  # a second tap that crossed the first changes nothing
     assert sold_out(other, "CAPPUCCINO", False) == {"ok": True}
     assert "CAPPUCCINO" not in client.get("/api/v1/availability").get_json()["sold_out"]

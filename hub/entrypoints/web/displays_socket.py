@@ -166,14 +166,14 @@ class DisplaySockets:
             seq = uow.displays.current_seq(view)  # read first: a later change is sent with a higher number
             orders = uow.orders.display_orders()
             catalog = uow.catalog() if view.startswith("kds:") else None
-            sold_out = availability_snapshot(uow)["sold_out"] if catalog is not None else []
+            availability = availability_snapshot(uow) if catalog is not None else {"sold_out": [], "by_hand": []}
         shelves = (shelf_of(catalog, order) if catalog is not None else None for order in orders)
         cards = [c for c in (card(order, view, shelf) for order, shelf in zip(orders, shelves)) if c is not None]
         cards.sort(key=lambda c: c["rank"])
         station = view.partition(":")[2]
         yellow, red = self._settings.colours_for(station)
         return {"ok": True, "view": view, "seq": seq, "cards": cards, "now": iso_time(utc_now(), utc_as_z=False),
-                "sold_out": sold_out,
+                "sold_out": availability["sold_out"], "by_hand": availability["by_hand"],
                 "settings": {"yellow_after_s": yellow, "red_after_s": red, "expo_required": self._settings.expo_required}}
 
     def action(self, data: Any = None) -> dict[str, Any]:
