@@ -19,12 +19,11 @@ from hub.bootstrap import Hub
 from hub.contracts.displays import NAMESPACE, ActionKind, DisplayAction, DisplayJoin
 from hub.contracts.validation import first_error
 from hub.domain import kitchen_messages as km
-from hub.domain.errors import OrderRefused
+from hub.domain.errors import CommerceRefused, OrderRefused
 from hub.domain.kitchen import RECALL_LIMIT, RECALL_WINDOW, KitchenSettings
 from hub.domain.moments import iso_time
 from hub.domain.kitchen_views import card, catalog_words, shelf_of, stations_of, valid_view
 from hub.domain.access import Identity, Permission
-from hub.domain.errors import CommerceRefused
 from hub.domain.stock import MarkSoldOut
 from hub.entrypoints.web.access import connect_guard, identify_request, requires, socket_guard
 from hub.services.commerce import availability_snapshot
@@ -178,15 +177,18 @@ class DisplaySockets:
 
     def action(self, data: Any = None) -> dict[str, Any]:
         """Apply a display's action and acknowledge it with ok or the reason it was refused."""
-        identity = identify_request(self._hub)
+        identity = None
         try:
-            command = to_command(DisplayAction.model_validate(data), by=identity.who)
+            action = DisplayAction.model_validate(data)
+            if action.kind is ActionKind.SOLD_OUT:  # the record names who did it (kitchen actions need no lookup)
+                identity = identify_request(self._hub)
+            command = to_command(action, by=identity.who if identity else "display")
         except ValidationError as exc:
             field, text = first_error(exc)
             return {"ok": False, "reason": text, "field": field, **_BAD_REQUEST}
         except ValueError as exc:
             return {"ok": False, "reason": str(exc), **_BAD_REQUEST}
-        if isinstance(command, MarkSoldOut):
+        if isinstance(command, MarkSoldOut) and identity is not None:
             return self._sold_out(command, identity)
         try:
             done = self._hub.bus.handle(command)
