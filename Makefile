@@ -71,6 +71,8 @@ PAGE_CATALOGS += receipt:kiosk/receipt_words.py:kiosk/translations/receipt
 PAGE_CATALOGS += endofday:hub/entrypoints/web/day_words.py:hub/entrypoints/web/translations/end_of_day
 # The back office's reports (issue 17).
 PAGE_CATALOGS += reports:hub/entrypoints/web/report_words.py:hub/entrypoints/web/translations/reports
+# The back office's menu page, sold out (86) (issue 17).
+PAGE_CATALOGS += menu:hub/entrypoints/web/menu_words.py:hub/entrypoints/web/translations/menu
 
 clean:
 	rm -rf $(VENV) .pytest_cache

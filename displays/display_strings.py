@@ -119,6 +119,10 @@ DISPLAY_STRINGS = {
     "rush": N_("Rush"),
     "load": N_("{open} open · {minutes} min of prep"),
     "nothing_to_pick": N_("nothing to pick for {code}"),
+    "sold_out_mark": N_("86"),
+    "tap_to_86": N_("Tap an item: sold out (86) or back"),
+    "now_sold_out": N_("{name} is sold out (86): kiosks and counters show it greyed"),
+    "now_back": N_("{name} is back on sale"),
     # Expo
     "col_order": N_("Order"),
     "col_origin": N_("Origin"),

@@ -28,14 +28,15 @@ def _keys() -> dict[str, str]:
     return {action: request.args.get(action, key)[:20] for action, key in DEFAULT_KEYS.items()}
 
 
-def _page(template: str, status: int = 200, *, names: bool = False, **context):
+def _page(template: str, status: int = 200, *, names: bool = False, station: str | None = None, **context):
     """Render a display page in the screen's language; its scripts get the same words (and, on the screens that
-    show order lines, the catalog's names in that language)."""
+    show order lines, the catalog's names in that language; on a station's, the SKUs it makes, to 86 them)."""
     lang = display_language()
     t = display_strings(lang)
-    words = current_app.extensions["passline_displays"].words(lang) if names else {}
-    page = {"lang": lang, "t": t, "words": words}
-    reply = make_response(render_template(template, lang=lang, t=t, display=page, **context), status)
+    sockets = current_app.extensions["passline_displays"]
+    words = sockets.words(lang) if names else {}
+    page = {"lang": lang, "t": t, "words": words, "station_items": sockets.station_items(station) if station else []}
+    reply = make_response(render_template(template, lang=lang, t=t, display=page, station=station, **context), status)
     return remember_language(reply)
 
 

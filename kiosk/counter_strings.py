@@ -37,6 +37,11 @@ COUNTER_STRINGS = {
     "all": N_("All"),
     "sold_out": N_("sold out"),
     "is_sold_out": N_("{name} is sold out"),
+    # Sold out (86) by one tap: the switch above the tiles, and what the till says after a tap
+    "sold_out_mode": N_("86 items"),
+    "sold_out_mode_on": N_("Tap an item to mark it sold out (86), or to bring it back"),
+    "now_sold_out": N_("{name} is sold out (86): kiosks show it greyed"),
+    "now_back": N_("{name} is back on sale"),
     "not_found_code": N_("Nothing found for {code}"),
     "several_match": N_("{n} items match: tap one, or type more"),
     "takeaway": N_("Take away"),

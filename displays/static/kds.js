@@ -71,18 +71,43 @@ function bumpItem(card, item) {
   live.act("bump_item", {order_id: card.order_id, ticket_id: card.ticket_id, version: card.version, line_no: item.line_no});
 }
 
+// The all-day list: what the open tickets still need, by item, and the station's items sold out (86) now.
+// One tap on a row 86es the item, or brings it back; kiosks and counters grey it at once.
 function allDay(cards) {
   const counts = new Map();
   let load = 0;
   for (const card of cards) {
     if (card.cancelled) continue;
     load += card.prep_s;
-    for (const item of card.items) if (!item.bumped) counts.set(itemName(item), (counts.get(itemName(item)) || 0) + item.qty);
+    for (const item of card.items) {
+      if (item.bumped) continue;
+      const row = counts.get(itemName(item)) || {qty: 0, sku: item.sku};
+      row.qty += item.qty;
+      counts.set(itemName(item), row);
+    }
   }
-  const rows = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([name, qty]) => el("tr", {}, el("td", {class: "qty"}, qty), el("td", {}, name)));
+  const listed = new Set([...counts.values()].map((row) => row.sku));
+  for (const sku of (window.PASSLINE_DISPLAY.station_items || [])) {
+    if (live.byHand.has(sku) && !listed.has(sku)) counts.set(itemName({sku: sku, name: sku}), {qty: 0, sku: sku});
+  }
+  const rows = [...counts.entries()].sort((a, b) => b[1].qty - a[1].qty).map(([name, row]) => {
+    const out = live.soldOut.has(row.sku);
+    return el("tr", {class: "allday-item" + (out ? " sold-out" : ""), dataset: {sku: row.sku}, title: T("tap_to_86"),
+                     onclick: () => soldOut(row.sku, name, !live.byHand.has(row.sku))},
+      el("td", {class: "qty"}, row.qty), el("td", {class: "name"}, name),
+      el("td", {class: "mark"}, out ? T("sold_out_mark") : ""));
+  });
   document.getElementById("allday").replaceChildren(...rows);
   const open = cards.filter((c) => !c.cancelled).length;
   document.getElementById("load").textContent = T("load", {open: open, minutes: Math.ceil(load / 60)});
+}
+
+async function soldOut(sku, name, out) {
+  const ack = await live.act("sold_out", {sku: sku, sold_out: out});
+  if (!ack.ok) return;
+  if (out) { live.soldOut.add(sku); live.byHand.add(sku); } else { live.soldOut.delete(sku); live.byHand.delete(sku); }
+  live.notice(T(out ? "now_sold_out" : "now_back", {name: name}));
+  render(shown);
 }
 
 function timers() {

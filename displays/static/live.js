@@ -70,12 +70,19 @@ class LiveView {
     this.settings = {};
     this.clockSkewMs = 0;
     this.snapshots = 0;
+    this.soldOut = new Set();      // SKUs sold out now: from the snapshot, then every `availability`
+    this.byHand = new Set();       // those 86ed by hand (the rest ran out of stock or are part of a bundle)
     this.socket = openSocket("/displays");
     this.socket.on("connect", () => { this.setLink("live"); this.join(); });
     this.socket.on("disconnect", () => { this.ready = false; this.setLink("offline"); });
     this.socket.io.on("reconnect_attempt", () => this.setLink("offline"));
     this.socket.on("change", (change) => this.onChange(change));
     this.socket.on("tick", (tick) => this.onTick(tick));
+    this.socket.on("availability", (data) => {
+      this.soldOut = new Set(data.sold_out);
+      this.byHand = new Set(data.by_hand);
+      if (this.ready) this.draw();
+    });
   }
 
   join() {
@@ -86,6 +93,8 @@ class LiveView {
       this.cards = new Map(snap.cards.map((card) => [card.order_id, card]));
       this.seq = snap.seq;
       this.settings = snap.settings;
+      this.soldOut = new Set(snap.sold_out || []);
+      this.byHand = new Set(snap.by_hand || []);
       this.clockSkewMs = Date.parse(snap.now) - Date.now();
       this.snapshots += 1;
       this.ready = true;

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from hub.contracts.bounds import MAX_COUNT
 from hub.contracts.display_cards import Card
@@ -63,6 +63,12 @@ that station bumped in the last 15 minutes (at most 50), for recall, each with i
 station (`[bump_bars]` in `displays.toml`) sends a key, and `scan` with
 `{"view", "code", "device_id"}` when a scanner mapped to a pick zone (`[scanners]`)
 reads a barcode.
+
+**Sold out (86).** `action` with `kind` `sold_out`, the item's `sku` and `sold_out`
+(true or false) 86es an item or brings it back (no `order_id`); it needs the permission
+`item.sold_out`, which kitchen displays hold. The join snapshot lists the SKUs sold out
+now in `sold_out`, and the hub emits `availability` (the same message kiosks get on
+`/hub`) to every display whenever what is sold out changes.
 """
 
 
@@ -82,6 +88,7 @@ class ActionKind(str, Enum):
     PICK = "pick"
     SHORT = "short"
     PACK = "pack"
+    SOLD_OUT = "sold_out"  # 86 an item (or bring it back) from the station's all-day list
 
 
 class DisplayJoin(BaseModel):
@@ -99,13 +106,14 @@ class DisplayAction(BaseModel):
 
     action_id: str = Field(min_length=8, max_length=64, description="Chosen by the display; the same id twice is applied once.")
     kind: ActionKind
-    order_id: str = Field(min_length=1, max_length=36)
+    order_id: str | None = Field(default=None, min_length=1, max_length=36, description="Required for every kind but `sold_out`.")
     ticket_id: str | None = Field(default=None, max_length=36, description="Required for ticket actions.")
     line_no: int | None = Field(default=None, ge=0, le=MAX_COUNT, description="The order line, for `bump_item`, `pick` and `short`.")
     version: int | None = Field(default=None, ge=0, le=MAX_COUNT, description="The ticket version the screen showed; a newer one refuses.")
     sku: str | None = Field(default=None, max_length=64, description="`pick`: the line's SKU as shown; another SKU there refuses.")
     remedy: Literal["remove", "substitute"] | None = Field(default=None, description="`short`: what to do with the units not found.")
     substitute: str | None = Field(default=None, min_length=1, max_length=64, description="`short` with `substitute`: the SKU or barcode taken instead.")
+    sold_out: StrictBool | None = Field(default=None, description="`sold_out` (with `sku`): true 86es the item, false brings it back.")
 
 
 class DisplayAck(Sent):
@@ -135,6 +143,8 @@ class DisplaySnapshot(DisplayAck):
     cards: list[Card] = Field(description="The view's cards in the hub's priority order.")
     settings: ViewSettings = Field(description="Timer colours (`yellow_after_s`, `red_after_s`) for the view.")
     now: str = Field(description="The hub's clock, so screens can correct their timers.")
+    sold_out: list[str] = Field(default_factory=list, description="The SKUs sold out now, for the all-day list.")
+    by_hand: list[str] = Field(default_factory=list, description="Those of them marked sold out (86) by hand: a tap brings them back.")
 
 
 class RecentLine(Sent):

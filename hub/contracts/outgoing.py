@@ -59,6 +59,7 @@ SOCKET_EVENTS: dict[tuple[str, str], type[BaseModel]] = {
     (DISPLAYS, "tick"): DisplayTick,
     (DISPLAYS, "key"): DisplayKey,
     (DISPLAYS, "scan"): DisplayScan,
+    (DISPLAYS, "availability"): Availability,
 }
 
 # Socket.IO: the acknowledgement the hub gives each event a screen emits, when it is accepted; a refusal is a DisplayAck.

@@ -160,7 +160,7 @@ class SoldOutIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sold_out: StrictBool
-    by: str = Field(default="staff", max_length=64)
+    by: str = Field(default="staff", max_length=64, description="Ignored: the hub records who is signed in (kept for old clients).")
 
 
 class TenderIn(BaseModel):

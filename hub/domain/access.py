@@ -100,7 +100,7 @@ _HARDWARE = {P.OWN_SESSION, P.HARDWARE_READ, P.HARDWARE_MANAGE, P.DEVICES_READ, 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission) - {P.OPEN},
-    Role.STORE_IT: frozenset(_HARDWARE | {P.ACCOUNTS_MANAGE, P.QUEUE_READ, P.ORDER_READ, P.MENU_READ}),
+    Role.STORE_IT: frozenset(_HARDWARE | {P.ACCOUNTS_MANAGE, P.QUEUE_READ, P.ORDER_READ, P.MENU_READ, P.SOLD_OUT}),
     Role.MANAGER: frozenset(_TILL_STAFF | _KITCHEN | {P.APPROVE, P.STOCK_RECEIVE, P.PROMOTIONS_MANAGE,
                                                       P.GIFT_CARD_ISSUE, P.STAFF_MANAGE, P.HARDWARE_READ,
                                                       P.ADMIN_VIEW, P.DAY_READ, P.DAY_CLOSE, P.REPORTS_READ}),
@@ -143,6 +143,13 @@ class Identity:
     def may(self, permission: Permission | str) -> bool:
         """Return whether this identity, or the staff member signed in on it, holds a permission."""
         return may(self.role, permission) or (self.staff_role is not None and may(self.staff_role, permission))
+
+    @property
+    def who(self) -> str:
+        """Name who acts, for the records: the staff member signed in, else the account or device (`kind:name`)."""
+        if self.staff_id is not None:
+            return f"staff:{self.staff_id}"[:64]
+        return f"{self.kind}:{self.name}"[:64] if self.name else self.kind
 
     @property
     def device_id(self) -> str | None:

@@ -49,9 +49,12 @@ Sale.drawCatalog = function () {
   const query = $("#search").value.trim().toLowerCase();
   const shown = Sale.items.filter((item) => (!Sale.category || item.category === Sale.category) && (!query
     || item.name.toLowerCase().includes(query) || item.sku.toLowerCase().includes(query) || (item.gtin || "").includes(query)));
+  // In 86 mode every tile is a switch: one tap marks the item sold out, or brings it back.
+  const mode86 = Sale.soldOutMode;
+  $("#tiles").classList.toggle("mode-86", mode86);
   $("#tiles").replaceChildren(...shown.map((item) => C.el("button", {
-    type: "button", class: `tile${item.sold_out ? " sold-out" : ""}`, "data-sku": item.sku, disabled: item.sold_out,
-    onclick: () => { Sale.add(item.sku); Sale.focus(); },
+    type: "button", class: `tile${item.sold_out ? " sold-out" : ""}`, "data-sku": item.sku, disabled: item.sold_out && !mode86,
+    onclick: () => { if (mode86) { Sale.toggleSoldOut(item); return; } Sale.add(item.sku); Sale.focus(); },
   }, C.el("span", {class: "tile-name"}, item.name), C.el("span", {class: "tile-price"}, C.money(item.price)),
      item.sold_out ? C.el("span", {class: "tile-out"}, C.t("sold_out")) : null)));
   Sale.shown = shown;
@@ -312,6 +315,7 @@ C.on("start", () => {
   $("#btn-hold").addEventListener("click", Sale.hold);
   $("#btn-recall").addEventListener("click", Sale.recall);
   $("#btn-clear").addEventListener("click", Sale.confirmClear);
+  $("#btn-86").addEventListener("click", () => Sale.setSoldOutMode(!Sale.soldOutMode));
   $("#btn-pay").addEventListener("click", () => Sale.pay(false));
   $("#btn-later").addEventListener("click", () => Sale.pay(true));
   for (const button of $$("#fulfilment button")) {
@@ -325,7 +329,32 @@ C.on("connected", () => { if (Sale.items.length) Sale.loadCatalog(); });
 Sale.applyAvailability = function (data) {
   const out = new Set(data.sold_out);
   for (const [sku, left] of Object.entries(data.stock || {})) if ((left.counter ?? 1) <= 0) out.add(sku);
-  for (const item of Sale.items || []) item.sold_out = out.has(item.sku);
+  const byHand = new Set(data.by_hand || []);
+  for (const item of Sale.items || []) { item.sold_out = out.has(item.sku); item.by_hand = byHand.has(item.sku); }
+};
+
+// 86 mode: the switch above the tiles; staff signed in may mark items sold out and back (the hub records who).
+Sale.soldOutMode = false;
+Sale.setSoldOutMode = function (on) {
+  Sale.soldOutMode = on;
+  const button = $("#btn-86");
+  button.setAttribute("aria-pressed", String(on));
+  button.classList.toggle("on", on);
+  C.notice(on ? C.t("sold_out_mode_on") : "", "info");
+  Sale.drawCatalog();
+};
+
+Sale.toggleSoldOut = async function (item) {
+  const out = !item.by_hand;  // an item out of stock (or in a bundle with one) is 86ed by hand too; a tap undoes only that
+  try {
+    const availability = await C.api("PUT", `/api/v1/items/${encodeURIComponent(item.sku)}/sold-out`, {sold_out: out});
+    Sale.applyAvailability(availability);
+    Sale.drawCatalog();
+    const still = !out && Sale.bySku.get(item.sku)?.sold_out;
+    C.notice(still ? C.t("is_sold_out", {name: item.name}) : C.t(out ? "now_sold_out" : "now_back", {name: item.name}), "info");
+  } catch (error) {
+    C.fail(error);
+  }
 };
 
 C.on("availability", (data) => {

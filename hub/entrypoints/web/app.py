@@ -10,10 +10,11 @@ from flask_socketio import SocketIO
 from hub.adapters.contract_check import check_socket
 from hub.bootstrap import Hub, bootstrap
 from hub.config import Settings, load_settings
+from hub.contracts.displays import NAMESPACE as DISPLAYS_NAMESPACE
 from hub.contracts.live import LIVE_NAMESPACE
 from hub.domain.access import Permission, Role
 from hub.entrypoints import runtime
-from hub.entrypoints.web import day_page, end_of_day_api
+from hub.entrypoints.web import day_page, end_of_day_api, menu_page
 from hub.entrypoints.web import (access, accounts_api, baskets_api, catalog_api, context, devices_api, hardware_api,
                                  health_api, loyalty_api, menu_api, orders_api, pages, payments_api, receipts_api,
                                  replies, reports_pages, staff_api, throttle)
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None, star
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(day_page.blueprint)
     app.register_blueprint(reports_pages.blueprint)  # issue 17: /admin/reports
+    app.register_blueprint(menu_page.blueprint)  # issue 17: /admin/menu, sold out (86) by one tap
     _serve_displays(app, socketio, hub)
     _serve_frontdesk(app)
     if start_messaging:
@@ -83,6 +85,9 @@ def _emit_live(socketio: SocketIO, event: str, data: dict) -> None:
     """Send an event to the `/hub` pages that hear it: kiosks only what they listen to, staff screens all."""
     check_socket(LIVE_NAMESPACE, event, data)
     socketio.emit(event, data, namespace=LIVE_NAMESPACE, to=None if event in KIOSK_EVENTS else STAFF_ROOM)
+    if event == "availability":  # kitchen displays mark what is sold out (86) in their all-day lists
+        check_socket(DISPLAYS_NAMESPACE, event, data)
+        socketio.emit(event, data, namespace=DISPLAYS_NAMESPACE)
 
 
 def _serve_displays(app: Flask, socketio: SocketIO, hub: Hub) -> None:

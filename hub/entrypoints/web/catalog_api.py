@@ -10,7 +10,7 @@ from hub.contracts.pricing import SoldOutIn
 from hub.domain.access import Permission
 from hub.domain.promotions import SetPromotionActive
 from hub.domain.stock import MarkSoldOut, ReceiveStock
-from hub.entrypoints.web.access import requires
+from hub.entrypoints.web.access import current_identity, requires
 from hub.entrypoints.web.context import current_hub
 from hub.entrypoints.web.replies import ApiProblem, body_of, run
 from hub.services.commerce import availability_snapshot
@@ -29,9 +29,9 @@ def get_availability():
 @blueprint.put("/items/<sku>/sold-out")
 @requires(Permission.SOLD_OUT)
 def put_sold_out(sku: str):
-    """86 an item by hand (or bring it back); every device hears it at once."""
+    """86 an item by hand (or bring it back); every device hears it at once. The record names who did it."""
     body = body_of(SoldOutIn)
-    run(MarkSoldOut(sku, body.sold_out, body.by))
+    run(MarkSoldOut(sku, body.sold_out, current_identity().who))
     return get_availability()
 
 

@@ -19,12 +19,14 @@ from hub.bootstrap import Hub
 from hub.contracts.displays import NAMESPACE, ActionKind, DisplayAction, DisplayJoin
 from hub.contracts.validation import first_error
 from hub.domain import kitchen_messages as km
-from hub.domain.errors import OrderRefused
+from hub.domain.errors import CommerceRefused, OrderRefused
 from hub.domain.kitchen import RECALL_LIMIT, RECALL_WINDOW, KitchenSettings
 from hub.domain.moments import iso_time
 from hub.domain.kitchen_views import card, catalog_words, shelf_of, stations_of, valid_view
-from hub.domain.access import Permission
-from hub.entrypoints.web.access import connect_guard, requires, socket_guard
+from hub.domain.access import Identity, Permission
+from hub.domain.stock import MarkSoldOut
+from hub.entrypoints.web.access import connect_guard, identify_request, requires, socket_guard
+from hub.services.commerce import availability_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +56,14 @@ _ACTION_COMMANDS = {
 }
 
 
-def to_command(action: DisplayAction) -> Any:
-    """Turn a display's action into its kitchen command, or raise ValueError naming the missing field."""
+def to_command(action: DisplayAction, by: str = "display") -> Any:
+    """Turn a display's action into its command, or raise ValueError naming the missing field."""
+    if action.kind is ActionKind.SOLD_OUT:
+        if not action.sku or action.sold_out is None:
+            raise ValueError("sku and sold_out (true or false) are required for sold_out")
+        return MarkSoldOut(action.sku, action.sold_out, by)
+    if not action.order_id:
+        raise ValueError(f"order_id is required for {action.kind.value}")
     cls = _ACTION_COMMANDS[action.kind]
     fields = {"action_id": action.action_id, "order_id": action.order_id}
     if "ticket_id" in cls.__dataclass_fields__:
@@ -129,6 +137,11 @@ class DisplaySockets:
         with self._hub.uow_factory() as uow:
             return catalog_words(uow.catalog(), lang)
 
+    def station_items(self, station: str) -> list[str]:
+        """Return the SKUs a station makes or picks, for its screen to 86 them even when no ticket holds one."""
+        with self._hub.uow_factory() as uow:
+            return sorted(item.sku for item in uow.catalog() if item.station == station)
+
     def join(self, data: Any = None) -> dict[str, Any]:
         """Put this display on its view and answer with the view's snapshot."""
         try:
@@ -152,23 +165,31 @@ class DisplaySockets:
             seq = uow.displays.current_seq(view)  # read first: a later change is sent with a higher number
             orders = uow.orders.display_orders()
             catalog = uow.catalog() if view.startswith("kds:") else None
+            availability = availability_snapshot(uow) if catalog is not None else {"sold_out": [], "by_hand": []}
         shelves = (shelf_of(catalog, order) if catalog is not None else None for order in orders)
         cards = [c for c in (card(order, view, shelf) for order, shelf in zip(orders, shelves)) if c is not None]
         cards.sort(key=lambda c: c["rank"])
         station = view.partition(":")[2]
         yellow, red = self._settings.colours_for(station)
         return {"ok": True, "view": view, "seq": seq, "cards": cards, "now": iso_time(utc_now(), utc_as_z=False),
+                "sold_out": availability["sold_out"], "by_hand": availability["by_hand"],
                 "settings": {"yellow_after_s": yellow, "red_after_s": red, "expo_required": self._settings.expo_required}}
 
     def action(self, data: Any = None) -> dict[str, Any]:
         """Apply a display's action and acknowledge it with ok or the reason it was refused."""
+        identity = None
         try:
-            command = to_command(DisplayAction.model_validate(data))
+            action = DisplayAction.model_validate(data)
+            if action.kind is ActionKind.SOLD_OUT:  # the record names who did it (kitchen actions need no lookup)
+                identity = identify_request(self._hub)
+            command = to_command(action, by=identity.who if identity else "display")
         except ValidationError as exc:
             field, text = first_error(exc)
             return {"ok": False, "reason": text, "field": field, **_BAD_REQUEST}
         except ValueError as exc:
             return {"ok": False, "reason": str(exc), **_BAD_REQUEST}
+        if isinstance(command, MarkSoldOut) and identity is not None:
+            return self._sold_out(command, identity)
         try:
             done = self._hub.bus.handle(command)
         except OrderRefused as refusal:
@@ -182,6 +203,22 @@ class DisplaySockets:
             return {"ok": False, "reason": "the hub could not do this right now; try again", "code": "busy",
                     "words": {"key": "busy", "values": {}}}
         return {"ok": True, "repeated": done.repeated}
+
+    def _sold_out(self, command: MarkSoldOut, identity: Identity) -> dict[str, Any]:
+        """86 an item (or bring it back) for a display whose identity may; marking twice changes nothing."""
+        if not identity.may(Permission.SOLD_OUT):
+            return {"ok": False, "reason": "this display may not mark items sold out", "code": "forbidden",
+                    "words": {"key": "forbidden", "values": {}}}
+        try:
+            self._hub.bus.handle(command)
+        except CommerceRefused as refusal:
+            return {"ok": False, "reason": refusal.message, "code": refusal.code,
+                    "words": {"key": refusal.code, "values": {}}}
+        except Exception:  # noqa: BLE001 - the screen must hear back; the action may be sent again
+            logger.exception("display action MarkSoldOut failed")
+            return {"ok": False, "reason": "the hub could not do this right now; try again", "code": "busy",
+                    "words": {"key": "busy", "values": {}}}
+        return {"ok": True}
 
     def recent(self, data: Any = None) -> dict[str, Any]:
         """Return the tickets a station bumped lately, newest first, for recall."""
