@@ -31,7 +31,7 @@ pytestmark = pytest.mark.mosquitto
 RATE = 3.0  # orders a second: three times the demo's `--traffic 1`
 BURST_S = 15.0
 FASTER = 30  # prep times cut to this fraction
-LAG_S = 3.0  # a free cook (or picker) who glances at the screen twice a second has started a fired ticket by then
+LAG_S = 5.0  # a free cook (or picker) glancing twice a second starts a fired ticket within 3 s; 2 s more for a busy CI machine
 
 
 @pytest.fixture
