@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -14,6 +13,7 @@ from tests.support.browser import screenshot
 from tests.support.catalog_words import english_catalog_words, english_in
 from tests.support.devices import TestDevice, order_data
 from tests.support.store_stack import COUNTER, running_store
+from tests.support.waiting import eventually
 
 FRONTDESK = """
 [kiosk]
@@ -64,17 +64,6 @@ def sign_in(page, pin: str, name: str) -> None:
 
 def line_names(page):
     return page.locator("#lines .line .name")
-
-
-def eventually(check, what: str, timeout: float = 15):
-    """Return check()'s first true answer, or fail naming what never happened."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        answer = check()
-        if answer:
-            return answer
-        time.sleep(0.2)
-    raise AssertionError(f"{what} did not happen within {timeout} s")
 
 
 def test_sign_in_refuses_a_wrong_pin_then_shows_the_cashier_and_signs_out(open_counter):

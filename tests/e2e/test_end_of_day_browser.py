@@ -3,26 +3,15 @@ hub never saw, an open order carried over; the Z report on screen, on the counte
 
 from __future__ import annotations
 
-import time
 
 from playwright.sync_api import expect
 
 from tests.support.browser import screenshot
 from tests.support.devices import order_data
 from tests.support.hub_process import OWNER, OWNER_PASSWORD
+from tests.support.waiting import eventually
 
 SCREEN = {"width": 1280, "height": 900}
-
-
-def eventually(check, what: str, timeout: float = 20):
-    """Return check()'s first true answer, or fail naming what never happened."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        answer = check()
-        if answer:
-            return answer
-        time.sleep(0.2)
-    raise AssertionError(f"{what} did not happen within {timeout} s")
 
 
 def place(store, origin: str, lines: list[dict]) -> dict:

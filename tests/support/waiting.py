@@ -18,3 +18,14 @@ def wait_for(check: Callable[[], T], timeout: float = 30.0, every: float = 0.05)
             return value
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(every)
+
+
+def eventually(check: Callable[[], T], what: str, timeout: float = 20.0) -> T:
+    """Return check()'s first true answer, or fail naming what never happened."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answer = check()
+        if answer:
+            return answer
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not happen within {timeout} s")
