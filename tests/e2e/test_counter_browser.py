@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import screenshot
+from tests.support.browser import hand_over, screenshot
 from tests.support.catalog_words import english_catalog_words, english_in
 from tests.support.devices import TestDevice, order_data
 from tests.support.store_stack import COUNTER, running_store
@@ -297,21 +297,10 @@ def test_an_app_order_is_accepted_with_a_quoted_time_and_another_rejected(open_c
 
 
 def _complete(browser, store, number: str) -> None:
-    """Bump the order at the bar and hand it over at expo, as the kitchen would."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    store.hub.enrol_screen(context, "bar-display", "display")
-    try:
-        bar = context.new_page()
-        bar.goto(f"{store.hub.base_url}/displays/kds/bar")
-        bar.locator(f".card[data-number='{number}'] .bump").click()
-        expo = context.new_page()
-        expo.goto(f"{store.hub.base_url}/displays/expo")
-        expo.locator(f"tr[data-number='{number}'] .expo-bump").click()
-        expo.locator(f"tr[data-number='{number}'] .hand-over").click()
-        eventually(lambda: store.call("GET", f"/api/v1/orders/{_order_id(store, number)}")["status"] == "completed",
-                   f"order {number} completed")
-    finally:
-        context.close()
+    """Have the kitchen hand the order over, and wait until the hub says it is completed."""
+    hand_over(browser, store, number)
+    eventually(lambda: store.call("GET", f"/api/v1/orders/{_order_id(store, number)}")["status"] == "completed",
+               f"order {number} completed")
 
 
 def test_a_partial_refund_needs_a_manager_pin_and_gives_the_cash_back(open_counter, store, browser):

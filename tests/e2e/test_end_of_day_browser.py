@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.support.browser import screenshot
+from tests.support.browser import hand_over, screenshot
 from tests.support.devices import order_data
 from tests.support.hub_process import OWNER, OWNER_PASSWORD
 from tests.support.waiting import eventually
@@ -18,22 +18,6 @@ def place(store, origin: str, lines: list[dict]) -> dict:
     data = order_data(origin=origin, lines=lines)
     reply = store.call("POST", "/api/v1/orders", data)
     return {"order_id": data["order_id"], "number": reply["number"]}
-
-
-def hand_over(browser, store, number: str) -> None:
-    """Bump the order at the bar and hand it over at expo, as the kitchen would."""
-    context = browser.new_context(viewport=SCREEN)
-    store.hub.enrol_screen(context, "bar-display", "display")
-    try:
-        bar = context.new_page()
-        bar.goto(f"{store.hub.base_url}/displays/kds/bar")
-        bar.locator(f".card[data-number='{number}'] .bump").click()
-        expo = context.new_page()
-        expo.goto(f"{store.hub.base_url}/displays/expo")
-        expo.locator(f"tr[data-number='{number}'] .expo-bump").click()
-        expo.locator(f"tr[data-number='{number}'] .hand-over").click()
-    finally:
-        context.close()
 
 
 def test_a_manager_closes_a_day_with_a_cash_difference_and_a_card_total_mismatch(browser, store_stack):

@@ -55,3 +55,19 @@ def expect_display_live(page) -> None:
     """Wait until a display page is live and has its numbered snapshot."""
     expect(page.locator("#link")).to_have_attribute("data-state", "live")
     expect(page.locator("body")).to_have_attribute("data-seq", re.compile(r"^\d+$"))
+
+
+def hand_over(browser, store, number: str) -> None:
+    """Bump the order at the bar and hand it over at expo, as the kitchen would (a bar display enrolled for it)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    store.hub.enrol_screen(context, "bar-display", "display")
+    try:
+        bar = context.new_page()
+        bar.goto(f"{store.hub.base_url}/displays/kds/bar")
+        bar.locator(f".card[data-number='{number}'] .bump").click()
+        expo = context.new_page()
+        expo.goto(f"{store.hub.base_url}/displays/expo")
+        expo.locator(f"tr[data-number='{number}'] .expo-bump").click()
+        expo.locator(f"tr[data-number='{number}'] .hand-over").click()
+    finally:
+        context.close()
